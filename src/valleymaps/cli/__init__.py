@@ -1,0 +1,66 @@
+"""The ``valleymaps`` command: a thin layer over the library API.
+
+Each command group lives in its own module; commands parse options, call one
+library function and report. Library errors become a clean message and exit
+code 1, never a traceback; usage errors exit with 2.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from valleymaps import __version__
+from valleymaps.errors import ValleymapsError
+
+
+class _ValleymapsGroup(click.Group):
+    """Turn library errors into a message and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ValleymapsError as exc:
+            click.secho(f"Error: {exc}", fg="red", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_ValleymapsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="valleymaps")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")
+def cli(verbose: int, quiet: bool) -> None:
+    """Maps of the San Joaquin Valley's industry clusters.
+
+    \b
+    Typical session:
+      valleymaps init my-valley        # a workspace with the bundled data
+      cd my-valley
+      valleymaps import tracts tl_2021_06_tract.zip
+      valleymaps import employment cbp21co.txt --format cbp
+      valleymaps build                 # writes outputs/maps/index.html
+    """
+    level = logging.WARNING if quiet else (logging.INFO if verbose < 2 else logging.DEBUG)
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr, force=True
+    )
+    logging.captureWarnings(True)
+
+
+def _register() -> None:
+    from valleymaps.cli import build_cmd, import_cmd, init_cmd, validate_cmd
+
+    cli.add_command(init_cmd.init)
+    cli.add_command(import_cmd.import_group)
+    cli.add_command(validate_cmd.validate)
+    cli.add_command(build_cmd.build)
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    cli(prog_name="valleymaps")

@@ -1,0 +1,115 @@
+"""The employment table: one data model whatever the source format.
+
+Every reader (County Business Patterns, LODES WAC, plain CSV) returns an
+:class:`EmploymentDataset` whose ``table`` has exactly these columns:
+
+========== ======= ==============================================================
+column     dtype   meaning
+========== ======= ==============================================================
+geoid      str     place: 2 chars = state, 5 = county, 11 = tract (leading zeros kept)
+naics      str     normalised NAICS code: digits only, 2-6 long ("11", "3261",
+                   "326160"); a sector range ("31-33", "44-45", "48-49"); or
+                   ``TOTAL`` for all industries
+year       int     reference year
+employment float   jobs; NaN when withheld (never silently 0)
+flag       str     data-quality flags, see :mod:`valleymaps.flags` ("" = clean)
+========== ======= ==============================================================
+
+Rows with the same (geoid, year) but NAICS codes at different levels may
+coexist (CBP publishes every level); aggregations pick one level per prefix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+EMPLOYMENT_COLUMNS: tuple[str, ...] = ("geoid", "naics", "year", "employment", "flag")
+
+TOTAL_CODE = "TOTAL"
+
+#: NAICS sectors that span several 2-digit codes, keyed by their first code.
+SECTOR_RANGES: dict[str, str] = {"31": "31-33", "44": "44-45", "48": "48-49"}
+
+#: LODES WAC/RAC industry columns -> NAICS sector.
+LODES_SECTORS: dict[str, str] = {
+    "CNS01": "11", "CNS02": "21", "CNS03": "22", "CNS04": "23", "CNS05": "31-33",
+    "CNS06": "42", "CNS07": "44-45", "CNS08": "48-49", "CNS09": "51", "CNS10": "52",
+    "CNS11": "53", "CNS12": "54", "CNS13": "55", "CNS14": "56", "CNS15": "61",
+    "CNS16": "62", "CNS17": "71", "CNS18": "72", "CNS19": "81", "CNS20": "92",
+}  # fmt: skip
+
+
+@dataclass
+class EmploymentDataset:
+    """Employment by place, industry and year, with where it came from.
+
+    Parameters
+    ----------
+    name
+        Short identifier (file stem in the workspace store).
+    table
+        The table described in this module's docstring.
+    source
+        Human description for map footers, e.g. "County Business Patterns 2021".
+    format
+        Reader used: ``cbp``, ``lodes-wac`` or ``csv``.
+    synthetic
+        True for invented sample data; every map showing it says so.
+    imported_from
+        Original file names.
+    """
+
+    name: str
+    table: pd.DataFrame
+    source: str
+    format: str
+    synthetic: bool = False
+    imported_from: list[str] = field(default_factory=list)
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(int(y) for y in self.table["year"].unique())
+
+    @property
+    def vintage(self) -> str:
+        return ", ".join(str(y) for y in self.years)
+
+    def geoid_lengths(self) -> set[int]:
+        return {int(n) for n in self.table["geoid"].str.len().unique()}
+
+
+def empty_employment_table() -> pd.DataFrame:
+    """A table with the employment columns and dtypes and no rows."""
+    return pd.DataFrame(
+        {
+            "geoid": pd.Series(dtype="string"),
+            "naics": pd.Series(dtype="string"),
+            "year": pd.Series(dtype="int64"),
+            "employment": pd.Series(dtype="float64"),
+            "flag": pd.Series(dtype="string"),
+        }
+    )
+
+
+def normalize_naics(code: str) -> str:
+    """Normalise a NAICS code as the Census writes it in its files.
+
+    Strips CBP's ``-`` and ``/`` padding, maps CBP's all-industry code to
+    ``TOTAL`` and 2-digit codes of multi-code sectors to their range.
+
+    >>> normalize_naics("------"), normalize_naics("31----"), normalize_naics("3261//")
+    ('TOTAL', '31-33', '3261')
+    >>> normalize_naics("31-33"), normalize_naics(" 484121 ")
+    ('31-33', '484121')
+    """
+    code = str(code).strip()
+    if code in SECTOR_RANGES.values():
+        return code
+    stripped = code.rstrip("-/")
+    if stripped == "" or code.upper() in {"TOTAL", "00"}:
+        return TOTAL_CODE
+    if not stripped.isdigit() or not 2 <= len(stripped) <= 6:
+        raise ValueError(f"not a NAICS code: {code!r}")
+    return SECTOR_RANGES.get(stripped, stripped)

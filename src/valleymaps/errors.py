@@ -1,0 +1,127 @@
+"""Exceptions and warnings raised by valleymaps.
+
+Every exception derives from :class:`ValleymapsError` *and* from the builtin it
+resembles, so callers can catch either (``except ValleymapsError`` or
+``except ValueError``). Errors are grouped by where they fail: the workspace,
+a data source (file), its fields (columns) or its geometries.
+
+Messages say what is wrong, show the offending value and say what to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class ValleymapsError(Exception):
+    """Root of every valleymaps exception."""
+
+
+class WorkspaceError(ValleymapsError, FileNotFoundError):
+    """A workspace is missing, incomplete or not a workspace at all."""
+
+
+class OutputExistsError(ValleymapsError, FileExistsError):
+    """An output exists and overwriting it was not asked for."""
+
+
+class DataSourceError(ValleymapsError, OSError):
+    """A data file cannot be opened or read (missing, wrong format, corrupt)."""
+
+
+class CRSError(ValleymapsError, ValueError):
+    """A layer has no coordinate reference system, or one we cannot use."""
+
+
+class FieldError(ValleymapsError, KeyError):
+    """A required column is missing or holds values of the wrong kind."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class GeometryError(ValleymapsError, ValueError):
+    """Geometries are missing, empty or beyond repair."""
+
+
+class ConfigError(ValleymapsError, ValueError):
+    """A configuration file (workspace, clusters, mapping) is invalid."""
+
+
+class ClassificationError(ValleymapsError, ValueError):
+    """An unknown classification scheme or unusable class breaks."""
+
+
+class AnalysisError(ValleymapsError, ValueError):
+    """The data do not support the requested computation."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input.
+
+    Parameters
+    ----------
+    message
+        What is wrong and what to do about it.
+    row
+        1-based row number in the file (data rows, header excluded) or
+        feature number for geometries; ``None`` when the problem concerns the
+        whole file.
+    column
+        The column (field) concerned, if any.
+    """
+
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class ValidationError(ValleymapsError, ValueError):
+    """An input has one or more problems; all of them are listed.
+
+    Parameters
+    ----------
+    source
+        The file (or layer) that was checked.
+    problems
+        Every problem found, in file order.
+    """
+
+    max_listed = 50
+
+    def __init__(self, source: str, problems: Sequence[Problem]):
+        self.source = source
+        self.problems = list(problems)
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        n = len(self.problems)
+        lines = [f"{self.source}: {n} problem{'s' if n != 1 else ''} found"]
+        for problem in self.problems[: self.max_listed]:
+            lines.append(f"  - {problem}")
+        if n > self.max_listed:
+            lines.append(f"  ... and {n - self.max_listed} more")
+        return "\n".join(lines)
+
+
+class ValleymapsWarning(UserWarning):
+    """Root of every valleymaps warning."""
+
+
+class GeometryRepairedWarning(ValleymapsWarning):
+    """Invalid geometries were repaired."""
+
+
+class DataQualityWarning(ValleymapsWarning):
+    """Values are suppressed, flagged or approximated in a way users should know."""

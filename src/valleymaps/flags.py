@@ -1,0 +1,72 @@
+"""Data-quality flags carried with employment values.
+
+Flags travel with values from the source file to the map tooltip. A value's
+``flag`` is a string of one-letter codes (``""`` when clean); aggregates carry
+the union of their parts' flags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+#: Codes that mean the value itself was withheld (employment is missing, not zero).
+SUPPRESSION_FLAGS: dict[str, str] = {
+    "D": "withheld to avoid disclosing data of individual businesses",
+    "S": "withheld: does not meet publication standards",
+    "N": "not available or not comparable",
+    "X": "missing from the source file",
+}
+
+#: County Business Patterns size-class codes (files before 2017): the value is
+#: withheld and only its range is published.
+SIZE_CLASS_FLAGS: dict[str, str] = {
+    "a": "withheld (0-19 employees)",
+    "b": "withheld (20-99 employees)",
+    "c": "withheld (100-249 employees)",
+    "e": "withheld (250-499 employees)",
+    "f": "withheld (500-999 employees)",
+    "g": "withheld (1,000-2,499 employees)",
+    "h": "withheld (2,500-4,999 employees)",
+    "i": "withheld (5,000-9,999 employees)",
+    "j": "withheld (10,000-24,999 employees)",
+    "k": "withheld (25,000-49,999 employees)",
+    "l": "withheld (50,000-99,999 employees)",
+    "m": "withheld (100,000 or more employees)",
+}
+
+#: Codes that qualify a published value.
+QUALITY_FLAGS: dict[str, str] = {
+    "G": "noise infusion under 2% (low)",
+    "H": "noise infusion 2-5% (moderate)",
+    "J": "noise infusion 5% or more (high)",
+    "P": "approximated by NAICS sectors (source has no finer industry detail)",
+    "I": "incomplete: includes withheld parts, so the value is a lower bound",
+}
+
+ALL_FLAGS: dict[str, str] = {**SUPPRESSION_FLAGS, **SIZE_CLASS_FLAGS, **QUALITY_FLAGS}
+
+#: Flags whose value is missing (withheld) rather than published.
+WITHHELD: frozenset[str] = frozenset(SUPPRESSION_FLAGS) | frozenset(SIZE_CLASS_FLAGS)
+
+
+def combine_flags(flags: Iterable[str]) -> str:
+    """Union of flag strings, in a stable order.
+
+    >>> combine_flags(["G", "", "DG", "H"])
+    'DGH'
+    """
+    seen: set[str] = set()
+    for f in flags:
+        if isinstance(f, str):
+            seen.update(f)
+    order = list(ALL_FLAGS)
+    return "".join(sorted(seen, key=lambda c: order.index(c) if c in order else len(order)))
+
+
+def describe_flags(flag: str) -> list[str]:
+    """Human-readable descriptions of a flag string, one per code.
+
+    >>> describe_flags("DG")
+    ['D: withheld to avoid disclosing data of individual businesses', 'G: noise infusion under 2% (low)']
+    """
+    return [f"{c.upper()}: {ALL_FLAGS.get(c, 'unknown flag')}" for c in flag]
