@@ -1,0 +1,202 @@
+"""Aggregate an employment table to clusters and their components.
+
+Pure computation: takes the table of :mod:`valleymaps.employment` and cluster
+definitions, returns tables. No files, no network.
+
+Rules
+-----
+* A cluster NAICS prefix ``p`` (say ``"3261"``) is matched against the data's
+  digit codes. Sources such as County Business Patterns publish every level
+  (2 to 6 digits), so summing every matching row would count jobs several
+  times: for each place, year and prefix, only rows at the *shallowest* level
+  at or below ``p`` are summed (the ``3261`` row itself when it exists, else
+  its 5-digit children, and so on).
+* A prefix with no rows at all in a place-year whose data reach that level is
+  zero (CBP leaves out industries without establishments). A prefix finer
+  than the data's finest level is unknown (NaN, flag ``N``).
+* Where a place-year has only sector-level codes (LODES WAC: ``11``,
+  ``31-33`` ...), cluster employment is approximated by the cluster's
+  ``sector_proxy`` sectors and flagged ``P``; components are not available.
+* Withheld parts (NaN) are never counted as zero: a sum with some withheld
+  parts is a lower bound flagged ``I`` (plus the parts' own flags); a sum of
+  only withheld parts is NaN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from valleymaps.clusters import Cluster, collapse_prefixes
+from valleymaps.employment import TOTAL_CODE
+from valleymaps.flags import combine_flags
+
+#: ``component`` value of rows that hold a whole cluster.
+WHOLE_CLUSTER = ""
+
+#: ``cluster`` value of the union of the headline clusters.
+ALL_CLUSTERS = "_all_clusters"
+
+
+@dataclass
+class ClusterEmployment:
+    """Employment aggregated to clusters.
+
+    Attributes
+    ----------
+    values
+        Columns ``geoid, year, cluster, component, employment, flag``;
+        ``component == ""`` is the whole cluster; ``cluster == "_all_clusters"``
+        the union of the clusters counted in the plan's headline.
+    totals
+        All-industry employment: ``geoid, year, employment, flag``.
+    """
+
+    values: pd.DataFrame
+    totals: pd.DataFrame
+
+
+def _sum_with_flags(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Sum ``employment`` by ``keys``; withheld parts make the sum a flagged lower bound."""
+    grouped = frame.groupby(keys, sort=False, dropna=False)
+    out = grouped["employment"].sum(min_count=1).to_frame()
+    n_missing = grouped["employment"].apply(lambda s: int(s.isna().sum()))
+    flags = grouped["flag"].agg(combine_flags)
+    partial = (n_missing > 0) & out["employment"].notna()
+    flags = flags.where(~partial, flags.map(lambda f: combine_flags([f, "I"])))
+    out["flag"] = flags
+    return out.reset_index()
+
+
+def _prefix_employment(table: pd.DataFrame, prefixes: Sequence[str]) -> pd.DataFrame:
+    """Employment per (geoid, year, prefix), summing the shallowest level under each prefix."""
+    digits = table[table["naics"].str.fullmatch(r"\d{2,6}")].copy()
+    digits["level"] = digits["naics"].str.len()
+    parts = []
+    for k in sorted({len(p) for p in prefixes}):
+        wanted = {p for p in prefixes if len(p) == k}
+        sub = digits[digits["level"] >= k].copy()
+        sub["prefix"] = sub["naics"].str[:k]
+        sub = sub[sub["prefix"].isin(wanted)]
+        if sub.empty:
+            continue
+        shallowest = sub.groupby(["geoid", "year", "prefix"])["level"].transform("min")
+        parts.append(sub[sub["level"] == shallowest])
+    places = table[["geoid", "year"]].drop_duplicates()
+    max_level = digits.groupby(["geoid", "year"])["level"].max()
+    grid = places.merge(pd.DataFrame({"prefix": list(prefixes)}), how="cross")
+    if parts:
+        summed = _sum_with_flags(pd.concat(parts), ["geoid", "year", "prefix"])
+        grid = grid.merge(summed, on=["geoid", "year", "prefix"], how="left")
+    else:
+        grid["employment"] = np.nan
+        grid["flag"] = ""
+    level = grid.set_index(["geoid", "year"]).index.map(max_level).to_numpy(dtype=float)
+    absent = grid["employment"].isna() & grid["flag"].isna()
+    too_fine = absent & (grid["prefix"].str.len().to_numpy() > np.nan_to_num(level, nan=0))
+    grid.loc[absent & ~too_fine, "employment"] = 0.0
+    grid.loc[too_fine, "flag"] = "N"
+    grid["flag"] = grid["flag"].fillna("")
+    grid["detailed"] = np.nan_to_num(level, nan=0) > 2
+    return grid
+
+
+def compute_totals(table: pd.DataFrame) -> pd.DataFrame:
+    """All-industry employment per place and year.
+
+    Uses the ``TOTAL`` row where the source has one, otherwise the sum of the
+    shallowest level present (sectors, usually).
+    """
+    total_rows = table[table["naics"] == TOTAL_CODE][["geoid", "year", "employment", "flag"]]
+    have = set(zip(total_rows["geoid"], total_rows["year"], strict=True))
+    rest = table[
+        (table["naics"] != TOTAL_CODE)
+        & ~pd.Series(
+            [(g, y) in have for g, y in zip(table["geoid"], table["year"], strict=True)],
+            index=table.index,
+            dtype=bool,
+        )
+    ].copy()
+    if rest.empty:
+        return total_rows.reset_index(drop=True)
+    rest["level"] = rest["naics"].map(lambda c: 2 if "-" in c else len(c))
+    shallowest = rest.groupby(["geoid", "year"])["level"].transform("min")
+    summed = _sum_with_flags(rest[rest["level"] == shallowest], ["geoid", "year"])
+    return pd.concat([total_rows, summed], ignore_index=True)
+
+
+def aggregate_cluster_employment(
+    table: pd.DataFrame, clusters: Sequence[Cluster]
+) -> ClusterEmployment:
+    """Employment of every cluster and component, per place and year.
+
+    Parameters
+    ----------
+    table
+        Employment table (``geoid, naics, year, employment, flag``).
+    clusters
+        Cluster definitions (:func:`valleymaps.clusters.load_clusters`).
+
+    Returns
+    -------
+    ClusterEmployment
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from valleymaps.clusters import Cluster, Component
+    >>> t = pd.DataFrame({"geoid": ["06019"] * 3, "naics": ["TOTAL", "211", "211111"],
+    ...                   "year": [2021] * 3, "employment": [100.0, 8.0, 5.0], "flag": [""] * 3})
+    >>> energy = Cluster("energy", "Energy", "", (Component("oil", "Oil", ("211",)),))
+    >>> ce = aggregate_cluster_employment(t, [energy])
+    >>> ce.values.query("component == ''")[["cluster", "employment"]].values.tolist()
+    [['_all_clusters', 8.0], ['energy', 8.0]]
+    """
+    members: list[tuple[str, str, str]] = []  # (cluster, component, prefix)
+    for cl in clusters:
+        for comp in cl.components:
+            members += [(cl.key, comp.key, p) for p in collapse_prefixes(comp.naics)]
+        members += [(cl.key, WHOLE_CLUSTER, p) for p in cl.naics]
+    headline = [c for c in clusters if c.in_headline]
+    members += [
+        (ALL_CLUSTERS, WHOLE_CLUSTER, p) for p in collapse_prefixes(p for c in headline for p in c.naics)
+    ]
+    member_frame = pd.DataFrame(members, columns=["cluster", "component", "prefix"])
+    prefixes = sorted(member_frame["prefix"].unique())
+
+    by_prefix = _prefix_employment(table, prefixes)
+    detailed = by_prefix[by_prefix["detailed"]].merge(member_frame, on="prefix")
+    detailed_values = _sum_with_flags(detailed, ["geoid", "year", "cluster", "component"])
+
+    proxy_values = _proxy_employment(table, by_prefix, clusters)
+    values = pd.concat([detailed_values, proxy_values], ignore_index=True)
+    values = values.sort_values(["geoid", "year", "cluster", "component"], ignore_index=True)
+    return ClusterEmployment(values=values, totals=compute_totals(table))
+
+
+def _proxy_employment(
+    table: pd.DataFrame, by_prefix: pd.DataFrame, clusters: Sequence[Cluster]
+) -> pd.DataFrame:
+    """Sector-proxy cluster employment for place-years that only have sectors."""
+    coarse = by_prefix.loc[~by_prefix["detailed"], ["geoid", "year"]].drop_duplicates()
+    if coarse.empty:
+        return pd.DataFrame(columns=["geoid", "year", "cluster", "component", "employment", "flag"])
+    members = [(c.key, s) for c in clusters for s in c.sector_proxy]
+    headline_sectors = sorted({s for c in clusters if c.in_headline for s in c.sector_proxy})
+    members += [(ALL_CLUSTERS, s) for s in headline_sectors]
+    member_frame = pd.DataFrame(members, columns=["cluster", "naics"])
+    rows = table.merge(coarse, on=["geoid", "year"]).merge(member_frame, on="naics")
+    rows["component"] = WHOLE_CLUSTER
+    rows["flag"] = rows["flag"].fillna("") + "P"
+    summed = _sum_with_flags(rows, ["geoid", "year", "cluster", "component"])
+    # clusters without any proxy sector are unknown there, not zero
+    keys = coarse.merge(
+        pd.DataFrame({"cluster": [c.key for c in clusters] + [ALL_CLUSTERS]}), how="cross"
+    )
+    keys["component"] = WHOLE_CLUSTER
+    out = keys.merge(summed, on=["geoid", "year", "cluster", "component"], how="left")
+    out["flag"] = out["flag"].fillna("N")
+    return out
