@@ -64,7 +64,7 @@ DIVERGING_CMAP: str = "PuOr_r"
 NO_DATA_COLOR: str = "#bdbdbd"
 
 #: Web map tiles (a light basemap that keeps the choropleth readable).
-TILES: str = "CartoDB positron"
+TILES: str = "Esri.WorldGrayCanvas"
 
 #: Text shown on every map that draws synthetic data.
 SYNTHETIC_NOTICE: str = "Synthetic sample data (not real employment figures)"

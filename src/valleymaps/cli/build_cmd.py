@@ -2,10 +2,83 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+from tqdm import tqdm
+
+from valleymaps.atlas import build_atlas
+from valleymaps.cli.options import workspace_option
+from valleymaps.render.classify import SCHEME_NAMES
+from valleymaps.workspace import Workspace
+
+
+def _parse_breaks(_ctx: click.Context, _param: click.Parameter, value: str | None) -> list[float] | None:
+    if value is None:
+        return None
+    try:
+        return [float(v) for v in value.split(",") if v.strip()]
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: give numbers separated by commas, e.g. 0.5,1,2") from None
 
 
 @click.command()
-def build() -> None:
-    """Build the atlas in outputs/maps/."""
-    raise click.ClickException("not implemented yet")
+@workspace_option
+@click.option("--scheme", help=f"Classification: {', '.join(SCHEME_NAMES)} (default from valleymaps.toml).")
+@click.option("--classes", "-k", type=click.IntRange(2, 9), help="Number of classes (2-9).")
+@click.option(
+    "--breaks",
+    callback=_parse_breaks,
+    help="Upper class bounds for --scheme user_defined, comma separated (e.g. 1000,5000,20000).",
+)
+@click.option("--base-year", type=int, help="First year of change metrics (default: earliest in the data).")
+@click.option("--end-year", type=int, help="Year mapped (default: latest in the data).")
+@click.option("--no-png", is_flag=True, help="Skip the static PNG maps.")
+def build(
+    workspace_dir: Path,
+    scheme: str | None,
+    classes: int | None,
+    breaks: list[float] | None,
+    base_year: int | None,
+    end_year: int | None,
+    no_png: bool,
+) -> None:
+    """Build the atlas in outputs/maps/ (index.html, a page per cluster, PNGs, tables).
+
+    The previous atlas is replaced only when the new one is complete.
+    Example: valleymaps build --scheme natural_breaks -k 5
+    """
+    ws = Workspace.open(workspace_dir)
+    with tqdm(total=None, unit="map", desc="Building atlas", leave=False, disable=None) as bar:
+
+        def progress(label: str, done: int, total: int) -> None:
+            bar.total = total
+            bar.set_postfix_str(label)
+            bar.update(done - bar.n)
+
+        result = build_atlas(
+            ws,
+            scheme=scheme,
+            classes=classes,
+            breaks=breaks,
+            base_year=base_year,
+            end_year=end_year,
+            png=not no_png,
+            on_progress=progress,
+        )
+    click.echo(f"Atlas written: {result.index_path}")
+    click.echo(
+        f"  {len(result.pages)} cluster pages ({' and '.join(result.levels)} level), "
+        f"{len(result.pngs)} PNGs, {len(result.tables)} table"
+    )
+    if (
+        result.headline is not None
+        and result.headline.share_of_employment == result.headline.share_of_employment
+    ):
+        click.echo(
+            f"  clusters hold {result.headline.share_of_employment:.1%} of {ws.config.region_name} jobs "
+            f"in {result.headline.end_year}"
+        )
+    if result.synthetic:
+        click.secho("  Note: maps show synthetic sample data (not real employment figures).", fg="yellow")
+    click.echo(f"Open {result.index_path.as_uri()} in a browser.")

@@ -1,0 +1,445 @@
+"""Build the atlas: every cluster choropleth, its PNGs, the tables and the index page.
+
+This is the one place that reads the workspace, runs the analysis and writes
+``outputs/maps/``. The new atlas is built in a temporary folder and swapped in
+only when complete, so a failed build leaves the previous atlas intact.
+
+>>> import tempfile, pathlib
+>>> ws = init_workspace(pathlib.Path(tempfile.mkdtemp()) / "sjv")  # doctest: +SKIP
+>>> build_atlas(ws).index_path.name                                 # doctest: +SKIP
+'index.html'
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from valleymaps import __version__, settings
+from valleymaps.analysis.cluster_employment import ALL_CLUSTERS, aggregate_cluster_employment
+from valleymaps.analysis.headline import Headline, compute_headline
+from valleymaps.analysis.metrics import compute_cluster_metrics
+from valleymaps.clusters import Cluster, load_clusters
+from valleymaps.employment import EmploymentDataset
+from valleymaps.errors import WorkspaceError
+from valleymaps.render.atlas_index import AtlasCard, render_atlas_index
+from valleymaps.render.choropleth import LevelLayer, MapText, render_choropleth
+from valleymaps.render.metric_specs import (
+    MetricSpec,
+    cluster_metric_specs,
+    component_metric_spec,
+    format_percent,
+    format_ratio,
+)
+from valleymaps.render.static_map import render_static_map
+from valleymaps.render.web_geometry import prepare_web_geometry
+from valleymaps.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[str, int, int], None]
+
+
+@dataclass
+class AtlasResult:
+    """What a build wrote."""
+
+    maps_dir: Path
+    pages: list[Path] = field(default_factory=list)
+    pngs: list[Path] = field(default_factory=list)
+    tables: list[Path] = field(default_factory=list)
+    headline: Headline | None = None
+    levels: list[str] = field(default_factory=list)
+    synthetic: bool = False
+
+    @property
+    def index_path(self) -> Path:
+        return self.maps_dir / "index.html"
+
+
+def slugify(text: str) -> str:
+    """File-name-safe slug. ``slugify("Health & Wellness")`` -> ``'health-wellness'``."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "map"
+
+
+def _detail(ds: EmploymentDataset) -> int:
+    digits = ds.table["naics"].str.fullmatch(r"\d{2,6}")
+    return int(ds.table.loc[digits, "naics"].str.len().max()) if digits.any() else 0
+
+
+def choose_dataset(
+    datasets: Sequence[EmploymentDataset], *, geoid_length: int, counties: Sequence[str]
+) -> EmploymentDataset | None:
+    """The dataset to map at one level: real before synthetic, finer NAICS detail, then the latest.
+
+    Parameters
+    ----------
+    datasets
+        Employment datasets of the workspace, oldest import first.
+    geoid_length
+        5 for counties, 11 for tracts.
+    counties
+        The region's county GEOIDs.
+    """
+    candidates = []
+    for order, ds in enumerate(datasets):
+        geoids = ds.table["geoid"]
+        if ((geoids.str.len() == geoid_length) & geoids.str[:5].isin(list(counties))).any():
+            candidates.append((not ds.synthetic, _detail(ds), order, ds))
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: c[:3])[3]
+
+
+def _place_names(metrics_geoids: pd.Series, places: gpd.GeoDataFrame) -> pd.Series:
+    names = dict(zip(places["geoid"], places["name"], strict=True))
+    return metrics_geoids.map(names)
+
+
+def _read_counties(ws: Workspace) -> gpd.GeoDataFrame:
+    if not ws.counties_path.is_file():
+        raise WorkspaceError(
+            f"{ws.counties_path} is missing. Restore the bundled data with "
+            f"'valleymaps init {ws.root} --overwrite'."
+        )
+    counties = gpd.read_file(ws.counties_path)
+    counties["geoid"] = counties["geoid"].astype(str)
+    return counties[counties["geoid"].isin(list(ws.config.region_counties))].reset_index(drop=True)
+
+
+def _tract_places(tracts: gpd.GeoDataFrame, county_names: dict[str, str]) -> gpd.GeoDataFrame:
+    places = tracts[["geoid", "name", "geometry"]].copy()
+    places["name"] = [
+        f"{name}, {county_names.get(g[:5], g[:5])} County"
+        for g, name in zip(places["geoid"], places["name"], strict=True)
+    ]
+    return places
+
+
+def _finding(
+    cluster: Cluster, m: pd.DataFrame, county_names: dict[str, str], region: str, reference: str
+) -> str:
+    rows = m[(m["cluster"] == cluster.key) & (m["component"] == "")]
+    counties = rows[rows["level"] == "county"].dropna(subset=["lq"])
+    parts = []
+    if not counties.empty:
+        top = counties.sort_values("lq", ascending=False).iloc[0]
+        parts.append(
+            f"{county_names.get(top['geoid'], top['geoid'])} County has the highest concentration "
+            f"(LQ {format_ratio(top['lq'])} vs {reference})"
+        )
+    reg = rows[rows["level"] == "region"]
+    state = rows[rows["level"] == "state"]
+    if not reg.empty and pd.notna(reg.iloc[0]["growth_rate"]):
+        r = reg.iloc[0]
+        text = (
+            f"{region} jobs {'grew' if r['growth_rate'] >= 0 else 'fell'} "
+            f"{format_percent(abs(r['growth_rate']))} {int(r['base_year'])}–{int(r['year'])}"
+        )
+        if not state.empty and pd.notna(state.iloc[0]["growth_rate"]):
+            text += f" ({reference}: {format_percent(state.iloc[0]['growth_rate'])})"
+        parts.append(text)
+    elif not reg.empty:
+        parts.append(f"{region}: {reg.iloc[0]['employment']:,.0f} jobs in {int(reg.iloc[0]['year'])}")
+    return "; ".join(parts) + "." if parts else "No employment data for this cluster."
+
+
+def _headline_text(h: Headline, region: str) -> str:
+    text = f"In {h.end_year}, the clusters held {format_percent(h.share_of_employment)} of {region} jobs"
+    if h.base_year is not None:
+        if h.share_of_growth is not None:
+            text += f" and {format_percent(h.share_of_growth)} of job growth since {h.base_year}"
+        elif h.total_change is not None:
+            text += f"; total employment did not grow since {h.base_year}"
+    text += (
+        " (Public Sector Infrastructure aside). The 2012 action plan found 41% of employment and 73% "
+        "of private-sector job growth for 2001–2010."
+    )
+    if "I" in h.flag:
+        text += " Some parts were withheld in the source, so the figures are lower bounds."
+    return text
+
+
+def _source_lines(ws: Workspace, used: dict[str, EmploymentDataset], tracts_note: str | None) -> list[str]:
+    lines = []
+    for level, ds in used.items():
+        lines.append(f"{level} employment: {ds.source} ({ds.vintage})")
+    meta_path = ws.geo_dir / "ca_counties.meta.json"
+    if meta_path.is_file():
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        lines.append(f"County boundaries: {meta.get('source', 'Census cartographic boundaries')}")
+    if tracts_note:
+        lines.append(tracts_note)
+    lines.append(
+        f"Clusters: data/econ/clusters.toml. Built {date.today().isoformat()} with valleymaps {__version__}."
+    )
+    return lines
+
+
+def _swap_in(new_dir: Path, maps_dir: Path) -> None:
+    """Replace ``maps_dir`` by ``new_dir`` with renames only (the old atlas survives a failure)."""
+    old = None
+    if maps_dir.exists():
+        old = maps_dir.with_name(f".maps-old-{os.getpid()}")
+        if old.exists():
+            shutil.rmtree(old)
+        os.replace(maps_dir, old)
+    try:
+        os.replace(new_dir, maps_dir)
+    except OSError:
+        if old is not None:
+            os.replace(old, maps_dir)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build_atlas(
+    ws: Workspace,
+    *,
+    scheme: str | None = None,
+    classes: int | None = None,
+    breaks: Sequence[float] | None = None,
+    base_year: int | None = None,
+    end_year: int | None = None,
+    png: bool = True,
+    on_progress: ProgressCallback | None = None,
+) -> AtlasResult:
+    """Build ``outputs/maps/`` of a workspace.
+
+    Parameters
+    ----------
+    ws
+        The workspace.
+    scheme, classes, breaks
+        Classification (default from the workspace's ``[maps]`` settings).
+    base_year, end_year
+        Years to compare (default: earliest and latest in the data).
+    png
+        Also write a static PNG of each cluster metric map.
+    on_progress
+        Called as ``on_progress(label, done, total)`` after each step.
+
+    Returns
+    -------
+    AtlasResult
+    """
+    cfg = ws.config
+    scheme = scheme or cfg.scheme
+    classes = classes or cfg.classes
+    from valleymaps.io.employment.store import load_datasets
+    from valleymaps.io.tracts import load_tracts
+
+    clusters = load_clusters(ws.clusters_path)
+    datasets = load_datasets(ws)
+    counties = _read_counties(ws)
+    county_names = dict(zip(counties["geoid"], counties["name"], strict=True))
+    region_ids = list(cfg.region_counties)
+
+    used: dict[str, EmploymentDataset] = {}
+    county_ds = choose_dataset(datasets, geoid_length=5, counties=region_ids)
+    if county_ds is None:
+        raise WorkspaceError(
+            f"{ws.employment_dir} has no county employment for the region. Import some with "
+            "'valleymaps import employment FILE --format cbp|lodes-wac|csv'."
+        )
+    used["County"] = county_ds
+    tracts = load_tracts(ws) if ws.tracts_path.is_file() else None
+    tract_ds = choose_dataset(datasets, geoid_length=11, counties=region_ids)
+    if tracts is not None and tract_ds is None:
+        log.warning(
+            "tracts are imported but no tract employment: tract layers are left out "
+            "(import LODES WAC with 'valleymaps import employment FILE --format lodes-wac')"
+        )
+    if tracts is None and tract_ds is not None:
+        log.warning(
+            "tract employment is imported but no tract boundaries: import them with "
+            "'valleymaps import tracts FILE'"
+        )
+    with_tracts = tracts is not None and tract_ds is not None
+
+    def metrics_for(ds: EmploymentDataset) -> pd.DataFrame:
+        ce = aggregate_cluster_employment(ds.table, clusters)
+        return compute_cluster_metrics(
+            ce,
+            region_counties=cfg.region_counties,
+            reference_geoid=cfg.reference_geoid,
+            base_year=base_year,
+            end_year=end_year,
+        )
+
+    metrics = metrics_for(county_ds)
+    metrics = metrics[metrics["level"] != "tract"]
+    if with_tracts:
+        assert tract_ds is not None
+        used["Tract"] = tract_ds
+        tm = metrics_for(tract_ds) if tract_ds is not county_ds else metrics_for(county_ds)
+        metrics = pd.concat([metrics, tm[tm["level"] == "tract"]], ignore_index=True)
+    reference_name = (
+        cfg.reference_name if (metrics["reference"] == cfg.reference_geoid).all() else cfg.region_name
+    )
+    metrics["reference_name"] = metrics["reference"].map(
+        {cfg.reference_geoid: cfg.reference_name, settings.REGION_GEOID: cfg.region_name}
+    )
+    synthetic = any(ds.synthetic for ds in used.values())
+    notice = settings.SYNTHETIC_NOTICE if synthetic else None
+
+    county_places = counties[["geoid", "geometry"]].copy()
+    county_places["name"] = [f"{county_names[g]} County" for g in county_places["geoid"]]
+    county_web = prepare_web_geometry(county_places, tolerance_m=settings.COUNTY_SIMPLIFY_TOLERANCE_M)
+    tract_web = None
+    tracts_note = None
+    if with_tracts:
+        assert tracts is not None
+        tract_places = _tract_places(tracts, county_names)
+        tract_web = prepare_web_geometry(tract_places)
+        tracts_note = f"Tract boundaries: imported into {ws.tracts_path.name} ({len(tract_places)} tracts)"
+    sources = _source_lines(ws, used, tracts_note)
+
+    year = int(metrics["year"].iloc[0])
+    base = None if metrics["base_year"].isna().all() else int(metrics["base_year"].dropna().iloc[0])
+    specs_base = cluster_metric_specs(has_change=base is not None)
+    headline = compute_headline(metrics)
+
+    ws.outputs_dir.mkdir(parents=True, exist_ok=True)
+    build_dir = Path(tempfile.mkdtemp(prefix=".maps-build-", dir=ws.outputs_dir))
+    os.chmod(build_dir, 0o755)  # mkdtemp makes it private; the atlas is for sharing
+    result = AtlasResult(
+        maps_dir=ws.maps_dir,
+        headline=headline,
+        synthetic=synthetic,
+        levels=["county"] + (["tract"] if with_tracts else []),
+    )
+    try:
+        (build_dir / "png").mkdir()
+        (build_dir / "tables").mkdir()
+        total_steps = len(clusters) + 1
+        cards = []
+        for step, cluster in enumerate(clusters, start=1):
+            specs: list[MetricSpec] = list(specs_base) + [
+                component_metric_spec(c.key, c.name) for c in cluster.components
+            ]
+            cm = metrics[metrics["cluster"] == cluster.key]
+            layers = [
+                LevelLayer(
+                    "county",
+                    "Counties",
+                    "counties in the region",
+                    county_web,
+                    cm[cm["level"] == "county"],
+                    show=True,
+                )
+            ]
+            if with_tracts and tract_web is not None:
+                layers.append(
+                    LevelLayer(
+                        "tract",
+                        "Census tracts",
+                        "tracts in the region",
+                        tract_web,
+                        cm[cm["level"] == "tract"],
+                        show=False,
+                    )
+                )
+            subtitle = f"{cfg.region_name} · {cluster.description}".rstrip(" ·")
+            text = MapText(
+                title=f"{cluster.name} cluster",
+                subtitle=subtitle,
+                source_lines=tuple(sources),
+                synthetic_notice=notice,
+            )
+            fmap = render_choropleth(
+                layers,
+                specs,
+                text=text,
+                year=year,
+                base_year=base,
+                scheme=scheme,
+                k=classes,
+                breaks=breaks,
+                outlines=county_web if with_tracts else None,
+            )
+            page = build_dir / f"cluster-{slugify(cluster.key)}.html"
+            fmap.save(str(page))
+            result.pages.append(ws.maps_dir / page.name)
+            thumb = None
+            if png:
+                for layer in layers:
+                    for spec in specs_base:
+                        values = (
+                            layer.values[layer.values["component"] == ""]
+                            .set_index("geoid")[spec.column]
+                            .reindex(layer.places["geoid"])
+                            .to_numpy(dtype=float)
+                        )
+                        fig = render_static_map(
+                            layer.places,
+                            values,
+                            layer.classifications[spec.key],
+                            spec,
+                            title=f"{cluster.name}: {spec.title(year=year, base=base)}",
+                            subtitle=f"{cfg.region_name}, {layer.label.lower()}",
+                            source_lines=sources,
+                            synthetic_notice=notice,
+                            outlines=county_web if layer.level == "tract" else None,
+                        )
+                        name = f"{slugify(cluster.key)}-{layer.level}-{spec.key}.png"
+                        fig.savefig(build_dir / "png" / name)
+                        result.pngs.append(ws.maps_dir / "png" / name)
+                        if layer.level == "county" and spec.key == "lq":
+                            thumb = f"png/{name}"
+            cards.append(
+                AtlasCard(
+                    cluster.name,
+                    _finding(cluster, metrics, county_names, cfg.region_name, reference_name),
+                    page.name,
+                    thumb,
+                )
+            )
+            if on_progress:
+                on_progress(cluster.name, step, total_steps)
+
+        table = metrics.copy()
+        names = {c.key: c.name for c in clusters} | {ALL_CLUSTERS: "All clusters (headline)"}
+        table.insert(3, "cluster_name", table["cluster"].map(names))
+        place_names = {g: f"{n} County" for g, n in county_names.items()}
+        place_names |= {settings.REGION_GEOID: cfg.region_name, cfg.reference_geoid: cfg.reference_name}
+        if tract_web is not None:
+            place_names |= dict(zip(tract_web["geoid"], tract_web["name"], strict=True))
+        table.insert(1, "place", table["geoid"].map(place_names))
+        table_path = build_dir / "tables" / "cluster_metrics.csv"
+        table.to_csv(table_path, index=False)
+        result.tables.append(ws.maps_dir / "tables" / table_path.name)
+
+        index_html = render_atlas_index(
+            cards,
+            title=f"{cfg.region_name} industry cluster atlas",
+            subtitle=f"Employment by cluster, county{' and census tract' if with_tracts else ''}, "
+            f"{base}–{year}"
+            if base
+            else f"{year}",
+            headline=_headline_text(headline, cfg.region_name),
+            synthetic_notice=notice,
+            footer_lines=sources,
+            downloads=[("Cluster metrics (CSV)", "tables/cluster_metrics.csv")],
+        )
+        (build_dir / "index.html").write_text(index_html, encoding="utf-8")
+        if on_progress:
+            on_progress("index", total_steps, total_steps)
+        _swap_in(build_dir, ws.maps_dir)
+    except BaseException:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        raise
+    log.info("built atlas: %d pages, %d PNGs in %s", len(result.pages) + 1, len(result.pngs), ws.maps_dir)
+    return result

@@ -1,0 +1,322 @@
+"""Interactive choropleth pages (folium) with metric switching by restyling.
+
+Folium repeats geometry in every ``GeoJson`` layer; a cluster page with a
+layer per metric would carry the tracts six times. Here each level (counties,
+tracts) carries its geometry once, with every metric's classes, labels, ranks
+and flags alongside; choosing a metric restyles the layer in the browser.
+
+Rendering returns a :class:`folium.Map`; saving is the caller's business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from valleymaps import settings
+from valleymaps.flags import ALL_FLAGS
+from valleymaps.render._safe_json import script_json
+from valleymaps.render.classify import Classification, classify_values
+from valleymaps.render.metric_specs import MetricSpec, format_jobs, format_signed_jobs
+
+
+@dataclass
+class LevelLayer:
+    """One level (counties or tracts) of a choropleth page.
+
+    Parameters
+    ----------
+    level
+        ``"county"`` or ``"tract"``.
+    label
+        Name in the layer control and legend ("Counties").
+    rank_noun
+        Completes "Rank 3 of 8 ..." in tooltips.
+    places
+        Web-ready polygons (EPSG:4326) with ``geoid`` and ``name`` columns.
+    values
+        Metric rows for this level and cluster (columns of
+        :func:`~valleymaps.analysis.metrics.compute_cluster_metrics`).
+    show
+        Whether the level is the one shown when the page opens.
+    """
+
+    level: str
+    label: str
+    rank_noun: str
+    places: gpd.GeoDataFrame
+    values: pd.DataFrame
+    show: bool = True
+    classifications: dict[str, Classification] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MapText:
+    """Words on a map: title, subtitle, source lines, synthetic-data notice."""
+
+    title: str
+    subtitle: str = ""
+    source_lines: tuple[str, ...] = ()
+    synthetic_notice: str | None = None
+
+
+def _asset(name: str) -> str:
+    return (resources.files("valleymaps.render") / "templates" / name).read_text(encoding="utf-8")
+
+
+def _value_text(spec: MetricSpec, value: float) -> str:
+    text = spec.format(value)
+    if text == "–":
+        return "No data"
+    return f"{text} jobs" if spec.units == "jobs" else text
+
+
+def _extra_lines(spec: MetricSpec, row: pd.Series, *, year: int, base: int | None) -> list[str]:
+    if spec.key in ("growth_rate", "change"):
+        return [
+            f"{base}: {format_jobs(row['employment_base'])} → {year}: {format_jobs(row['employment'])} jobs"
+        ]
+    if spec.key == "ss_regional_shift":
+        return [
+            f"Reference growth: {format_signed_jobs(row['ss_reference_growth'])} jobs",
+            f"Industry mix: {format_signed_jobs(row['ss_industry_mix'])} jobs",
+        ]
+    if spec.key == "lq":
+        return [f"Compared with: {row['reference_name']}"] if "reference_name" in row else []
+    return []
+
+
+def _metric_payload(
+    layer: LevelLayer,
+    spec: MetricSpec,
+    *,
+    year: int,
+    base: int | None,
+    scheme: str | None,
+    k: int | None,
+    breaks: Sequence[float] | None,
+) -> tuple[dict[str, Any], Classification]:
+    rows = layer.values[layer.values["component"] == spec.component].set_index("geoid")
+    rows = rows.reindex(layer.places["geoid"])
+    values = rows[spec.column].to_numpy(dtype=float)
+    classification = classify_values(
+        values, scheme=scheme, k=k, breaks=breaks if spec.center is None else None, center=spec.center
+    )
+    rank_col = f"rank_{spec.key}" if spec.component == "" else "rank_employment"
+    ranks = rows[rank_col].to_numpy(dtype=float) if rank_col in rows else np.full(len(rows), np.nan)
+    flags = rows["flag"].fillna("").astype(str).tolist()
+    ranked = int(np.isfinite(ranks).sum())
+    payload = {
+        "cls": classification.class_of(values).tolist(),
+        "text": [_value_text(spec, v) for v in values],
+        "rank": [None if not np.isfinite(r) else int(r) for r in ranks],
+        "ranked": ranked,
+        "flags": flags,
+        "extra": [
+            _extra_lines(spec, row, year=year, base=base) if pd.notna(row.get("employment")) else []
+            for _, row in rows.iterrows()
+        ]
+        if spec.key in ("growth_rate", "change", "ss_regional_shift")
+        else None,
+    }
+    return payload, classification
+
+
+def _geojson(places: gpd.GeoDataFrame) -> dict[str, Any]:
+    features = []
+    for i, geom in enumerate(places.geometry):
+        features.append({"type": "Feature", "properties": {"i": i}, "geometry": geom.__geo_interface__})
+    return {"type": "FeatureCollection", "features": features}
+
+
+class _ChoroplethState(MacroElement):
+    """Declares the page's shared state (current metric) before the layers."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = valleymaps.newState({{ this.metrics_json }}, {{ this.initial_json }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, metrics: list[dict[str, str]], initial: str):
+        super().__init__()
+        self._name = "VmState"
+        self.metrics_json = script_json(metrics)
+        self.initial_json = script_json(initial)
+
+
+class _MetricLayer(folium.map.Layer):
+    """A level's polygons, coloured by the current metric."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = valleymaps.makeLayer({{ this.payload_json }}, {{ this.state.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, payload: dict[str, Any], state: _ChoroplethState, *, name: str, show: bool):
+        super().__init__(name=name, overlay=False, control=True, show=show)
+        self._name = "VmLevel"
+        self.payload_json = script_json(payload)
+        self.state = state
+
+
+class _Outline(folium.map.Layer):
+    """Non-interactive outlines drawn over the choropleth (county lines)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = valleymaps.makeOutline({{ this.geojson_json }}, {{ this.options_json }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, geojson: dict[str, Any], *, name: str, color: str, weight: float):
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "VmOutline"
+        self.geojson_json = script_json(geojson)
+        self.options_json = script_json({"color": color, "weight": weight})
+
+
+class _Attach(MacroElement):
+    """Adds the metric panel, legend and source note, and wires the restyling."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+valleymaps.attach({{ this._parent.get_name() }}, {
+  state: {{ this.state.get_name() }},
+  metrics: {{ this.metrics_json }},
+  title: {{ this.title_json }},
+  subtitle: {{ this.subtitle_json }},
+  synthetic: {{ this.synthetic_json }},
+  sourceLines: {{ this.source_json }},
+  outlines: [{{ this.outline_names }}]
+});
+{% endmacro %}"""
+    )
+
+    def __init__(
+        self,
+        state: _ChoroplethState,
+        metrics: list[dict[str, str]],
+        text: MapText,
+        outlines: Sequence[_Outline],
+    ):
+        super().__init__()
+        self.state = state
+        self.metrics_json = script_json(metrics)
+        self.title_json = script_json(text.title)
+        self.subtitle_json = script_json(text.subtitle)
+        self.synthetic_json = script_json(text.synthetic_notice)
+        self.source_json = script_json(list(text.source_lines))
+        self.outline_names = ", ".join(o.get_name() for o in outlines)
+
+
+def render_choropleth(
+    layers: Sequence[LevelLayer],
+    specs: Sequence[MetricSpec],
+    *,
+    text: MapText,
+    year: int,
+    base_year: int | None,
+    scheme: str | None = None,
+    k: int | None = None,
+    breaks: Sequence[float] | None = None,
+    outlines: gpd.GeoDataFrame | None = None,
+    initial_metric: str | None = None,
+) -> folium.Map:
+    """A choropleth page: levels as base layers, metrics switched in a panel.
+
+    Parameters
+    ----------
+    layers
+        One :class:`LevelLayer` per level; the one with ``show=True`` opens first.
+    specs
+        Metrics offered in the panel, in order.
+    text
+        Title, subtitle, source lines and the synthetic-data notice (shown
+        on the map when not None).
+    year, base_year
+        Years of the metrics (for titles and tooltips).
+    scheme, k, breaks
+        Classification (see :func:`~valleymaps.render.classify.classify_values`);
+        ``breaks`` apply to sequential metrics only.
+    outlines
+        Polygons drawn as lines over every level (county outlines).
+    initial_metric
+        Metric key selected when the page opens (default the first).
+
+    Returns
+    -------
+    folium.Map
+        Each layer's classifications are also stored in ``LevelLayer.classifications``.
+    """
+    if not layers:
+        raise ValueError("render_choropleth needs at least one level layer")
+    bounds = np.array([layer.places.total_bounds for layer in layers])
+    minx, miny = bounds[:, 0].min(), bounds[:, 1].min()
+    maxx, maxy = bounds[:, 2].max(), bounds[:, 3].max()
+    fmap = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=7, tiles=None, control_scale=True
+    )
+    folium.TileLayer(settings.TILES, control=False).add_to(fmap)
+    fmap.get_root().header.add_child(Element(f"<style>{_asset('choropleth.css')}</style>"))
+    fmap.get_root().header.add_child(Element(f"<script>{_asset('choropleth.js')}</script>"))
+    fmap.get_root().title = text.title  # type: ignore[attr-defined]
+
+    metric_meta = [
+        {
+            "key": s.key,
+            "title": s.title(year=year, base=base_year),
+            "units": s.units,
+            "description": s.description,
+        }
+        for s in specs
+    ]
+    state = _ChoroplethState(metric_meta, initial_metric or specs[0].key)
+    state.add_to(fmap)
+    for layer in layers:
+        metrics: dict[str, Any] = {}
+        classes: dict[str, Any] = {}
+        for spec in specs:
+            payload, classification = _metric_payload(
+                layer, spec, year=year, base=base_year, scheme=scheme, k=k, breaks=breaks
+            )
+            layer.classifications[spec.key] = classification
+            metrics[spec.key] = payload
+            classes[spec.key] = {
+                "colors": list(classification.colors),
+                "labels": classification.labels(spec.format),
+                "scheme": classification.scheme,
+            }
+        payload = {
+            "level": layer.level,
+            "label": layer.label,
+            "rankNoun": layer.rank_noun,
+            "names": layer.places["name"].astype(str).tolist(),
+            "geojson": _geojson(layer.places),
+            "metrics": metrics,
+            "classes": classes,
+            "flagText": {code: f"{code.upper()}: {desc}" for code, desc in ALL_FLAGS.items()},
+            "nodata": settings.NO_DATA_COLOR,
+            "stroke": "#ffffff",
+            "weight": 0.5 if layer.level == "tract" else 1.2,
+        }
+        _MetricLayer(payload, state, name=layer.label, show=layer.show).add_to(fmap)
+    outline_layers: list[_Outline] = []
+    if outlines is not None:
+        outline = _Outline(_geojson(outlines), name="County outlines", color="#333333", weight=1.8)
+        outline.add_to(fmap)
+        outline_layers.append(outline)
+    _Attach(state, metric_meta, text, outline_layers).add_to(fmap)
+    folium.LayerControl(collapsed=False, position="topleft").add_to(fmap)
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    return fmap

@@ -1,0 +1,118 @@
+"""What each map metric is called, how its values read and how it is coloured."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+def format_jobs(v: float) -> str:
+    """``12,345``; ``–`` for missing."""
+    return "–" if v is None or math.isnan(v) else f"{v:,.0f}"
+
+
+def format_signed_jobs(v: float) -> str:
+    return "–" if v is None or math.isnan(v) else f"{v:+,.0f}"
+
+
+def format_percent(v: float) -> str:
+    """A fraction as a percentage: ``0.123`` -> ``12.3%``."""
+    return "–" if v is None or math.isnan(v) else f"{v * 100:.1f}%"
+
+
+def format_signed_percent(v: float) -> str:
+    return "–" if v is None or math.isnan(v) else f"{v * 100:+.1f}%"
+
+
+def format_ratio(v: float) -> str:
+    return "–" if v is None or math.isnan(v) else f"{v:.2f}"
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """A metric as a map shows it.
+
+    ``label`` may contain ``{year}`` and ``{base}``; ``center`` makes the
+    palette diverging around that value.
+    """
+
+    key: str
+    column: str
+    label: str
+    units: str
+    format: Callable[[float], str]
+    center: float | None = None
+    component: str = ""
+    description: str = ""
+
+    def title(self, *, year: int, base: int | None) -> str:
+        return self.label.format(year=year, base=base if base is not None else "?")
+
+
+def cluster_metric_specs(*, has_change: bool) -> list[MetricSpec]:
+    """The metric layers of a cluster page (components are added separately)."""
+    specs = [
+        MetricSpec(
+            "employment",
+            "employment",
+            "Jobs, {year}",
+            "jobs",
+            format_jobs,
+            description="Employment in the cluster",
+        ),
+        MetricSpec(
+            "share",
+            "share",
+            "Share of all jobs, {year}",
+            "% of all jobs",
+            format_percent,
+            description="Cluster jobs as a share of all jobs in the place",
+        ),
+        MetricSpec(
+            "lq",
+            "lq",
+            "Location quotient vs reference, {year}",
+            "LQ (1 = same as reference)",
+            format_ratio,
+            center=1.0,
+            description="Above 1: the cluster is more concentrated here than in the reference area",
+        ),
+    ]
+    if has_change:
+        specs += [
+            MetricSpec(
+                "growth_rate",
+                "growth_rate",
+                "Job growth, {base}–{year}",
+                "% change",
+                format_signed_percent,
+                center=0.0,
+            ),
+            MetricSpec(
+                "change", "change", "Change in jobs, {base}–{year}", "jobs", format_signed_jobs, center=0.0
+            ),
+            MetricSpec(
+                "ss_regional_shift",
+                "ss_regional_shift",
+                "Regional shift (shift-share), {base}–{year}",
+                "jobs",
+                format_signed_jobs,
+                center=0.0,
+                description="Jobs gained or lost beyond what the reference area's growth "
+                "of this cluster would predict",
+            ),
+        ]
+    return specs  # fmt: skip
+
+
+def component_metric_spec(component_key: str, component_name: str) -> MetricSpec:
+    """Employment in one component of a cluster."""
+    return MetricSpec(
+        f"component:{component_key}",
+        "employment",
+        f"Jobs in {component_name}, {{year}}",
+        "jobs",
+        format_jobs,
+        component=component_key,
+    )
