@@ -30,6 +30,7 @@ from valleymaps import __version__, settings
 from valleymaps.analysis.cluster_employment import ALL_CLUSTERS, aggregate_cluster_employment
 from valleymaps.analysis.headline import Headline, compute_headline
 from valleymaps.analysis.metrics import compute_cluster_metrics
+from valleymaps.atlas_sections import SECTIONS, AtlasContext
 from valleymaps.clusters import Cluster, load_clusters
 from valleymaps.employment import EmploymentDataset
 from valleymaps.errors import WorkspaceError
@@ -409,6 +410,13 @@ def build_atlas(
             )
             if on_progress:
                 on_progress(cluster.name, step, total_steps)
+
+        context = AtlasContext(ws=ws, build_dir=build_dir, counties_web=county_web, tracts_web=tract_web,
+                               county_names=county_names, png=png)
+        for section in SECTIONS:
+            section_cards = section(context)
+            cards.extend(section_cards)
+            log.info("atlas section %s: %d pages", getattr(section, "__name__", section), len(section_cards))
 
         table = metrics.copy()
         names = {c.key: c.name for c in clusters} | {ALL_CLUSTERS: "All clusters (headline)"}

@@ -44,8 +44,12 @@ class LevelLayer:
     places
         Web-ready polygons (EPSG:4326) with ``geoid`` and ``name`` columns.
     values
-        Metric rows for this level and cluster (columns of
-        :func:`~valleymaps.analysis.metrics.compute_cluster_metrics`).
+        One row per place: ``geoid``, each metric's ``MetricSpec.column``,
+        optional ``rank_<metric key>`` (1 = highest), optional ``flag``
+        (codes of :mod:`valleymaps.flags`) and optional ``component`` (rows
+        whose component equals ``MetricSpec.component`` are used; cluster
+        metrics from :func:`~valleymaps.analysis.metrics.compute_cluster_metrics`
+        fit as they are).
     show
         Whether the level is the one shown when the page opens.
     """
@@ -105,7 +109,10 @@ def _metric_payload(
     k: int | None,
     breaks: Sequence[float] | None,
 ) -> tuple[dict[str, Any], Classification]:
-    rows = layer.values[layer.values["component"] == spec.component].set_index("geoid")
+    values_frame = layer.values
+    if "component" in values_frame:
+        values_frame = values_frame[values_frame["component"] == spec.component]
+    rows = values_frame.set_index("geoid")
     rows = rows.reindex(layer.places["geoid"])
     values = rows[spec.column].to_numpy(dtype=float)
     classification = classify_values(
@@ -113,7 +120,7 @@ def _metric_payload(
     )
     rank_col = f"rank_{spec.key}" if spec.component == "" else "rank_employment"
     ranks = rows[rank_col].to_numpy(dtype=float) if rank_col in rows else np.full(len(rows), np.nan)
-    flags = rows["flag"].fillna("").astype(str).tolist()
+    flags = rows["flag"].fillna("").astype(str).tolist() if "flag" in rows else [""] * len(rows)
     ranked = int(np.isfinite(ranks).sum())
     payload = {
         "cls": classification.class_of(values).tolist(),

@@ -1,0 +1,57 @@
+"""Extra sections of the atlas, beyond the cluster choropleths.
+
+Each capability that draws its own maps (commuting flows, infrastructure
+projects, site suitability) provides one function with the
+:data:`AtlasSection` signature and appends it to :data:`SECTIONS`. A section
+reads what it needs from the workspace, writes its pages and PNGs into
+``context.build_dir`` (the atlas being built; it is swapped in only when the
+whole build succeeds) and returns one card per page for the index. A section
+whose data are not in the workspace returns no cards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+
+from valleymaps.render.atlas_index import AtlasCard
+from valleymaps.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class AtlasContext:
+    """What the atlas build shares with its sections.
+
+    Attributes
+    ----------
+    ws
+        The workspace being built.
+    build_dir
+        Folder of the atlas being built (becomes ``outputs/maps/``); pages go
+        at its top level, PNGs under ``png/``, tables under ``tables/``.
+    counties_web
+        The region's counties, web-ready (EPSG:4326, simplified): ``geoid``,
+        ``name`` ("Fresno County"), geometry. Use them as outlines.
+    tracts_web
+        The region's tracts, web-ready, or None when none are imported.
+    county_names
+        County GEOID -> name ("Fresno").
+    png
+        Whether static PNGs were asked for.
+    """
+
+    ws: Workspace
+    build_dir: Path
+    counties_web: gpd.GeoDataFrame
+    tracts_web: gpd.GeoDataFrame | None
+    county_names: dict[str, str]
+    png: bool
+
+
+AtlasSection = Callable[[AtlasContext], list[AtlasCard]]
+
+#: Sections run after the cluster pages, in this order.
+SECTIONS: list[AtlasSection] = []
