@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Rebuild every bundled data file under data/ and refresh the checksum table in data/PROVENANCE.md.
+#
+#   bash scripts/build_all_data.sh            # uses .venv/bin/python, or $PYTHON if set
+#
+# 1. scripts/build_counties.py             -> data/geo/ca_counties.geojson (+ .meta.json)
+#                                             (needs npm and the npm registry)
+# 2. scripts/build_leakage_targets.py      -> data/econ/leakage_targets.csv
+#                                             (reads ../shared/leakage_targets.csv)
+# 3. scripts/build_synthetic_employment.py -> data/econ/employment/employment_synthetic_...
+# data/econ/clusters.toml is edited by hand (it is the source, not a product); steps 2 and 3
+# read it. Every step writes the same bytes on every run, so `git diff` shows real changes only.
+set -euo pipefail
+
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO_ROOT"
+PYTHON=${PYTHON:-.venv/bin/python}
+
+"$PYTHON" scripts/build_counties.py
+"$PYTHON" scripts/build_leakage_targets.py
+"$PYTHON" scripts/build_synthetic_employment.py
+
+# Replace the lines between the checksum markers of PROVENANCE.md with fresh sha256 sums.
+"$PYTHON" - <<'EOF'
+import hashlib
+from pathlib import Path
+
+files = [
+    "geo/ca_counties.geojson",
+    "geo/ca_counties.meta.json",
+    "econ/clusters.toml",
+    "econ/leakage_targets.csv",
+    "econ/employment/employment_synthetic_county_2011_2021.csv",
+    "econ/employment/employment_synthetic_county_2011_2021.meta.json",
+]
+start, end = "<!-- checksums:start -->", "<!-- checksums:end -->"
+provenance = Path("data/PROVENANCE.md")
+text = provenance.read_text(encoding="utf-8")
+if start not in text or end not in text:
+    raise SystemExit(f"{provenance} lacks the markers {start} / {end}; restore them.")
+rows = ["| file | bytes | sha256 |", "| --- | ---: | --- |"]
+for rel in files:
+    data = (Path("data") / rel).read_bytes()
+    rows.append(f"| `{rel}` | {len(data):,} | `{hashlib.sha256(data).hexdigest()}` |")
+head, rest = text.split(start, 1)
+_, tail = rest.split(end, 1)
+provenance.write_text(head + start + "\n" + "\n".join(rows) + "\n" + end + tail, encoding="utf-8")
+print(f"updated the checksums in {provenance}")
+EOF
