@@ -29,8 +29,8 @@ class _ValleymapsGroup(click.Group):
 
 @click.group(cls=_ValleymapsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="valleymaps")
-@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
-@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")
+@click.option("-v", "--verbose", count=True, help="Log what happens, with counts (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
 def cli(verbose: int, quiet: bool) -> None:
     """Maps of the San Joaquin Valley's industry clusters.
 
@@ -42,7 +42,7 @@ def cli(verbose: int, quiet: bool) -> None:
       valleymaps import employment cbp21co.txt --format cbp
       valleymaps build                 # writes outputs/maps/index.html
     """
-    level = logging.WARNING if quiet else (logging.INFO if verbose < 2 else logging.DEBUG)
+    level = logging.ERROR if quiet else [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
     logging.basicConfig(
         level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr, force=True
     )

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from valleymaps.atlas import build_atlas
 from valleymaps.cli.options import workspace_option
 from valleymaps.render.classify import SCHEME_NAMES
 from valleymaps.workspace import Workspace
@@ -48,6 +47,8 @@ def build(
     The previous atlas is replaced only when the new one is complete.
     Example: valleymaps build --scheme natural_breaks -k 5
     """
+    from valleymaps.atlas import build_atlas
+
     ws = Workspace.open(workspace_dir)
     with tqdm(total=None, unit="map", desc="Building atlas", leave=False, disable=None) as bar:
 

@@ -20,7 +20,6 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import mapclassify
 import numpy as np
 import numpy.typing as npt
 
@@ -96,6 +95,8 @@ def _mapclassify_breaks(
     k = max(1, min(k, len(np.unique(values))))
     if k == 1:
         return [float(values.max())]
+    import mapclassify  # slow to import (several seconds): only when a map is classified
+
     classifier = getattr(mapclassify, scheme)(values, k=k)
     return sorted({float(b) for b in classifier.bins})
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import geopandas as gpd
@@ -48,8 +49,8 @@ def render_static_map(
     outlines
         Polygons drawn as lines on top (county outlines over tracts).
     """
-    fig = Figure(figsize=(8.0, 7.2), dpi=110)
-    ax = fig.add_axes((0.02, 0.14, 0.68, 0.74))
+    fig = Figure(figsize=(8.0, 7.4), dpi=110)
+    ax = fig.add_axes((0.02, 0.18, 0.68, 0.70))
     projected = places.to_crs(settings.ANALYSIS_CRS)
     classes = classification.class_of(values)
     colors = np.array(
@@ -86,7 +87,7 @@ def render_static_map(
     )
     fig.text(0.03, 0.955, title, fontsize=15, fontweight="bold", va="top")
     fig.text(0.03, 0.905, subtitle, fontsize=10.5, color="#444444", va="top")
-    y = 0.10
+    y = 0.135
     if synthetic_notice:
         fig.text(
             0.03,
@@ -99,6 +100,7 @@ def render_static_map(
         )
         y -= 0.04
     for line in source_lines:
-        fig.text(0.03, y, line, fontsize=8, color="#444444")
-        y -= 0.028
+        for part in textwrap.wrap(line, width=125) or [""]:
+            fig.text(0.03, y, part, fontsize=7.5, color="#444444")
+            y -= 0.024
     return fig
