@@ -285,14 +285,14 @@ def build_atlas(
     if with_tracts:
         assert tract_ds is not None
         used["Tract"] = tract_ds
-        tm = metrics_for(tract_ds) if tract_ds is not county_ds else metrics_for(county_ds)
+        tm = metrics_for(tract_ds)
         metrics = pd.concat([metrics, tm[tm["level"] == "tract"]], ignore_index=True)
-    reference_name = (
-        cfg.reference_name if (metrics["reference"] == cfg.reference_geoid).all() else cfg.region_name
-    )
     metrics["reference_name"] = metrics["reference"].map(
         {cfg.reference_geoid: cfg.reference_name, settings.REGION_GEOID: cfg.region_name}
     )
+    # each level compares with its own data's reference; name it when they agree, else tooltips say
+    references = set(metrics.loc[metrics["level"] != "state", "reference_name"])
+    reference_name = references.pop() if len(references) == 1 else "the reference area"
     synthetic = any(ds.synthetic for ds in used.values())
     notice = settings.SYNTHETIC_NOTICE if synthetic else None
 
@@ -310,8 +310,9 @@ def build_atlas(
 
     year = int(metrics["year"].iloc[0])
     base = None if metrics["base_year"].isna().all() else int(metrics["base_year"].dropna().iloc[0])
-    specs_base = cluster_metric_specs(has_change=base is not None)
+    specs_base = cluster_metric_specs(has_change=base is not None, reference_name=reference_name)
     headline = compute_headline(metrics)
+    vintage = "Sources · employment " + "; ".join(f"{lvl.lower()} {ds.vintage}" for lvl, ds in used.items())
 
     ws.outputs_dir.mkdir(parents=True, exist_ok=True)
     build_dir = Path(tempfile.mkdtemp(prefix=".maps-build-", dir=ws.outputs_dir))
@@ -359,6 +360,7 @@ def build_atlas(
                 subtitle=subtitle,
                 source_lines=tuple(sources),
                 synthetic_notice=notice,
+                source_summary=vintage,
             )
             fmap = render_choropleth(
                 layers,

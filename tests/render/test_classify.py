@@ -62,3 +62,9 @@ def test_diverging_palette_is_centred_on_one_for_lq():
 def test_all_missing_gives_a_no_data_class_only():
     c = classify_values([np.nan, np.nan])
     assert c.class_of([np.nan]).tolist() == [-1]
+
+
+def test_values_all_at_the_centre_make_one_class():
+    c = classify_values([0.0, 0.0, 0.0], center=0.0)
+    assert c.class_of([0.0]).tolist() == [0]
+    assert len(c.labels(str)) == len(c.colors) == 1

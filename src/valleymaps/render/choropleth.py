@@ -71,6 +71,7 @@ class MapText:
     subtitle: str = ""
     source_lines: tuple[str, ...] = ()
     synthetic_notice: str | None = None
+    source_summary: str = "Sources and data vintage"
 
 
 def _asset(name: str) -> str:
@@ -132,7 +133,7 @@ def _metric_payload(
             _extra_lines(spec, row, year=year, base=base) if pd.notna(row.get("employment")) else []
             for _, row in rows.iterrows()
         ]
-        if spec.key in ("growth_rate", "change", "ss_regional_shift")
+        if spec.key in ("growth_rate", "change", "ss_regional_shift", "lq")
         else None,
     }
     return payload, classification
@@ -205,6 +206,7 @@ valleymaps.attach({{ this._parent.get_name() }}, {
   subtitle: {{ this.subtitle_json }},
   synthetic: {{ this.synthetic_json }},
   sourceLines: {{ this.source_json }},
+  sourceSummary: {{ this.source_summary_json }},
   outlines: [{{ this.outline_names }}]
 });
 {% endmacro %}"""
@@ -224,6 +226,7 @@ valleymaps.attach({{ this._parent.get_name() }}, {
         self.subtitle_json = script_json(text.subtitle)
         self.synthetic_json = script_json(text.synthetic_notice)
         self.source_json = script_json(list(text.source_lines))
+        self.source_summary_json = script_json(text.source_summary)
         self.outline_names = ", ".join(o.get_name() for o in outlines)
 
 

@@ -157,7 +157,7 @@ def classify_values(
     above = [b for b in upper if b > center]
     if lower < center:
         below = [*below, center]
-    upper = sorted(set(below + above))
+    upper = sorted(set(below + above)) or [float(center)]  # every value sits on the centre
     n_low = sum(1 for b in upper if b <= center)
     n_high = len(upper) - n_low
     # darkest far from the centre, lightest next to it

@@ -50,7 +50,7 @@ class MetricSpec:
         return self.label.format(year=year, base=base if base is not None else "?")
 
 
-def cluster_metric_specs(*, has_change: bool) -> list[MetricSpec]:
+def cluster_metric_specs(*, has_change: bool, reference_name: str = "California") -> list[MetricSpec]:
     """The metric layers of a cluster page (components are added separately)."""
     specs = [
         MetricSpec(
@@ -72,11 +72,11 @@ def cluster_metric_specs(*, has_change: bool) -> list[MetricSpec]:
         MetricSpec(
             "lq",
             "lq",
-            "Location quotient vs reference, {year}",
+            f"Location quotient vs {reference_name}, {{year}}",
             "LQ (1 = same as reference)",
             format_ratio,
             center=1.0,
-            description="Above 1: the cluster is more concentrated here than in the reference area",
+            description=f"Above 1: the cluster is more concentrated here than in {reference_name}",
         ),
     ]
     if has_change:

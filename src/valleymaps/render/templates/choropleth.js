@@ -151,7 +151,11 @@
     var source = L.control({ position: "bottomleft" });
     source.onAdd = function () {
       var div = L.DomUtil.create("div", "vm-source leaflet-control");
-      options.sourceLines.forEach(function (line) { div.appendChild(el("div", null, line)); });
+      L.DomEvent.disableClickPropagation(div);
+      var details = el("details");
+      details.appendChild(el("summary", null, options.sourceSummary));
+      options.sourceLines.forEach(function (line) { details.appendChild(el("div", "vm-source-line", line)); });
+      div.appendChild(details);
       if (options.synthetic) { div.appendChild(el("div", "vm-synthetic", options.synthetic)); }
       return div;
     };

@@ -1,0 +1,131 @@
+"""Public investment choropleths (by county and tract) with the projects on top.
+
+The choropleth is :func:`valleymaps.render.choropleth.render_choropleth`
+(metrics switched in its panel: total investment, number of projects,
+investment per job and per resident worker where known); the projects are
+added over it with :func:`valleymaps.render.projects_map.add_project_layers`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from valleymaps.render.choropleth import LevelLayer, MapText, render_choropleth
+from valleymaps.render.metric_specs import MetricSpec
+from valleymaps.render.projects_map import add_project_layers, format_usd
+
+
+def format_count(v: float) -> str:
+    """``12`` projects; ``–`` for missing."""
+    return "–" if v is None or v != v else f"{v:,.0f}"
+
+
+def _usd(v: float) -> str:
+    return "–" if v is None or v != v else format_usd(v)
+
+
+def investment_metric_specs(*, jobs_year: int | None, has_workers: bool) -> list[MetricSpec]:
+    """The metrics of an investment page (per job only when jobs are known)."""
+    specs = [
+        MetricSpec(
+            "cost_usd",
+            "cost_usd",
+            "Public investment in projects",
+            "US dollars (projects with a cost)",
+            _usd,
+            description="Cost of the projects in each place; lines and areas shared by length and area",
+        ),
+        MetricSpec("n_projects", "n_projects", "Number of projects", "projects", format_count),
+    ]
+    if jobs_year is not None:
+        specs.append(
+            MetricSpec(
+                "cost_per_job",
+                "cost_per_job",
+                f"Investment per job ({jobs_year} jobs)",
+                "US dollars per job",
+                _usd,
+                description="Project cost divided by the jobs located in the place",
+            )
+        )
+    if has_workers:
+        specs.append(
+            MetricSpec(
+                "cost_per_worker",
+                "cost_per_worker",
+                "Investment per resident worker",
+                "US dollars per worker",
+                _usd,
+                description="Project cost divided by the workers living in the place",
+            )
+        )
+    return specs
+
+
+def _values(summary: pd.DataFrame) -> pd.DataFrame:
+    values = summary.copy()
+    values["rank_n_projects"] = values["n_projects"].rank(ascending=False, method="min")
+    values.loc[values["n_projects"] == 0, "rank_n_projects"] = float("nan")
+    return values
+
+
+def render_investment_map(
+    levels: Sequence[tuple[str, str, gpd.GeoDataFrame, pd.DataFrame]],
+    projects: gpd.GeoDataFrame,
+    *,
+    text: MapText,
+    jobs_year: int | None,
+    has_workers: bool = False,
+    outlines: gpd.GeoDataFrame | None = None,
+    scheme: str | None = None,
+    k: int | None = None,
+) -> folium.Map:
+    """Investment choropleth page with the project layers over it.
+
+    Parameters
+    ----------
+    levels
+        ``(level, label, places, summary)`` per level, first shown first:
+        ``places`` web-ready polygons with ``geoid``/``name``; ``summary`` from
+        :func:`valleymaps.projects.summary.summarize_investment`.
+    projects
+        The projects drawn on top.
+    text
+        Title, subtitle, source lines, synthetic-data notice.
+    jobs_year
+        Year of the job counts (None when jobs are unknown: no per-job metric).
+    has_workers
+        Whether resident workers are known (per-worker metric).
+    outlines
+        County outlines over the tract level.
+    scheme, k
+        Classification.
+    """
+    specs = investment_metric_specs(jobs_year=jobs_year, has_workers=has_workers)
+    nouns = {"county": "counties in the region", "tract": "tracts in the region"}
+    layers = [
+        LevelLayer(level, label, nouns.get(level, "places"), places, _values(summary), show=(i == 0))
+        for i, (level, label, places, summary) in enumerate(levels)
+    ]
+    fmap = render_choropleth(
+        layers,
+        specs,
+        text=text,
+        year=jobs_year or 0,
+        base_year=None,
+        scheme=scheme,
+        k=k,
+        outlines=outlines if len(levels) > 1 else None,
+        initial_metric="cost_usd" if projects["cost_usd"].notna().any() else "n_projects",
+    )
+    # the layer control must come after every layer it lists
+    controls = [key for key, child in fmap._children.items() if isinstance(child, folium.LayerControl)]
+    moved = [fmap._children.pop(key) for key in controls]
+    add_project_layers(fmap, projects, panel=False, legend_title="Projects")
+    for control in moved:
+        fmap.add_child(control)
+    return fmap

@@ -1,0 +1,474 @@
+"""Interactive maps of infrastructure projects (folium).
+
+One layer per category, each with its own symbol (shape and colour, from a
+colour-blind-safe palette) and a legend; symbol size (line width for lines)
+grows with cost; lines and polygons are drawn as such; popups list the
+project's fields; a panel filters by status and schedule. With many projects
+the points of each category are grouped with ``folium.plugins.MarkerCluster``.
+
+The data go into the page once, as JSON (:func:`script_json`), and every text
+from the user's file is put in the page with ``textContent``: a project named
+``<img src=x onerror=alert(1)>`` shows as exactly that.
+
+Rendering returns a :class:`folium.Map`; saving is the caller's business.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element, MacroElement
+from folium.plugins import MarkerCluster
+from jinja2 import Template
+
+from valleymaps import settings
+from valleymaps.render._safe_json import script_json
+
+#: Points above which each category's points are clustered (``cluster=None``).
+CLUSTER_THRESHOLD = 300
+
+
+@dataclass(frozen=True)
+class CategoryStyle:
+    """How a category is drawn: legend label, colour (Okabe-Ito palette), point shape, line dashes."""
+
+    label: str
+    color: str
+    shape: str
+    dash: str | None
+
+
+#: Category -> style. Shapes and dash patterns keep categories apart without colour.
+CATEGORY_STYLES: dict[str, CategoryStyle] = {
+    "transportation": CategoryStyle("Transportation", "#0072B2", "square", None),
+    "rail": CategoryStyle("Rail", "#D55E00", "diamond", "10 5"),
+    "water": CategoryStyle("Water", "#56B4E9", "circle", "2 5"),
+    "energy": CategoryStyle("Energy", "#E69F00", "triangle", "10 4 2 4"),
+    "broadband": CategoryStyle("Broadband", "#CC79A7", "hexagon", "1 4"),
+    "public facilities": CategoryStyle("Public facilities", "#009E73", "star", "6 3"),
+    "other": CategoryStyle("Other", "#666666", "cross", "4 4"),
+}
+
+#: Symbol sizes (pixels) from the smallest cost class to the largest; line widths alike.
+SYMBOL_SIZES: tuple[int, ...] = (12, 15, 18, 22, 26, 31, 36)
+LINE_WIDTHS: tuple[float, ...] = (2.5, 3.0, 3.5, 4.5, 5.5, 6.5, 8.0)
+
+STATUS_ORDER: tuple[str, ...] = ("planned", "programmed", "under construction", "complete")
+
+
+def _asset(name: str) -> str:
+    return (resources.files("valleymaps.render") / "templates" / name).read_text(encoding="utf-8")
+
+
+def format_usd(value: float | None) -> str:
+    """Dollars in short form: ``$1.2M``, ``$350K``, ``$2.5B``, ``$9,500``.
+
+    >>> format_usd(1_200_000), format_usd(350_000), format_usd(2.5e9), format_usd(9500), format_usd(None)
+    ('$1.2M', '$350K', '$2.5B', '$9,500', 'cost not known')
+    """
+    if value is None or not math.isfinite(value):
+        return "cost not known"
+    a = abs(value)
+
+    def trim(x: float) -> str:
+        digits = 2 if x < 10 else (1 if x < 100 else 0)
+        text = f"{x:.{digits}f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+
+    if a >= 1e9:
+        return f"${trim(value / 1e9)}B"
+    if a >= 1e6:
+        return f"${trim(value / 1e6)}M"
+    if a >= 1e4:
+        return f"${trim(value / 1e3)}K"
+    return f"${value:,.0f}"
+
+
+def size_classes(costs: np.ndarray) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """Size class per cost (square-root scale up to the largest cost) and legend entries.
+
+    Unknown costs get the smallest class (they are drawn hollow).
+
+    Returns
+    -------
+    (classes, legend)
+        ``legend`` has up to three ``{"cost", "size"}`` entries of round costs.
+
+    >>> classes, legend = size_classes(np.array([1e5, 1e6, 1e8, np.nan]))
+    >>> classes.tolist(), [e["cost"] for e in legend]
+    ([0, 0, 6, 0], [1000000.0, 10000000.0, 100000000.0])
+    """
+    n = len(SYMBOL_SIZES)
+    costs = np.asarray(costs, dtype=float)
+    known = costs[np.isfinite(costs) & (costs > 0)]
+    if known.size == 0:
+        return np.zeros(len(costs), dtype=int), []
+    top = float(known.max())
+
+    def cls(values: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            frac = np.sqrt(np.clip(values, 0, None) / top)
+        return np.clip(np.floor(frac * n), 0, n - 1).astype(int)
+
+    out = np.where(np.isfinite(costs), cls(np.nan_to_num(costs, nan=0.0)), 0).astype(int)
+    legend: list[dict[str, Any]] = []
+    if known.size:
+        magnitude = 10 ** math.floor(math.log10(top))
+        for value in (magnitude / 100, magnitude / 10, magnitude):
+            if value >= known.min() * 0.5 or value == magnitude:
+                size = int(cls(np.array([value]))[0])
+                if not legend or legend[-1]["size"] != size:
+                    legend.append({"cost": float(value), "size": size})
+    return out, legend[-3:]
+
+
+def _dictionary(values: Sequence[str]) -> tuple[list[str], list[int]]:
+    """Low-cardinality text as (unique values, codes); "" is -1."""
+    uniques: dict[str, int] = {}
+    codes = []
+    for v in values:
+        if not v:
+            codes.append(-1)
+            continue
+        if v not in uniques:
+            uniques[v] = len(uniques)
+        codes.append(uniques[v])
+    return list(uniques), codes
+
+
+def _int_or_none(values: pd.Series) -> list[int | None]:
+    return [None if pd.isna(v) else int(v) for v in values]
+
+
+def project_payload(
+    projects: gpd.GeoDataFrame, *, cluster: bool, legend_title: str = "Infrastructure projects"
+) -> dict[str, Any]:
+    """The data a project map carries (compact, column by column).
+
+    Parameters
+    ----------
+    projects
+        Inventory in the project schema (any CRS).
+    cluster
+        Whether points are clustered (recorded for the legend).
+    """
+    web = projects.to_crs(settings.WEB_CRS) if projects.crs is not None else projects
+    web = web.reset_index(drop=True)
+    digits = settings.WEB_COORDINATE_PRECISION
+    geoms = shapely.set_precision(web.geometry.to_numpy(), 10.0**-digits)
+    kinds = shapely.get_type_id(geoms)
+    cats = [c if c in CATEGORY_STYLES else "other" for c in web["category"].astype(str)]
+    cat_keys = list(CATEGORY_STYLES)
+    statuses = [s for s in STATUS_ORDER]
+    extra = sorted({s for s in web["status"].astype(str) if s not in statuses})
+    statuses += extra
+    cost = web["cost_usd"].to_numpy(dtype=float)
+    classes, size_legend = size_classes(cost)
+    dict_cols = {"agency": "agency", "county": "county", "funding": "funding_source", "source": "source"}
+    dicts: dict[str, list[str]] = {}
+    columns: dict[str, Any] = {}
+    for key, col in dict_cols.items():
+        dicts[key], columns[key] = _dictionary(web[col].astype(str).tolist())
+    points = []
+    features = []
+    for i, (g, kind) in enumerate(zip(geoms, kinds, strict=True)):
+        if kind == 0:
+            points.append([round(g.y, digits), round(g.x, digits), i])
+        elif kind == 4:
+            for part in shapely.get_parts(g):
+                points.append([round(part.y, digits), round(part.x, digits), i])
+        else:
+            features.append(
+                {"type": "Feature", "properties": {"i": i}, "geometry": shapely.geometry.mapping(g)}
+            )
+    start = _int_or_none(web["start_year"])
+    end = _int_or_none(web["end_year"])
+    years = [y for y in start + end if y is not None]
+    cat_index = [cat_keys.index(c) for c in cats]
+    line_cats = {cats[f["properties"]["i"]] for f in features if "LineString" in f["geometry"]["type"]}
+    categories = []
+    for key in cat_keys:
+        style = CATEGORY_STYLES[key]
+        categories.append(
+            {
+                "key": key,
+                "label": style.label,
+                "color": style.color,
+                "shape": style.shape,
+                "dash": style.dash,
+                "count": cats.count(key),
+                "lines": key in line_cats,
+            }
+        )
+    return {
+        "legendTitle": legend_title,
+        "categories": categories,
+        "statuses": statuses,
+        "statusCounts": [int((web["status"] == s).sum()) for s in statuses],
+        "sizes": list(SYMBOL_SIZES),
+        "lineWidths": list(LINE_WIDTHS),
+        "sizeLegend": size_legend,
+        "nUnknownCost": int((~np.isfinite(cost)).sum()),
+        "nNoYear": sum(1 for s, e in zip(start, end, strict=True) if s is None and e is None),
+        "years": [min(years), max(years)] if years else None,
+        "cluster": cluster,
+        "dict": dicts,
+        "projects": {
+            "pid": web["project_id"].astype(str).tolist(),
+            "name": web["name"].astype(str).tolist(),
+            "desc": web["description"].astype(str).tolist(),
+            "cat": cat_index,
+            "status": [statuses.index(s) if s in statuses else 0 for s in web["status"].astype(str)],
+            "cost": [None if not math.isfinite(c) else float(c) for c in cost],
+            "size": classes.tolist(),
+            "start": start,
+            "end": end,
+            "row": _int_or_none(web["source_row"]) if "source_row" in web else [None] * len(web),
+            **columns,
+        },
+        "points": points,
+        "shapes": {"type": "FeatureCollection", "features": features},
+    }
+
+
+class _ProjectData(MacroElement):
+    """Declares the page's project data and state, before the category layers."""
+
+    _template = Template(
+        """{% macro header(this, kwargs) %}{% endmacro %}
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = valleymapsProjects.load({{ this.payload_json }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, payload: dict[str, Any]):
+        super().__init__()
+        self._name = "VmProjects"
+        self.payload_json = script_json(payload)
+
+
+class _FillCategory(MacroElement):
+    """Puts one category's projects into its layer (a MarkerCluster or a FeatureGroup)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+valleymapsProjects.fill({{ this.data.get_name() }}, {{ this.layer.get_name() }}, {{ this.index }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, data: _ProjectData, layer: folium.map.Layer, index: int):
+        super().__init__()
+        self._name = "VmFill"
+        self.data = data
+        self.layer = layer
+        self.index = int(index)
+
+
+class _AttachProjects(MacroElement):
+    """Adds the legend, the title and filter panel and the source note."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+valleymapsProjects.attach({{ this._parent.get_name() }}, {{ this.data.get_name() }}, {{ this.options_json }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, data: _ProjectData, options: dict[str, Any]):
+        super().__init__()
+        self._name = "VmAttachProjects"
+        self.data = data
+        self.options_json = script_json(options)
+
+
+class _Outline(MacroElement):
+    """County outlines under the projects (not interactive)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+L.geoJSON({{ this.geojson_json }}, {interactive: false, style: function () {
+  return {fill: false, color: "#555555", weight: 1.4, opacity: 0.8}; }}).addTo({{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, outlines: gpd.GeoDataFrame):
+        super().__init__()
+        self._name = "VmProjectOutline"
+        geo = outlines.to_crs(settings.WEB_CRS)
+        self.geojson_json = script_json(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(g)}
+                    for g in geo.geometry
+                ],
+            }
+        )
+
+
+def _summary_line(projects: gpd.GeoDataFrame) -> str:
+    n = len(projects)
+    total = float(np.nansum(projects["cost_usd"].to_numpy(dtype=float))) if n else 0.0
+    unknown = int(projects["cost_usd"].isna().sum()) if n else 0
+    text = f"{n:,} project{'s' if n != 1 else ''}"
+    if n and unknown == n:
+        return text + ", no costs given"
+    text += f", {format_usd(total)} in all"
+    if unknown:
+        text += f" ({unknown:,} without a cost)"
+    return text
+
+
+def add_project_layers(
+    fmap: folium.Map,
+    projects: gpd.GeoDataFrame,
+    *,
+    cluster: bool | None = None,
+    panel: bool = True,
+    title: str = "",
+    subtitle: str = "",
+    source_lines: Sequence[str] = (),
+    show: bool = True,
+    legend_title: str = "Infrastructure projects",
+) -> folium.Map:
+    """Add the project layers, legend and (optionally) the title/filter panel to a map.
+
+    Use it to put projects over another map (a choropleth); :func:`render_project_map`
+    makes a page of their own.
+
+    Parameters
+    ----------
+    fmap
+        The map to draw on.
+    projects
+        Inventory in the project schema.
+    cluster
+        Cluster each category's points; default: when there are more than
+        :data:`CLUSTER_THRESHOLD` points.
+    panel
+        Add the panel with the title and the status/year filter (top right).
+    title, subtitle, source_lines
+        Words for the panel and the source note (bottom left).
+    show
+        Whether the category layers are on when the page opens.
+    legend_title
+        Heading of the legend.
+    """
+    payload_cluster = cluster
+    n_points = (
+        int(np.isin(shapely.get_type_id(projects.geometry.to_numpy()), (0, 4)).sum()) if len(projects) else 0
+    )
+    if payload_cluster is None:
+        payload_cluster = n_points > CLUSTER_THRESHOLD
+    root = fmap.get_root()
+    assert isinstance(root, folium.Figure)
+    root.header.add_child(Element(f"<style>{_asset('projects.css')}</style>"), name="vm_projects_css")
+    root.header.add_child(Element(f"<script>{_asset('projects.js')}</script>"), name="vm_projects_js")
+    payload = project_payload(projects, cluster=payload_cluster, legend_title=legend_title)
+    data = _ProjectData(payload)
+    data.add_to(fmap)
+    for index, cat in enumerate(payload["categories"]):
+        if not cat["count"]:
+            continue
+        name = f"{cat['label']} ({cat['count']:,})"
+        layer: folium.map.Layer
+        if payload_cluster:
+            layer = MarkerCluster(
+                name=name,
+                show=show,
+                icon_create_function=(
+                    "function (cluster) { return valleymapsProjects.clusterIcon(cluster, "
+                    f"{script_json(cat['color'])}); }}"
+                ),
+                options={
+                    "chunkedLoading": True,
+                    "showCoverageOnHover": False,
+                    "maxClusterRadius": 45,
+                    "disableClusteringAtZoom": 15,
+                    "spiderfyOnMaxZoom": True,
+                },
+            )
+        else:
+            layer = folium.FeatureGroup(name=name, show=show)
+        layer.add_to(fmap)
+        _FillCategory(data, layer, index).add_to(fmap)
+    _AttachProjects(
+        data,
+        {
+            "panel": panel,
+            "filter": panel,
+            "title": title,
+            "subtitle": subtitle,
+            "summary": _summary_line(projects),
+            "sourceLines": list(source_lines),
+        },
+    ).add_to(fmap)
+    return fmap
+
+
+def render_project_map(
+    projects: gpd.GeoDataFrame,
+    *,
+    title: str,
+    subtitle: str = "",
+    source_lines: Sequence[str] = (),
+    outlines: gpd.GeoDataFrame | None = None,
+    cluster: bool | None = None,
+) -> folium.Map:
+    """A page of projects: category layers, legend, popups, status/year filter.
+
+    Parameters
+    ----------
+    projects
+        Inventory in the project schema (see :mod:`valleymaps.projects.schema`).
+    title, subtitle
+        Headings of the panel.
+    source_lines
+        Source and date lines, shown bottom left.
+    outlines
+        Polygons drawn as thin lines under the projects (the region's counties);
+        the map opens on them (else on the projects).
+    cluster
+        See :func:`add_project_layers`.
+
+    Returns
+    -------
+    folium.Map
+
+    Examples
+    --------
+    >>> import shapely
+    >>> from valleymaps.projects.schema import conform_projects
+    >>> p = conform_projects(gpd.GeoDataFrame({"agency": ["K"], "project_id": ["1"], "name": ["Well"],
+    ...     "category": ["water"], "status": ["planned"], "cost_usd": [2e6]},
+    ...     geometry=[shapely.Point(-119.2, 36.3)], crs="EPSG:4326"))
+    >>> html = render_project_map(p, title="Projects").get_root().render()
+    >>> "valleymapsProjects.load" in html
+    True
+    """
+    frame = outlines if outlines is not None and len(outlines) else projects
+    if len(frame):
+        minx, miny, maxx, maxy = frame.to_crs(settings.WEB_CRS).total_bounds
+    else:
+        minx, miny, maxx, maxy = -121.6, 34.8, -117.6, 38.3
+    fmap = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=7, tiles=None, control_scale=True
+    )
+    folium.TileLayer(settings.TILES, control=False).add_to(fmap)
+    fmap.get_root().title = title  # type: ignore[attr-defined]
+    if outlines is not None and len(outlines):
+        _Outline(outlines).add_to(fmap)
+    add_project_layers(
+        fmap, projects, cluster=cluster, panel=True, title=title, subtitle=subtitle, source_lines=source_lines
+    )
+    folium.LayerControl(collapsed=False, position="topleft").add_to(fmap)
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    return fmap

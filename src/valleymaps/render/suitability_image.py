@@ -1,0 +1,118 @@
+"""Suitability rasters as images: a web overlay (Web Mercator PNG) and colour scales.
+
+Pure functions over in-memory arrays; reading the raster (at a reduced size)
+is :func:`valleymaps.suitability.outputs.read_preview`'s job.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from affine import Affine
+from matplotlib import colormaps
+from matplotlib.colors import to_hex
+from PIL import Image
+from pyproj import Transformer
+from rasterio.crs import CRS
+from rasterio.enums import Resampling
+from rasterio.warp import calculate_default_transform, reproject
+
+from valleymaps.suitability import defaults
+
+WEB_MERCATOR = "EPSG:3857"
+_TRANSPARENT = 255
+
+
+@dataclass(frozen=True)
+class OverlayImage:
+    """A PNG to lay over a web map.
+
+    Attributes
+    ----------
+    png
+        The image (palette PNG; cells without a value are transparent).
+    bounds
+        ``((south, west), (north, east))`` in degrees, as Leaflet wants them.
+    width, height
+        Pixels.
+    """
+
+    png: bytes
+    bounds: tuple[tuple[float, float], tuple[float, float]]
+    width: int
+    height: int
+
+    def data_uri(self) -> str:
+        """The image as a ``data:`` URI (a page that needs no side files)."""
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+def color_stops(cmap: str | None = None, n: int = 11) -> list[str]:
+    """``n`` hex colours evenly spaced along the suitability colour map (0 to 100)."""
+    cm = colormaps[cmap or defaults.COLORMAP]
+    return [to_hex(cm(i / (n - 1))) for i in range(n)]
+
+
+def palette_png(values: npt.NDArray[np.floating], *, cmap: str | None = None) -> bytes:
+    """Encode suitability (0-100, NaN = none) as a palette PNG: 101 colours plus transparency."""
+    cm = colormaps[cmap or defaults.COLORMAP]
+    index = np.full(values.shape, _TRANSPARENT, dtype=np.uint8)
+    finite = np.isfinite(values)
+    index[finite] = np.clip(np.rint(values[finite]), 0, 100).astype(np.uint8)
+    palette = np.zeros((256, 3), dtype=np.uint8)
+    palette[:101] = (np.array([cm(i / 100.0)[:3] for i in range(101)]) * 255).round().astype(np.uint8)
+    image = Image.fromarray(index, mode="P")
+    image.putpalette(palette.ravel().tolist())
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True, transparency=_TRANSPARENT)
+    return buffer.getvalue()
+
+
+def web_overlay(
+    values: npt.NDArray[np.floating], *, transform: Affine, crs: str | CRS, cmap: str | None = None
+) -> OverlayImage:
+    """Warp suitability values to Web Mercator and colour them for a Leaflet image overlay.
+
+    Parameters
+    ----------
+    values
+        Suitability 0-100 (NaN = excluded), a reduced-size copy of the raster.
+    transform, crs
+        Georeferencing of ``values``.
+    cmap
+        Colour map name (default :data:`~valleymaps.suitability.defaults.COLORMAP`).
+    """
+    src = np.asarray(values, dtype=np.float32)
+    height, width = src.shape
+    left, top = transform * (0, 0)
+    right, bottom = transform * (width, height)
+    dst_transform, dst_w, dst_h = calculate_default_transform(
+        crs, WEB_MERCATOR, width, height, left=left, bottom=bottom, right=right, top=top
+    )
+    dst = np.full((dst_h, dst_w), np.nan, dtype=np.float32)
+    reproject(
+        src,
+        dst,
+        src_transform=transform,
+        src_crs=crs,
+        src_nodata=np.nan,
+        dst_transform=dst_transform,
+        dst_crs=WEB_MERCATOR,
+        dst_nodata=np.nan,
+        resampling=Resampling.nearest,
+    )
+    x0, y0 = dst_transform * (0, 0)
+    x1, y1 = dst_transform * (dst_w, dst_h)
+    to_lonlat = Transformer.from_crs(WEB_MERCATOR, "EPSG:4326", always_xy=True)
+    west, north = to_lonlat.transform(x0, y0)
+    east, south = to_lonlat.transform(x1, y1)
+    return OverlayImage(
+        png=palette_png(dst, cmap=cmap),
+        bounds=((float(south), float(west)), (float(north), float(east))),
+        width=int(dst_w),
+        height=int(dst_h),
+    )

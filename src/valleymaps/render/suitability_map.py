@@ -1,0 +1,273 @@
+"""The site suitability web page: a layer per target, candidate sites, a colour bar.
+
+Each target layer holds the suitability raster as an image overlay and its
+candidate sites as outlined polygons labelled with their rank; clicking a
+site opens its score, area, place, rank stability, nearest infrastructure
+project and factor breakdown. Layers are check boxes, so two targets can be
+shown together and compared; the page opens on the target named in its URL
+fragment (``suitability.html#packaging``), else the first.
+
+Rendering returns a :class:`folium.Map`; saving is the caller's business.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from valleymaps import settings
+from valleymaps.render._safe_json import script_json
+from valleymaps.render.suitability_image import color_stops
+
+#: Outline colours of the sites of each target (in layer order), readable on viridis.
+OUTLINE_COLORS: tuple[str, ...] = (
+    "#e41a1c", "#ff7f00", "#f781bf", "#a65628", "#e7298a", "#d95f02", "#ffffff", "#000000",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FactorInfo:
+    """A factor as the page describes it."""
+
+    key: str
+    name: str
+    weight: float
+    units: str = ""
+    labels: tuple[str, ...] = ()
+
+
+@dataclass
+class TargetLayer:
+    """One target (profile run) on the page.
+
+    Parameters
+    ----------
+    key
+        Identifier (URL fragment).
+    title
+        Name in the layer list and popups.
+    description
+        One or two sentences on what the target needs.
+    image_url
+        The suitability image (a relative path or a ``data:`` URI).
+    bounds
+        ``((south, west), (north, east))`` of the image.
+    sites
+        Candidate sites (any CRS) as produced by
+        :func:`~valleymaps.suitability.model.compute_suitability`; only the
+        ``selected`` ones are drawn.
+    factors
+        The factors, in profile order.
+    notes
+        Lines shown under the factors (factors left out, data caveats).
+    sites_text
+        One line on how the sites were found.
+    source_lines
+        Data sources of this target.
+    """
+
+    key: str
+    title: str
+    description: str
+    image_url: str
+    bounds: tuple[tuple[float, float], tuple[float, float]]
+    sites: gpd.GeoDataFrame
+    factors: Sequence[FactorInfo]
+    notes: Sequence[str] = ()
+    sites_text: str = ""
+    source_lines: Sequence[str] = field(default_factory=tuple)
+
+
+def _asset(name: str) -> str:
+    return (resources.files("valleymaps.render") / "templates" / name).read_text(encoding="utf-8")
+
+
+def format_value(value: Any, units: str) -> str:
+    """A factor value for people: distances in km, others with their units.
+
+    >>> format_value(2345.0, "m"), format_value(135.27, "ft"), format_value(1.234, ""), format_value(float("nan"), "m")
+    ('2.3 km', '135 ft', '1.23', '–')
+    """
+    if isinstance(value, str):
+        return value or "–"
+    if value is None or not math.isfinite(float(value)):
+        return "–"
+    v = float(value)
+    if units == "m":
+        return f"{v / 1000:.1f} km" if v >= 1000 else f"{v:.0f} m"
+    text = f"{v:,.0f}" if abs(v) >= 100 else (f"{v:.2f}" if abs(v) >= 0.01 else f"{v:.3g}")
+    return f"{text} {units}".strip()
+
+
+def _stability_text(row: pd.Series, count: int) -> str:
+    if "stability" not in row or pd.isna(row.get("stability")):
+        return ""
+    best, worst = int(row["rank_best"]), int(row["rank_worst"])
+    span = f"rank {best}" if best == worst else f"ranks {best}–{worst}"
+    stays = row.get("stays_in_top")
+    stay_text = "" if stays is None or pd.isna(stays) else f"; in the top {count} in {stays:.0%} of them"
+    return f"Rank stability: {row['stability']} ({span} when each weight moves ±10 points{stay_text})"
+
+
+def _site_payload(layer: TargetLayer) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    sites = layer.sites
+    if "selected" in sites.columns:
+        sites = sites[sites["selected"].astype(bool)]
+    sites = sites.to_crs(settings.WEB_CRS) if not sites.empty else sites
+    count = len(sites)
+    features = []
+    info = []
+    for i, (_, row) in enumerate(sites.iterrows()):
+        geom = row.geometry.simplify(1e-5)
+        features.append({"type": "Feature", "properties": {"i": i}, "geometry": geom.__geo_interface__})
+        project = None
+        if "nearest_project" in row and isinstance(row["nearest_project"], str) and row["nearest_project"]:
+            cat = row.get("nearest_project_category") or ""
+            dist = format_value(row.get("nearest_project_m"), "m")
+            project = f"{row['nearest_project']}{f' ({cat})' if cat else ''}, {dist} away"
+        factors = []
+        for f in layer.factors:
+            score = row.get(f"{f.key}_score", np.nan)
+            points = row.get(f"{f.key}_points", np.nan)
+            factors.append(
+                {
+                    "name": f.name,
+                    "weight": f"{f.weight:.0f}%" if float(f.weight).is_integer() else f"{f.weight:.1f}%",
+                    "value": format_value(row.get(f"{f.key}_value", np.nan), f.units),
+                    "score": "–" if pd.isna(score) else f"{score:.2f}",
+                    "points": "–" if pd.isna(points) else f"{points:.1f}",
+                }
+            )
+        info.append(
+            {
+                "rank": int(row["rank"]),
+                "score": f"{row['score']:.1f}",
+                "acres": f"{row['area_acres']:,.0f}",
+                "place": f"{row['county']} County" if isinstance(row.get("county"), str) and row["county"] else "",
+                "stability": _stability_text(row, count),
+                "project": project,
+                "factors": factors,
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}, info
+
+
+class _Attach(MacroElement):
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+valleymapsSuitability.attach({{ this._parent.get_name() }}, {{ this.spec_json }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, spec: dict[str, Any]):
+        super().__init__()
+        self._name = "VmSuitability"
+        self.spec_json = script_json(spec)
+
+
+def render_suitability_map(
+    targets: Sequence[TargetLayer],
+    *,
+    title: str,
+    subtitle: str = "",
+    source_lines: Sequence[str] = (),
+    outlines: gpd.GeoDataFrame | None = None,
+    outlines_label: str = "County outlines",
+    synthetic_notice: str | None = None,
+    initial: str | None = None,
+) -> folium.Map:
+    """A suitability page with one check-box layer per target.
+
+    Parameters
+    ----------
+    targets
+        The targets, in layer-list order (the first is shown unless ``initial`` names another).
+    title, subtitle
+        Headings of the info panel.
+    source_lines
+        Data sources common to every target.
+    outlines
+        Polygons drawn as lines (county outlines), any CRS.
+    synthetic_notice
+        Shown in the panel when some data are synthetic.
+    initial
+        Key of the target shown when the page opens.
+
+    Returns
+    -------
+    folium.Map
+    """
+    if not targets:
+        raise ValueError("render_suitability_map needs at least one target")
+    south = min(t.bounds[0][0] for t in targets)
+    west = min(t.bounds[0][1] for t in targets)
+    north = max(t.bounds[1][0] for t in targets)
+    east = max(t.bounds[1][1] for t in targets)
+    fmap = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=7, tiles=None,
+                      control_scale=True)
+    folium.TileLayer(settings.TILES, control=False).add_to(fmap)
+    root = fmap.get_root()
+    root.header.add_child(Element(f"<style>{_asset('suitability.css')}</style>"))  # type: ignore[attr-defined]
+    root.header.add_child(Element(f"<script>{_asset('suitability.js')}</script>"))  # type: ignore[attr-defined]
+    root.title = title  # type: ignore[attr-defined]
+    payload = []
+    for i, t in enumerate(targets):
+        geojson, info = _site_payload(t)
+        payload.append(
+            {
+                "key": t.key,
+                "title": t.title,
+                "description": t.description,
+                "image": t.image_url,
+                "bounds": [list(t.bounds[0]), list(t.bounds[1])],
+                "outline": OUTLINE_COLORS[i % len(OUTLINE_COLORS)],
+                "sites": geojson,
+                "siteInfo": info,
+                "factors": [
+                    {"name": f.name, "weight": f"{f.weight:.0f}" if float(f.weight).is_integer() else f"{f.weight:.1f}"}
+                    for f in t.factors
+                ],
+                "notes": list(t.notes),
+                "sitesText": t.sites_text,
+                "sourceLines": list(t.source_lines),
+            }
+        )
+    outline_geojson = None
+    if outlines is not None and not outlines.empty:
+        web = outlines.to_crs(settings.WEB_CRS)
+        outline_geojson = {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "properties": {}, "geometry": g.__geo_interface__} for g in web.geometry
+            ],
+        }
+    spec = {
+        "title": title,
+        "subtitle": subtitle,
+        "synthetic": synthetic_notice,
+        "sourceLines": list(source_lines),
+        "targets": payload,
+        "initial": initial or targets[0].key,
+        "outlines": outline_geojson,
+        "outlinesLabel": outlines_label,
+        "legend": {
+            "title": "Suitability (0 = least, 100 = most suitable)",
+            "colors": color_stops(n=11),
+            "ticks": ["0", "25", "50", "75", "100"],
+            "excluded": "No colour: excluded (constraints, outside the region, no data)",
+            "site": "Candidate site (number = rank; click for details)",
+        },
+    }
+    _Attach(spec).add_to(fmap)
+    fmap.fit_bounds([[south, west], [north, east]])
+    return fmap

@@ -1,0 +1,106 @@
+"""Static suitability maps for reports (matplotlib): raster, colour bar, ranked sites."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
+from affine import Affine
+from matplotlib import colormaps
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
+
+from valleymaps import settings
+from valleymaps.suitability import defaults
+
+
+def render_suitability_png(
+    values: npt.NDArray[np.floating],
+    transform: Affine,
+    *,
+    sites: gpd.GeoDataFrame | None,
+    title: str,
+    subtitle: str = "",
+    outlines: gpd.GeoDataFrame | None = None,
+    source_lines: Sequence[str] = (),
+    notes: Sequence[str] = (),
+    synthetic_notice: str | None = None,
+    cmap: str | None = None,
+) -> Figure:
+    """A suitability map as a matplotlib figure (saving is separate: ``fig.savefig``).
+
+    Parameters
+    ----------
+    values
+        Suitability 0-100 (NaN = excluded), a reduced copy of the raster in EPSG:3310.
+    transform
+        Its affine transform (EPSG:3310 metres).
+    sites
+        Candidate sites (any CRS; only ``selected`` ones drawn), with ``rank``.
+    title, subtitle
+        Headings.
+    outlines
+        Polygons drawn as lines (county outlines).
+    source_lines, notes
+        Printed under the map.
+    synthetic_notice
+        Printed in a highlighted box when some data are synthetic.
+    cmap
+        Colour map (default viridis).
+    """
+    fig = Figure(figsize=(8.0, 8.4), dpi=110)
+    ax = fig.add_axes((0.03, 0.17, 0.80, 0.72))
+    h, w = values.shape
+    left, top = transform * (0, 0)
+    right, bottom = transform * (w, h)
+    cm = colormaps[cmap or defaults.COLORMAP].copy()
+    cm.set_bad(alpha=0.0)
+    image = ax.imshow(
+        np.ma.masked_invalid(values),
+        extent=(left, right, bottom, top),
+        cmap=cm,
+        norm=Normalize(0, 100),
+        interpolation="nearest",
+    )
+    if outlines is not None and not outlines.empty:
+        outlines.to_crs(settings.ANALYSIS_CRS).boundary.plot(ax=ax, color="#333333", linewidth=0.8)
+    if sites is not None and not sites.empty:
+        chosen = sites[sites["selected"].astype(bool)] if "selected" in sites.columns else sites
+        projected = chosen.to_crs(settings.ANALYSIS_CRS)
+        projected.boundary.plot(ax=ax, color="#e41a1c", linewidth=1.6)
+        for rank, point in zip(projected["rank"], projected.geometry.representative_point(), strict=True):
+            ax.annotate(
+                str(int(rank)),
+                (point.x, point.y),
+                xytext=(6, 6),
+                textcoords="offset points",
+                fontsize=9,
+                fontweight="bold",
+                color="#111111",
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "#e41a1c", "linewidth": 1},
+            )
+    ax.set_xlim(left, right)
+    ax.set_ylim(bottom, top)
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    cax = fig.add_axes((0.85, 0.30, 0.025, 0.45))
+    bar = fig.colorbar(image, cax=cax)
+    bar.set_label("Suitability (0-100)", fontsize=9)
+    bar.ax.tick_params(labelsize=8)
+    fig.text(0.03, 0.965, title, fontsize=14, fontweight="bold", va="top")
+    if subtitle:
+        fig.text(0.03, 0.925, subtitle, fontsize=9.5, color="#444444", va="top", wrap=True)
+    y = 0.145
+    if synthetic_notice:
+        fig.text(
+            0.03, y, synthetic_notice, fontsize=9, fontweight="bold", color="#7a4b00",
+            bbox={"facecolor": "#fff3cd", "edgecolor": "#e0b84a", "boxstyle": "round,pad=0.3"},
+        )
+        y -= 0.035
+    lines = [*notes, *source_lines]
+    for line in lines[:7]:
+        fig.text(0.03, y, line if len(line) <= 140 else line[:137] + "...", fontsize=7, color="#444444")
+        y -= 0.021
+    return fig

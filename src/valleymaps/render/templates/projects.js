@@ -1,0 +1,391 @@
+/* valleymaps infrastructure projects: a layer per category, symbols sized by cost,
+ * popups with the project's fields, a filter by status and year.
+ * All text from data files is set with textContent (never innerHTML); the only markup built
+ * from strings is the symbols' SVG, made from this file's constants and numbers. */
+(function (global) {
+  "use strict";
+
+  var SHAPES = {
+    circle: '<circle cx="10" cy="10" r="8"/>',
+    square: '<rect x="2.5" y="2.5" width="15" height="15"/>',
+    diamond: '<polygon points="10,0.8 19.2,10 10,19.2 0.8,10"/>',
+    triangle: '<polygon points="10,1.5 19,18 1,18"/>',
+    hexagon: '<polygon points="5,1.8 15,1.8 19.5,10 15,18.2 5,18.2 0.5,10"/>',
+    star: '<polygon points="10,0.8 12.7,7 19.3,7.4 14.2,11.7 15.8,18.6 10,14.9 4.2,18.6 5.8,11.7 0.7,7.4 7.3,7"/>',
+    cross: '<polygon points="6.5,1 13.5,1 13.5,6.5 19,6.5 19,13.5 13.5,13.5 13.5,19 6.5,19 6.5,13.5 1,13.5 1,6.5 6.5,6.5"/>'
+  };
+
+  function el(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) { e.className = className; }
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    return e;
+  }
+
+  function formatUsd(v) {
+    if (v === null || v === undefined || !isFinite(v)) { return "cost not known"; }
+    var a = Math.abs(v);
+    function trim(x) {
+      var s = Math.abs(x).toFixed(Math.abs(x) < 10 ? 2 : (Math.abs(x) < 100 ? 1 : 0));
+      if (s.indexOf(".") >= 0) { s = s.replace(/0+$/, "").replace(/\.$/, ""); }
+      return (x < 0 ? "-" : "") + s;
+    }
+    if (a >= 1e9) { return "$" + trim(v / 1e9) + "B"; }
+    if (a >= 1e6) { return "$" + trim(v / 1e6) + "M"; }
+    if (a >= 1e4) { return "$" + trim(v / 1e3) + "K"; }
+    return "$" + Math.round(v).toLocaleString("en-US");
+  }
+
+  function symbolSvg(shape, color, px, hollow) {
+    var fill = hollow ? "#ffffff" : color;
+    var stroke = hollow ? color : "#ffffff";
+    var width = hollow ? 2.6 : 1.4;
+    return '<svg xmlns="http://www.w3.org/2000/svg" width="' + px + '" height="' + px +
+      '" viewBox="-1 -1 22 22" style="display:block"><g fill="' + fill + '" stroke="' + stroke +
+      '" stroke-width="' + width + '" stroke-linejoin="round">' + (SHAPES[shape] || SHAPES.circle) + "</g></svg>";
+  }
+
+  function symbolElement(cat, px, hollow) {
+    var span = el("span", "vm-symbol");
+    span.innerHTML = symbolSvg(cat.shape, cat.color, px, hollow);  // constants and numbers only
+    return span;
+  }
+
+  function lineSample(cat) {
+    var span = el("span", "vm-symbol");
+    span.innerHTML = '<svg xmlns="http://www.w3.org/2000/svg" width="26" height="12"><line x1="1" y1="6" x2="25" y2="6" stroke="' +
+      cat.color + '" stroke-width="3.5"' + (cat.dash ? ' stroke-dasharray="' + cat.dash + '"' : "") + "/></svg>";
+    return span;
+  }
+
+  function load(data) {
+    var p = data.projects;
+    var n = p.pid.length;
+    var state = {
+      data: data,
+      n: n,
+      statusOn: data.statuses.map(function () { return true; }),
+      yearFrom: data.years ? data.years[0] : null,
+      yearTo: data.years ? data.years[1] : null,
+      noYear: true,
+      layers: [],
+      markers: [],
+      shown: n,
+      listeners: []
+    };
+    var icons = {};
+    state.icon = function (c, sizeIndex, hollow) {
+      var key = c + ":" + sizeIndex + ":" + (hollow ? 1 : 0);
+      if (!icons[key]) {
+        var px = data.sizes[sizeIndex];
+        icons[key] = L.divIcon({
+          html: symbolSvg(data.categories[c].shape, data.categories[c].color, px, hollow),
+          className: "vm-project-icon vm-cat-" + c,
+          iconSize: [px + 2, px + 2],
+          iconAnchor: [px / 2 + 1, px / 2 + 1],
+          popupAnchor: [0, -px / 2],
+          tooltipAnchor: [0, -px / 2]
+        });
+      }
+      return icons[key];
+    };
+    global.valleymapsProjectsState = state;
+    return state;
+  }
+
+  function text(state, column, i) {
+    var p = state.data.projects;
+    var v = p[column][i];
+    var dict = state.data.dict[column];
+    if (dict) { return v === null || v === undefined || v < 0 ? "" : dict[v]; }
+    return v === null || v === undefined ? "" : v;
+  }
+
+  function schedule(p, i) {
+    var s = p.start[i], e = p.end[i];
+    if (s === null && e === null) { return "not scheduled"; }
+    if (s === null) { return "completion " + e; }
+    if (e === null) { return "from " + s; }
+    return s === e ? String(s) : s + "–" + e;
+  }
+
+  function popupFor(state, i) {
+    var d = state.data, p = d.projects;
+    var box = el("div", "vm-popup");
+    box.appendChild(el("div", "vm-popup-name", p.name[i]));
+    var cat = d.categories[p.cat[i]];
+    var sub = el("div", "vm-popup-cat");
+    sub.appendChild(symbolElement(cat, 14, false));
+    sub.appendChild(el("span", null, " " + cat.label + " · " + d.statuses[p.status[i]]));
+    box.appendChild(sub);
+    var table = el("table", "vm-popup-table");
+    var rows = [
+      ["Cost", formatUsd(p.cost[i])],
+      ["Schedule", schedule(p, i)],
+      ["Agency", text(state, "agency", i)],
+      ["Project ID", p.pid[i]],
+      ["County", text(state, "county", i)],
+      ["Funding", text(state, "funding", i)],
+      ["Description", p.desc[i]],
+      ["Source", text(state, "source", i) + (p.row[i] !== null ? ", row " + p.row[i] : "")]
+    ];
+    rows.forEach(function (r) {
+      if (r[1] === "" || r[1] === null) { return; }
+      var tr = el("tr");
+      tr.appendChild(el("th", null, r[0]));
+      tr.appendChild(el("td", null, r[1]));
+      table.appendChild(tr);
+    });
+    box.appendChild(table);
+    return box;
+  }
+
+  function tooltipFor(state, i) {
+    var d = state.data, p = d.projects;
+    var box = el("div", "vm-ptip");
+    box.appendChild(el("div", "vm-ptip-name", p.name[i]));
+    box.appendChild(el("div", "vm-ptip-detail",
+      d.categories[p.cat[i]].label + " · " + d.statuses[p.status[i]] + " · " + formatUsd(p.cost[i])));
+    return box;
+  }
+
+  function bind(state, layer, i) {
+    layer.bindTooltip(function () { return tooltipFor(state, i); }, { direction: "top", className: "vm-tooltip", sticky: false });
+    layer.bindPopup(function () { return popupFor(state, i); }, { maxWidth: 340, minWidth: 220 });
+    layer.vmIndex = i;
+  }
+
+  function fill(state, group, c) {
+    var d = state.data, p = d.projects;
+    var items = [];
+    d.points.forEach(function (pt) {
+      var i = pt[2];
+      if (p.cat[i] !== c) { return; }
+      var m = L.marker([pt[0], pt[1]], {
+        icon: state.icon(c, p.size[i], p.cost[i] === null),
+        keyboard: false,
+        riseOnHover: true
+      });
+      bind(state, m, i);
+      items.push(m);
+    });
+    var cat = d.categories[c];
+    d.shapes.features.forEach(function (f) {
+      var i = f.properties.i;
+      if (p.cat[i] !== c) { return; }
+      var isLine = f.geometry.type.indexOf("LineString") >= 0;
+      var g = L.geoJSON(f, {
+        style: function () {
+          return isLine
+            ? { color: cat.color, weight: d.lineWidths[p.size[i]], opacity: 0.9, dashArray: cat.dash || null, lineCap: "butt" }
+            : { color: cat.color, weight: 2, opacity: 0.9, fillColor: cat.color, fillOpacity: 0.22, dashArray: cat.dash || null };
+        }
+      });
+      g.eachLayer(function (lyr) { bind(state, lyr, i); });
+      items.push(g);
+    });
+    var entry = { group: group, items: items, category: c };
+    state.layers.push(entry);
+    group.vmCategory = c;
+    if (group.addLayers) { group.addLayers(items); } else { items.forEach(function (it) { group.addLayer(it); }); }
+    return group;
+  }
+
+  function visible(state, i) {
+    var p = state.data.projects;
+    if (!state.statusOn[p.status[i]]) { return false; }
+    var s = p.start[i], e = p.end[i];
+    if (s === null && e === null) { return state.noYear; }
+    if (state.yearFrom === null) { return true; }
+    var a = s === null ? e : s, b = e === null ? s : e;
+    return b >= state.yearFrom && a <= state.yearTo;
+  }
+
+  function itemIndex(item) {
+    if (item.vmIndex !== undefined) { return item.vmIndex; }
+    var found = null;
+    item.eachLayer(function (l) { if (found === null) { found = l.vmIndex; } });
+    return found;
+  }
+
+  function refresh(state, map) {
+    var shown = 0;
+    var perCat = state.data.categories.map(function () { return 0; });
+    state.layers.forEach(function (entry) {
+      var wanted = entry.items.filter(function (it) { return visible(state, itemIndex(it)); });
+      entry.group.clearLayers();
+      if (entry.group.addLayers) { entry.group.addLayers(wanted); } else { wanted.forEach(function (it) { entry.group.addLayer(it); }); }
+      perCat[entry.category] += wanted.length;
+      if (map.hasLayer(entry.group)) { shown += wanted.length; }
+    });
+    state.shown = shown;
+    state.shownPerCategory = perCat;
+    map.getContainer().setAttribute("data-projects-shown", String(shown));
+    state.listeners.forEach(function (fn) { fn(); });
+  }
+
+  function renderLegend(div, state, map) {
+    var d = state.data;
+    div.textContent = "";
+    div.appendChild(el("div", "vm-legend-title", d.legendTitle));
+    d.categories.forEach(function (cat, c) {
+      if (!cat.count) { return; }
+      var row = el("div", "vm-legend-row vm-project-legend-row");
+      row.setAttribute("data-category", cat.key);
+      row.appendChild(symbolElement(cat, 16, false));
+      if (cat.lines) { row.appendChild(lineSample(cat)); }
+      var n = state.shownPerCategory ? state.shownPerCategory[c] : cat.count;
+      row.appendChild(el("span", "vm-legend-label", cat.label + " (" + n.toLocaleString("en-US") + ")"));
+      var off = state.layers.some(function (e) { return e.category === c && !map.hasLayer(e.group); });
+      if (off) { row.classList.add("vm-legend-off"); }
+      div.appendChild(row);
+    });
+    if (d.sizeLegend.length) {
+      div.appendChild(el("div", "vm-legend-level", "Symbol size: cost"));
+      var sizes = el("div", "vm-size-legend");
+      d.sizeLegend.forEach(function (s) {
+        var item = el("div", "vm-size-item");
+        item.appendChild(symbolElement({ shape: "circle", color: "#777777" }, d.sizes[s.size], false));
+        item.appendChild(el("span", "vm-legend-label", formatUsd(s.cost)));
+        sizes.appendChild(item);
+      });
+      div.appendChild(sizes);
+    }
+    if (d.nUnknownCost) {
+      var unk = el("div", "vm-legend-row");
+      unk.appendChild(symbolElement({ shape: "circle", color: "#777777" }, 14, true));
+      unk.appendChild(el("span", "vm-legend-label", "Hollow: cost not known (" + d.nUnknownCost.toLocaleString("en-US") + ")"));
+      div.appendChild(unk);
+    }
+    if (d.cluster) {
+      div.appendChild(el("div", "vm-legend-note", "Numbered circles group nearby projects: zoom in or click to see them."));
+    }
+  }
+
+  function filterPanel(state, map) {
+    var d = state.data;
+    var box = el("div", "vm-project-filter");
+    box.appendChild(el("div", "vm-metrics-title", "Status"));
+    d.statuses.forEach(function (s, k) {
+      var label = el("label", "vm-filter-status");
+      var input = el("input");
+      input.type = "checkbox";
+      input.checked = true;
+      input.value = s;
+      input.name = "vm-status";
+      input.addEventListener("change", function () { state.statusOn[k] = input.checked; refresh(state, map); });
+      label.appendChild(input);
+      label.appendChild(el("span", null, " " + s + " (" + d.statusCounts[k].toLocaleString("en-US") + ")"));
+      box.appendChild(label);
+    });
+    if (d.years) {
+      box.appendChild(el("div", "vm-metrics-title", "Schedule"));
+      var lo = d.years[0], hi = d.years[1];
+      var readout = el("div", "vm-year-readout");
+      function slider(name, value) {
+        var input = el("input");
+        input.type = "range";
+        input.min = String(lo);
+        input.max = String(hi);
+        input.step = "1";
+        input.value = String(value);
+        input.name = name;
+        input.className = "vm-year-" + name;
+        return input;
+      }
+      var from = slider("from", lo), to = slider("to", hi);
+      function update(changed) {
+        var a = parseInt(from.value, 10), b = parseInt(to.value, 10);
+        if (a > b) { if (changed === from) { to.value = String(a); b = a; } else { from.value = String(b); a = b; } }
+        state.yearFrom = a;
+        state.yearTo = b;
+        readout.textContent = "Under way or done between " + a + " and " + b;
+        refresh(state, map);
+      }
+      from.addEventListener("input", function () { update(from); });
+      to.addEventListener("input", function () { update(to); });
+      var row1 = el("label", "vm-year-row"); row1.appendChild(el("span", null, "From ")); row1.appendChild(from);
+      var row2 = el("label", "vm-year-row"); row2.appendChild(el("span", null, "To ")); row2.appendChild(to);
+      box.appendChild(row1);
+      box.appendChild(row2);
+      readout.textContent = "Under way or done between " + lo + " and " + hi;
+      box.appendChild(readout);
+      if (d.nNoYear) {
+        var nl = el("label", "vm-filter-noyear");
+        var cb = el("input");
+        cb.type = "checkbox";
+        cb.checked = true;
+        cb.name = "vm-noyear";
+        cb.addEventListener("change", function () { state.noYear = cb.checked; refresh(state, map); });
+        nl.appendChild(cb);
+        nl.appendChild(el("span", null, " no schedule given (" + d.nNoYear.toLocaleString("en-US") + ")"));
+        box.appendChild(nl);
+      }
+    }
+    var count = el("div", "vm-project-count");
+    state.listeners.push(function () {
+      count.textContent = "Showing " + state.shown.toLocaleString("en-US") + " of " + state.n.toLocaleString("en-US") + " projects";
+    });
+    box.appendChild(count);
+    return box;
+  }
+
+  function attach(map, state, options) {
+    var d = state.data;
+    var legend = L.control({ position: "bottomright" });
+    legend.onAdd = function () {
+      var div = L.DomUtil.create("div", "vm-legend vm-project-legend leaflet-control");
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    };
+    legend.addTo(map);
+    state.listeners.push(function () { renderLegend(legend.getContainer(), state, map); });
+
+    if (options.panel) {
+      var panel = L.control({ position: "topright" });
+      panel.onAdd = function () {
+        var div = L.DomUtil.create("div", "vm-panel leaflet-control");
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        if (options.title) { div.appendChild(el("div", "vm-title", options.title)); }
+        if (options.subtitle) { div.appendChild(el("div", "vm-subtitle", options.subtitle)); }
+        if (options.summary) { div.appendChild(el("div", "vm-project-summary", options.summary)); }
+        if (options.filter) { div.appendChild(filterPanel(state, map)); }
+        return div;
+      };
+      panel.addTo(map);
+    }
+    if (options.sourceLines && options.sourceLines.length) {
+      var source = L.control({ position: "bottomleft" });
+      source.onAdd = function () {
+        var div = L.DomUtil.create("div", "vm-source leaflet-control");
+        options.sourceLines.forEach(function (line) { div.appendChild(el("div", null, line)); });
+        return div;
+      };
+      source.addTo(map);
+    }
+    map.on("overlayadd overlayremove", function () { refresh(state, map); });
+    global.valleymapsProjectsRefresh = function () { refresh(state, map); };
+    refresh(state, map);
+    map.getContainer().setAttribute("data-projects-ready", "1");
+    return d;
+  }
+
+  function clusterIcon(cluster, color) {
+    var n = cluster.getChildCount();
+    var px = n < 10 ? 28 : (n < 100 ? 34 : (n < 1000 ? 40 : 46));
+    var div = document.createElement("div");
+    div.className = "vm-cluster";
+    div.style.width = px + "px";
+    div.style.height = px + "px";
+    div.style.lineHeight = px + "px";
+    div.style.background = color;
+    div.textContent = n < 10000 ? String(n) : Math.round(n / 1000) + "k";
+    return L.divIcon({ html: div.outerHTML, className: "vm-cluster-icon", iconSize: L.point(px, px) });
+  }
+
+  global.valleymapsProjects = {
+    load: load, fill: fill, attach: attach, clusterIcon: clusterIcon, formatUsd: formatUsd
+  };
+})(window);

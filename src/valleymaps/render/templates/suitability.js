@@ -1,0 +1,172 @@
+/* valleymaps site suitability page: one layer per target (suitability image + candidate sites),
+ * a colour bar, an info panel and popups. All text from data files is set with textContent. */
+(function (global) {
+  "use strict";
+
+  function el(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) { e.className = className; }
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    return e;
+  }
+
+  function popupFor(target, site) {
+    var box = el("div", "vm-site-popup");
+    box.appendChild(el("div", "vm-site-title", "Site " + site.rank + " \u00b7 " + target.title));
+    box.appendChild(el("div", "vm-site-score", "Suitability " + site.score + " / 100"));
+    var facts = el("ul", "vm-site-facts");
+    facts.appendChild(el("li", null, "Area: " + site.acres + " acres"));
+    if (site.place) { facts.appendChild(el("li", null, "Where: " + site.place)); }
+    if (site.project) { facts.appendChild(el("li", "vm-site-project", "Nearest project: " + site.project)); }
+    if (site.stability) { facts.appendChild(el("li", "vm-site-stability", site.stability)); }
+    box.appendChild(facts);
+    var table = el("table", "vm-site-factors");
+    var head = el("tr");
+    ["Factor", "Weight", "Value", "Score", "Points"].forEach(function (h) { head.appendChild(el("th", null, h)); });
+    table.appendChild(head);
+    site.factors.forEach(function (f) {
+      var tr = el("tr");
+      tr.appendChild(el("td", null, f.name));
+      tr.appendChild(el("td", "num", f.weight));
+      tr.appendChild(el("td", "num", f.value));
+      tr.appendChild(el("td", "num", f.score));
+      tr.appendChild(el("td", "num", f.points));
+      table.appendChild(tr);
+    });
+    var total = el("tr", "vm-site-total");
+    total.appendChild(el("td", null, "Suitability"));
+    total.appendChild(el("td", "num", "100"));
+    total.appendChild(el("td"));
+    total.appendChild(el("td"));
+    total.appendChild(el("td", "num", site.score));
+    table.appendChild(total);
+    box.appendChild(table);
+    box.appendChild(el("div", "vm-site-note",
+      "Points = weight \u00d7 mean score of the factor over the site; they add up to the site's suitability."));
+    return box;
+  }
+
+  function makeTarget(target, map) {
+    var group = L.layerGroup();
+    var image = L.imageOverlay(target.image, target.bounds,
+      { opacity: 0.82, className: "vm-suit-image", interactive: false });
+    image.addTo(group);
+    var sites = L.geoJSON(target.sites, {
+      style: function () {
+        return { color: target.outline, weight: 2.5, opacity: 1, fill: true, fillOpacity: 0.08,
+                 fillColor: target.outline, className: "vm-site" };
+      },
+      onEachFeature: function (feature, layer) {
+        var site = target.siteInfo[feature.properties.i];
+        layer.bindPopup(function () { return popupFor(target, site); },
+                        { maxWidth: 420, className: "vm-popup" });
+        layer.bindTooltip(String(site.rank), { permanent: true, direction: "center",
+                                               className: "vm-site-label vm-site-label-" + target.index });
+        layer.on("mouseover", function () { layer.setStyle({ weight: 4 }); });
+        layer.on("mouseout", function () { layer.setStyle({ weight: 2.5 }); });
+      }
+    });
+    sites.addTo(group);
+    group.vmTarget = target;
+    group.vmImage = image;
+    group.vmSites = sites;
+    return group;
+  }
+
+  function colorBar(spec) {
+    var box = el("div", "vm-colorbar");
+    box.appendChild(el("div", "vm-colorbar-title", spec.legend.title));
+    var bar = el("div", "vm-colorbar-bar");
+    bar.style.background = "linear-gradient(to right, " + spec.legend.colors.join(", ") + ")";
+    box.appendChild(bar);
+    var ticks = el("div", "vm-colorbar-ticks");
+    spec.legend.ticks.forEach(function (t) { ticks.appendChild(el("span", null, t)); });
+    box.appendChild(ticks);
+    var rows = el("div", "vm-colorbar-keys");
+    var excluded = el("div", "vm-key");
+    excluded.appendChild(el("span", "vm-key-swatch vm-key-excluded"));
+    excluded.appendChild(el("span", null, spec.legend.excluded));
+    rows.appendChild(excluded);
+    var site = el("div", "vm-key");
+    site.appendChild(el("span", "vm-key-swatch vm-key-site"));
+    site.appendChild(el("span", null, spec.legend.site));
+    rows.appendChild(site);
+    box.appendChild(rows);
+    return box;
+  }
+
+  function renderInfo(div, spec, target) {
+    div.textContent = "";
+    div.appendChild(el("h1", "vm-title", spec.title));
+    if (spec.subtitle) { div.appendChild(el("div", "vm-subtitle", spec.subtitle)); }
+    if (spec.synthetic) { div.appendChild(el("div", "vm-synthetic", spec.synthetic)); }
+    if (!target) {
+      div.appendChild(el("p", "vm-hint", "Turn a target on in the layer list."));
+      return;
+    }
+    var head = el("div", "vm-target-head");
+    var swatch = el("span", "vm-target-swatch");
+    swatch.style.borderColor = target.outline;
+    head.appendChild(swatch);
+    head.appendChild(el("span", "vm-target-title", target.title));
+    div.appendChild(head);
+    if (target.description) { div.appendChild(el("p", "vm-target-desc", target.description)); }
+    var list = el("ul", "vm-factor-list");
+    target.factors.forEach(function (f) {
+      list.appendChild(el("li", null, f.weight + "% \u00b7 " + f.name));
+    });
+    div.appendChild(list);
+    div.appendChild(el("p", "vm-target-sites", target.sitesText));
+    target.notes.forEach(function (n) { div.appendChild(el("p", "vm-note", n)); });
+    var src = el("div", "vm-sources");
+    spec.sourceLines.concat(target.sourceLines).forEach(function (line) { src.appendChild(el("div", null, line)); });
+    div.appendChild(src);
+  }
+
+  function attach(map, spec) {
+    var groups = spec.targets.map(function (t, i) { t.index = i; return makeTarget(t, map); });
+    var overlays = {};
+    groups.forEach(function (g) { overlays[g.vmTarget.title] = g; });
+    if (spec.outlines) {
+      var outline = L.geoJSON(spec.outlines, { interactive: false, style: function () {
+        return { fill: false, color: "#333333", weight: 1.4, opacity: 0.9 };
+      } });
+      outline.addTo(map);
+      overlays[spec.outlinesLabel] = outline;
+    }
+    var current = null;
+    var info = L.control({ position: "topright" });
+    info.onAdd = function () {
+      var div = el("div", "vm-panel vm-suit-panel");
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    };
+    info.addTo(map);
+    var legend = L.control({ position: "bottomright" });
+    legend.onAdd = function () { return colorBar(spec); };
+    legend.addTo(map);
+
+    function show(group) {
+      current = group ? group.vmTarget : null;
+      renderInfo(info.getContainer(), spec, current);
+    }
+    map.on("overlayadd", function (e) { if (e.layer.vmTarget) { show(e.layer); } });
+    map.on("overlayremove", function (e) {
+      if (e.layer.vmTarget && current === e.layer.vmTarget) {
+        var other = groups.filter(function (g) { return map.hasLayer(g); });
+        show(other.length ? other[other.length - 1] : null);
+      }
+    });
+    var wanted = (global.location && global.location.hash || "").replace(/^#/, "");
+    var first = groups.filter(function (g) { return g.vmTarget.key === wanted; })[0] ||
+      groups.filter(function (g) { return g.vmTarget.key === spec.initial; })[0] || groups[0];
+    if (first) { first.addTo(map); }
+    L.control.layers(null, overlays, { collapsed: false, position: "topleft" }).addTo(map);
+    show(first);
+    map.vmSuitability = { groups: groups, show: show };
+    return map.vmSuitability;
+  }
+
+  global.valleymapsSuitability = { attach: attach };
+})(window);

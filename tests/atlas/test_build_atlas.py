@@ -1,0 +1,94 @@
+import pandas as pd
+import pytest
+
+from valleymaps.atlas import build_atlas, choose_dataset
+from valleymaps.employment import EmploymentDataset
+from valleymaps.errors import ValidationError
+
+
+def test_bundled_workspace_builds_the_whole_atlas(bundled_ws):
+    result = build_atlas(bundled_ws)
+    maps = bundled_ws.maps_dir
+    pages = sorted(p.name for p in maps.glob("cluster-*.html"))
+    assert pages == [
+        "cluster-agriculture.html",
+        "cluster-energy.html",
+        "cluster-health-and-wellness.html",
+        "cluster-logistics.html",
+        "cluster-manufacturing.html",
+        "cluster-public-sector-infrastructure.html",
+        "cluster-water-technology.html",
+    ]
+    index = (maps / "index.html").read_text(encoding="utf-8")
+    for page in pages:
+        assert f'href="{page}"' in index
+    # synthetic data are said to be synthetic on the index, every page and every PNG's source
+    assert "Synthetic sample data" in index
+    for page in maps.glob("cluster-*.html"):
+        assert "Synthetic sample data" in page.read_text(encoding="utf-8")
+    assert result.synthetic and result.levels == ["county"]
+    # a PNG per cluster metric: 7 clusters x 6 metrics at county level
+    assert len(list((maps / "png").glob("*.png"))) == 42
+    assert (maps / "png" / "energy-county-lq.png").stat().st_size > 10_000
+
+
+def test_headline_and_table_agree(bundled_ws):
+    result = build_atlas(bundled_ws, png=False)
+    table = pd.read_csv(bundled_ws.maps_dir / "tables" / "cluster_metrics.csv", dtype={"geoid": str})
+    region = table[(table.geoid == "SJV") & (table.cluster == "_all_clusters")].iloc[0]
+    assert result.headline.share_of_employment == pytest.approx(region.employment / region.total)
+    assert 0.2 < result.headline.share_of_employment < 0.6
+    index = (bundled_ws.maps_dir / "index.html").read_text(encoding="utf-8")
+    assert f"{result.headline.share_of_employment * 100:.1f}%" in index
+    # county names and places are in the table for people who open it in a spreadsheet
+    assert "Fresno County" in set(table.place)
+
+
+def test_failed_build_leaves_previous_atlas_intact(bundled_ws):
+    build_atlas(bundled_ws, png=False)
+    before = (bundled_ws.maps_dir / "index.html").read_bytes()
+    bundled_ws.clusters_path.write_text("[clusters.bad]\nname = 'Bad'\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="no components"):
+        build_atlas(bundled_ws, png=False)
+    assert (bundled_ws.maps_dir / "index.html").read_bytes() == before
+    assert len(list(bundled_ws.maps_dir.glob("cluster-*.html"))) == 7
+    leftovers = [p.name for p in bundled_ws.outputs_dir.iterdir() if p.name.startswith(".maps")]
+    assert leftovers == []
+
+
+def test_tracts_add_a_tract_level(tract_ws):
+    ws, geoids = tract_ws
+    result = build_atlas(ws, png=True)
+    assert result.levels == ["county", "tract"]
+    page = (ws.maps_dir / "cluster-agriculture.html").read_text(encoding="utf-8")
+    assert "Census tracts" in page and "County outlines" in page
+    assert (ws.maps_dir / "png" / "agriculture-tract-employment.png").is_file()
+    table = pd.read_csv(ws.maps_dir / "tables" / "cluster_metrics.csv", dtype={"geoid": str})
+    tracts = table[(table.level == "tract") & (table.cluster == "agriculture")]
+    assert sorted(tracts.geoid) == sorted(geoids)
+    # sector-only tract data: agriculture approximated by NAICS 11 and flagged P
+    first = tracts.set_index("geoid").loc[geoids[0]]
+    assert first.employment == 45 and "P" in first.flag
+
+
+def _dataset(name, synthetic, codes):
+    table = pd.DataFrame(
+        {
+            "geoid": ["06019"] * len(codes),
+            "naics": codes,
+            "year": [2021] * len(codes),
+            "employment": [1.0] * len(codes),
+            "flag": [""] * len(codes),
+        }
+    )
+    return EmploymentDataset(name=name, table=table, source=name, format="csv", synthetic=synthetic)
+
+
+def test_real_data_supersede_the_synthetic_sample():
+    synthetic = _dataset("sample", True, ["TOTAL", "111", "111110"])
+    real = _dataset("cbp", False, ["TOTAL", "11"])
+    chosen = choose_dataset([synthetic, real], geoid_length=5, counties=["06019"])
+    assert chosen is real
+    finer = _dataset("cbp21", False, ["TOTAL", "111110"])
+    assert choose_dataset([real, finer, synthetic], geoid_length=5, counties=["06019"]) is finer
+    assert choose_dataset([real], geoid_length=11, counties=["06019"]) is None

@@ -1,0 +1,39 @@
+"""Files a workspace test needs, written in code: square tracts and tract employment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+from shapely.geometry import box
+
+TRACT_CSV_HEADER = "geoid,naics,year,employment,flag\n"
+
+
+def write_square_tracts(path: Path, county_geoids: list[str], per_county: int = 3) -> list[str]:
+    """A GeoJSON of small square tracts (3 per county, side by side) with GEOIDs as text."""
+    rows, geoms = [], []
+    for c, county in enumerate(county_geoids):
+        for t in range(per_county):
+            x0, y0 = -120.5 + t * 0.05, 35.5 + c * 0.2
+            rows.append(f"{county}{(t + 1) * 100:06d}")
+            geoms.append(box(x0, y0, x0 + 0.05, y0 + 0.05))
+    gpd.GeoDataFrame({"GEOID": rows}, geometry=geoms, crs=4326).to_file(path, driver="GeoJSON")
+    return rows
+
+
+def write_tract_employment(path: Path, geoids: list[str]) -> Path:
+    """Tract employment in the plain CSV format, sector level only (as LODES gives), two years."""
+    lines = [TRACT_CSV_HEADER.strip()]
+    for n, g in enumerate(geoids):
+        for year, grow in ((2011, 0), (2021, 5)):
+            ag, mfg, trans = 40 + 7 * n + grow, 15 + n, 10 + 2 * n
+            lines += [
+                f"{g},TOTAL,{year},{ag + mfg + trans + 100},",
+                f"{g},11,{year},{ag},",
+                f"{g},31-33,{year},{mfg},",
+                f"{g},48-49,{year},{trans},",
+                f"{g},62,{year},100,",
+            ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
