@@ -50,12 +50,13 @@ def cli(verbose: int, quiet: bool) -> None:
 
 
 def _register() -> None:
-    from valleymaps.cli import build_cmd, import_cmd, init_cmd, validate_cmd
+    from valleymaps.cli import build_cmd, fetch_cmd, import_cmd, init_cmd, validate_cmd
 
     cli.add_command(init_cmd.init)
     cli.add_command(import_cmd.import_group)
     cli.add_command(validate_cmd.validate)
     cli.add_command(build_cmd.build)
+    cli.add_command(fetch_cmd.fetch_group)
 
 
 _register()

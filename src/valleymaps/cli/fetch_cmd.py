@@ -1,0 +1,385 @@
+"""``valleymaps fetch``: download public data into the cache and import it.
+
+Each subcommand parses its options, calls one function of
+:mod:`valleymaps.fetch` and reports. The progress bar (bytes and speed) is
+drawn here, from the library's ``on_progress`` callback, only when standard
+error is a terminal and ``-q`` was not given.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from valleymaps import fetch as fetch_lib
+from valleymaps.employment import EmploymentDataset
+from valleymaps.errors import ValleymapsError
+from valleymaps.io.download import Download, DownloadCache, DownloadProgress
+from valleymaps.io.sources import (
+    ACS_FLOWS_TABLES,
+    LODES_JOB_TYPES,
+    LODES_SEGMENTS,
+    LODES_YEARS,
+    acs_flows_years_text,
+)
+from valleymaps.io.tracts import TractReadResult
+from valleymaps.workspace import CONFIG_NAME, Workspace
+
+from .options import workspace_option
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _size(n: int) -> str:
+    """Bytes as text: ``1.2 MB``."""
+    value = float(n)
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{int(value):,} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{n:,} bytes"  # pragma: no cover
+
+
+class _ProgressBars:
+    """One tqdm bar (bytes, speed) per file, fed by the library's progress callback."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self._bars: dict[str, Any] = {}
+
+    def __call__(self, progress: DownloadProgress) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        bar = self._bars.get(progress.url)
+        if bar is None:
+            bar = tqdm(
+                total=progress.total,
+                initial=progress.done,
+                desc=progress.name,
+                unit="B",
+                unit_scale=True,
+                unit_divisor=1024,
+                file=sys.stderr,
+                leave=False,
+                dynamic_ncols=True,
+                disable=None,  # off when stderr is not a terminal
+            )
+            self._bars[progress.url] = bar
+        elif progress.done < bar.n:  # the server sent the whole file again
+            bar.reset(total=progress.total)
+            bar.update(progress.done)
+        else:
+            bar.update(progress.done - bar.n)
+
+    def close(self) -> None:
+        for bar in self._bars.values():
+            bar.close()
+        self._bars.clear()
+
+
+def _progress_enabled() -> bool:
+    """False when ``valleymaps -q`` was given."""
+    ctx = click.get_current_context(silent=True)
+    return not (ctx is not None and ctx.find_root().params.get("quiet"))
+
+
+def _run(cache_dir: Path | None, call: Callable[[DownloadCache, _ProgressBars], Any]) -> Any:
+    """Open the cache, run ``call`` with progress bars and close them whatever happens."""
+    from tqdm.contrib.logging import logging_redirect_tqdm
+
+    cache = DownloadCache(cache_dir)
+    click.echo(f"Cache: {cache.root}")
+    bars = _ProgressBars(enabled=_progress_enabled())
+    try:
+        with logging_redirect_tqdm():
+            return call(cache, bars)
+    finally:
+        bars.close()
+
+
+def _report_downloads(downloads: Iterable[Download]) -> None:
+    for d in downloads:
+        if d.from_cache:
+            click.echo(f"  cached     {d.path.name} ({_size(d.size)}, checksum verified)")
+        else:
+            resumed = f", resumed at {_size(d.resumed_from)}" if d.resumed_from else ""
+            click.echo(f"  downloaded {d.path.name} ({_size(d.size)}{resumed}) from {d.url}")
+        click.echo(f"             -> {d.path}")
+
+
+def _report_tracts(ws: Workspace, result: TractReadResult) -> None:
+    counties = ws.config.region_counties
+    by_county = result.counts_by_county()
+    click.echo(
+        f"Imported {result.n_kept:,} of {result.n_read:,} tracts ({ws.config.region_name}) into "
+        f"{ws.tracts_path}"
+    )
+    click.echo(
+        "  " + ", ".join(f"{counties.get(g, g)} {n:,}" for g, n in by_county.items())
+    )
+    missing = [name for g, name in counties.items() if g not in by_county]
+    if missing:
+        click.echo(f"  no tracts for: {', '.join(missing)}")
+
+
+def _report_dataset(ws: Workspace, dataset: EmploymentDataset) -> None:
+    table = dataset.table
+    levels = table["geoid"].drop_duplicates().str.len().value_counts().to_dict()
+    names = {2: ("state", "states"), 5: ("county", "counties"), 11: ("tract", "tracts")}
+    places = ", ".join(f"{int(levels[n]):,} {names[n][int(levels[n]) != 1]}"
+                       for n in sorted(levels) if n in names)
+    withheld = int(table["employment"].isna().sum())
+    click.echo(f"Imported {dataset.name}: {dataset.source}")
+    click.echo(f"  {len(table):,} rows, {places}, years {dataset.vintage}, {withheld:,} withheld "
+               "values (kept as missing, never 0)")
+    click.echo(f"  -> {ws.employment_dir / (dataset.name + '.csv')}")
+
+
+_NOT_IMPORTED = {"lodes-od": "LODES origin-destination files",
+                 "acs-flows": "the ACS commuting flows table"}
+
+
+def _not_imported(what: str) -> None:
+    click.echo(f"  not imported: valleymaps cannot import {what} yet; the file stays in the cache "
+               "for when it can.")
+
+
+def _upper_choice(values: Iterable[str]) -> Callable[[click.Context, click.Parameter, str], str]:
+    """Option callback accepting ``values`` in any case (``s000`` -> ``S000``)."""
+    allowed = tuple(values)
+
+    def check(ctx: click.Context, param: click.Parameter, value: str) -> str:
+        normal = value.strip().upper()
+        if normal not in allowed:
+            raise click.BadParameter(f"{value!r} is not one of {', '.join(allowed)}.", ctx=ctx,
+                                     param=param)
+        return normal
+
+    return check
+
+
+def common_options(
+    *, state_default: str | None, year_help: str, state: bool = True
+) -> Callable[[F], F]:
+    """Options every fetch subcommand takes (``--state`` only where it applies)."""
+
+    def decorate(func: F) -> F:
+        decorators = [
+            click.option("--year", type=click.IntRange(1990, 2100), default=None, help=year_help),
+            *([click.option(
+                "--state",
+                default=state_default,
+                show_default=state_default is not None,
+                metavar="ST",
+                help="State: postal abbreviation or FIPS code.",
+            )] if state else []),
+            click.option("--refresh", is_flag=True, default=False,
+                         help="Download again even if a valid copy is cached."),
+            click.option(
+                "--cache-dir",
+                type=click.Path(file_okay=False, path_type=Path),
+                default=None,
+                help="Download cache folder (default: $VALLEYMAPS_CACHE_DIR, else the platform "
+                "cache folder, e.g. ~/.cache/valleymaps).",
+            ),
+            workspace_option,
+        ]
+        for decorator in reversed(decorators):
+            func = decorator(func)
+        return func
+
+    return decorate
+
+
+@click.group("fetch")
+def fetch_group() -> None:
+    """Download public data (Census Bureau, LEHD) and import it into the workspace.
+
+    Files are kept in a download cache and never downloaded twice: a cached
+    file is checked against the size and SHA-256 recorded when it was
+    downloaded, and fetched again only if it no longer matches (or with
+    --refresh). Interrupted downloads resume where they stopped.
+
+    \b
+    Mirrors and proxies: set VALLEYMAPS_TIGER_URL, VALLEYMAPS_CBP_URL,
+    VALLEYMAPS_LODES_URL or VALLEYMAPS_ACS_FLOWS_URL to a base URL with the
+    same folder layout, or add them to valleymaps.toml:
+      [sources]
+      tiger = "https://mirror.example.gov/geo/tiger"
+    https_proxy / http_proxy are honoured.
+
+    \b
+    Examples:
+      valleymaps fetch all --year 2021
+      valleymaps fetch tracts --year 2021 --kind tiger
+      valleymaps fetch lodes --year 2021 --table wac --table od
+    """
+
+
+@fetch_group.command("tracts")
+@common_options(state_default="ca", year_help="Tract vintage (default: the latest known).")
+@click.option("--kind", type=click.Choice(["cb", "tiger"], case_sensitive=False), default="cb",
+              show_default=True,
+              help="cb: cartographic boundary 1:500,000, shoreline-clipped, for thematic maps; "
+              "tiger: TIGER/Line, full detail.")
+def tracts_cmd(year: int | None, state: str, refresh: bool, cache_dir: Path | None,
+               workspace_dir: Path, kind: str) -> None:
+    """Census tracts of a state; the region's are imported into data/geo/tracts.gpkg."""
+    ws = Workspace.open(workspace_dir)
+    y = year if year is not None else fetch_lib.default_year("tracts", kind=kind.lower())
+    what = "TIGER/Line" if kind.lower() == "tiger" else "cartographic boundary (1:500,000)"
+    click.echo(f"Fetching {what} census tracts {y} for {state.upper()}")
+    result = _run(cache_dir, lambda cache, bars: fetch_lib.fetch_tracts(
+        ws, year=y, state=state, kind=kind.lower(), refresh=refresh, on_progress=bars,
+        cache=cache))
+    _report_downloads(result.downloads)
+    _report_tracts(ws, result.imported)
+
+
+@fetch_group.command("cbp")
+@common_options(state_default=None,
+                year_help="Reference year, 1998 or later (default: the latest known).")
+@click.option("--name", default=None, metavar="NAME",
+              help="Dataset name in the workspace (default: cbp_<year>).")
+def cbp_cmd(year: int | None, state: str | None, refresh: bool, cache_dir: Path | None,
+            workspace_dir: Path, name: str | None) -> None:
+    """County Business Patterns: county and state files, imported as one employment dataset.
+
+    Keeps the counties and state of the region and its reference area (or
+    --state). Withheld values stay missing with their flag, never 0.
+    """
+    ws = Workspace.open(workspace_dir)
+    y = year if year is not None else fetch_lib.default_year("cbp")
+    click.echo(f"Fetching County Business Patterns {y}")
+    result = _run(cache_dir, lambda cache, bars: fetch_lib.fetch_cbp(
+        ws, year=y, state=state, name=name, refresh=refresh, on_progress=bars, cache=cache))
+    _report_downloads(result.downloads)
+    _report_dataset(ws, result.imported)
+
+
+@fetch_group.command("lodes")
+@common_options(state_default="ca", year_help="Data year (default: the latest known).")
+@click.option("--table", "tables", type=click.Choice(["wac", "od", "rac", "xwalk"],
+              case_sensitive=False), multiple=True, default=("wac",), show_default=True,
+              help="Files to fetch (repeat the option for several): wac (jobs by workplace, "
+              "imported), od (origin-destination, main and aux parts), rac (jobs by residence), "
+              "xwalk (block crosswalk); od, rac and xwalk are cached, not imported yet.")
+@click.option("--segment", metavar="|".join(LODES_SEGMENTS[:4]) + "|...", default="S000",
+              show_default=True, callback=_upper_choice(LODES_SEGMENTS),
+              help="Worker segment of WAC/RAC files: " + ", ".join(LODES_SEGMENTS) + ".")
+@click.option("--job-type", metavar="JT00|...|JT05", default="JT00", show_default=True,
+              callback=_upper_choice(LODES_JOB_TYPES),
+              help="Job type: " + ", ".join(LODES_JOB_TYPES) + " (JT00: all jobs).")
+@click.option("--lodes-version", metavar="|".join(LODES_YEARS), default="LODES8",
+              show_default=True, callback=_upper_choice(LODES_YEARS),
+              help="LODES8: 2020 census blocks; LODES7: 2010 blocks, 2002-2019.")
+def lodes_cmd(year: int | None, state: str, refresh: bool, cache_dir: Path | None,
+              workspace_dir: Path, tables: tuple[str, ...], segment: str, job_type: str,
+              lodes_version: str) -> None:
+    """LEHD LODES files of a state; WAC is imported as an employment dataset.
+
+    The OD files (main and aux), RAC and the crosswalk are downloaded into the
+    cache only: valleymaps cannot import them yet.
+    """
+    ws = Workspace.open(workspace_dir)
+    version = lodes_version
+    y = year if year is not None else fetch_lib.default_year("lodes", version=version)
+    common: dict[str, Any] = {"state": state, "job_type": job_type, "version": version,
+              "refresh": refresh}
+    wanted = list(dict.fromkeys(t.lower() for t in tables))
+    click.echo(f"Fetching {version} {', '.join(wanted)} {y} for {state.upper()}")
+
+    def call(cache: DownloadCache, bars: _ProgressBars) -> None:
+        for table in wanted:
+            if table == "wac":
+                wac = fetch_lib.fetch_lodes_wac(ws, year=y, segment=segment, cache=cache,
+                                                on_progress=bars, **common)
+                _report_downloads(wac.downloads)
+                assert wac.imported is not None
+                _report_dataset(ws, wac.imported)
+            elif table == "od":
+                for part in ("main", "aux"):
+                    od = fetch_lib.fetch_lodes_od(ws, year=y, part=part, cache=cache,
+                                                  on_progress=bars, **common)
+                    _report_downloads(od.downloads)
+                _not_imported("LODES origin-destination files")
+            elif table == "rac":
+                rac = fetch_lib.fetch_lodes_rac(ws, year=y, segment=segment, cache=cache,
+                                                on_progress=bars, **common)
+                _report_downloads(rac.downloads)
+                _not_imported("LODES residence area characteristics")
+            else:
+                xwalk = fetch_lib.fetch_lodes_crosswalk(
+                    ws, state=state, version=version, refresh=refresh, cache=cache,
+                    on_progress=bars)
+                _report_downloads(xwalk.downloads)
+                _not_imported("the LODES block crosswalk")
+
+    _run(cache_dir, call)
+
+
+@fetch_group.command(
+    "acs-flows",
+    help="ACS county-to-county commuting flows (Table 1), into the cache only.\n\n"
+    "valleymaps cannot import the flows table yet; the file stays in the cache. Tables by last "
+    f"year of their 5-year period: {acs_flows_years_text()}.",
+)
+@common_options(state_default=None, state=False, year_help="Last year of the 5-year ACS period: "
+                + ", ".join(str(y) for y in sorted(ACS_FLOWS_TABLES)) + " (default: the latest).")
+def acs_flows_cmd(year: int | None, refresh: bool, cache_dir: Path | None,
+                  workspace_dir: Path) -> None:
+    ws = Workspace.open(workspace_dir) if (workspace_dir / CONFIG_NAME).is_file() else None
+    y = year if year is not None else fetch_lib.default_year("acs-flows")
+    click.echo(f"Fetching ACS county-to-county commuting flows, table ending {y}")
+    result = _run(cache_dir, lambda cache, bars: fetch_lib.fetch_acs_flows(
+        ws, year=y, refresh=refresh, on_progress=bars, cache=cache))
+    _report_downloads(result.downloads)
+    _not_imported("the ACS commuting flows table")
+
+
+@fetch_group.command("all")
+@common_options(state_default="ca", year_help="Data year (default: the latest year tracts, "
+                "CBP and LODES all have).")
+@click.option("--kind", type=click.Choice(["cb", "tiger"], case_sensitive=False), default="cb",
+              show_default=True, help="Tract file kind (see 'fetch tracts').")
+@click.pass_context
+def all_cmd(ctx: click.Context, year: int | None, state: str, refresh: bool,
+            cache_dir: Path | None, workspace_dir: Path, kind: str) -> None:
+    """Everything the atlas uses: tracts, CBP, LODES WAC and OD, ACS flows.
+
+    ACS flows come from the last 5-year table ending in or before --year. A
+    step that fails does not stop the others; the command then exits with 1.
+    """
+    ws = Workspace.open(workspace_dir)
+
+    def on_step(step: str, step_year: int) -> None:
+        click.echo(f"[{step}] {step_year}")
+
+    def on_done(step: str, outcome: fetch_lib.FetchResult[Any] | ValleymapsError) -> None:
+        if isinstance(outcome, ValleymapsError):
+            click.secho(f"  failed: {outcome}", fg="red", err=True)
+            return
+        _report_downloads(outcome.downloads)
+        if isinstance(outcome.imported, TractReadResult):
+            _report_tracts(ws, outcome.imported)
+        elif isinstance(outcome.imported, EmploymentDataset):
+            _report_dataset(ws, outcome.imported)
+        else:
+            _not_imported(_NOT_IMPORTED.get(step, "these files"))
+
+    result = _run(cache_dir, lambda cache, bars: fetch_lib.fetch_all(
+        ws, year=year, state=state, kind=kind.lower(), refresh=refresh, on_progress=bars,
+        on_step=on_step, on_done=on_done, cache=cache))
+    n_down = sum(r.bytes_downloaded for r in result.results.values())
+    click.echo(f"Done: {len(result.results)} of {len(result.results) + len(result.errors)} "
+               f"steps, {_size(n_down)} downloaded.")
+    if result.errors:
+        for step, exc in result.errors.items():
+            click.secho(f"Error: {step}: {exc}", fg="red", err=True)
+        ctx.exit(1)

@@ -1,0 +1,577 @@
+"""Fetch real public data into the download cache and import it into a workspace.
+
+Each ``fetch_*`` function builds the official URL (:mod:`valleymaps.io.sources`),
+downloads the file into the cache unless a valid copy is there already
+(:mod:`valleymaps.io.download`) and imports it through the same code as
+``valleymaps import``:
+
+* :func:`fetch_tracts`: a state's tract file (cartographic boundary 1:500,000
+  or TIGER/Line); the region's tracts go to ``data/geo/tracts.gpkg`` through
+  :func:`~valleymaps.io.tracts.import_tracts`.
+* :func:`fetch_cbp`: County Business Patterns county and state files, one
+  employment dataset through
+  :func:`~valleymaps.io.employment.store.import_employment`.
+* :func:`fetch_lodes_wac`: a LODES workplace area characteristics file, one
+  employment dataset (blocks summed to tracts, counties, state).
+* :func:`fetch_lodes_od`, :func:`fetch_lodes_rac`, :func:`fetch_lodes_crosswalk`,
+  :func:`fetch_acs_flows`: download only.
+
+The commuting files (LODES OD, RAC, crosswalk, ACS flows) are only cached for
+now: their importers belong to the commuting issue. ``result.path`` is the
+cached file to pass to them.
+
+Every function takes ``cache`` (a :class:`~valleymaps.io.download.DownloadCache`
+or a folder; default: ``--cache-dir``, ``$VALLEYMAPS_CACHE_DIR`` or the
+platform cache folder), ``refresh`` (download again even when cached) and
+``on_progress`` (called as bytes arrive; the CLI draws a progress bar with it).
+Base URLs come from ``VALLEYMAPS_<SOURCE>_URL`` or the workspace's
+``[sources]`` table, so a mirror or a test server can stand in.
+
+Examples
+--------
+Against a mirror (here: no server, so nothing is run)::
+
+    import os
+    from valleymaps.workspace import Workspace
+    from valleymaps.fetch import fetch_tracts
+    os.environ["VALLEYMAPS_TIGER_URL"] = "https://mirror.example.gov/geo/tiger"
+    result = fetch_tracts(Workspace.open("my-valley"), year=2021)
+    result.imported.n_kept, result.path
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from valleymaps.employment import EmploymentDataset
+from valleymaps.errors import ValleymapsError
+from valleymaps.io.download import (
+    Download,
+    DownloadCache,
+    OfflineError,
+    ProgressCallback,
+    RemoteNotFoundError,
+)
+from valleymaps.io.sources import (
+    CB_TRACT_YEARS,
+    CBP_YEARS,
+    LODES_YEARS,
+    TIGER_TRACT_YEARS,
+    RemoteFile,
+    YearNotAvailableError,
+    acs_flows_file,
+    acs_flows_year_for,
+    available_years_text,
+    cbp_file,
+    known_years,
+    lodes_crosswalk_file,
+    lodes_file,
+    resolve_state,
+    tract_file,
+)
+from valleymaps.io.tracts import TractReadResult
+from valleymaps.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+CacheLike = DownloadCache | str | os.PathLike[str] | None
+
+#: Steps of :func:`fetch_all`, in order.
+ALL_STEPS: tuple[str, ...] = ("tracts", "cbp", "lodes-wac", "lodes-od", "acs-flows")
+
+
+@dataclass(frozen=True)
+class FetchResult(Generic[T]):
+    """Files fetched into the cache and what was imported from them.
+
+    Attributes
+    ----------
+    downloads
+        One :class:`~valleymaps.io.download.Download` per file (cached path,
+        whether it came from the cache, bytes received).
+    imported
+        What the importer returned (tracts or an employment dataset), or
+        ``None`` for download-only sources.
+    """
+
+    downloads: list[Download]
+    imported: T | None = None
+
+    @property
+    def path(self) -> Path:
+        """The (first) cached file."""
+        return self.downloads[0].path
+
+    @property
+    def paths(self) -> list[Path]:
+        return [d.path for d in self.downloads]
+
+    @property
+    def bytes_downloaded(self) -> int:
+        return sum(d.downloaded for d in self.downloads)
+
+    @property
+    def from_cache(self) -> bool:
+        """True when every file came from the cache (nothing downloaded)."""
+        return all(d.from_cache for d in self.downloads)
+
+
+def _as_cache(cache: CacheLike) -> DownloadCache:
+    return cache if isinstance(cache, DownloadCache) else DownloadCache(cache)
+
+
+def _not_found(remote: RemoteFile, exc: RemoteNotFoundError) -> YearNotAvailableError:
+    years = known_years(remote)
+    newer = bool(years) and remote.year > max(years)
+    mirror = (
+        f" The base URL {remote.base_url} is not the official one ({remote.source.default_url}):"
+        " check that the mirror holds this file."
+        if remote.base_url != remote.source.default_url
+        else ""
+    )
+    if remote.source.key == "lodes":
+        mirror += " LODES misses some years for some states."
+    return YearNotAvailableError(
+        f"{remote.description} is not on the server: {remote.url} answered {exc.status} (not "
+        f"found){' - it may not be published yet' if newer else ''}. Years available: "
+        f"{available_years_text(remote)}. Pass --year with one of these.{mirror}",
+        year=remote.year,
+        available=years,
+    )
+
+
+def download_remote(
+    remote: RemoteFile,
+    *,
+    cache: CacheLike = None,
+    refresh: bool = False,
+    on_progress: ProgressCallback | None = None,
+) -> Download:
+    """Download ``remote`` into the cache (or use the valid cached copy).
+
+    Raises
+    ------
+    YearNotAvailableError
+        If the server has no such file (404), listing the years that exist.
+    OfflineError, DownloadError
+        See :meth:`~valleymaps.io.download.DownloadCache.fetch`.
+    """
+    try:
+        return _as_cache(cache).fetch(
+            remote.url,
+            remote.cache_key,
+            refresh=refresh,
+            on_progress=on_progress,
+            hint=remote.mirror_hint(),
+        )
+    except RemoteNotFoundError as exc:
+        raise _not_found(remote, exc) from exc
+
+
+def _download_all(
+    remotes: Iterable[RemoteFile],
+    *,
+    cache: CacheLike,
+    refresh: bool,
+    on_progress: ProgressCallback | None,
+) -> list[Download]:
+    store = _as_cache(cache)
+    downloads = [
+        download_remote(r, cache=store, refresh=refresh, on_progress=on_progress) for r in remotes
+    ]
+    n_cached = sum(d.from_cache for d in downloads)
+    log.info(
+        "fetched %d file%s: %d from the cache, %d downloaded (%s bytes)",
+        len(downloads),
+        "s" if len(downloads) != 1 else "",
+        n_cached,
+        len(downloads) - n_cached,
+        f"{sum(d.downloaded for d in downloads):,}",
+    )
+    return downloads
+
+
+def _root(ws: Workspace | None) -> Path | None:
+    return ws.root if ws is not None else None
+
+
+def fetch_tracts(
+    ws: Workspace,
+    *,
+    year: int,
+    state: str = "06",
+    kind: str = "cb",
+    refresh: bool = False,
+    on_progress: ProgressCallback | None = None,
+    cache: CacheLike = None,
+) -> FetchResult[TractReadResult]:
+    """Download a state's census tracts and import the region's into the workspace.
+
+    Parameters
+    ----------
+    ws
+        The workspace (its counties decide which tracts are kept).
+    year
+        Vintage: 2013-2024 for ``cb``, 2011-2024 for ``tiger``.
+    state
+        State FIPS code or abbreviation.
+    kind
+        ``cb``: cartographic boundary 1:500,000, clipped to the shoreline, made
+        for thematic maps (default); ``tiger``: TIGER/Line, full detail.
+    refresh
+        Download again even when a valid copy is cached.
+    on_progress
+        Called with download progress.
+    cache
+        Download cache or its folder.
+
+    Returns
+    -------
+    FetchResult[TractReadResult]
+
+    Raises
+    ------
+    YearNotAvailableError
+        If ``year`` is not published, listing the years that are.
+    OfflineError, DownloadError
+        If the download fails.
+    ValidationError, DataSourceError
+        If the file does not import (see :func:`~valleymaps.io.tracts.import_tracts`).
+    """
+    from valleymaps.io.tracts import import_tracts
+
+    remote = tract_file(year, state=state, kind=kind, workspace_root=_root(ws))
+    downloads = _download_all([remote], cache=cache, refresh=refresh, on_progress=on_progress)
+    result = import_tracts(ws, downloads[0].path)
+    return FetchResult(downloads, result)
+
+
+def _region_states(ws: Workspace) -> list[str]:
+    states = {g[:2] for g in ws.config.region_counties}
+    states.add(ws.config.reference_geoid[:2])
+    return sorted(states)
+
+
+def fetch_cbp(
+    ws: Workspace,
+    *,
+    year: int,
+    state: str | None = None,
+    name: str | None = None,
+    refresh: bool = False,
+    on_progress: ProgressCallback | None = None,
+    cache: CacheLike = None,
+) -> FetchResult[EmploymentDataset]:
+    """Download County Business Patterns county and state files and import them as one dataset.
+
+    The county file gives the region's counties, the state file the
+    reference state's totals (location quotients need both). Withheld values
+    stay missing with their flags.
+
+    Parameters
+    ----------
+    ws
+        The workspace.
+    year
+        Reference year (1998-2023 known; newer years are tried).
+    state
+        State to keep (FIPS or abbreviation); default the states of the
+        region's counties and of the reference area.
+    name
+        Dataset name (default ``cbp_<year>``).
+    refresh, on_progress, cache
+        As for :func:`fetch_tracts`.
+
+    Returns
+    -------
+    FetchResult[EmploymentDataset]
+    """
+    from valleymaps.io.employment.store import import_employment
+
+    remotes = [
+        cbp_file(year, level=level, workspace_root=_root(ws)) for level in ("co", "st")
+    ]
+    states = [resolve_state(state)[0]] if state is not None else _region_states(ws)
+    downloads = _download_all(remotes, cache=cache, refresh=refresh, on_progress=on_progress)
+    dataset = import_employment(
+        ws, [d.path for d in downloads], format="cbp", year=year, name=name, states=states
+    )
+    return FetchResult(downloads, dataset)
+
+
+def fetch_lodes_wac(
+    ws: Workspace,
+    *,
+    year: int,
+    state: str = "ca",
+    segment: str = "S000",
+    job_type: str = "JT00",
+    version: str = "LODES8",
+    name: str | None = None,
+    refresh: bool = False,
+    on_progress: ProgressCallback | None = None,
+    cache: CacheLike = None,
+) -> FetchResult[EmploymentDataset]:
+    """Download a LODES workplace area characteristics file and import it.
+
+    Blocks are summed to tracts, counties and the state (see
+    :mod:`valleymaps.io.employment.lodes_wac`).
+
+    Parameters
+    ----------
+    ws
+        The workspace.
+    year
+        Data year (LODES8: 2002-2022 known; LODES7: 2002-2019).
+    state
+        State abbreviation or FIPS code.
+    segment
+        Worker segment (``S000``: all workers).
+    job_type
+        ``JT00`` (all jobs) to ``JT05``.
+    version
+        ``LODES8`` (2020 census blocks, default) or ``LODES7`` (2010 blocks).
+    name
+        Dataset name (default: the file name, with ``_lodes7`` for LODES7).
+    refresh, on_progress, cache
+        As for :func:`fetch_tracts`.
+
+    Returns
+    -------
+    FetchResult[EmploymentDataset]
+    """
+    from valleymaps.io.employment.store import import_employment
+
+    remote = lodes_file("wac", year=year, state=state, segment=segment, job_type=job_type,
+                        version=version, workspace_root=_root(ws))
+    downloads = _download_all([remote], cache=cache, refresh=refresh, on_progress=on_progress)
+    if name is None and not remote.path.startswith("LODES8/"):
+        version_tag = remote.path.split("/", 1)[0].lower()
+        name = remote.name.removesuffix(".csv.gz") + f"_{version_tag}"
+    dataset = import_employment(ws, downloads[0].path, format="lodes-wac", year=year, name=name)
+    return FetchResult(downloads, dataset)
+
+
+def fetch_lodes_od(
+    ws: Workspace | None,
+    *,
+    year: int,
+    state: str = "ca",
+    part: str = "main",
+    job_type: str = "JT00",
+    version: str = "LODES8",
+    refresh: bool = False,
+    on_progress: ProgressCallback | None = None,
+    cache: CacheLike = None,
+) -> FetchResult[None]:
+    """Download a LODES origin-destination file into the cache (no import yet).
+
+    The OD importer belongs to the commuting issue; until then this only
+    caches the file: ``result.path`` is the cached ``.csv.gz``.
+
+    Parameters
+    ----------
+    ws
+        Workspace whose ``[sources]`` settings apply (or ``None``).
+    year, state, job_type, version
+        As for :func:`fetch_lodes_wac`.
+    part
+        ``main`` (home and work in the state) or ``aux`` (work in the state,
+        home in another).
+    refresh, on_progress, cache
+        As for :func:`fetch_tracts`.
+
+    Returns
+    -------
+    FetchResult[None]
+    """
+    remote = lodes_file("od", year=year, state=state, part=part, job_type=job_type,
+                        version=version, workspace_root=_root(ws))
+    return FetchResult(_download_all([remote], cache=cache, refresh=refresh,
+                                     on_progress=on_progress))
+
+
+def fetch_lodes_rac(
+    ws: Workspace | None,
+    *,
+    year: int,
+    state: str = "ca",
+    segment: str = "S000",
+    job_type: str = "JT00",
+    version: str = "LODES8",
+    refresh: bool = False,
+    on_progress: ProgressCallback | None = None,
+    cache: CacheLike = None,
+) -> FetchResult[None]:
+    """Download a LODES residence area characteristics file into the cache (no import yet).
+
+    Parameters are those of :func:`fetch_lodes_wac`; ``result.path`` is the cached file.
+    """
+    remote = lodes_file("rac", year=year, state=state, segment=segment, job_type=job_type,
+                        version=version, workspace_root=_root(ws))
+    return FetchResult(_download_all([remote], cache=cache, refresh=refresh,
+                                     on_progress=on_progress))
+
+
+def fetch_lodes_crosswalk(
+    ws: Workspace | None,
+    *,
+    state: str = "ca",
+    version: str = "LODES8",
+    refresh: bool = False,
+    on_progress: ProgressCallback | None = None,
+    cache: CacheLike = None,
+) -> FetchResult[None]:
+    """Download a state's LODES block geography crosswalk into the cache (no import yet)."""
+    remote = lodes_crosswalk_file(state=state, version=version, workspace_root=_root(ws))
+    return FetchResult(_download_all([remote], cache=cache, refresh=refresh,
+                                     on_progress=on_progress))
+
+
+def fetch_acs_flows(
+    ws: Workspace | None,
+    *,
+    year: int = 2020,
+    refresh: bool = False,
+    on_progress: ProgressCallback | None = None,
+    cache: CacheLike = None,
+) -> FetchResult[None]:
+    """Download the ACS county-to-county commuting flows table into the cache (no import yet).
+
+    The flows importer belongs to the commuting issue; until then this only
+    caches ``table1.xlsx``: ``result.path`` is the cached file.
+
+    Parameters
+    ----------
+    ws
+        Workspace whose ``[sources]`` settings apply (or ``None``).
+    year
+        Last year of the 5-year period: 2010 (2006-2010), 2015 (2011-2015) or
+        2020 (2016-2020, default).
+    refresh, on_progress, cache
+        As for :func:`fetch_tracts`.
+    """
+    remote = acs_flows_file(year, workspace_root=_root(ws))
+    return FetchResult(_download_all([remote], cache=cache, refresh=refresh,
+                                     on_progress=on_progress))
+
+
+def default_year(step: str, *, kind: str = "cb", version: str = "LODES8") -> int:
+    """The latest year known for a step of :data:`ALL_STEPS` (``all``: the latest every
+    annual source has).
+
+    Examples
+    --------
+    >>> default_year("acs-flows")
+    2020
+    """
+    lodes = max(LODES_YEARS[version.upper()])
+    tracts = max(TIGER_TRACT_YEARS if kind == "tiger" else CB_TRACT_YEARS)
+    latest = {"tracts": tracts, "cbp": max(CBP_YEARS), "lodes-wac": lodes, "lodes-od": lodes,
+              "lodes": lodes, "acs-flows": acs_flows_year_for(9999)}
+    if step == "all":
+        return min(tracts, max(CBP_YEARS), lodes)
+    return latest[step]
+
+
+@dataclass
+class FetchAllResult:
+    """What :func:`fetch_all` fetched, step by step.
+
+    Attributes
+    ----------
+    results
+        Step name -> its :class:`FetchResult`.
+    errors
+        Step name -> the error that stopped it.
+    """
+
+    results: dict[str, FetchResult[Any]] = field(default_factory=dict)
+    errors: dict[str, ValleymapsError] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def fetch_all(
+    ws: Workspace,
+    *,
+    year: int | None = None,
+    state: str = "ca",
+    kind: str = "cb",
+    refresh: bool = False,
+    on_progress: ProgressCallback | None = None,
+    on_step: Callable[[str, int], None] | None = None,
+    on_done: Callable[[str, FetchResult[Any] | ValleymapsError], None] | None = None,
+    cache: CacheLike = None,
+) -> FetchAllResult:
+    """Fetch everything the atlas uses: tracts, CBP, LODES WAC and OD, ACS flows.
+
+    A step that fails does not stop the others (its error is recorded),
+    except when the machine is offline: :class:`OfflineError` is raised at once.
+
+    Parameters
+    ----------
+    ws
+        The workspace.
+    year
+        Data year for tracts, CBP and LODES (default: the latest year all of
+        them have); ACS flows use the last 5-year table ending in or before it.
+    state
+        State abbreviation or FIPS code (tracts, LODES).
+    kind
+        Tract file kind (``cb`` or ``tiger``).
+    refresh, on_progress, cache
+        As for :func:`fetch_tracts`.
+    on_step
+        Called with each step name and its year before it starts.
+    on_done
+        Called with each step name and its result (or error) when it ends.
+
+    Returns
+    -------
+    FetchAllResult
+    """
+    store = _as_cache(cache)
+    data_year = year if year is not None else default_year("all", kind=kind)
+    common: dict[str, Any] = {"refresh": refresh, "on_progress": on_progress, "cache": store}
+    out = FetchAllResult()
+
+    def flows_year() -> int:
+        return acs_flows_year_for(data_year)
+
+    steps: list[tuple[str, Callable[[], int], Callable[[int], FetchResult[Any]]]] = [
+        ("tracts", lambda: data_year,
+         lambda y: fetch_tracts(ws, year=y, state=state, kind=kind, **common)),
+        ("cbp", lambda: data_year, lambda y: fetch_cbp(ws, year=y, **common)),
+        ("lodes-wac", lambda: data_year,
+         lambda y: fetch_lodes_wac(ws, year=y, state=state, **common)),
+        ("lodes-od", lambda: data_year, lambda y: FetchResult(
+            fetch_lodes_od(ws, year=y, state=state, part="main", **common).downloads
+            + fetch_lodes_od(ws, year=y, state=state, part="aux", **common).downloads)),
+        ("acs-flows", flows_year, lambda y: fetch_acs_flows(ws, year=y, **common)),
+    ]
+    for step, pick_year, run in steps:
+        outcome: FetchResult[Any] | ValleymapsError
+        try:
+            step_year = pick_year()
+            if on_step is not None:
+                on_step(step, step_year)
+            outcome = out.results[step] = run(step_year)
+        except OfflineError:
+            raise
+        except ValleymapsError as exc:
+            log.debug("%s failed: %s", step, exc)
+            outcome = out.errors[step] = exc
+        if on_done is not None:
+            on_done(step, outcome)
+    log.info("fetch all: %d of %d steps done", len(out.results), len(steps))
+    return out

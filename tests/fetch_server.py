@@ -1,0 +1,563 @@
+"""A local HTTP server standing in for the Census Bureau and LEHD file servers.
+
+``FileServer`` serves bytes by URL path on 127.0.0.1 (a free port, in a
+thread), answers ``Range`` requests (``206``, ``If-Range``, ``416``) like the
+real servers, records every request and can misbehave on demand, once per
+queued fault::
+
+    with FileServer(census_site(2021)) as server:
+        server.fail(path, "cut", "500")     # next request cut mid-way, the one after: 500
+        ...
+        server.hits_for(path)               # requests received for path
+
+Faults: ``cut`` (headers announce the whole length, half the body is sent,
+connection closed), ``500``/``503`` (with ``Retry-After: 0``), ``404``,
+``reset`` (connection reset without an answer), ``corrupt`` (bytes flipped
+in the middle, same length), ``stall`` (headers, then silence for
+``stall_seconds``), ``ignore-range`` (a ``200`` with the whole file even if a
+range was asked).
+
+:func:`census_site` builds small files in the published formats, laid out
+under the real folder structure (prefixes below); :func:`source_env` gives the
+``VALLEYMAPS_<SOURCE>_URL`` variables pointing at a running server. Files are
+made in code (geopandas for the shapefile), never downloaded.
+
+Test modules import it as the top-level module ``fetch_server`` (``tests/conftest.py``
+puts ``tests/`` on ``sys.path``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gzip
+import hashlib
+import io
+import re
+import socket
+import struct
+import tempfile
+import threading
+import time
+import zipfile
+from collections import defaultdict, deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+FAULTS: tuple[str, ...] = ("cut", "500", "503", "404", "reset", "corrupt", "stall", "ignore-range")
+
+#: Folders of each source on the real hosts (below the host name).
+TIGER_PREFIX = "/geo/tiger"
+CBP_PREFIX = "/programs-surveys/cbp/datasets"
+LODES_PREFIX = "/data/lodes"
+ACS_FLOWS_PREFIX = "/programs-surveys/demo/tables/metro-micro"
+
+_LAST_MODIFIED = formatdate(1_650_000_000, usegmt=True)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One request the server received."""
+
+    method: str
+    path: str
+    range: str | None
+    status: int
+    fault: str | None
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    owner: FileServer
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # clients that hang up (cut, stall faults) are expected; keep test output clean
+        return
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+    def do_HEAD(self) -> None:
+        self._serve(head=True)
+
+    def do_GET(self) -> None:
+        self._serve(head=False)
+
+    def _serve(self, *, head: bool) -> None:
+        owner = self.server.owner
+        path = urlsplit(self.path).path
+        fault = owner._next_fault(path)
+        range_header = self.headers.get("Range")
+        data = owner.files.get(path)
+        self.close_connection = True
+
+        def record(status: int) -> None:
+            owner._record(Hit(self.command, path, range_header, status, fault))
+
+        if fault == "reset":
+            record(0)
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            return
+        # record before answering: the client may check the hits as soon as it has the answer
+        if data is None or fault == "404":
+            record(404)
+            self._empty(404, "Not Found")
+            return
+        if fault in ("500", "503"):
+            record(int(fault))
+            self._empty(int(fault), "Server Error", {"Retry-After": "0"})
+            return
+        body = corrupt(data) if fault == "corrupt" else data
+        etag = '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
+        status, start, end = 200, 0, len(body) - 1
+        if range_header and fault != "ignore-range":
+            if_range = self.headers.get("If-Range")
+            match = re.fullmatch(r"bytes=(\d+)-(\d*)", range_header.strip())
+            if match and (if_range is None or if_range in (etag, _LAST_MODIFIED)):
+                start = int(match[1])
+                end = min(int(match[2]), len(body) - 1) if match[2] else len(body) - 1
+                if start >= len(body):
+                    record(416)
+                    self._empty(416, "Range Not Satisfiable",
+                                {"Content-Range": f"bytes */{len(body)}"})
+                    return
+                status = 206
+        payload = body[start : end + 1]
+        record(status)
+        self.send_response(status)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(payload)))
+        self.send_header("ETag", etag)
+        self.send_header("Last-Modified", _LAST_MODIFIED)
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Connection", "close")
+        if status == 206:
+            self.send_header("Content-Range", f"bytes {start}-{end}/{len(body)}")
+        self.end_headers()
+        if head:
+            return
+        with contextlib.suppress(OSError):
+            if fault == "cut":
+                self.wfile.write(payload[: len(payload) // 2])
+                self.wfile.flush()
+                return
+            if fault == "stall":
+                self.wfile.flush()
+                time.sleep(owner.stall_seconds)
+            self.wfile.write(payload)
+
+    def _empty(self, status: int, reason: str, headers: Mapping[str, str] | None = None) -> None:
+        body = f"{status} {reason}\n".encode()
+        self.send_response(status, reason)
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        with contextlib.suppress(OSError):
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+
+class FileServer:
+    """Serve ``files`` (URL path -> bytes) on 127.0.0.1 from a background thread.
+
+    Parameters
+    ----------
+    files
+        URL paths (starting with ``/``) and their content.
+    stall_seconds
+        How long a ``stall`` fault keeps silent.
+    """
+
+    def __init__(self, files: Mapping[str, bytes] | None = None, *, stall_seconds: float = 0.5):
+        self.files: dict[str, bytes] = dict(files or {})
+        self.stall_seconds = stall_seconds
+        self.hits: list[Hit] = []
+        self._faults: dict[str, deque[str]] = defaultdict(deque)
+        self._lock = threading.Lock()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # --- control ------------------------------------------------------------------------
+    def fail(self, path: str, *faults: str) -> None:
+        """Queue ``faults`` for the next requests of ``path`` (one fault per request)."""
+        unknown = [f for f in faults if f not in FAULTS]
+        if unknown:
+            raise ValueError(f"unknown faults {unknown}; use {FAULTS}")
+        with self._lock:
+            self._faults[path].extend(faults)
+
+    def hits_for(self, path: str | None = None) -> list[Hit]:
+        """Requests received (for ``path``, or all)."""
+        with self._lock:
+            return [h for h in self.hits if path is None or h.path == path]
+
+    def reset_hits(self) -> None:
+        with self._lock:
+            self.hits.clear()
+
+    def _next_fault(self, path: str) -> str | None:
+        with self._lock:
+            queue = self._faults.get(path)
+            return queue.popleft() if queue else None
+
+    def _record(self, hit: Hit) -> None:
+        with self._lock:
+            self.hits.append(hit)
+
+    # --- lifecycle ----------------------------------------------------------------------
+    @property
+    def port(self) -> int:
+        assert self._server is not None, "server not started"
+        return int(self._server.server_address[1])
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:<port>``."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def url_for(self, path: str) -> str:
+        return self.url + path
+
+    def start(self) -> FileServer:
+        server = _Server(("127.0.0.1", 0), _Handler)
+        server.owner = self
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> FileServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 with nothing listening (for 'connection refused' tests)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def corrupt(data: bytes) -> bytes:
+    """``data`` with a window of bytes in its middle inverted (same length)."""
+    out = bytearray(data)
+    start = len(out) // 3
+    for i in range(start, min(len(out), start + 64)):
+        out[i] ^= 0xFF
+    return bytes(out)
+
+
+# --- files in the published formats ---------------------------------------------------------
+
+#: Tracts of the fixture: three in the region (Fresno, Kern, Tulare), one outside (Alameda).
+TRACTS: tuple[tuple[str, float, float], ...] = (
+    ("06019000100", -119.80, 36.74),
+    ("06019000200", -119.78, 36.74),
+    ("06029000100", -119.02, 35.37),
+    ("06001400100", -122.24, 37.86),
+)
+
+
+def _zip_bytes(members: Mapping[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            info = zipfile.ZipInfo(name, date_time=(2022, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, content)
+    return buffer.getvalue()
+
+
+def _gzip_bytes(text: str) -> bytes:
+    return gzip.compress(text.encode("utf-8"), mtime=0)
+
+
+@functools.cache
+def tract_zip(year: int, state: str = "06", kind: str = "cb") -> bytes:
+    """A zipped tract shapefile like ``cb_2021_06_tract_500k.zip`` / ``tl_2021_06_tract.zip``."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    rows: list[dict[str, Any]] = []
+    geoms = []
+    for geoid, lon, lat in TRACTS:
+        st, co, tr = geoid[:2], geoid[2:5], geoid[5:]
+        if st != state:
+            continue
+        name = str(int(tr[:4])) if tr[4:] == "00" else f"{int(tr[:4])}.{tr[4:]}"
+        common = {"STATEFP": st, "COUNTYFP": co, "TRACTCE": tr, "GEOID": geoid, "NAME": name,
+                  "NAMELSAD": f"Census Tract {name}"}
+        if kind == "tiger":
+            rows.append({**common, "MTFCC": "G5020", "FUNCSTAT": "S", "ALAND": 1_000_000,
+                         "AWATER": 0, "INTPTLAT": f"+{lat:.7f}", "INTPTLON": f"{lon:.7f}"})
+        else:
+            rows.append({**common, "AFFGEOID": f"1400000US{geoid}", "STUSPS": "CA",
+                         "NAMELSADCO": "County", "STATE_NAME": "California", "LSAD": "CT",
+                         "ALAND": 1_000_000, "AWATER": 0})
+        geoms.append(box(lon, lat, lon + 0.01, lat + 0.01))
+    gdf = gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4269")
+    stem = f"tl_{year}_{state}_tract" if kind == "tiger" else f"cb_{year}_{state}_tract_500k"
+    with tempfile.TemporaryDirectory() as tmp:
+        shp = Path(tmp) / f"{stem}.shp"
+        gdf.to_file(shp, driver="ESRI Shapefile", engine="pyogrio")
+        members = {p.name: p.read_bytes() for p in sorted(Path(tmp).iterdir())}
+    return _zip_bytes(members)
+
+
+_CBP_SIZE_COLUMNS = '"n<5","n5_9","n10_19","n20_49","n50_99","n100_249","n250_499","n500_999","n1000"'
+
+
+@functools.cache
+def cbp_county_zip(year: int) -> bytes:
+    """A zipped CBP county file ``cbpYYco.txt`` (2017+ layout), a few counties of two states."""
+    header = ('"fipstate","fipscty","naics","emp_nf","emp","qp1_nf","qp1","ap_nf","ap","est",'
+              + _CBP_SIZE_COLUMNS)
+    sizes = ',"N","N","N","N","N","N","N","N","N"'
+    lines = [
+        header,
+        f'"01","001","------","G",11216,"G",97944,"G",424826,924{sizes}',
+        f'"06","019","------","G",354210,"G",4000000,"G",16000000,22000{sizes}',
+        f'"06","019","11----","G",5400,"G",60000,"G",240000,300{sizes}',
+        f'"06","019","311///","H",12000,"H",150000,"H",600000,150{sizes}',
+        f'"06","019","3113//","D",0,"D",0,"D",0,4{sizes}',
+        f'"06","029","------","G",250000,"G",3500000,"G",14000000,15000{sizes}',
+        f'"06","029","211///","G",8000,"G",200000,"G",800000,90{sizes}',
+        f'"06","999","------","G",1200,"G",20000,"G",80000,60{sizes}',
+    ]
+    yy = f"{year % 100:02d}"
+    return _zip_bytes({f"cbp{yy}co.txt": ("\n".join(lines) + "\n").encode()})
+
+
+@functools.cache
+def cbp_state_zip(year: int) -> bytes:
+    """A zipped CBP state file ``cbpYYst.txt`` with its legal-form (``lfo``) rows."""
+    header = ('"fipstate","naics","lfo","emp_nf","emp","qp1_nf","qp1","ap_nf","ap","est",'
+              + _CBP_SIZE_COLUMNS)
+    sizes = ',"N","N","N","N","N","N","N","N","N"'
+    lines = [
+        header,
+        f'"06","------","-","G",15000000,"G",250000000,"G",1000000000,900000{sizes}',
+        f'"06","------","C","G",9000000,"G",150000000,"G",600000000,300000{sizes}',
+        f'"06","11----","-","G",40000,"G",500000,"G",2000000,3000{sizes}',
+        f'"06","211///","-","G",20000,"G",600000,"G",2400000,400{sizes}',
+        f'"06","311///","-","G",160000,"G",2000000,"G",8000000,6000{sizes}',
+        f'"01","------","-","G",1600000,"G",20000000,"G",80000000,90000{sizes}',
+    ]
+    yy = f"{year % 100:02d}"
+    return _zip_bytes({f"cbp{yy}st.txt": ("\n".join(lines) + "\n").encode()})
+
+
+WAC_COLUMNS: tuple[str, ...] = (
+    "w_geocode", "C000", "CA01", "CA02", "CA03", "CE01", "CE02", "CE03",
+    *(f"CNS{i:02d}" for i in range(1, 21)),
+    "CR01", "CR02", "CR03", "CR04", "CR05", "CR07", "CT01", "CT02",
+    "CD01", "CD02", "CD03", "CD04", "CS01", "CS02",
+    "CFA01", "CFA02", "CFA03", "CFA04", "CFA05", "CFS01", "CFS02", "CFS03", "CFS04", "CFS05",
+    "createdate",
+)  # fmt: skip
+
+#: Blocks of the WAC fixture and their jobs by sector (CNS01..CNS20).
+WAC_BLOCKS: tuple[tuple[str, dict[int, int]], ...] = (
+    ("060190001001000", {1: 40, 5: 10, 9: 5}),
+    ("060190001001001", {1: 20, 16: 30}),
+    ("060290001001000", {2: 70, 4: 5}),
+    ("060014001001000", {12: 100}),
+)
+
+
+@functools.cache
+def lodes_wac_gz(state: str = "ca", year: int = 2021) -> bytes:
+    """A gzip LODES WAC file like ``ca_wac_S000_JT00_2021.csv.gz``."""
+    lines = [",".join(WAC_COLUMNS)]
+    for block, sectors in WAC_BLOCKS:
+        total = sum(sectors.values())
+        row: dict[str, object] = dict.fromkeys(WAC_COLUMNS, 0)
+        row.update({"w_geocode": block, "C000": total, "CA01": total, "CE01": total,
+                    "CR01": total, "CT01": total, "CD01": total, "CS01": total,
+                    "createdate": 20230321})
+        row.update({f"CNS{i:02d}": n for i, n in sectors.items()})
+        lines.append(",".join(str(row[c]) for c in WAC_COLUMNS))
+    return _gzip_bytes("\n".join(lines) + "\n")
+
+
+OD_COLUMNS: tuple[str, ...] = (
+    "w_geocode", "h_geocode", "S000", "SA01", "SA02", "SA03", "SE01", "SE02", "SE03",
+    "SI01", "SI02", "SI03", "createdate",
+)  # fmt: skip
+
+
+@functools.cache
+def lodes_od_gz(state: str = "ca", year: int = 2021, part: str = "main") -> bytes:
+    """A gzip LODES OD file like ``ca_od_main_JT00_2021.csv.gz`` (aux: homes out of state)."""
+    home_other = "320030001001000"  # Clark County, NV
+    pairs = (
+        [("060190001001000", "060290001001000", 3), ("060290001001000", "060190001001001", 2)]
+        if part == "main"
+        else [("060190001001000", home_other, 1)]
+    )
+    lines = [",".join(OD_COLUMNS)]
+    for work, home, n in pairs:
+        lines.append(f"{work},{home},{n},{n},0,0,{n},0,0,0,{n},0,20230321")
+    return _gzip_bytes("\n".join(lines) + "\n")
+
+
+_XLSX_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _xlsx(rows: list[list[str | int]], sheet: str) -> bytes:
+    """A minimal one-sheet .xlsx (inline strings, numbers) readable by openpyxl and Excel."""
+
+    def cell(ref: str, value: str | int) -> str:
+        if isinstance(value, int):
+            return f'<c r="{ref}"><v>{value}</v></c>'
+        text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+    def col(i: int) -> str:
+        return chr(ord("A") + i)
+
+    sheet_rows = "".join(
+        f'<row r="{r}">' + "".join(cell(f"{col(i)}{r}", v) for i, v in enumerate(row)) + "</row>"
+        for r, row in enumerate(rows, start=1)
+    )
+    head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    return _zip_bytes({
+        "[Content_Types].xml": (
+            head + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+            'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml'
+            '.worksheet+xml"/></Types>').encode(),
+        "_rels/.rels": (
+            head + f'<Relationships xmlns="{_REL_NS}"><Relationship Id="rId1" Type="{_DOC_REL}/'
+            'officeDocument" Target="xl/workbook.xml"/></Relationships>').encode(),
+        "xl/workbook.xml": (
+            head + f'<workbook xmlns="{_XLSX_NS}" xmlns:r="{_DOC_REL}"><sheets><sheet '
+            f'name="{sheet}" sheetId="1" r:id="rId1"/></sheets></workbook>').encode(),
+        "xl/_rels/workbook.xml.rels": (
+            head + f'<Relationships xmlns="{_REL_NS}"><Relationship Id="rId1" Type="{_DOC_REL}/'
+            'worksheet" Target="worksheets/sheet1.xml"/></Relationships>').encode(),
+        "xl/worksheets/sheet1.xml": (
+            head + f'<worksheet xmlns="{_XLSX_NS}"><sheetData>{sheet_rows}</sheetData>'
+            "</worksheet>").encode(),
+    })  # fmt: skip
+
+
+#: Flows of the ACS fixture: (home state, home county, work state, work county, workers, moe).
+ACS_FLOWS: tuple[tuple[str, str, str, str, int, int], ...] = (
+    ("06", "019", "006", "019", 380000, 3000),
+    ("06", "019", "006", "029", 2500, 400),
+    ("06", "029", "006", "029", 340000, 2800),
+    ("06", "029", "006", "019", 1800, 300),
+)
+
+
+@functools.cache
+def acs_flows_xlsx(year: int = 2020) -> bytes:
+    """ACS ``table1.xlsx`` laid out like the 2016-2020 table (7 title rows, 2 header rows,
+    4 footnote rows; work-place state codes with 3 digits)."""
+    period = f"{year - 4}-{year}"
+    names = {"019": "Fresno County", "029": "Kern County"}
+    rows: list[list[str | int]] = [
+        [f"Table 1. Residence County to Workplace County Commuting Flows for the United States "
+         f"and Puerto Rico Sorted by Residence Geography: 5-Year ACS, {period}"],
+        ["For more information on sampling and estimation methods, see the ACS documentation."],
+        ["Universe: Workers 16 years and over."],
+        ["Commuting flows are sorted by residence state, residence county, workplace state, and "
+         "workplace county."],
+        [""],
+        [""],
+        ["Residence", "", "", "", "Place of Work", "", "", "", "Commuting Flow", ""],
+        ["State FIPS Code", "County FIPS Code", "State Name", "County Name", "State FIPS Code",
+         "County FIPS Code", "State Name", "County Name", "Workers in Commuting Flow",
+         "Margin of Error"],
+    ]
+    for hs, hc, ws, wc, workers, moe in ACS_FLOWS:
+        rows.append([hs, hc, "California", names[hc], ws, wc, "California", names[wc], workers,
+                     moe])
+    rows += [[""], ["Footnotes:"], ["This table uses county equivalents."],
+             ["Source: U.S. Census Bureau, American Community Survey."]]
+    return _xlsx(rows, "Table 1")
+
+
+def census_site(year: int = 2021, *, state: str = "06", st: str = "ca") -> dict[str, bytes]:
+    """The files of one year, at their paths on the real servers.
+
+    Tracts (both kinds), CBP county and state files, LODES8 WAC and OD (main,
+    aux), and the 2016-2020 ACS flows table.
+    """
+    yy = f"{year % 100:02d}"
+    return {
+        f"{TIGER_PREFIX}/GENZ{year}/shp/cb_{year}_{state}_tract_500k.zip": tract_zip(year, state, "cb"),
+        f"{TIGER_PREFIX}/TIGER{year}/TRACT/tl_{year}_{state}_tract.zip": tract_zip(year, state, "tiger"),
+        f"{CBP_PREFIX}/{year}/cbp{yy}co.zip": cbp_county_zip(year),
+        f"{CBP_PREFIX}/{year}/cbp{yy}st.zip": cbp_state_zip(year),
+        f"{LODES_PREFIX}/LODES8/{st}/wac/{st}_wac_S000_JT00_{year}.csv.gz": lodes_wac_gz(st, year),
+        f"{LODES_PREFIX}/LODES8/{st}/od/{st}_od_main_JT00_{year}.csv.gz": lodes_od_gz(st, year, "main"),
+        f"{LODES_PREFIX}/LODES8/{st}/od/{st}_od_aux_JT00_{year}.csv.gz": lodes_od_gz(st, year, "aux"),
+        f"{ACS_FLOWS_PREFIX}/2020/commuting-flows-2020/table1.xlsx": acs_flows_xlsx(2020),
+    }  # fmt: skip
+
+
+def source_env(server: FileServer) -> dict[str, str]:
+    """``VALLEYMAPS_<SOURCE>_URL`` variables pointing every source at ``server``."""
+    return {
+        "VALLEYMAPS_TIGER_URL": server.url + TIGER_PREFIX,
+        "VALLEYMAPS_CBP_URL": server.url + CBP_PREFIX,
+        "VALLEYMAPS_LODES_URL": server.url + LODES_PREFIX,
+        "VALLEYMAPS_ACS_FLOWS_URL": server.url + ACS_FLOWS_PREFIX,
+    }
+
+
+#: Proxy variables that would send 127.0.0.1 requests elsewhere; tests remove them.
+PROXY_VARIABLES: tuple[str, ...] = (
+    "http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
+)  # fmt: skip
+
+
+def make_workspace(root: Path) -> Any:
+    """A workspace at ``root``: ``init_workspace`` when the bundled data are installed, else the
+    minimum (the repository's ``valleymaps.toml`` and the data folders)."""
+    from valleymaps.errors import WorkspaceError
+    from valleymaps.workspace import CONFIG_NAME, Workspace, init_workspace
+
+    try:
+        return init_workspace(root)
+    except WorkspaceError:
+        root.mkdir(parents=True, exist_ok=True)
+        config = Path(__file__).resolve().parents[1] / CONFIG_NAME
+        (root / CONFIG_NAME).write_text(config.read_text(encoding="utf-8"), encoding="utf-8")
+        ws = Workspace.open(root)
+        ws.ensure_dirs()
+        return ws

@@ -1,0 +1,187 @@
+"""valleymaps.fetch end to end against a local copy of the Census and LEHD file trees."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fetch_server import (
+    ACS_FLOWS,
+    ACS_FLOWS_PREFIX,
+    CBP_PREFIX,
+    LODES_PREFIX,
+    PROXY_VARIABLES,
+    TIGER_PREFIX,
+    FileServer,
+    census_site,
+    make_workspace,
+    source_env,
+)
+from valleymaps import fetch
+from valleymaps.employment import TOTAL_CODE
+from valleymaps.io.download import DownloadCache, OfflineError, RetryPolicy
+from valleymaps.io.employment.store import list_datasets, load_dataset
+from valleymaps.io.sources import SOURCES, YearNotAvailableError
+from valleymaps.io.tracts import load_tracts
+from valleymaps.workspace import Workspace
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FileServer]:
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    with FileServer(census_site(2021)) as srv:
+        for key, value in source_env(srv).items():
+            monkeypatch.setenv(key, value)
+        yield srv
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Workspace:
+    return make_workspace(tmp_path / "ws")
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> DownloadCache:
+    return DownloadCache(tmp_path / "cache",
+                         policy=RetryPolicy(retries=2, backoff=0, timeout=5, sleep=lambda s: None))
+
+
+@pytest.mark.parametrize("kind", ["cb", "tiger"])
+def test_fetch_tracts_imports_the_region_tracts(ws: Workspace, cache: DownloadCache,
+                                                server: FileServer, kind: str) -> None:
+    result = fetch.fetch_tracts(ws, year=2021, kind=kind, cache=cache)
+
+    assert result.imported is not None
+    assert (result.imported.n_read, result.imported.n_kept) == (4, 3)  # Alameda left out
+    assert sorted(load_tracts(ws)["geoid"]) == ["06019000100", "06019000200", "06029000100"]
+    assert result.path == cache.root / "tiger" / (
+        "GENZ2021/shp/cb_2021_06_tract_500k.zip" if kind == "cb"
+        else "TIGER2021/TRACT/tl_2021_06_tract.zip")
+
+
+def test_fetch_cbp_imports_counties_and_the_reference_state(
+    ws: Workspace, cache: DownloadCache, server: FileServer
+) -> None:
+    result = fetch.fetch_cbp(ws, year=2021, cache=cache)
+
+    dataset = result.imported
+    assert dataset is not None and dataset.name == "cbp_2021"
+    assert sorted(dataset.table["geoid"].unique()) == ["06", "06019", "06029"]
+    assert [d.path.name for d in result.downloads] == ["cbp21co.zip", "cbp21st.zip"]
+    stored = load_dataset(ws, "cbp_2021").table
+    withheld = stored[(stored["geoid"] == "06019") & (stored["naics"] == "3113")]
+    assert withheld["employment"].isna().all() and (withheld["flag"] == "D").all()
+
+
+def test_fetch_lodes_wac_sums_blocks(ws: Workspace, cache: DownloadCache,
+                                     server: FileServer) -> None:
+    result = fetch.fetch_lodes_wac(ws, year=2021, cache=cache)
+
+    assert result.imported is not None
+    table = result.imported.table
+    totals = table[table["naics"] == TOTAL_CODE].set_index("geoid")["employment"]
+    assert "ca_wac_S000_JT00_2021" in list_datasets(ws)
+    assert totals["06019"] == 105 and totals["06029"] == 75 and totals["06"] == 280
+    assert totals["06019000100"] == 105
+
+
+def test_download_only_sources_return_the_cached_path(ws: Workspace, cache: DownloadCache,
+                                                      server: FileServer) -> None:
+    main = fetch.fetch_lodes_od(ws, year=2021, part="main", cache=cache)
+    aux = fetch.fetch_lodes_od(None, year=2021, part="aux", cache=cache)
+    flows = fetch.fetch_acs_flows(ws, year=2020, cache=cache)
+
+    assert main.imported is None and aux.imported is None and flows.imported is None
+    assert main.path.name == "ca_od_main_JT00_2021.csv.gz" and main.path.is_file()
+    assert aux.path.parent == main.path.parent
+    assert flows.path == cache.root / "acs_flows/2020/commuting-flows-2020/table1.xlsx"
+
+
+def test_acs_flows_fixture_reads_like_the_published_table(cache: DownloadCache,
+                                                          server: FileServer) -> None:
+    pytest.importorskip("openpyxl")
+    import pandas as pd
+
+    path = fetch.fetch_acs_flows(None, year=2020, cache=cache).path
+    table = pd.read_excel(path, header=7, skipfooter=4, dtype=str)
+
+    assert len(table) == len(ACS_FLOWS)
+    assert table.columns[8] == "Workers in Commuting Flow"
+    assert table.iloc[0, 4] == "006"
+
+
+def test_fetch_all_then_nothing_twice(ws: Workspace, cache: DownloadCache,
+                                      server: FileServer) -> None:
+    steps: list[tuple[str, int]] = []
+    first = fetch.fetch_all(ws, year=2021, cache=cache, on_step=lambda s, y: steps.append((s, y)))
+    n_hits = len(server.hits_for())
+
+    second = fetch.fetch_all(ws, year=2021, cache=cache)
+
+    assert first.ok and second.ok, (first.errors, second.errors)
+    assert steps == [("tracts", 2021), ("cbp", 2021), ("lodes-wac", 2021), ("lodes-od", 2021),
+                     ("acs-flows", 2020)]
+    assert n_hits == 7  # tract, cbp co + st, wac, od main + aux, acs flows
+    assert len(server.hits_for()) == n_hits
+    assert all(r.from_cache for r in second.results.values())
+
+
+def test_fetch_all_records_a_failed_step_and_goes_on(ws: Workspace, cache: DownloadCache,
+                                                     server: FileServer) -> None:
+    del server.files[f"{CBP_PREFIX}/2021/cbp21st.zip"]
+
+    result = fetch.fetch_all(ws, year=2021, cache=cache)
+
+    assert list(result.errors) == ["cbp"]
+    assert isinstance(result.errors["cbp"], YearNotAvailableError)
+    assert list(result.results) == ["tracts", "lodes-wac", "lodes-od", "acs-flows"]
+
+
+def test_fetch_all_stops_when_offline(ws: Workspace, cache: DownloadCache,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from fetch_server import free_port
+
+    for source in SOURCES.values():
+        monkeypatch.setenv(source.env_var, f"http://127.0.0.1:{free_port()}/x")
+
+    with pytest.raises(OfflineError, match="VALLEYMAPS_TIGER_URL"):
+        fetch.fetch_all(ws, year=2021, cache=cache)
+
+
+def test_server_404_lists_the_years_that_exist(ws: Workspace, cache: DownloadCache,
+                                               server: FileServer) -> None:
+    with pytest.raises(YearNotAvailableError) as info:
+        fetch.fetch_cbp(ws, year=2019, cache=cache)
+
+    message = str(info.value)
+    assert "County Business Patterns 2019, counties is not on the server" in message
+    assert "answered 404" in message and "Years available: 1998-2023." in message
+    assert "check that the mirror holds this file" in message  # a test server is not official
+    assert info.value.year == 2019 and 2021 in info.value.available
+
+
+def test_workspace_sources_table_is_used(ws: Workspace, cache: DownloadCache,
+                                         server: FileServer,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VALLEYMAPS_LODES_URL")
+    config = ws.root / "valleymaps.toml"
+    config.write_text(config.read_text() + f'\n[sources]\nlodes = "{server.url}{LODES_PREFIX}"\n')
+
+    result = fetch.fetch_lodes_od(Workspace.open(ws.root), year=2021, cache=cache)
+
+    assert result.downloads[0].url.startswith(server.url)
+
+
+def test_default_years() -> None:
+    assert fetch.default_year("all") == 2022
+    assert fetch.default_year("acs-flows") == 2020
+    assert fetch.default_year("lodes", version="LODES7") == 2019
+
+
+def test_prefixes_match_the_official_paths() -> None:
+    for key, prefix in [("tiger", TIGER_PREFIX), ("cbp", CBP_PREFIX), ("lodes", LODES_PREFIX),
+                        ("acs_flows", ACS_FLOWS_PREFIX)]:
+        assert SOURCES[key].default_url.endswith(prefix)
