@@ -191,6 +191,8 @@ def _source_lines(ws: Workspace, used: dict[str, EmploymentDataset], tracts_note
 def _swap_in(new_dir: Path, maps_dir: Path) -> None:
     """Replace ``maps_dir`` by ``new_dir`` with renames only (the old atlas survives a failure)."""
     old = None
+    if (maps_dir / ".gitkeep").exists():  # the repository keeps its empty outputs/maps/ folder
+        (new_dir / ".gitkeep").touch()
     if maps_dir.exists():
         old = maps_dir.with_name(f".maps-old-{os.getpid()}")
         if old.exists():
