@@ -82,7 +82,7 @@ def main() -> None:
         import geopandas as gpd
 
         geoids = sorted(gpd.read_file(ws / "data" / "geo" / "tracts.gpkg", layer="tracts")["geoid"])
-        wac = write_wac(Path(tmp) / "ca_wac_S000_JT00_2021_synthetic.csv.gz", geoids)
+        wac = write_wac(Path(tmp) / "synthetic_ca_wac_S000_JT00_2021.csv.gz", geoids)
         t_emp = run(["import", "employment", str(wac), "--format", "lodes-wac", "-w", str(ws)], REPO)
         print(f"import 760 real tracts: {t_import:.2f} s; import tract employment (LODES WAC): {t_emp:.2f} s")
         bench(f"bundled counties + {len(geoids)} real tracts", ws, args.repeat, [])
