@@ -60,7 +60,7 @@ def test_every_cluster_page_over_760_tracts_stays_under_2_mb(real_atlas):
 
 
 def test_tract_geometry_is_sent_once_without_gaps_or_overlaps(real_atlas):
-    ws, _, geoids = real_atlas
+    ws, _, _ = real_atlas
     html = (ws.maps_dir / "cluster-agriculture.html").read_text(encoding="utf-8")
     layers = {p["level"]: p for p in _layer_payloads(html)}
     assert set(layers) == {"county", "tract"}
