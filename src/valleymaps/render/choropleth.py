@@ -19,7 +19,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from valleymaps import settings
@@ -278,9 +278,11 @@ def render_choropleth(
         location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=7, tiles=None, control_scale=True
     )
     folium.TileLayer(settings.TILES, control=False).add_to(fmap)
-    fmap.get_root().header.add_child(Element(f"<style>{_asset('choropleth.css')}</style>"))
-    fmap.get_root().header.add_child(Element(f"<script>{_asset('choropleth.js')}</script>"))
-    fmap.get_root().title = text.title  # type: ignore[attr-defined]
+    root = fmap.get_root()
+    assert isinstance(root, Figure)
+    root.header.add_child(Element(f"<style>{_asset('choropleth.css')}</style>"))
+    root.header.add_child(Element(f"<script>{_asset('choropleth.js')}</script>"))
+    root.title = text.title
 
     metric_meta = [
         {

@@ -101,12 +101,12 @@ def _mapclassify_breaks(
     return sorted({float(b) for b in classifier.bins})
 
 
-def _sample(cmap_name: str, positions: Sequence[float]) -> list[str]:
+def _sample(cmap_name: str, positions: npt.ArrayLike) -> list[str]:
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
 
     cmap = colormaps[cmap_name]
-    return [to_hex(cmap(p)) for p in positions]
+    return [to_hex(cmap(float(p))) for p in np.asarray(positions, dtype=float)]
 
 
 def classify_values(
