@@ -35,7 +35,7 @@ from valleymaps.clusters import Cluster, load_clusters
 from valleymaps.employment import EmploymentDataset
 from valleymaps.errors import WorkspaceError
 from valleymaps.render.atlas_index import AtlasCard, render_atlas_index
-from valleymaps.render.choropleth import LevelLayer, MapText, render_choropleth
+from valleymaps.render.choropleth import LevelLayer, MapText, places_geojson, render_choropleth
 from valleymaps.render.metric_specs import (
     MetricSpec,
     cluster_metric_specs,
@@ -309,6 +309,8 @@ def build_atlas(
         tract_web = prepare_web_geometry(tract_places)
         tracts_note = f"Tract boundaries: imported into {ws.tracts_path.name} ({len(tract_places)} tracts)"
     sources = _source_lines(ws, used, tracts_note)
+    county_geojson = places_geojson(county_web)  # shared by every cluster page
+    tract_geojson = places_geojson(tract_web) if tract_web is not None else None
 
     year = int(metrics["year"].iloc[0])
     base = None if metrics["base_year"].isna().all() else int(metrics["base_year"].dropna().iloc[0])
@@ -343,6 +345,7 @@ def build_atlas(
                     county_web,
                     cm[cm["level"] == "county"],
                     show=True,
+                    geojson=county_geojson,
                 )
             ]
             if with_tracts and tract_web is not None:
@@ -354,6 +357,7 @@ def build_atlas(
                         tract_web,
                         cm[cm["level"] == "tract"],
                         show=False,
+                        geojson=tract_geojson,
                     )
                 )
             subtitle = f"{cfg.region_name} · {cluster.description}".rstrip(" ·")

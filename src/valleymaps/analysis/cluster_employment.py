@@ -62,13 +62,14 @@ class ClusterEmployment:
 def _sum_with_flags(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Sum ``employment`` by ``keys``; withheld parts make the sum a flagged lower bound."""
     grouped = frame.groupby(keys, sort=False, dropna=False)
-    out = grouped["employment"].sum(min_count=1).to_frame()
-    n_missing = grouped["employment"].apply(lambda s: int(s.isna().sum()))
-    flags = grouped["flag"].agg(combine_flags)
-    partial = (n_missing > 0) & out["employment"].notna()
-    flags = flags.where(~partial, flags.map(lambda f: combine_flags([f, "I"])))
-    out["flag"] = flags
-    return out.reset_index()
+    out = grouped["employment"].agg(["sum", "count", "size"])
+    out["employment"] = out["sum"].where(out["count"] > 0)
+    flagged = frame[frame["flag"].fillna("") != ""]  # few rows carry flags: combine only those
+    flags = flagged.groupby(keys, sort=False, dropna=False)["flag"].agg(combine_flags)
+    out["flag"] = flags.reindex(out.index).fillna("")
+    partial = (out["count"] < out["size"]) & (out["count"] > 0)
+    out.loc[partial, "flag"] = out.loc[partial, "flag"].map(lambda f: combine_flags([f, "I"]))
+    return out[["employment", "flag"]].reset_index()
 
 
 def _prefix_employment(table: pd.DataFrame, prefixes: Sequence[str]) -> pd.DataFrame:

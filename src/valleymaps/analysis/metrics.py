@@ -160,12 +160,15 @@ def compute_cluster_metrics(
     )
     out["ss_reference_growth"], out["ss_industry_mix"], out["ss_regional_shift"] = rg, im, rs
     flag_cols = [c for c in ("flag", "flag_base", "total_flag", "total_flag_base") if c in out]
-    out["flag"] = out[flag_cols].fillna("").agg(combine_flags, axis=1)
+    joined = out[flag_cols].fillna("").astype(str).agg("".join, axis=1)
+    nonempty = joined != ""
+    out["flag"] = ""
+    out.loc[nonempty, "flag"] = joined[nonempty].map(combine_flags)
 
+    groups = out.groupby(["level", "cluster", "component"])
     for metric in RANKED_METRICS:
-        out[f"rank_{metric}"] = np.nan
-        for _, idx in out.groupby(["level", "cluster", "component"]).groups.items():
-            out.loc[idx, f"rank_{metric}"] = indicators.rank_descending(out.loc[idx, metric])
+        # same rule as indicators.rank_descending: 1 = largest, ties share the best rank, NaN unranked
+        out[f"rank_{metric}"] = groups[metric].rank(method="min", ascending=False)
     columns = [
         "geoid", "level", "cluster", "component", "year", "base_year", "employment",
         "employment_base", "total", "total_base", "share", "change", "growth_rate", "lq",

@@ -25,7 +25,10 @@ def script_json(value: Any) -> str:
     >>> script_json({"name": "</script><img src=x onerror=alert(1)>"})
     '{"name":"\\\\u003c/script\\\\u003e\\\\u003cimg src=x onerror=alert(1)\\\\u003e"}'
     """
-    text = json.dumps(_clean(value), separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    try:  # the common case has no NaN: skip walking every coordinate
+        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        text = json.dumps(_clean(value), separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     for char, escaped in _ESCAPES.items():
         text = text.replace(char, escaped)
     return text

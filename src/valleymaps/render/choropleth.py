@@ -52,6 +52,9 @@ class LevelLayer:
         fit as they are).
     show
         Whether the level is the one shown when the page opens.
+    geojson
+        The places as GeoJSON, when the caller already has it (pages of one
+        atlas share it); computed from ``places`` otherwise.
     """
 
     level: str
@@ -61,6 +64,7 @@ class LevelLayer:
     values: pd.DataFrame
     show: bool = True
     classifications: dict[str, Classification] = field(default_factory=dict)
+    geojson: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,7 @@ def _value_text(spec: MetricSpec, value: float) -> str:
     return f"{text} jobs" if spec.units == "jobs" else text
 
 
-def _extra_lines(spec: MetricSpec, row: pd.Series, *, year: int, base: int | None) -> list[str]:
+def _extra_lines(spec: MetricSpec, row: dict[str, Any], *, year: int, base: int | None) -> list[str]:
     if spec.key in ("growth_rate", "change"):
         return [
             f"{base}: {format_jobs(row['employment_base'])} → {year}: {format_jobs(row['employment'])} jobs"
@@ -131,7 +135,7 @@ def _metric_payload(
         "flags": flags,
         "extra": [
             _extra_lines(spec, row, year=year, base=base) if pd.notna(row.get("employment")) else []
-            for _, row in rows.iterrows()
+            for row in rows.to_dict("records")
         ]
         if spec.key in ("growth_rate", "change", "ss_regional_shift", "lq")
         else None,
@@ -139,7 +143,8 @@ def _metric_payload(
     return payload, classification
 
 
-def _geojson(places: gpd.GeoDataFrame) -> dict[str, Any]:
+def places_geojson(places: gpd.GeoDataFrame) -> dict[str, Any]:
+    """Places as a GeoJSON FeatureCollection whose features carry only their row number ``i``."""
     features = []
     for i, geom in enumerate(places.geometry):
         features.append({"type": "Feature", "properties": {"i": i}, "geometry": geom.__geo_interface__})
@@ -314,7 +319,7 @@ def render_choropleth(
             "label": layer.label,
             "rankNoun": layer.rank_noun,
             "names": layer.places["name"].astype(str).tolist(),
-            "geojson": _geojson(layer.places),
+            "geojson": layer.geojson if layer.geojson is not None else places_geojson(layer.places),
             "metrics": metrics,
             "classes": classes,
             "flagText": {code: f"{code.upper()}: {desc}" for code, desc in ALL_FLAGS.items()},
@@ -325,7 +330,7 @@ def render_choropleth(
         _MetricLayer(payload, state, name=layer.label, show=layer.show).add_to(fmap)
     outline_layers: list[_Outline] = []
     if outlines is not None:
-        outline = _Outline(_geojson(outlines), name="County outlines", color="#333333", weight=1.8)
+        outline = _Outline(places_geojson(outlines), name="County outlines", color="#333333", weight=1.8)
         outline.add_to(fmap)
         outline_layers.append(outline)
     _Attach(state, metric_meta, text, outline_layers).add_to(fmap)
