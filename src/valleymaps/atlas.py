@@ -24,6 +24,7 @@ from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from valleymaps import __version__, settings
@@ -208,6 +209,44 @@ def _swap_in(new_dir: Path, maps_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _write_pngs(
+    layers: Sequence[LevelLayer],
+    specs: Sequence[MetricSpec],
+    folder: Path,
+    *,
+    cluster: Cluster,
+    year: int,
+    base: int | None,
+    subtitle: str,
+    sources: Sequence[str],
+    notice: str | None,
+    outlines: gpd.GeoDataFrame | None,
+) -> list[str]:
+    """A static PNG of every choropleth of a cluster page that has values; returns the file names."""
+    written = []
+    for layer in layers:
+        for spec in specs:
+            rows = layer.values[layer.values["component"] == spec.component].set_index("geoid")
+            values = rows[spec.column].reindex(layer.places["geoid"]).to_numpy(dtype=float)
+            if np.isnan(values).all():  # e.g. components of sector-only tract data
+                continue
+            fig = render_static_map(
+                layer.places,
+                values,
+                layer.classifications[spec.key],
+                spec,
+                title=f"{cluster.name}: {spec.title(year=year, base=base)}",
+                subtitle=f"{subtitle}, {layer.label.lower()}",
+                source_lines=sources,
+                synthetic_notice=notice,
+                outlines=outlines if layer.level == "tract" else None,
+            )
+            name = f"{slugify(cluster.key)}-{layer.level}-{slugify(spec.key)}.png"
+            fig.savefig(folder / name)
+            written.append(name)
+    return written
+
+
 def build_atlas(
     ws: Workspace,
     *,
@@ -384,30 +423,20 @@ def build_atlas(
             result.pages.append(ws.maps_dir / page.name)
             thumb = None
             if png:
-                for layer in layers:
-                    for spec in specs_base:
-                        values = (
-                            layer.values[layer.values["component"] == ""]
-                            .set_index("geoid")[spec.column]
-                            .reindex(layer.places["geoid"])
-                            .to_numpy(dtype=float)
-                        )
-                        fig = render_static_map(
-                            layer.places,
-                            values,
-                            layer.classifications[spec.key],
-                            spec,
-                            title=f"{cluster.name}: {spec.title(year=year, base=base)}",
-                            subtitle=f"{cfg.region_name}, {layer.label.lower()}",
-                            source_lines=sources,
-                            synthetic_notice=notice,
-                            outlines=county_web if layer.level == "tract" else None,
-                        )
-                        name = f"{slugify(cluster.key)}-{layer.level}-{spec.key}.png"
-                        fig.savefig(build_dir / "png" / name)
-                        result.pngs.append(ws.maps_dir / "png" / name)
-                        if layer.level == "county" and spec.key == "lq":
-                            thumb = f"png/{name}"
+                written = _write_pngs(
+                    layers,
+                    specs,
+                    build_dir / "png",
+                    cluster=cluster,
+                    year=year,
+                    base=base,
+                    subtitle=cfg.region_name,
+                    sources=sources,
+                    notice=notice,
+                    outlines=county_web if with_tracts else None,
+                )
+                result.pngs += [ws.maps_dir / "png" / name for name in written]
+                thumb = next((f"png/{n}" for n in written if n.endswith("-county-lq.png")), None)
             cards.append(
                 AtlasCard(
                     cluster.name,
@@ -419,8 +448,14 @@ def build_atlas(
             if on_progress:
                 on_progress(cluster.name, step, total_steps)
 
-        context = AtlasContext(ws=ws, build_dir=build_dir, counties_web=county_web, tracts_web=tract_web,
-                               county_names=county_names, png=png)
+        context = AtlasContext(
+            ws=ws,
+            build_dir=build_dir,
+            counties_web=county_web,
+            tracts_web=tract_web,
+            county_names=county_names,
+            png=png,
+        )
         for section in SECTIONS:
             section_cards = section(context)
             cards.extend(section_cards)

@@ -2,6 +2,7 @@ import pandas as pd
 import pytest
 
 from valleymaps.atlas import build_atlas, choose_dataset
+from valleymaps.clusters import load_clusters
 from valleymaps.employment import EmploymentDataset
 from valleymaps.errors import ValidationError
 
@@ -27,13 +28,16 @@ def test_bundled_workspace_builds_the_whole_atlas(bundled_ws):
     for page in maps.glob("cluster-*.html"):
         assert "Synthetic sample data" in page.read_text(encoding="utf-8")
     assert result.synthetic and result.levels == ["county"]
-    # a PNG per cluster metric: 7 clusters x 6 metrics at county level
+    # a PNG per cluster metric (7 clusters x 6) and per component at county level
     cluster_pngs = [
         p
         for p in (maps / "png").glob("*-county-*.png")
         if f"cluster-{p.name.split('-county-')[0]}.html" in pages
     ]
-    assert len(cluster_pngs) == 42
+    n_components = len(load_clusters(bundled_ws.clusters_path)[0].components)
+    assert n_components == 4  # agriculture
+    assert len([p for p in cluster_pngs if p.name.startswith("agriculture-")]) == 6 + n_components
+    assert (maps / "png" / "agriculture-county-component-production.png").is_file()
     assert (maps / "png" / "energy-county-lq.png").stat().st_size > 10_000
 
 
