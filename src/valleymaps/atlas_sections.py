@@ -55,3 +55,12 @@ AtlasSection = Callable[[AtlasContext], list[AtlasCard]]
 
 #: Sections run after the cluster pages, in this order.
 SECTIONS: list[AtlasSection] = []
+
+
+def _projects_section(context: AtlasContext) -> list[AtlasCard]:
+    from valleymaps.projects.atlas_section import projects_section
+
+    return projects_section(context)
+
+
+SECTIONS.append(_projects_section)

@@ -57,6 +57,10 @@ def _register() -> None:
     cli.add_command(validate_cmd.validate)
     cli.add_command(build_cmd.build)
     cli.add_command(fetch_cmd.fetch_group)
+    from valleymaps.cli import projects_cmd
+
+    import_cmd.import_group.add_command(projects_cmd.import_projects_cmd)
+    cli.add_command(projects_cmd.projects_group)
 
 
 _register()

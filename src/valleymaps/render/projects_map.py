@@ -94,41 +94,39 @@ def format_usd(value: float | None) -> str:
 
 
 def size_classes(costs: np.ndarray) -> tuple[np.ndarray, list[dict[str, Any]]]:
-    """Size class per cost (square-root scale up to the largest cost) and legend entries.
+    """Graduated symbol class per cost: one size step per power of ten, and the legend.
 
-    Unknown costs get the smallest class (they are drawn hollow).
+    Project costs span orders of magnitude (a $50K sidewalk, a $2B rail line);
+    a size per decade keeps small projects visible and their order readable.
+    The smallest decade present gets the smallest symbol; beyond
+    ``len(SYMBOL_SIZES)`` decades the largest classes merge. Unknown costs get
+    the smallest class (they are drawn hollow).
 
     Returns
     -------
     (classes, legend)
-        ``legend`` has up to three ``{"cost", "size"}`` entries of round costs.
+        ``legend`` lists ``{"label", "size"}`` for each class present, smallest first.
 
-    >>> classes, legend = size_classes(np.array([1e5, 1e6, 1e8, np.nan]))
-    >>> classes.tolist(), [e["cost"] for e in legend]
-    ([0, 0, 6, 0], [1000000.0, 10000000.0, 100000000.0])
+    >>> classes, legend = size_classes(np.array([5e4, 1.2e6, 8e6, 2e9, np.nan]))
+    >>> classes.tolist(), [e["label"] for e in legend]
+    ([0, 2, 2, 5, 0], ['$10K–$100K', '$1M–$10M', '$1B–$10B'])
     """
     n = len(SYMBOL_SIZES)
     costs = np.asarray(costs, dtype=float)
-    known = costs[np.isfinite(costs) & (costs > 0)]
-    if known.size == 0:
+    ok = np.isfinite(costs) & (costs > 0)
+    if not ok.any():
         return np.zeros(len(costs), dtype=int), []
-    top = float(known.max())
-
-    def cls(values: np.ndarray) -> np.ndarray:
-        with np.errstate(invalid="ignore"):
-            frac = np.sqrt(np.clip(values, 0, None) / top)
-        return np.clip(np.floor(frac * n), 0, n - 1).astype(int)
-
-    out = np.where(np.isfinite(costs), cls(np.nan_to_num(costs, nan=0.0)), 0).astype(int)
-    legend: list[dict[str, Any]] = []
-    if known.size:
-        magnitude = 10 ** math.floor(math.log10(top))
-        for value in (magnitude / 100, magnitude / 10, magnitude):
-            if value >= known.min() * 0.5 or value == magnitude:
-                size = int(cls(np.array([value]))[0])
-                if not legend or legend[-1]["size"] != size:
-                    legend.append({"cost": float(value), "size": size})
-    return out, legend[-3:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        decade = np.floor(np.log10(np.where(ok, costs, 1.0))).astype(int)
+    low = int(decade[ok].min())
+    out = np.where(ok, np.clip(decade - low, 0, n - 1), 0).astype(int)
+    legend = []
+    for k in sorted(set(out[ok].tolist())):
+        lo = 10.0 ** (low + k)
+        hi = 10.0 ** (low + k + 1) if k < n - 1 else None
+        label = f"{format_usd(lo)}–{format_usd(hi)}" if hi is not None else f"{format_usd(lo)} or more"
+        legend.append({"label": label, "size": int(k)})
+    return out, legend
 
 
 def _dictionary(values: Sequence[str]) -> tuple[list[str], list[int]]:
@@ -257,20 +255,24 @@ var {{ this.get_name() }} = valleymapsProjects.load({{ this.payload_json }});
 
 
 class _FillCategory(MacroElement):
-    """Puts one category's projects into its layer (a MarkerCluster or a FeatureGroup)."""
+    """Puts one category's projects into its layer (points into the shared cluster group, if any)."""
 
     _template = Template(
         """{% macro script(this, kwargs) %}
-valleymapsProjects.fill({{ this.data.get_name() }}, {{ this.layer.get_name() }}, {{ this.index }});
+valleymapsProjects.fill({{ this.data.get_name() }}, {{ this.layer.get_name() }}, {{ this.index }}, \
+{{ this.points.get_name() if this.points else "null" }});
 {% endmacro %}"""
     )
 
-    def __init__(self, data: _ProjectData, layer: folium.map.Layer, index: int):
+    def __init__(
+        self, data: _ProjectData, layer: folium.map.Layer, index: int, points: MarkerCluster | None = None
+    ):
         super().__init__()
         self._name = "VmFill"
         self.data = data
         self.layer = layer
         self.index = int(index)
+        self.points = points
 
 
 class _AttachProjects(MacroElement):
@@ -375,31 +377,30 @@ def add_project_layers(
     payload = project_payload(projects, cluster=payload_cluster, legend_title=legend_title)
     data = _ProjectData(payload)
     data.add_to(fmap)
+    points: MarkerCluster | None = None
+    if payload_cluster:
+        # one cluster group for every category (a cluster's ring shows its categories); the
+        # category layers below hold lines and areas, and switch their points in and out
+        points = MarkerCluster(
+            name="Project points",
+            control=False,
+            show=show,
+            icon_create_function="function (cluster) { return valleymapsProjects.clusterIcon(cluster); }",
+            options={
+                "chunkedLoading": False,
+                "showCoverageOnHover": False,
+                "maxClusterRadius": 60,
+                "disableClusteringAtZoom": 15,
+                "spiderfyOnMaxZoom": True,
+            },
+        )
+        points.add_to(fmap)
     for index, cat in enumerate(payload["categories"]):
         if not cat["count"]:
             continue
-        name = f"{cat['label']} ({cat['count']:,})"
-        layer: folium.map.Layer
-        if payload_cluster:
-            layer = MarkerCluster(
-                name=name,
-                show=show,
-                icon_create_function=(
-                    "function (cluster) { return valleymapsProjects.clusterIcon(cluster, "
-                    f"{script_json(cat['color'])}); }}"
-                ),
-                options={
-                    "chunkedLoading": True,
-                    "showCoverageOnHover": False,
-                    "maxClusterRadius": 45,
-                    "disableClusteringAtZoom": 15,
-                    "spiderfyOnMaxZoom": True,
-                },
-            )
-        else:
-            layer = folium.FeatureGroup(name=name, show=show)
+        layer = folium.FeatureGroup(name=f"{cat['label']} ({cat['count']:,})", show=show)
         layer.add_to(fmap)
-        _FillCategory(data, layer, index).add_to(fmap)
+        _FillCategory(data, layer, index, points).add_to(fmap)
     _AttachProjects(
         data,
         {

@@ -15,6 +15,23 @@
     cross: '<polygon points="6.5,1 13.5,1 13.5,6.5 19,6.5 19,13.5 13.5,13.5 13.5,19 6.5,19 6.5,13.5 1,13.5 1,6.5 6.5,6.5"/>'
   };
 
+  /* A DivIcon that clones a prepared SVG element: much cheaper than parsing HTML for every marker. */
+  var SymbolIcon = null;  // made on first use: Leaflet loads after this file
+  function symbolIconClass() {
+    if (!SymbolIcon) {
+      SymbolIcon = L.DivIcon.extend({
+        createIcon: function (oldIcon) {
+          var div = (oldIcon && oldIcon.tagName === "DIV") ? oldIcon : document.createElement("div");
+          div.textContent = "";
+          div.appendChild(this.options.template.cloneNode(true));
+          this._setIconStyles(div, "icon");
+          return div;
+        }
+      });
+    }
+    return SymbolIcon;
+  }
+
   function el(tag, className, text) {
     var e = document.createElement(tag);
     if (className) { e.className = className; }
@@ -78,8 +95,10 @@
       var key = c + ":" + sizeIndex + ":" + (hollow ? 1 : 0);
       if (!icons[key]) {
         var px = data.sizes[sizeIndex];
-        icons[key] = L.divIcon({
-          html: symbolSvg(data.categories[c].shape, data.categories[c].color, px, hollow),
+        var template = document.createElement("div");
+        template.innerHTML = symbolSvg(data.categories[c].shape, data.categories[c].color, px, hollow);
+        icons[key] = new (symbolIconClass())({
+          template: template.firstChild,
           className: "vm-project-icon vm-cat-" + c,
           iconSize: [px + 2, px + 2],
           iconAnchor: [px / 2 + 1, px / 2 + 1],
@@ -155,9 +174,11 @@
     layer.vmIndex = i;
   }
 
-  function fill(state, group, c) {
+  /* Fill category c: its points go to `points` (the shared cluster group) when given, else to
+   * `group` (the category's layer in the layer control), which always holds its lines and areas. */
+  function fill(state, group, c, points) {
     var d = state.data, p = d.projects;
-    var items = [];
+    var pts = [], shapes = [];
     d.points.forEach(function (pt) {
       var i = pt[2];
       if (p.cat[i] !== c) { return; }
@@ -166,8 +187,9 @@
         keyboard: false,
         riseOnHover: true
       });
+      m.vmCategory = c;
       bind(state, m, i);
-      items.push(m);
+      pts.push(m);
     });
     var cat = d.categories[c];
     d.shapes.features.forEach(function (f) {
@@ -182,12 +204,11 @@
         }
       });
       g.eachLayer(function (lyr) { bind(state, lyr, i); });
-      items.push(g);
+      shapes.push(g);
     });
-    var entry = { group: group, items: items, category: c };
+    var entry = { group: group, pointGroup: points || group, points: pts, shapes: shapes, category: c };
     state.layers.push(entry);
     group.vmCategory = c;
-    if (group.addLayers) { group.addLayers(items); } else { items.forEach(function (it) { group.addLayer(it); }); }
     return group;
   }
 
@@ -208,15 +229,44 @@
     return found;
   }
 
+  /* Show the items that pass the filter (and whose category layer is on): only the changes are
+   * added to or removed from each group, so a filter touching a few projects stays quick. */
   function refresh(state, map) {
     var shown = 0;
     var perCat = state.data.categories.map(function () { return 0; });
+    var groups = [], adds = [], removes = [];
+    function slot(group) {
+      var k = groups.indexOf(group);
+      if (k < 0) { groups.push(group); adds.push([]); removes.push([]); k = groups.length - 1; }
+      return k;
+    }
+    function place(item, group, want) {
+      if (want === !!item.vmIn) { return; }
+      var k = slot(group);
+      (want ? adds : removes)[k].push(item);
+      item.vmIn = want;
+    }
     state.layers.forEach(function (entry) {
-      var wanted = entry.items.filter(function (it) { return visible(state, itemIndex(it)); });
-      entry.group.clearLayers();
-      if (entry.group.addLayers) { entry.group.addLayers(wanted); } else { wanted.forEach(function (it) { entry.group.addLayer(it); }); }
-      perCat[entry.category] += wanted.length;
-      if (map.hasLayer(entry.group)) { shown += wanted.length; }
+      var on = map.hasLayer(entry.group);
+      var pointsHere = entry.pointGroup === entry.group;
+      entry.points.forEach(function (m) {
+        var pass = visible(state, m.vmIndex);
+        if (pass) { perCat[entry.category] += 1; if (on) { shown += 1; } }
+        place(m, entry.pointGroup, pass && (pointsHere || on));
+      });
+      entry.shapes.forEach(function (g) {
+        var pass = visible(state, itemIndex(g));
+        if (pass) { perCat[entry.category] += 1; if (on) { shown += 1; } }
+        place(g, entry.group, pass);
+      });
+    });
+    groups.forEach(function (group, k) {
+      if (removes[k].length) {
+        if (group.removeLayers) { group.removeLayers(removes[k]); } else { removes[k].forEach(function (it) { group.removeLayer(it); }); }
+      }
+      if (adds[k].length) {
+        if (group.addLayers) { group.addLayers(adds[k]); } else { adds[k].forEach(function (it) { group.addLayer(it); }); }
+      }
     });
     state.shown = shown;
     state.shownPerCategory = perCat;
@@ -246,7 +296,7 @@
       d.sizeLegend.forEach(function (s) {
         var item = el("div", "vm-size-item");
         item.appendChild(symbolElement({ shape: "circle", color: "#777777" }, d.sizes[s.size], false));
-        item.appendChild(el("span", "vm-legend-label", formatUsd(s.cost)));
+        item.appendChild(el("span", "vm-legend-label", s.label));
         sizes.appendChild(item);
       });
       div.appendChild(sizes);
@@ -258,7 +308,7 @@
       div.appendChild(unk);
     }
     if (d.cluster) {
-      div.appendChild(el("div", "vm-legend-note", "Numbered circles group nearby projects: zoom in or click to see them."));
+      div.appendChild(el("div", "vm-legend-note", "Numbered circles group nearby projects; the ring shows their categories. Zoom in or click to see them."));
     }
   }
 
@@ -372,17 +422,31 @@
     return d;
   }
 
-  function clusterIcon(cluster, color) {
+  /* A cluster: its count on a ring whose segments show the categories of the projects in it. */
+  function clusterIcon(cluster) {
+    var state = global.valleymapsProjectsState;
+    var cats = state.data.categories;
+    var counts = cats.map(function () { return 0; });
+    cluster.getAllChildMarkers().forEach(function (m) { counts[m.vmCategory] += 1; });
     var n = cluster.getChildCount();
-    var px = n < 10 ? 28 : (n < 100 ? 34 : (n < 1000 ? 40 : 46));
-    var div = document.createElement("div");
-    div.className = "vm-cluster";
-    div.style.width = px + "px";
-    div.style.height = px + "px";
-    div.style.lineHeight = px + "px";
-    div.style.background = color;
-    div.textContent = n < 10000 ? String(n) : Math.round(n / 1000) + "k";
-    return L.divIcon({ html: div.outerHTML, className: "vm-cluster-icon", iconSize: L.point(px, px) });
+    var stops = [], acc = 0;
+    counts.forEach(function (k, c) {
+      if (!k) { return; }
+      var a = acc / n * 100, b = (acc + k) / n * 100;
+      stops.push(cats[c].color + " " + a.toFixed(1) + "% " + b.toFixed(1) + "%");
+      acc += k;
+    });
+    var px = n < 10 ? 30 : (n < 100 ? 36 : (n < 1000 ? 42 : 48));
+    var ring = document.createElement("div");
+    ring.className = "vm-cluster";
+    ring.style.width = px + "px";
+    ring.style.height = px + "px";
+    ring.style.background = "conic-gradient(" + stops.join(", ") + ")";
+    var label = document.createElement("span");
+    label.className = "vm-cluster-count";
+    label.textContent = n < 10000 ? String(n) : Math.round(n / 1000) + "k";
+    ring.appendChild(label);
+    return L.divIcon({ html: ring, className: "vm-cluster-icon", iconSize: L.point(px, px) });
   }
 
   global.valleymapsProjects = {

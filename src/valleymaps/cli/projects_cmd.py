@@ -1,0 +1,453 @@
+"""``valleymaps import projects`` and ``valleymaps projects ...``: the infrastructure project inventory."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from valleymaps.cli.options import overwrite_option, workspace_option
+from valleymaps.errors import OutputExistsError
+from valleymaps.workspace import Workspace
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from valleymaps.projects.store import ProjectStore
+
+#: Rejected rows listed on screen (all of them are in the report).
+MAX_LISTED = 25
+
+db_option = click.option(
+    "--db",
+    "db_url",
+    metavar="URL",
+    default=None,
+    help="PostgreSQL/PostGIS database to use instead of the workspace's data/geo/projects.gpkg, "
+    "e.g. postgresql://user:password@host:5432/region (default: $VALLEYMAPS_DB_URL if set).",
+)
+db_table_option = click.option(
+    "--db-table",
+    "table",
+    metavar="NAME",
+    default=None,
+    help="Table in the database (name or schema.name; default infrastructure_projects).",
+)
+status_option = click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(["planned", "programmed", "under construction", "complete"], case_sensitive=False),
+    help="Only projects with this status (repeat for several).",
+)
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+@click.command("projects")
+@click.argument("source", metavar="FILE")
+@click.option(
+    "--mapping",
+    "mapping_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TOML file mapping your headers to the project fields (see data/econ/project_mapping.example.toml).",
+)
+@db_option
+@db_table_option
+@click.option(
+    "--layer",
+    metavar="NAME",
+    default=None,
+    help="Excel sheet, GeoPackage layer or PostGIS table of FILE (default: the only one).",
+)
+@click.option(
+    "--agency", metavar="NAME", default=None, help="Agency of the projects, when FILE has no agency column."
+)
+@click.option(
+    "--assume-crs",
+    metavar="CRS",
+    default=None,
+    help="CRS of FILE's coordinates when it declares none, e.g. EPSG:3310 (default EPSG:4326).",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the problem report (default outputs/reports/projects-<file>-problems.csv).",
+)
+@click.option("--dry-run", is_flag=True, help="Check FILE and write the report, but store nothing.")
+@click.option("--strict", is_flag=True, help="Store nothing if any row is rejected.")
+@workspace_option
+def import_projects_cmd(
+    source: str,
+    mapping_path: Path | None,
+    db_url: str | None,
+    table: str | None,
+    layer: str | None,
+    agency: str | None,
+    assume_crs: str | None,
+    report_path: Path | None,
+    dry_run: bool,
+    strict: bool,
+    workspace_dir: Path,
+) -> None:
+    """Import infrastructure projects from FILE into the inventory.
+
+    FILE is a CSV (latitude/longitude columns or WKT), an Excel workbook (.xlsx),
+    a GeoJSON, a GeoPackage, a shapefile (.shp or zipped) or a PostGIS table
+    (postgresql://... with --layer TABLE). Costs such as "$1.2M", "1,200,000" or
+    "$350K" are read as dollars. Every problem row is listed with its row
+    number and reason in a report file; good rows are stored, bad rows are not.
+    Projects are keyed by (agency, project id): importing a project again
+    replaces it. Each import is all or nothing.
+
+    \b
+    Examples:
+      valleymaps import projects ftip_2025.xlsx --agency "Fresno COG"
+      valleymaps import projects rtp.csv --mapping kcag_mapping.toml --db postgresql://cog@db/region
+      valleymaps import projects HSR_Stations_v2_web.shp --mapping hsr.toml
+    """
+    from valleymaps.projects.importer import import_projects
+
+    ws = Workspace.open(workspace_dir)
+    result = import_projects(
+        source,
+        ws=ws,
+        mapping=mapping_path,
+        db_url=db_url,
+        table=table,
+        layer=layer,
+        assume_crs=assume_crs,
+        agency=agency,
+        report_path=report_path,
+        dry_run=dry_run,
+        strict=strict,
+    )
+    v = result.validation
+    click.echo(
+        f"Read {_plural(v.n_read, 'row')} from {v.raw.source}: kept {v.n_kept:,}, rejected {v.n_rejected:,}."
+    )
+    from valleymaps.projects.report import describe_reasons
+
+    labels = describe_reasons()
+    for reason, n in v.counts_by_reason().items():
+        click.echo(f"  {labels.get(reason, reason)}: {n:,}")
+    rejected = [p for p in v.problems if p.rejected]
+    notes = [p for p in v.problems if not p.rejected]
+    if rejected:
+        click.secho(f"Rejected rows ({len(rejected):,} problems):", fg="yellow")
+        for p in rejected[:MAX_LISTED]:
+            click.echo(f"  {p}")
+        if len(rejected) > MAX_LISTED:
+            click.echo(f"  ... and {len(rejected) - MAX_LISTED:,} more in the report")
+    if notes:
+        click.echo(f"Notes on kept rows ({len(notes):,}):")
+        for p in notes[:MAX_LISTED]:
+            click.echo(f"  {p}")
+        if len(notes) > MAX_LISTED:
+            click.echo(f"  ... and {len(notes) - MAX_LISTED:,} more in the report")
+    click.echo(f"Report: {result.report_path}")
+    if result.stored is None:
+        click.echo("Dry run: nothing stored.")
+    else:
+        s = result.stored
+        click.echo(
+            f"Stored in {s.location}: {_plural(s.inserted, 'new project')}, {s.updated:,} replaced, "
+            f"{_plural(s.total, 'project')} in all."
+        )
+
+
+@click.group("projects")
+def projects_group() -> None:
+    """The infrastructure project inventory: summaries, exports, maps."""
+
+
+def _load(
+    workspace_dir: Path, db_url: str | None, table: str | None
+) -> tuple[Workspace, ProjectStore, gpd.GeoDataFrame]:
+    from valleymaps.projects.store import open_store
+
+    ws = Workspace.open(workspace_dir)
+    store = open_store(ws, db_url=db_url, table=table)
+    return ws, store, store.load()
+
+
+@projects_group.command("summary")
+@click.option(
+    "--by",
+    "level",
+    type=click.Choice(["county", "tract"]),
+    default="county",
+    show_default=True,
+    help="Places to sum over (tracts must be imported).",
+)
+@status_option
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the table (.csv, or .gpkg/.geojson with the places' polygons).",
+)
+@overwrite_option
+@db_option
+@db_table_option
+@workspace_option
+def summary(
+    level: str,
+    statuses: tuple[str, ...],
+    out: Path | None,
+    overwrite: bool,
+    db_url: str | None,
+    table: str | None,
+    workspace_dir: Path,
+) -> None:
+    """Investment by county or tract: projects, total cost, cost per job.
+
+    Costs of lines and areas are shared among places by length and area.
+    Jobs come from the workspace's employment data (latest year).
+
+    \b
+    Examples:
+      valleymaps projects summary
+      valleymaps projects summary --by tract --status programmed --out investment.gpkg
+    """
+    from valleymaps.errors import WorkspaceError
+    from valleymaps.projects.export import export_summary
+    from valleymaps.projects.places import load_jobs, load_region_counties, load_region_tracts
+    from valleymaps.projects.summary import filter_projects, summarize_investment
+    from valleymaps.render.projects_map import format_usd
+
+    ws, _store, projects = _load(workspace_dir, db_url, table)
+    if statuses:
+        projects = filter_projects(projects, statuses=[s.lower() for s in statuses])
+    if level == "county":
+        places = load_region_counties(ws)
+        places["name"] = places["name"] + " County"
+    else:
+        tracts = load_region_tracts(ws)
+        if tracts is None:
+            raise WorkspaceError(
+                "no tracts in the workspace: import them with 'valleymaps import tracts FILE'."
+            )
+        places = tracts
+    jobs = load_jobs(ws, geoid_length=5 if level == "county" else 11)
+    table_ = summarize_investment(projects, places, jobs=jobs.jobs if jobs else None)
+    jobs_text = ""
+    if jobs is not None:
+        jobs_text = f"; jobs: synthetic sample ({jobs.year})" if jobs.synthetic else f"; jobs: {jobs.source}"
+    click.echo(f"{_plural(len(projects), 'project')} by {level}{jobs_text}")
+    shown = table_.sort_values("cost_usd", ascending=False)
+    if level == "tract":
+        shown = shown[shown["n_projects"] > 0].head(20)
+    width = max([len(str(n)) for n in shown["name"]] + [10])
+    click.echo(f"  {'place':<{width}}  {'projects':>8}  {'cost':>10}  {'per job':>9}  {'no cost':>7}")
+    for row in shown.itertuples():
+        no_cost = row.n_projects > 0 and row.n_without_cost == row.n_projects
+        cost = "–" if no_cost else format_usd(row.cost_usd)
+        per_job = (
+            format_usd(row.cost_per_job) if row.cost_per_job == row.cost_per_job and not no_cost else "–"
+        )
+        click.echo(
+            f"  {row.name:<{width}}  {row.n_projects:>8,}  {cost:>10}  {per_job:>9}  {row.n_without_cost:>7,}"
+        )
+    total = float(table_["cost_usd"].sum())
+    click.echo(f"  {'all ' + level + ' parts':<{width}}  {'':>8}  {format_usd(total):>10}")
+    if out is not None:
+        export_summary(table_, out, places=places, overwrite=overwrite)
+        click.echo(f"Wrote {out}")
+
+
+@projects_group.command("export")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@status_option
+@overwrite_option
+@db_option
+@db_table_option
+@workspace_option
+def export(
+    out: Path,
+    statuses: tuple[str, ...],
+    overwrite: bool,
+    db_url: str | None,
+    table: str | None,
+    workspace_dir: Path,
+) -> None:
+    """Write the cleaned inventory to OUT (.csv with WKT, .gpkg or .geojson).
+
+    \b
+    Example:
+      valleymaps projects export projects_2025.csv
+    """
+    from valleymaps.projects.export import export_projects
+    from valleymaps.projects.summary import filter_projects
+
+    _ws, store, projects = _load(workspace_dir, db_url, table)
+    if statuses:
+        projects = filter_projects(projects, statuses=[s.lower() for s in statuses])
+    export_projects(projects, out, overwrite=overwrite)
+    click.echo(f"Wrote {_plural(len(projects), 'project')} from {store.location} to {out}")
+
+
+_DISTANCE = re.compile(
+    r"^\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>km|m|mi|miles?|kilometres?|kilometers?|metres?|meters?)\s*$"
+)
+_UNITS = {"km": 1000.0, "m": 1.0, "mi": 1609.344}
+
+
+def parse_distance(value: str) -> float:
+    """Metres from ``"5km"``, ``"800 m"``, ``"3 mi"``.
+
+    >>> parse_distance("5km"), parse_distance("3 mi")
+    (5000.0, 4828.032)
+    """
+    m = _DISTANCE.match(value.lower())
+    if m is None:
+        raise click.BadParameter(f"{value!r}: give a distance with its unit, e.g. 5km, 800m or 3mi")
+    unit = m["unit"]
+    key = "km" if unit.startswith("k") else ("mi" if unit.startswith("mi") else "m")
+    return float(m["num"]) * _UNITS[key]
+
+
+@projects_group.command("near")
+@click.option("--lon", type=float, default=None, help="Longitude of the site (decimal degrees).")
+@click.option("--lat", type=float, default=None, help="Latitude of the site (decimal degrees).")
+@click.option(
+    "--place", metavar="GEOID", default=None, help="A county (5 digits) or tract (11 digits) instead."
+)
+@click.option(
+    "--within",
+    "within",
+    default="5km",
+    show_default=True,
+    help="Search distance with its unit: 5km, 800m, 3mi.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the projects found (.csv, .gpkg or .geojson).",
+)
+@overwrite_option
+@db_option
+@db_table_option
+@workspace_option
+def near(
+    lon: float | None,
+    lat: float | None,
+    place: str | None,
+    within: str,
+    out: Path | None,
+    overwrite: bool,
+    db_url: str | None,
+    table: str | None,
+    workspace_dir: Path,
+) -> None:
+    """List the projects within a distance of a site or place, nearest first.
+
+    \b
+    Examples:
+      valleymaps projects near --lon -119.79 --lat 36.74 --within 10km
+      valleymaps projects near --place 06031 --within 0km
+    """
+    import shapely
+
+    from valleymaps.errors import WorkspaceError
+    from valleymaps.projects.export import export_projects
+    from valleymaps.projects.places import load_region_counties, load_region_tracts
+    from valleymaps.projects.summary import projects_near
+    from valleymaps.render.projects_map import format_usd
+
+    distance = parse_distance(within)
+    if place is None and (lon is None or lat is None):
+        raise click.UsageError("give the site as --lon X --lat Y, or a place as --place GEOID")
+    ws, _store, projects = _load(workspace_dir, db_url, table)
+    if place is not None:
+        pool = load_region_counties(ws) if len(place) == 5 else load_region_tracts(ws)
+        if pool is None or place not in set(pool["geoid"]):
+            raise WorkspaceError(
+                f"{place} is not a county (5 digits) or imported tract (11 digits) of "
+                f"{ws.config.region_name}."
+            )
+        site = pool[pool["geoid"] == place].geometry
+        label = f"{place}"
+    else:
+        site = shapely.Point(lon, lat)
+        label = f"({lon}, {lat})"
+    found = projects_near(projects, site, distance_m=distance)
+    click.echo(f"{_plural(len(found), 'project')} within {within} of {label}:")
+    for row in found.itertuples():
+        click.echo(
+            f"  {row.distance_m / 1000:7.1f} km  {row.name}  ({row.agency} {row.project_id}; {row.category}, "
+            f"{row.status}, {format_usd(row.cost_usd)})"
+        )
+    if out is not None:
+        export_projects(found.drop(columns=["distance_m"]), out, overwrite=overwrite)
+        click.echo(f"Wrote {out}")
+
+
+@projects_group.command("map")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--cluster/--no-cluster",
+    default=None,
+    help="Group nearby points (default: when there are more than 300).",
+)
+@overwrite_option
+@db_option
+@db_table_option
+@workspace_option
+def map_(
+    out: Path,
+    cluster: bool | None,
+    overwrite: bool,
+    db_url: str | None,
+    table: str | None,
+    workspace_dir: Path,
+) -> None:
+    """Write a page of the projects to OUT (.html): categories, legend, popups, filter.
+
+    The atlas (valleymaps build) has this page too, beside the investment choropleths.
+    """
+    from valleymaps.io.atomic import write_text_atomic
+    from valleymaps.projects.places import load_region_counties
+    from valleymaps.render.projects_map import render_project_map
+
+    if out.exists() and not overwrite:
+        raise OutputExistsError(f"{out} exists. Pass --overwrite to replace it.")
+    ws, store, projects = _load(workspace_dir, db_url, table)
+    fmap = render_project_map(
+        projects,
+        title="Infrastructure projects",
+        subtitle=ws.config.region_name,
+        source_lines=[f"Inventory: {store.location}"],
+        outlines=load_region_counties(ws),
+        cluster=cluster,
+    )
+    write_text_atomic(out, fmap.get_root().render())
+    click.echo(
+        f"Wrote {out} ({_plural(len(projects), 'project')}). Open {out.resolve().as_uri()} in a browser."
+    )
+
+
+@projects_group.command("log")
+@db_option
+@db_table_option
+@workspace_option
+def log_(db_url: str | None, table: str | None, workspace_dir: Path) -> None:
+    """List the imports into the inventory, oldest first."""
+    from valleymaps.projects.store import open_store
+
+    ws = Workspace.open(workspace_dir)
+    store = open_store(ws, db_url=db_url, table=table)
+    history = store.import_log()
+    click.echo(f"{store.location}: {_plural(len(history), 'import')}")
+    for row in history.itertuples():
+        click.echo(
+            f"  {row.imported_at}  {row.source}: {row.n_read:,} read, {row.n_kept:,} kept, "
+            f"{row.n_rejected:,} rejected; {row.inserted:,} new, {row.updated:,} replaced"
+        )

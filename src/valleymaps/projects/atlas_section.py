@@ -1,0 +1,171 @@
+"""The atlas section of infrastructure projects: a project page, an investment page, tables, PNGs.
+
+Registered in :data:`valleymaps.atlas_sections.SECTIONS` (lazily). Reads the projects
+from ``$VALLEYMAPS_DB_URL`` when it is set, else from the workspace's
+GeoPackage; a workspace without projects gets no pages.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from valleymaps import settings
+from valleymaps.atlas_sections import AtlasContext
+from valleymaps.projects.export import export_projects, export_summary
+from valleymaps.projects.places import load_jobs, load_region_tracts
+from valleymaps.projects.store import GPKG_NAME, open_store, resolve_db_url
+from valleymaps.projects.summary import summarize_investment
+from valleymaps.render.atlas_index import AtlasCard
+from valleymaps.render.choropleth import MapText
+from valleymaps.render.investment_map import render_investment_map
+from valleymaps.render.projects_map import format_usd, render_project_map
+from valleymaps.render.web_geometry import prepare_web_geometry
+
+log = logging.getLogger(__name__)
+
+KIND = "Infrastructure projects"
+
+
+def _sources(projects: gpd.GeoDataFrame, location: str) -> list[str]:
+    files = sorted({s for s in projects["source"].astype(str) if s})
+    latest = max((s for s in projects["imported_at"].astype(str) if s), default="")
+    line = f"Projects: {len(projects):,} from {', '.join(files[:4])}"
+    if len(files) > 4:
+        line += f" and {len(files) - 4} more files"
+    if latest:
+        line += f"; last import {latest[:10]}"
+    return [line, f"Inventory: {location}"]
+
+
+def _top_finding(summary: pd.DataFrame, column: str, noun: str) -> str | None:
+    known = summary.dropna(subset=[column])
+    known = known[known[column] > 0]
+    if known.empty:
+        return None
+    top = known.sort_values(column, ascending=False).iloc[0]
+    return f"{top['name']} has the most {noun} ({format_usd(float(top[column]))})"
+
+
+def projects_section(context: AtlasContext) -> list[AtlasCard]:
+    """Write ``projects.html`` and ``investment.html`` (and their tables and PNGs) into the atlas."""
+    ws = context.ws
+    url = resolve_db_url(None)
+    if url is None and not (ws.geo_dir / GPKG_NAME).is_file():
+        return []
+    store = open_store(ws)
+    projects = store.load()
+    if projects.empty:
+        return []
+    region = ws.config.region_name
+    sources = _sources(projects, "PostGIS database" if url else f"data/geo/{GPKG_NAME}")
+    counties = context.counties_web.copy()
+    counties_named = counties.copy()
+    counties_named["name"] = [f"{context.county_names.get(g, g)} County" for g in counties["geoid"]]
+
+    jobs_c = load_jobs(ws, geoid_length=5)
+    county_summary = summarize_investment(projects, counties_named, jobs=jobs_c.jobs if jobs_c else None)
+    levels = [("county", "Counties", counties_named, county_summary)]
+    tract_summary = None
+    tracts_web = context.tracts_web
+    if tracts_web is None:  # the cluster pages leave tracts out without tract jobs; investment needs none
+        tracts = load_region_tracts(ws)
+        tracts_web = prepare_web_geometry(tracts) if tracts is not None and len(tracts) else None
+    if tracts_web is not None:
+        jobs_t = load_jobs(ws, geoid_length=11)
+        tract_summary = summarize_investment(projects, tracts_web, jobs=jobs_t.jobs if jobs_t else None)
+        levels.append(("tract", "Census tracts", tracts_web, tract_summary))
+    synthetic = bool(jobs_c and jobs_c.synthetic)
+    notice = settings.SYNTHETIC_NOTICE + " (jobs used for investment per job)" if synthetic else None
+    invest_sources = list(sources)
+    if jobs_c is not None:
+        invest_sources.append(f"Jobs: {jobs_c.source}")
+
+    total = float(np.nansum(projects["cost_usd"].to_numpy(dtype=float)))
+    unknown = int(projects["cost_usd"].isna().sum())
+    project_page = render_project_map(
+        projects,
+        title="Infrastructure projects",
+        subtitle=region,
+        source_lines=sources,
+        outlines=counties_named,
+    )
+    project_page.save(str(context.build_dir / "projects.html"))
+    invest_page = render_investment_map(
+        levels,
+        projects,
+        text=MapText(
+            title="Public investment in infrastructure",
+            subtitle=f"{region} · projects in the inventory, all statuses",
+            source_lines=tuple(invest_sources),
+            synthetic_notice=notice,
+        ),
+        jobs_year=jobs_c.year if jobs_c else None,
+        outlines=counties_named,
+        scheme=ws.config.scheme,
+        k=ws.config.classes,
+    )
+    invest_page.save(str(context.build_dir / "investment.html"))
+
+    tables = context.build_dir / "tables"
+    tables.mkdir(exist_ok=True)
+    export_projects(projects, tables / "projects.csv", overwrite=True)
+    export_summary(county_summary, tables / "investment_by_county.csv", overwrite=True)
+    if tract_summary is not None:
+        export_summary(tract_summary, tables / "investment_by_tract.csv", overwrite=True)
+
+    thumb_projects = thumb_invest = None
+    if context.png:
+        from valleymaps.render.classify import classify_values
+        from valleymaps.render.investment_map import investment_metric_specs
+        from valleymaps.render.projects_static import render_static_projects
+        from valleymaps.render.static_map import render_static_map
+
+        png_dir = context.build_dir / "png"
+        png_dir.mkdir(exist_ok=True)
+        fig = render_static_projects(
+            projects,
+            title="Infrastructure projects",
+            subtitle=region,
+            outlines=counties_named,
+            source_lines=sources,
+        )
+        fig.savefig(png_dir / "projects.png")
+        thumb_projects = "png/projects.png"
+        spec = investment_metric_specs(jobs_year=None, has_workers=False)[0]
+        values = county_summary["cost_usd"].to_numpy(dtype=float)
+        fig = render_static_map(
+            counties_named,
+            values,
+            classify_values(values, scheme=ws.config.scheme, k=ws.config.classes),
+            spec,
+            title="Public investment in infrastructure projects",
+            subtitle=f"{region}, counties",
+            source_lines=sources,
+        )
+        fig.savefig(png_dir / "investment-county.png")
+        thumb_invest = "png/investment-county.png"
+
+    if unknown == len(projects):
+        finding = f"{len(projects):,} projects, no costs given"
+    else:
+        finding = f"{len(projects):,} projects, {format_usd(total)} in all"
+        if unknown:
+            finding += f" ({unknown:,} without a cost)"
+    by_cat = projects["category"].value_counts()
+    finding += "; most are " + str(by_cat.index[0]) + f" ({int(by_cat.iloc[0]):,})."
+    invest_finding = _top_finding(county_summary, "cost_usd", "investment") or "No project has a cost yet."
+    if jobs_c is not None:
+        per_job = _top_finding(county_summary, "cost_per_job", "investment per job")
+        if per_job:
+            invest_finding += f"; {per_job}"
+    log.info("projects section: %d projects, 2 pages", len(projects))
+    return [
+        AtlasCard("Infrastructure projects", finding, "projects.html", thumb_projects, kind=KIND),
+        AtlasCard(
+            "Public investment by place", invest_finding + ".", "investment.html", thumb_invest, kind=KIND
+        ),
+    ]

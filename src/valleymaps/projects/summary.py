@@ -1,0 +1,190 @@
+"""Public investment by place, and the projects near a site. Pure computation.
+
+A project's cost is shared among the places it lies in (points: the place
+holding them; lines by length; polygons by area; see
+:mod:`valleymaps.projects.overlay`). Projects whose cost is unknown are
+counted but add nothing to the totals; the ``n_without_cost`` column says how
+many there are, so a reader knows a total is a lower bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from shapely.geometry.base import BaseGeometry
+
+from valleymaps import settings
+from valleymaps.analysis.indicators import rank_descending
+from valleymaps.projects.overlay import allocate_to_places
+
+#: Columns of :func:`summarize_investment`.
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "geoid", "name", "n_projects", "cost_usd", "n_without_cost", "jobs", "workers",
+    "cost_per_job", "cost_per_worker", "rank_cost_usd", "rank_cost_per_job", "rank_cost_per_worker",
+)  # fmt: skip
+
+
+def filter_projects(
+    projects: gpd.GeoDataFrame,
+    *,
+    statuses: Iterable[str] | None = None,
+    categories: Iterable[str] | None = None,
+    end_by: int | None = None,
+) -> gpd.GeoDataFrame:
+    """Projects with one of ``statuses`` / ``categories``, finished by ``end_by`` (years unknown kept out).
+
+    >>> import shapely
+    >>> p = gpd.GeoDataFrame({"status": ["planned", "complete"], "category": ["rail", "water"],
+    ...                       "end_year": pd.array([2030, 2020], dtype="Int64")},
+    ...                      geometry=[shapely.Point(0, 0)] * 2, crs="EPSG:4326")
+    >>> len(filter_projects(p, statuses=["complete"])), len(filter_projects(p, end_by=2025))
+    (1, 1)
+    """
+    keep = np.ones(len(projects), dtype=bool)
+    if statuses is not None:
+        keep &= projects["status"].isin(list(statuses)).to_numpy()
+    if categories is not None:
+        keep &= projects["category"].isin(list(categories)).to_numpy()
+    if end_by is not None:
+        years = pd.to_numeric(projects["end_year"], errors="coerce")
+        keep &= (years <= end_by).fillna(False).to_numpy(dtype=bool)
+    return projects[keep].reset_index(drop=True)
+
+
+def allocate_investment(projects: gpd.GeoDataFrame, places: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Each project's share in each place.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``agency``, ``project_id``, ``geoid``, ``share`` and ``cost_usd`` (the
+        share of the project's cost; NaN when the cost is unknown).
+    """
+    geoms = projects.geometry.to_crs(settings.ANALYSIS_CRS).to_numpy()
+    polys = places.geometry.to_crs(settings.ANALYSIS_CRS).to_numpy()
+    alloc = allocate_to_places(geoms, polys)
+    cost = projects["cost_usd"].to_numpy(dtype=float)
+    out = pd.DataFrame(
+        {
+            "agency": projects["agency"].to_numpy()[alloc["project"].to_numpy()],
+            "project_id": projects["project_id"].to_numpy()[alloc["project"].to_numpy()],
+            "geoid": places["geoid"].to_numpy()[alloc["place"].to_numpy()],
+            "share": alloc["share"].to_numpy(),
+        }
+    )
+    out["cost_usd"] = cost[alloc["project"].to_numpy()] * out["share"].to_numpy()
+    return out
+
+
+def _per(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(np.isfinite(den) & (den > 0), num / den, np.nan)
+
+
+def summarize_investment(
+    projects: gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame,
+    *,
+    jobs: pd.Series | None = None,
+    workers: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Investment per place: projects, total cost, cost per job and per resident worker.
+
+    Parameters
+    ----------
+    projects
+        The inventory (any CRS).
+    places
+        Polygons with ``geoid`` and ``name`` (counties or tracts).
+    jobs
+        Jobs located in each place (index geoid), where known.
+    workers
+        Resident workers of each place (index geoid), where known.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per place, columns :data:`SUMMARY_COLUMNS`; ranks are 1 for the
+        highest value (NaN where the value is unknown or 0).
+
+    Examples
+    --------
+    >>> import shapely
+    >>> places = gpd.GeoDataFrame({"geoid": ["A", "B"], "name": ["West", "East"]},
+    ...     geometry=[shapely.box(-120, 36, -119.5, 37), shapely.box(-119.5, 36, -119, 37)], crs="EPSG:4326")
+    >>> projects = gpd.GeoDataFrame({"agency": ["C"] * 2, "project_id": ["1", "2"],
+    ...     "cost_usd": [100.0, float("nan")]},
+    ...     geometry=[shapely.Point(-119.7, 36.5), shapely.Point(-119.2, 36.5)], crs="EPSG:4326")
+    >>> s = summarize_investment(projects, places, jobs=pd.Series({"A": 50.0}))
+    >>> s[["geoid", "n_projects", "cost_usd", "n_without_cost", "cost_per_job"]].to_dict("list")
+    {'geoid': ['A', 'B'], 'n_projects': [1, 1], 'cost_usd': [100.0, 0.0], 'n_without_cost': [0, 1], \
+'cost_per_job': [2.0, nan]}
+    """
+    alloc = allocate_investment(projects, places)
+    alloc["unknown"] = alloc["cost_usd"].isna()
+    grouped = alloc.groupby("geoid").agg(
+        n_projects=("project_id", "size"),
+        cost_usd=("cost_usd", lambda s: float(np.nansum(s.to_numpy(dtype=float)))),
+        n_without_cost=("unknown", "sum"),
+    )
+    out = pd.DataFrame({"geoid": places["geoid"].astype(str).to_numpy(), "name": places["name"].to_numpy()})
+    out = out.merge(grouped, left_on="geoid", right_index=True, how="left")
+    out["n_projects"] = out["n_projects"].fillna(0).astype(int)
+    out["n_without_cost"] = out["n_without_cost"].fillna(0).astype(int)
+    out["cost_usd"] = out["cost_usd"].fillna(0.0).astype(float)
+    out["jobs"] = out["geoid"].map(jobs).astype(float) if jobs is not None else np.full(len(out), np.nan)
+    out["workers"] = (
+        out["geoid"].map(workers).astype(float) if workers is not None else np.full(len(out), np.nan)
+    )
+    cost = out["cost_usd"].to_numpy(dtype=float)
+    out["cost_per_job"] = _per(cost, out["jobs"].to_numpy(dtype=float))
+    out["cost_per_worker"] = _per(cost, out["workers"].to_numpy(dtype=float))
+    for col in ("cost_usd", "cost_per_job", "cost_per_worker"):  # places without investment get no rank
+        values = out[col].to_numpy(dtype=float)
+        out[f"rank_{col}"] = rank_descending(np.where(values > 0, values, np.nan))
+    return out[list(SUMMARY_COLUMNS)].reset_index(drop=True)
+
+
+def projects_near(
+    projects: gpd.GeoDataFrame, site: BaseGeometry | gpd.GeoSeries, *, distance_m: float
+) -> gpd.GeoDataFrame:
+    """Projects within ``distance_m`` metres of a site (a point, a parcel, a tract), nearest first.
+
+    Parameters
+    ----------
+    projects
+        The inventory.
+    site
+        A shapely geometry in longitude/latitude (EPSG:4326), or a GeoSeries with a CRS
+        (its parts are merged).
+    distance_m
+        Search distance in metres (0 = touching the site).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The projects found, with ``distance_m`` (0 for projects touching the site).
+
+    Examples
+    --------
+    >>> import shapely
+    >>> p = gpd.GeoDataFrame({"name": ["near", "far"]},
+    ...     geometry=[shapely.Point(-119.80, 36.74), shapely.Point(-119.0, 36.74)], crs="EPSG:4326")
+    >>> projects_near(p, shapely.Point(-119.79, 36.74), distance_m=5000)["name"].tolist()
+    ['near']
+    """
+    if distance_m < 0:
+        raise ValueError(f"distance {distance_m} is negative; give a distance of 0 or more metres")
+    if isinstance(site, gpd.GeoSeries):
+        site_geom = site.to_crs(settings.ANALYSIS_CRS).union_all()
+    else:
+        site_geom = gpd.GeoSeries([site], crs=settings.WEB_CRS).to_crs(settings.ANALYSIS_CRS).iloc[0]
+    projected = projects.geometry.to_crs(settings.ANALYSIS_CRS)
+    distance = projected.distance(site_geom).to_numpy()
+    keep = distance <= distance_m
+    out = projects[keep].copy()
+    out["distance_m"] = distance[keep]
+    return out.sort_values("distance_m", kind="stable").reset_index(drop=True)

@@ -1,0 +1,64 @@
+"""The atlas section: a project page, an investment page, tables and PNGs; nothing without projects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from project_files import BAKERSFIELD, FRESNO, row, write_csv
+from valleymaps.atlas_sections import SECTIONS, AtlasContext
+from valleymaps.projects.atlas_section import projects_section
+from valleymaps.projects.importer import import_projects
+from valleymaps.projects.places import load_region_counties
+from valleymaps.projects.store import DB_URL_ENV
+from valleymaps.render.web_geometry import prepare_web_geometry
+from valleymaps.workspace import Workspace
+
+
+def _context(ws: Workspace, build: Path, *, png: bool) -> AtlasContext:
+    counties = load_region_counties(ws)
+    names = dict(zip(counties["geoid"], counties["name"], strict=True))
+    counties = counties.assign(name=[f"{n} County" for n in counties["name"]])
+    build.mkdir()
+    return AtlasContext(
+        ws=ws,
+        build_dir=build,
+        counties_web=prepare_web_geometry(counties, tolerance_m=250),
+        tracts_web=None,
+        county_names=names,
+        png=png,
+    )
+
+
+def test_the_section_is_registered() -> None:
+    assert any("projects" in getattr(s, "__name__", "") for s in SECTIONS)
+
+
+def test_no_projects_no_pages(ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(DB_URL_ENV, raising=False)
+    assert projects_section(_context(ws, tmp_path / "build", png=False)) == []
+
+
+def test_pages_tables_and_pngs(ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(DB_URL_ENV, raising=False)
+    src = write_csv(
+        tmp_path / "p.csv",
+        [
+            row("1", "Road", at=FRESNO, cost="$12M"),
+            row("2", "Well", at=BAKERSFIELD, cost="TBD", kind="Water"),
+        ],
+    )
+    import_projects(src, ws=ws)
+    build = tmp_path / "build"
+    cards = projects_section(_context(ws, build, png=True))
+    assert [c.href for c in cards] == ["projects.html", "investment.html"]
+    assert cards[0].finding == "2 projects, $12M in all (1 without a cost); most are transportation (1)."
+    assert cards[1].finding.startswith("Fresno County has the most investment ($12M)")
+    assert (build / "projects.html").stat().st_size > 10_000
+    assert "Public investment in infrastructure" in (build / "investment.html").read_text(encoding="utf-8")
+    assert {p.name for p in (build / "png").iterdir()} == {"projects.png", "investment-county.png"}
+    table = pd.read_csv(build / "tables" / "investment_by_county.csv", dtype={"geoid": str})
+    assert table.set_index("geoid").loc["06019", "cost_usd"] == 12e6
+    assert len(pd.read_csv(build / "tables" / "projects.csv")) == 2
