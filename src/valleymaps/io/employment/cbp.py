@@ -85,6 +85,19 @@ def _digits(values: pd.Series, width: int) -> tuple[pd.Series, pd.Series]:
     return text.str.zfill(width), ~ok
 
 
+def _report(
+    problems: RowProblems,
+    bad: pd.Series | np.ndarray,
+    values: pd.Series,
+    rows: np.ndarray,
+    column: str | None,
+    message: str,
+) -> None:
+    """Add a problem for every row where ``bad`` is true; ``message`` formats the value."""
+    for pos in np.flatnonzero(np.asarray(bad)):
+        problems.add(Problem(message.format(values.iloc[pos]), row=int(rows[pos]), column=column))
+
+
 def parse_cbp(
     path: str | os.PathLike[str],
     *,
@@ -147,14 +160,14 @@ def parse_cbp(
         geoid = state
         if is_county:
             county, bad_county = _digits(chunk["fipscty"], 3)
-            for pos in np.flatnonzero((keep & bad_county).to_numpy()):
-                problems.add(
-                    Problem(
-                        f"{chunk['fipscty'].iloc[pos]!r} is not a county FIPS code.",
-                        row=int(rows[pos]),
-                        column=lower["fipscty"],
-                    )
-                )
+            _report(
+                problems,
+                keep & bad_county,
+                chunk["fipscty"],
+                rows,
+                lower["fipscty"],
+                "{!r} is not a county FIPS code.",
+            )
             keep &= ~bad_county
             statewide = keep & (county == STATEWIDE_COUNTY)
             n_statewide += int(statewide.sum())
@@ -167,14 +180,7 @@ def parse_cbp(
 
         naics = normalizer.series(chunk["naics"].astype(str).str.strip())
         bad_naics = naics.isna().to_numpy()
-        for pos in np.flatnonzero(bad_naics):
-            problems.add(
-                Problem(
-                    f"{chunk['naics'].iloc[pos]!r} is not a NAICS code.",
-                    row=int(rows[pos]),
-                    column=lower["naics"],
-                )
-            )
+        _report(problems, bad_naics, chunk["naics"], rows, lower["naics"], "{!r} is not a NAICS code.")
 
         nf = (
             chunk["emp_nf"].astype(str).str.strip().str.upper()
@@ -182,28 +188,28 @@ def parse_cbp(
             else pd.Series("", index=chunk.index)
         )
         bad_nf = ~nf.isin(NOISE_FLAGS | WITHHELD_NF | {""})
-        for pos in np.flatnonzero(bad_nf.to_numpy()):
-            problems.add(
-                Problem(
-                    f"unknown noise flag {nf.iloc[pos]!r} (expected G, H, J, D, S or N).",
-                    row=int(rows[pos]),
-                    column=lower["emp_nf"],
-                )
-            )
+        _report(
+            problems,
+            bad_nf,
+            nf,
+            rows,
+            lower.get("emp_nf"),
+            "unknown noise flag {!r} (expected G, H, J, D, S or N).",
+        )
         ef = (
             chunk["empflag"].astype(str).str.strip().str.upper()
             if "empflag" in chunk
             else pd.Series("", index=chunk.index)
         )
         bad_ef = ~ef.isin(SIZE_CLASS_LETTERS | WITHHELD_NF | {""})
-        for pos in np.flatnonzero(bad_ef.to_numpy()):
-            problems.add(
-                Problem(
-                    f"unknown employment flag {ef.iloc[pos]!r} (expected a size class A-M).",
-                    row=int(rows[pos]),
-                    column=lower["empflag"],
-                )
-            )
+        _report(
+            problems,
+            bad_ef,
+            ef,
+            rows,
+            lower.get("empflag"),
+            "unknown employment flag {!r} (expected a size class A-M).",
+        )
 
         withheld = nf.isin(WITHHELD_NF) | (ef != "")
         if pd.api.types.is_numeric_dtype(chunk["emp"]):
@@ -213,14 +219,9 @@ def parse_cbp(
             emp_text = chunk["emp"].astype(str).str.strip()
             emp = pd.to_numeric(emp_text, errors="coerce")
         bad_emp = (emp.isna() & ~withheld) | (emp < 0)
-        for pos in np.flatnonzero(bad_emp.to_numpy()):
-            problems.add(
-                Problem(
-                    f"{emp_text.iloc[pos]!r} is not a number of employees (0 or more).",
-                    row=int(rows[pos]),
-                    column=lower["emp"],
-                )
-            )
+        _report(
+            problems, bad_emp, emp_text, rows, lower["emp"], "{!r} is not a number of employees (0 or more)."
+        )
 
         # size classes become lowercase flags (G in empflag is not G noise in emp_nf)
         ef_flag = ef.map(lambda c: c.lower() if c in SIZE_CLASS_LETTERS else c)
