@@ -64,3 +64,12 @@ def _projects_section(context: AtlasContext) -> list[AtlasCard]:
 
 
 SECTIONS.append(_projects_section)
+
+
+def _suitability_section(context: AtlasContext) -> list[AtlasCard]:
+    from valleymaps.suitability.atlas_section import suitability_section
+
+    return suitability_section(context)
+
+
+SECTIONS.append(_suitability_section)

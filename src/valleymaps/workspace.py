@@ -38,6 +38,13 @@ BUNDLED_FILES: tuple[str, ...] = (
     "econ/leakage_targets.csv",
     "econ/employment/employment_synthetic_county_2011_2021.csv",
     "econ/employment/employment_synthetic_county_2011_2021.meta.json",
+    "econ/project_mapping.example.toml",
+    "econ/suitability/layers.toml",
+    *(
+        f"econ/suitability/{name}.toml"
+        for name in ("business-services", "chemicals", "metals-vehicle-parts", "oilseed-farming",
+                     "packaging", "paper", "tech-rd")
+    ),
     "PROVENANCE.md",
 )
 

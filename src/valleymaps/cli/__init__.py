@@ -50,17 +50,24 @@ def cli(verbose: int, quiet: bool) -> None:
 
 
 def _register() -> None:
-    from valleymaps.cli import build_cmd, fetch_cmd, import_cmd, init_cmd, validate_cmd
+    from valleymaps.cli import (
+        build_cmd,
+        fetch_cmd,
+        import_cmd,
+        init_cmd,
+        projects_cmd,
+        suitability_cmd,
+        validate_cmd,
+    )
 
     cli.add_command(init_cmd.init)
     cli.add_command(import_cmd.import_group)
     cli.add_command(validate_cmd.validate)
     cli.add_command(build_cmd.build)
     cli.add_command(fetch_cmd.fetch_group)
-    from valleymaps.cli import projects_cmd
-
     import_cmd.import_group.add_command(projects_cmd.import_projects_cmd)
     cli.add_command(projects_cmd.projects_group)
+    cli.add_command(suitability_cmd.suitability)
 
 
 _register()

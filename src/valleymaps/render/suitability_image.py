@@ -68,7 +68,7 @@ def palette_png(values: npt.NDArray[np.floating], *, cmap: str | None = None) ->
     image = Image.fromarray(index, mode="P")
     image.putpalette(palette.ravel().tolist())
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True, transparency=_TRANSPARENT)
+    image.save(buffer, format="PNG", compress_level=6, transparency=_TRANSPARENT)
     return buffer.getvalue()
 
 
@@ -88,8 +88,8 @@ def web_overlay(
     """
     src = np.asarray(values, dtype=np.float32)
     height, width = src.shape
-    left, top = transform * (0, 0)
-    right, bottom = transform * (width, height)
+    left, top = transform @ (0, 0)
+    right, bottom = transform @ (width, height)
     dst_transform, dst_w, dst_h = calculate_default_transform(
         crs, WEB_MERCATOR, width, height, left=left, bottom=bottom, right=right, top=top
     )
@@ -105,8 +105,8 @@ def web_overlay(
         dst_nodata=np.nan,
         resampling=Resampling.nearest,
     )
-    x0, y0 = dst_transform * (0, 0)
-    x1, y1 = dst_transform * (dst_w, dst_h)
+    x0, y0 = dst_transform @ (0, 0)
+    x1, y1 = dst_transform @ (dst_w, dst_h)
     to_lonlat = Transformer.from_crs(WEB_MERCATOR, "EPSG:4326", always_xy=True)
     west, north = to_lonlat.transform(x0, y0)
     east, south = to_lonlat.transform(x1, y1)

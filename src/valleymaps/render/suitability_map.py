@@ -95,8 +95,10 @@ def _asset(name: str) -> str:
 def format_value(value: Any, units: str) -> str:
     """A factor value for people: distances in km, others with their units.
 
-    >>> format_value(2345.0, "m"), format_value(135.27, "ft"), format_value(1.234, ""), format_value(float("nan"), "m")
-    ('2.3 km', '135 ft', '1.23', '–')
+    >>> format_value(2345.0, "m"), format_value(135.27, "ft"), format_value(1.234, "")
+    ('2.3 km', '135 ft', '1.23')
+    >>> format_value(float("nan"), "m")
+    '–'
     """
     if isinstance(value, str):
         return value or "–"
@@ -153,7 +155,9 @@ def _site_payload(layer: TargetLayer) -> tuple[dict[str, Any], list[dict[str, An
                 "rank": int(row["rank"]),
                 "score": f"{row['score']:.1f}",
                 "acres": f"{row['area_acres']:,.0f}",
-                "place": f"{row['county']} County" if isinstance(row.get("county"), str) and row["county"] else "",
+                "place": f"{row['county']} County"
+                if isinstance(row.get("county"), str) and row["county"]
+                else "",
                 "stability": _stability_text(row, count),
                 "project": project,
                 "factors": factors,
@@ -213,9 +217,22 @@ def render_suitability_map(
     west = min(t.bounds[0][1] for t in targets)
     north = max(t.bounds[1][0] for t in targets)
     east = max(t.bounds[1][1] for t in targets)
-    fmap = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=7, tiles=None,
-                      control_scale=True)
-    folium.TileLayer(settings.TILES, control=False).add_to(fmap)
+    fmap = folium.Map(
+        location=[(south + north) / 2, (west + east) / 2], zoom_start=7, tiles=None, control_scale=True
+    )
+    # The page's script fits the view first and adds the basemap after, so no tile is fetched at a
+    # zoom the page then leaves.
+    tile = folium.TileLayer(settings.TILES)
+    tiles = {
+        "url": tile.tiles,
+        "options": {
+            "attribution": tile.options.get("attribution", ""),
+            "minZoom": tile.options.get("min_zoom", 0),
+            "maxZoom": tile.options.get("max_zoom", 18),
+            "maxNativeZoom": tile.options.get("max_native_zoom", 18),
+            "subdomains": tile.options.get("subdomains", "abc"),
+        },
+    }
     root = fmap.get_root()
     root.header.add_child(Element(f"<style>{_asset('suitability.css')}</style>"))  # type: ignore[attr-defined]
     root.header.add_child(Element(f"<script>{_asset('suitability.js')}</script>"))  # type: ignore[attr-defined]
@@ -234,7 +251,10 @@ def render_suitability_map(
                 "sites": geojson,
                 "siteInfo": info,
                 "factors": [
-                    {"name": f.name, "weight": f"{f.weight:.0f}" if float(f.weight).is_integer() else f"{f.weight:.1f}"}
+                    {
+                        "name": f.name,
+                        "weight": f"{f.weight:.0f}" if float(f.weight).is_integer() else f"{f.weight:.1f}",
+                    }
                     for f in t.factors
                 ],
                 "notes": list(t.notes),
@@ -258,6 +278,8 @@ def render_suitability_map(
         "sourceLines": list(source_lines),
         "targets": payload,
         "initial": initial or targets[0].key,
+        "bounds": [[south, west], [north, east]],
+        "tiles": tiles,
         "outlines": outline_geojson,
         "outlinesLabel": outlines_label,
         "legend": {
@@ -269,5 +291,4 @@ def render_suitability_map(
         },
     }
     _Attach(spec).add_to(fmap)
-    fmap.fit_bounds([[south, west], [north, east]])
     return fmap

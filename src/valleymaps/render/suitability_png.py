@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import geopandas as gpd
@@ -53,10 +54,9 @@ def render_suitability_png(
     fig = Figure(figsize=(8.0, 8.4), dpi=110)
     ax = fig.add_axes((0.03, 0.17, 0.80, 0.72))
     h, w = values.shape
-    left, top = transform * (0, 0)
-    right, bottom = transform * (w, h)
-    cm = colormaps[cmap or defaults.COLORMAP].copy()
-    cm.set_bad(alpha=0.0)
+    left, top = transform @ (0, 0)
+    right, bottom = transform @ (w, h)
+    cm = colormaps[cmap or defaults.COLORMAP].with_extremes(bad=(0.0, 0.0, 0.0, 0.0))
     image = ax.imshow(
         np.ma.masked_invalid(values),
         extent=(left, right, bottom, top),
@@ -79,7 +79,12 @@ def render_suitability_png(
                 fontsize=9,
                 fontweight="bold",
                 color="#111111",
-                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "#e41a1c", "linewidth": 1},
+                bbox={
+                    "boxstyle": "round,pad=0.15",
+                    "facecolor": "white",
+                    "edgecolor": "#e41a1c",
+                    "linewidth": 1,
+                },
             )
     ax.set_xlim(left, right)
     ax.set_ylim(bottom, top)
@@ -95,12 +100,17 @@ def render_suitability_png(
     y = 0.145
     if synthetic_notice:
         fig.text(
-            0.03, y, synthetic_notice, fontsize=9, fontweight="bold", color="#7a4b00",
+            0.03,
+            y,
+            synthetic_notice,
+            fontsize=9,
+            fontweight="bold",
+            color="#7a4b00",
             bbox={"facecolor": "#fff3cd", "edgecolor": "#e0b84a", "boxstyle": "round,pad=0.3"},
         )
         y -= 0.035
-    lines = [*notes, *source_lines]
+    lines = [piece for line in [*notes, *source_lines] for piece in textwrap.wrap(line, 150)]
     for line in lines[:7]:
-        fig.text(0.03, y, line if len(line) <= 140 else line[:137] + "...", fontsize=7, color="#444444")
+        fig.text(0.03, y, line, fontsize=7, color="#444444")
         y -= 0.021
     return fig

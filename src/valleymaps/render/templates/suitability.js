@@ -58,9 +58,11 @@
       },
       onEachFeature: function (feature, layer) {
         var site = target.siteInfo[feature.properties.i];
+        // keep popups clear of the layer list (left) and the info panel (right)
         layer.bindPopup(function () { return popupFor(target, site); },
-                        { maxWidth: 420, className: "vm-popup" });
-        layer.bindTooltip(String(site.rank), { permanent: true, direction: "center",
+                        { maxWidth: 420, className: "vm-popup", autoPanPaddingTopLeft: [20, 20],
+                          autoPanPaddingBottomRight: [360, 20] });
+        layer.bindTooltip(String(site.rank), { permanent: true, direction: "right", offset: [6, 0],
                                                className: "vm-site-label vm-site-label-" + target.index });
         layer.on("mouseover", function () { layer.setStyle({ weight: 4 }); });
         layer.on("mouseout", function () { layer.setStyle({ weight: 2.5 }); });
@@ -124,6 +126,8 @@
   }
 
   function attach(map, spec) {
+    map.fitBounds(spec.bounds, { animate: false, padding: [10, 10] });
+    L.tileLayer(spec.tiles.url, spec.tiles.options).addTo(map);
     var groups = spec.targets.map(function (t, i) { t.index = i; return makeTarget(t, map); });
     var overlays = {};
     groups.forEach(function (g) { overlays[g.vmTarget.title] = g; });
@@ -162,7 +166,7 @@
     var first = groups.filter(function (g) { return g.vmTarget.key === wanted; })[0] ||
       groups.filter(function (g) { return g.vmTarget.key === spec.initial; })[0] || groups[0];
     if (first) { first.addTo(map); }
-    L.control.layers(null, overlays, { collapsed: false, position: "topleft" }).addTo(map);
+    L.control.layers(null, overlays, { collapsed: false, position: "bottomleft" }).addTo(map);
     show(first);
     map.vmSuitability = { groups: groups, show: show };
     return map.vmSuitability;

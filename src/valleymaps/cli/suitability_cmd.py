@@ -1,0 +1,159 @@
+"""``valleymaps suitability``: where could a target industry locate?"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from valleymaps.cli.options import overwrite_option, workspace_option
+from valleymaps.suitability import defaults
+from valleymaps.workspace import Workspace
+
+
+def _parse_layers(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> dict[str, list[str]]:
+    layers: dict[str, list[str]] = {}
+    for value in values:
+        name, sep, path = value.partition("=")
+        if not sep or not name.strip() or not path.strip():
+            raise click.BadParameter(f"{value!r}: write NAME=PATH, e.g. rail_lines=data/rail.shp")
+        layers.setdefault(name.strip(), []).append(path.strip())
+    return layers
+
+
+def _list_targets(ws: Workspace) -> None:
+    from valleymaps.suitability.catalog import list_profiles, load_targets, profile_for_target
+    from valleymaps.suitability.layers import layer_catalog
+    from valleymaps.suitability.model import find_missing_layers
+
+    profiles = list_profiles(ws)
+    catalog = layer_catalog(ws)
+    click.echo("Targets (data/econ/leakage_targets.csv) and their profiles:")
+    for target in load_targets(ws)["description"].dropna():
+        profile = profile_for_target(target, profiles)
+        click.echo(f"  {target}  ->  {profile.key if profile else '(no profile)'}")
+    click.echo("\nProfiles:")
+    for p in profiles:
+        missing = find_missing_layers(p, catalog)
+        status = "all layers found" if not missing else f"missing: {', '.join(missing)}"
+        click.echo(f"  {p.key:<22} {p.name} ({status})")
+
+
+@click.command()
+@workspace_option
+@click.option(
+    "--target", "-t", help='Target industry, e.g. "Plastics bottle manufacturing", or a profile key.'
+)
+@click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Profile file to use instead of the one listing the target.",
+)
+@click.option(
+    "--resolution",
+    type=click.FloatRange(1, 10_000),
+    default=defaults.RESOLUTION_M,
+    show_default=True,
+    help="Cell size in metres (30 for site detail).",
+)
+@click.option(
+    "--layer",
+    "layers",
+    multiple=True,
+    callback=_parse_layers,
+    metavar="NAME=PATH",
+    help="Use PATH for the layer NAME of the profile (repeat; a name given twice reads both files).",
+)
+@click.option(
+    "--allow-missing", is_flag=True, help="Leave out factors whose layers are missing (weights rescaled)."
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default outputs/suitability/<target>/).",
+)
+@overwrite_option
+@click.option("--no-png", is_flag=True, help="Skip the static PNG map.")
+@click.option(
+    "--list", "list_only", is_flag=True, help="List the targets, profiles and missing layers, then stop."
+)
+def suitability(
+    workspace_dir: Path,
+    target: str | None,
+    profile_path: Path | None,
+    resolution: float,
+    layers: dict[str, list[str]],
+    allow_missing: bool,
+    out_dir: Path | None,
+    overwrite: bool,
+    no_png: bool,
+    list_only: bool,
+) -> None:
+    """Map where a target industry could locate: suitability raster, ranked sites, map.
+
+    Writes COG rasters (suitability 0-100 and each factor), candidate sites
+    (GeoPackage and CSV, with each factor's contribution and rank stability),
+    a per-tract summary and a map page to outputs/suitability/<target>/.
+
+    \b
+    Examples:
+      valleymaps suitability --list
+      valleymaps suitability --target "Plastics bottle manufacturing"
+      valleymaps suitability -t "Paper mills" --resolution 30 \\
+          --layer groundwater_depth=gw_2019.tif --layer rail_lines=rail.shp
+    """
+    ws = Workspace.open(workspace_dir)
+    if list_only:
+        _list_targets(ws)
+        return
+    if not target and profile_path is None:
+        raise click.UsageError("give --target (see --list) or --profile FILE")
+    from valleymaps.suitability.run import run_target
+
+    with tqdm(total=None, unit="step", desc="Suitability", leave=False, disable=None) as bar:
+
+        def progress(stage: str, done: int, total: int) -> None:
+            bar.total = total
+            bar.set_description(f"Suitability: {stage}")
+            bar.n = done
+            bar.refresh()
+
+        run = run_target(
+            ws,
+            target or "",
+            profile_path=profile_path,
+            resolution=resolution,
+            layers=layers,
+            allow_missing=allow_missing,
+            out_dir=out_dir,
+            overwrite=overwrite,
+            png=not no_png,
+            on_progress=progress,
+        )
+    result = run.result
+    sites = result.selected_sites
+    click.echo(f"Suitability for {run.choice.target} (profile {result.profile.key}) written to {run.folder}")
+    click.echo(
+        f"  grid {result.grid.width:,} x {result.grid.height:,} cells of {result.grid.resolution:g} m; "
+        f"suitability {result.overlay.minimum:.0f}-{result.overlay.maximum:.0f} "
+        f"(mean {result.overlay.mean:.0f})"
+    )
+    for note in result.profile.left_out:
+        click.secho(f"  Note: {note}", fg="yellow")
+    if sites.empty:
+        click.echo("  No candidate site met the rules of the profile's [sites] table.")
+    for _, row in sites.head(5).iterrows():
+        where = f", {row['county']} County" if row.get("county") else ""
+        click.echo(
+            f"  site {int(row['rank'])}: suitability {row['score']:.1f}, "
+            f"{row['area_acres']:,.0f} acres{where}, "
+            f"{row.get('stability', '')}"
+        )
+    if result.synthetic:
+        click.secho("  Note: some factors use synthetic sample data.", fg="yellow")
+    click.echo(f"Open {run.page.as_uri()} in a browser.")

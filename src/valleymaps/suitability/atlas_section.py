@@ -1,0 +1,162 @@
+"""The atlas section: every profile's suitability and candidate sites on one page.
+
+``valleymaps build`` runs each profile (shipped and workspace ones) at
+:data:`~valleymaps.suitability.defaults.ATLAS_RESOLUTION_M` (250 m, coarser
+than the 100 m default of ``valleymaps suitability``, so the whole atlas
+builds in seconds) and writes:
+
+* ``suitability.html`` - one layer per profile, switchable and comparable;
+  ``suitability.html#<profile key>`` opens on that profile;
+* ``suitability/<key>.png`` - the overlay images the page loads;
+* ``png/suitability-<key>.png`` - a static map per profile;
+* ``tables/suitability_sites.csv`` - every profile's candidate sites.
+
+Factors whose layers are not in the workspace are left out (the remaining
+weights are scaled back to 100) and the page says so; a profile with no
+factor left is skipped with a warning.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from valleymaps import settings
+from valleymaps.atlas_sections import AtlasContext
+from valleymaps.errors import ValleymapsError
+from valleymaps.io.atomic import atomic_path
+from valleymaps.render.atlas_index import AtlasCard
+from valleymaps.render.suitability_map import TargetLayer, render_suitability_map
+from valleymaps.render.suitability_png import render_suitability_png
+from valleymaps.suitability import defaults
+from valleymaps.suitability.catalog import list_profiles
+from valleymaps.suitability.layers import layer_catalog
+from valleymaps.suitability.model import SuitabilityResult, compute_suitability, drop_missing_layers
+from valleymaps.suitability.outputs import preview_and_overlay, site_table, target_layer
+from valleymaps.suitability.places import load_region
+from valleymaps.suitability.run import load_projects
+
+log = logging.getLogger(__name__)
+
+PAGE = "suitability.html"
+
+
+def _finding(result: SuitabilityResult) -> str:
+    sites = result.selected_sites
+    targets = "; ".join(result.profile.targets[:3]) + (" …" if len(result.profile.targets) > 3 else "")
+    if sites.empty:
+        return f"No candidate site met the rules. Targets: {targets}."
+    best = sites.iloc[0]
+    where = f" in {best['county']} County" if isinstance(best.get("county"), str) and best["county"] else ""
+    return (
+        f"Best site{where}: suitability {best['score']:.0f}/100, {best['area_acres']:,.0f} acres "
+        f"({len(sites)} sites). Targets: {targets}."
+    )
+
+
+def suitability_section(context: AtlasContext) -> list[AtlasCard]:
+    """Write the suitability page of the atlas; one card per profile."""
+    ws = context.ws
+    try:
+        profiles = list_profiles(ws)
+        region = load_region(ws)
+    except ValleymapsError as exc:
+        log.warning("site suitability left out of the atlas: %s", exc)
+        return []
+    if not profiles:
+        return []
+    catalog = layer_catalog(ws)
+    projects = load_projects(ws)
+    scratch = Path(tempfile.mkdtemp(prefix=".suitability-atlas-", dir=ws.outputs_dir))
+    image_dir = context.build_dir / "suitability"
+    image_dir.mkdir(exist_ok=True)
+    layers: list[TargetLayer] = []
+    cards: list[AtlasCard] = []
+    tables = []
+    synthetic = False
+    try:
+        for profile in profiles:
+            try:
+                trimmed = drop_missing_layers(profile, catalog)
+                result = compute_suitability(
+                    trimmed,
+                    region=region,
+                    catalog=catalog,
+                    folder=scratch / profile.key,
+                    ws=ws,
+                    resolution=defaults.ATLAS_RESOLUTION_M,
+                    projects=projects,
+                    cog=False,
+                )
+            except ValleymapsError as exc:
+                log.warning("suitability profile %s left out of the atlas: %s", profile.key, exc)
+                continue
+            synthetic |= result.synthetic
+            values, transform, image = preview_and_overlay(result)
+            (image_dir / f"{profile.key}.png").write_bytes(image.png)
+            layers.append(
+                target_layer(
+                    result,
+                    key=profile.key,
+                    title=profile.name,
+                    image=image,
+                    image_url=f"suitability/{profile.key}.png",
+                )
+            )
+            tables.append(site_table(result))
+            thumb = None
+            if context.png:
+                fig = render_suitability_png(
+                    values,
+                    transform,
+                    sites=result.sites,
+                    title=f"Site suitability: {profile.name}",
+                    subtitle=f"{ws.config.region_name} · {result.grid.resolution:g} m cells",
+                    outlines=region,
+                    source_lines=layers[-1].source_lines,
+                    notes=list(layers[-1].notes),
+                    synthetic_notice=settings.SYNTHETIC_NOTICE if result.synthetic else None,
+                )
+                name = f"suitability-{profile.key}.png"
+                fig.savefig(context.build_dir / "png" / name)
+                thumb = f"png/{name}"
+            cards.append(
+                AtlasCard(
+                    f"Sites for {profile.name}",
+                    _finding(result),
+                    f"{PAGE}#{profile.key}",
+                    thumb,
+                    kind="Site suitability",
+                )
+            )
+            shutil.rmtree(scratch / profile.key, ignore_errors=True)
+        if not layers:
+            return []
+        fmap = render_suitability_map(
+            layers,
+            title=f"Where could the target industries locate? ({ws.config.region_name})",
+            subtitle=(
+                f"Site suitability per profile at {defaults.ATLAS_RESOLUTION_M:g} m; "
+                "run 'valleymaps suitability "
+                "--target ...' for 100 m or 30 m detail."
+            ),
+            source_lines=[
+                "Profiles: data/econ/suitability/*.toml (weights, transforms, constraints, site rules).",
+            ],
+            outlines=region,
+            synthetic_notice=settings.SYNTHETIC_NOTICE if synthetic else None,
+        )
+        with atomic_path(context.build_dir / PAGE) as tmp:
+            fmap.save(str(tmp))
+        tables_dir = context.build_dir / "tables"
+        tables_dir.mkdir(exist_ok=True)
+        with atomic_path(tables_dir / "suitability_sites.csv") as tmp:
+            pd.concat(tables, ignore_index=True).to_csv(tmp, index=False)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    log.info("suitability atlas page: %d profiles", len(layers))
+    return cards

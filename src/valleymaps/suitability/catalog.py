@@ -1,0 +1,133 @@
+"""The shipped and workspace profiles, and the plan's target industries they serve.
+
+Profiles are TOML files in ``data/econ/suitability/`` of the workspace, then
+of the valleymaps installation (a workspace profile with the same key
+replaces the shipped one). The target industries are the rows of
+``data/econ/leakage_targets.csv`` (its ``description`` column).
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import os
+from dataclasses import dataclass
+
+import pandas as pd
+
+from valleymaps.errors import ConfigError, DataSourceError
+from valleymaps.suitability.layers import suitability_dirs
+from valleymaps.suitability.profile import Profile, load_profile, normalize_target, slugify
+from valleymaps.workspace import Workspace, bundled_data_dir
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TargetChoice:
+    """A target industry and the profile that models it."""
+
+    target: str
+    profile: Profile
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.target)
+
+
+def list_profiles(ws: Workspace | None = None) -> list[Profile]:
+    """Every profile: the workspace's first, then the shipped ones, each sorted by key.
+
+    A workspace profile replaces a shipped one with the same key, and comes
+    first when both list the same target.
+    """
+    found: dict[str, tuple[int, Profile]] = {}
+    folders = suitability_dirs(ws)
+    for rank, folder in reversed(list(enumerate(folders))):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.toml")):
+            if path.name == "layers.toml" or path.name.startswith("."):
+                continue
+            profile = load_profile(path)
+            found[profile.key] = (rank, profile)
+    return [p for _, p in sorted(found.values(), key=lambda item: (item[0], item[1].key))]
+
+
+def load_targets(ws: Workspace | None = None) -> pd.DataFrame:
+    """The plan's target industries (``description``, ``market_support_usd`` and any other columns).
+
+    Reads the workspace's ``data/econ/leakage_targets.csv``, else the shipped one.
+
+    Raises
+    ------
+    DataSourceError
+        If neither exists.
+    """
+    candidates = ([ws.targets_path] if ws is not None else []) + [
+        bundled_data_dir() / "econ" / "leakage_targets.csv"
+    ]
+    for path in candidates:
+        if path.is_file():
+            table = pd.read_csv(path, dtype=str)
+            if "description" not in table.columns:
+                raise DataSourceError(
+                    f"{path} has no 'description' column (found: {', '.join(table.columns)})."
+                )
+            return table
+    raise DataSourceError(
+        f"no target industries: {candidates[0]} is missing. Restore the bundled data with "
+        "'valleymaps init --overwrite'."
+    )
+
+
+def profile_for_target(target: str, profiles: list[Profile]) -> Profile | None:
+    """The profile listing ``target`` (compared without case or punctuation), or None."""
+    wanted = normalize_target(target)
+    for p in profiles:
+        if any(normalize_target(t) == wanted for t in p.targets):
+            return p
+    return None
+
+
+def choose_target(
+    target: str, *, ws: Workspace | None = None, profile_path: str | os.PathLike[str] | None = None
+) -> TargetChoice:
+    """Resolve a user's ``--target`` (and optional ``--profile``) to a target and its profile.
+
+    ``target`` may be a target description (any case) or a profile key.
+
+    Raises
+    ------
+    ConfigError
+        If the target is unknown (the message lists close matches and every
+        target) or has no profile.
+    """
+    if profile_path is not None:
+        profile = load_profile(profile_path)
+        return TargetChoice(target=target or profile.name, profile=profile)
+    profiles = list_profiles(ws)
+    by_key = {p.key: p for p in profiles}
+    if target in by_key:
+        return TargetChoice(target=by_key[target].name, profile=by_key[target])
+    listed = profile_for_target(target, profiles)
+    if listed is not None:
+        exact = next(t for t in listed.targets if normalize_target(t) == normalize_target(target))
+        return TargetChoice(target=exact, profile=listed)
+    try:
+        known = load_targets(ws)["description"].dropna().tolist()
+    except DataSourceError:
+        known = []
+    known = known or sorted({t for p in profiles for t in p.targets})
+    if any(normalize_target(t) == normalize_target(target) for t in known):
+        raise ConfigError(
+            f"target {target!r} has no suitability profile. Write one (copy a file from "
+            f"data/econ/suitability/ and list the target in its 'targets') or pass --profile FILE."
+        )
+    close = difflib.get_close_matches(target, known + list(by_key), n=3, cutoff=0.5)
+    hint = f" Did you mean: {'; '.join(close)}?" if close else ""
+    listing = "\n".join(f"  - {t}" for t in known)
+    raise ConfigError(
+        f"unknown target {target!r}.{hint} Targets (data/econ/leakage_targets.csv):\n{listing}\n"
+        f"or a profile key: {', '.join(by_key)}."
+    )

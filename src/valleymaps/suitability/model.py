@@ -1,0 +1,544 @@
+"""Run a profile: factor rasters, constraints, weighted overlay, sites, sensitivity, zones.
+
+:func:`compute_suitability` writes the rasters of one profile into a folder
+and returns everything else as data (sites, tables); writing tables, pages
+and publishing the folder is :mod:`valleymaps.suitability.run`'s business.
+
+One pass over the grid, strip by strip, reads every factor source, writes its
+values and 0-1 scores (both COGs) and an exclusion raster
+(``exclusion.tif``: 0 available, 1 outside the region, 2 excluded by a
+constraint, 3 a factor has no value there); the weighted overlay then reads
+the scores back into ``suitability.tif``. Memory stays flat whatever the
+resolution.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from valleymaps.errors import AnalysisError, DataSourceError
+from valleymaps.suitability import defaults
+from valleymaps.suitability.cog import GridRasterWriter, gdal_env
+from valleymaps.suitability.grid import AnalysisGrid, make_grid
+from valleymaps.suitability.layers import LayerCatalog, read_layer
+from valleymaps.suitability.overlay import OverlayResult, weighted_overlay
+from valleymaps.suitability.places import place_values
+from valleymaps.suitability.profile import Constraint, Factor, LayerRef, Profile, TransformSpec
+from valleymaps.suitability.sensitivity import check_rank_stability
+from valleymaps.suitability.site_factors import FactorRasters, nearest_features, place_of, site_factor_means
+from valleymaps.suitability.sites import SiteSearch, find_sites
+from valleymaps.suitability.sources import (
+    DistanceSource,
+    PlaceValueSource,
+    PolygonSource,
+    RasterSource,
+    StripSource,
+    _Burner,
+)
+from valleymaps.suitability.transforms import apply_transform
+from valleymaps.suitability.zonal import summarize_zones
+from valleymaps.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[str, int, int], None]
+
+#: Codes of ``exclusion.tif``.
+AVAILABLE, OUTSIDE_REGION, CONSTRAINED, NO_VALUE = 0, 1, 2, 3
+
+
+@dataclass
+class FactorOutput:
+    """One factor's rasters and facts about them."""
+
+    factor: Factor
+    score_path: Path
+    value_path: Path
+    labels: tuple[str, ...] = ()
+    note: str = ""
+    cap_m: float | None = None
+    covered_cells: int = 0
+    value_min: float = math.nan
+    value_max: float = math.nan
+
+    @property
+    def key(self) -> str:
+        return self.factor.key
+
+    @property
+    def synthetic(self) -> bool:
+        """Whether the factor's data are synthetic sample data."""
+        return "synthetic" in self.note.lower()
+
+
+@dataclass
+class SuitabilityResult:
+    """Everything one profile run produced.
+
+    Attributes
+    ----------
+    sites
+        Candidate sites (EPSG:3310), best first, with ``rank``, ``score``,
+        ``area_acres``, ``selected`` (within the profile's count), factor
+        columns ``<key>_score`` / ``<key>_points`` / ``<key>_value``, the
+        sensitivity summary (``rank_best``, ``rank_worst``, ``stays_in_top``,
+        ``stability``), ``county`` and, with a projects layer,
+        ``nearest_project``, ``nearest_project_category``, ``nearest_project_m``.
+    """
+
+    profile: Profile
+    grid: AnalysisGrid
+    folder: Path
+    suitability_path: Path
+    exclusion_path: Path
+    factors: list[FactorOutput]
+    overlay: OverlayResult
+    search: SiteSearch
+    sites: gpd.GeoDataFrame
+    sensitivity: pd.DataFrame
+    sensitivity_table: pd.DataFrame
+    zones: pd.DataFrame | None = None
+    region_cells: int = 0
+    excluded: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def synthetic(self) -> bool:
+        """Whether any factor uses synthetic sample data."""
+        return any(f.synthetic for f in self.factors)
+
+    @property
+    def selected_sites(self) -> gpd.GeoDataFrame:
+        return self.sites[self.sites["selected"]] if not self.sites.empty else self.sites
+
+
+def distance_cap(transform: TransformSpec, resolution: float, cap_m: float | None = None) -> float:
+    """The distance beyond which a distance factor's score no longer changes (plus a cell).
+
+    >>> distance_cap(TransformSpec("inverse", low=0, high=20_000), 100)
+    20100.0
+    """
+    if cap_m is not None:
+        return float(cap_m)
+    if transform.kind in ("linear", "inverse") and transform.high is not None:
+        useful = transform.high
+    elif transform.kind == "thresholds" and transform.breaks:
+        useful = transform.breaks[-1]
+    elif transform.kind == "gaussian" and transform.ideal is not None and transform.spread is not None:
+        useful = transform.ideal + 4 * transform.spread
+    else:
+        useful = defaults.DISTANCE_CAP_M
+    return max(2 * resolution, float(useful) + resolution)
+
+
+def _refs(profile: Profile) -> list[tuple[str, LayerRef]]:
+    refs = [(f"factor '{f.key}'", f.source.ref) for f in profile.factors if f.source.ref is not None]
+    refs += [(f"constraint '{c.name}'", c.ref) for c in profile.constraints if c.ref is not None]
+    return refs
+
+
+def find_missing_layers(profile: Profile, catalog: LayerCatalog) -> dict[str, str]:
+    """Factors and constraints whose layer or file is not there: label -> what to do."""
+    return {
+        label: catalog.explain_missing(ref) for label, ref in _refs(profile) if catalog.resolve(ref) is None
+    }
+
+
+def drop_missing_layers(profile: Profile, catalog: LayerCatalog) -> Profile:
+    """``profile`` without the factors and constraints whose data are missing (weights rescaled to 100)."""
+    missing_factors = []
+    reasons = []
+    for f in profile.factors:
+        if f.source.ref is not None and catalog.resolve(f.source.ref) is None:
+            missing_factors.append(f.key)
+            reasons.append(
+                f"{f.name} (weight {f.weight:g}) left out: {catalog.explain_missing(f.source.ref)}"
+            )
+    constraints = []
+    for c in profile.constraints:
+        if c.ref is not None and catalog.resolve(c.ref) is None:
+            reasons.append(f"Constraint '{c.name}' left out: {catalog.explain_missing(c.ref)}")
+        else:
+            constraints.append(c)
+    if not reasons:
+        return profile
+    trimmed = replace(profile, constraints=tuple(constraints))
+    dropped = tuple(f"constraint '{c.name}'" for c in profile.constraints if c not in constraints)
+    trimmed = replace(trimmed, left_out_names=trimmed.left_out_names + dropped)
+    if missing_factors:
+        return trimmed.without_factors(missing_factors, reasons=reasons)
+    return replace(trimmed, left_out=trimmed.left_out + tuple(reasons))
+
+
+def _files(ref: LayerRef, catalog: LayerCatalog, label: str) -> list[Path]:
+    files = catalog.resolve(ref)
+    if files is None:
+        raise DataSourceError(f"{label}: {catalog.explain_missing(ref)}")
+    return files
+
+
+def _open_factor(
+    factor: Factor, grid: AnalysisGrid, catalog: LayerCatalog, ws: Workspace | None, rows: int
+) -> tuple[StripSource, str, float | None]:
+    spec = factor.source
+    label = f"factor '{factor.key}'"
+    if spec.kind == "cluster_metric":
+        places, note = place_values(spec, ws=ws, table_files=None, name=label)
+        return PlaceValueSource(places, grid, name=label), note, None
+    assert spec.ref is not None
+    files = _files(spec.ref, catalog, label)
+    name = f"{label} ({spec.ref.label})"
+    note = ", ".join(f.name for f in files)
+    if spec.kind == "distance":
+        layer = read_layer(files, spec.ref)
+        cap = distance_cap(factor.transform, grid.resolution, spec.cap_m)
+        return DistanceSource(layer, grid, cap_m=cap, name=name, rows=rows), note, cap
+    if spec.kind == "raster":
+        src = RasterSource(
+            files[0],
+            grid,
+            band=spec.band,
+            resampling=spec.resampling,
+            assume_crs=spec.ref.assume_crs,
+            name=name,
+        )
+        return src, note, None
+    if spec.kind == "polygons":
+        return PolygonSource(read_layer(files, spec.ref), grid, name=name, column=spec.column), note, None
+    places, note = place_values(spec, ws=ws, table_files=files, name=name)
+    return PlaceValueSource(places, grid, name=name), note, None
+
+
+def _open_constraint(
+    c: Constraint, grid: AnalysisGrid, catalog: LayerCatalog, rows: int
+) -> StripSource | None:
+    if c.kind == "exclude_values":
+        return None
+    assert c.ref is not None
+    label = f"constraint '{c.name}'"
+    layer = read_layer(_files(c.ref, catalog, label), c.ref)
+    if c.kind == "exclude_near":
+        assert c.distance_m is not None
+        return DistanceSource(layer, grid, cap_m=c.distance_m + grid.resolution, name=label, rows=rows)
+    return PolygonSource(layer, grid, name=label)
+
+
+def _excluded_by(
+    c: Constraint, src: StripSource | None, raws: Mapping[str, np.ndarray], window: Any
+) -> np.ndarray:
+    if c.kind == "exclude_values":
+        values = raws[c.factor or ""]
+        out = np.zeros(values.shape, dtype=bool)
+        with np.errstate(invalid="ignore"):
+            if c.below is not None:
+                out |= values < c.below
+            if c.above is not None:
+                out |= values > c.above
+        return out
+    assert src is not None
+    values = src.read(window)
+    if c.kind == "exclude_near":
+        return values <= (c.distance_m or 0)
+    if c.kind == "exclude_inside":
+        return values == 1
+    return values == 0  # keep_inside
+
+
+def _factor_pass(
+    profile: Profile,
+    grid: AnalysisGrid,
+    region: gpd.GeoDataFrame,
+    outputs: list[FactorOutput],
+    sources: dict[str, StripSource],
+    constraint_sources: list[StripSource | None],
+    folder: Path,
+    rows: int,
+    on_progress: ProgressCallback | None,
+    cog: bool,
+) -> tuple[int, dict[str, int]]:
+    region_geoms = region.to_crs(grid.crs).geometry.to_numpy()
+    region_burner = _Burner(region_geoms, grid)
+    needed_raw = {c.factor for c in profile.constraints if c.kind == "exclude_values"}
+    n_strips = math.ceil(grid.height / rows)
+    region_cells = 0
+    excluded = {c.name: 0 for c in profile.constraints}
+    excluded["no value in a factor"] = 0
+    with gdal_env(), contextlib.ExitStack() as stack:
+        writers = {}
+        for out in outputs:
+            f = out.factor
+            tags = {"factor": f.key, "name": f.name, "weight": f.weight, "units": f.units}
+            if out.labels:
+                tags["categories"] = "; ".join(f"{i}={label}" for i, label in enumerate(out.labels))
+            if out.cap_m:
+                tags["distance_cap_m"] = out.cap_m
+            writers[f.key] = (
+                stack.enter_context(
+                    GridRasterWriter(
+                        out.score_path, grid, description=f"{f.name}: score 0-1", tags=tags, cog=cog
+                    )
+                ),
+                stack.enter_context(
+                    GridRasterWriter(
+                        out.value_path,
+                        grid,
+                        description=f"{f.name}: value {f.units}".strip(),
+                        tags=tags,
+                        cog=cog,
+                    )
+                ),
+            )
+        mask_writer = stack.enter_context(
+            GridRasterWriter(
+                folder / "exclusion.tif",
+                grid,
+                dtype="uint8",
+                nodata=None,
+                description=(
+                    "0 available, 1 outside the region, 2 excluded by a constraint, 3 a factor has no value"
+                ),
+                cog=cog,
+            )
+        )
+        for i, window in enumerate(grid.strips(rows), start=1):
+            h = int(window.height)
+            inside = region_burner.burn(int(window.row_off), h, fill=0, dtype="uint8", all_touched=False) == 1
+            code = np.where(inside, AVAILABLE, OUTSIDE_REGION).astype(np.uint8)
+            region_cells += int(inside.sum())
+            raws: dict[str, np.ndarray] = {}
+            for out in outputs:
+                f = out.factor
+                raw = sources[f.key].read(window)
+                if f.key in needed_raw:
+                    raws[f.key] = raw
+                score = apply_transform(raw, f.transform, labels=out.labels, missing=f.missing)
+                value = np.where(inside, raw, np.float32(np.nan)).astype(np.float32, copy=False)
+                score = np.where(inside, score, np.float32(np.nan)).astype(np.float32, copy=False)
+                score_writer, value_writer = writers[f.key]
+                score_writer.write(window, score)
+                value_writer.write(window, value)
+                have = ~np.isnan(value)
+                n = int(have.sum())
+                if n:
+                    out.covered_cells += n
+                    if not out.labels:
+                        vals = value[have]
+                        out.value_min = float(np.nanmin([out.value_min, vals.min()]))
+                        out.value_max = float(np.nanmax([out.value_max, vals.max()]))
+                lost = (code == AVAILABLE) & np.isnan(score)
+                excluded["no value in a factor"] += int(lost.sum())
+                code[lost] = NO_VALUE
+            for c, src in zip(profile.constraints, constraint_sources, strict=True):
+                hit = _excluded_by(c, src, raws, window) & (code == AVAILABLE)
+                excluded[c.name] += int(hit.sum())
+                code[hit] = CONSTRAINED
+            mask_writer.write(window, code)
+            if on_progress:
+                on_progress("factors", i, n_strips)
+    return region_cells, excluded
+
+
+def compute_suitability(
+    profile: Profile,
+    *,
+    region: gpd.GeoDataFrame,
+    catalog: LayerCatalog,
+    folder: str | os.PathLike[str],
+    ws: Workspace | None = None,
+    resolution: float | None = None,
+    zones: gpd.GeoDataFrame | None = None,
+    zone_id: str = "geoid",
+    projects: gpd.GeoDataFrame | None = None,
+    rows: int | None = None,
+    on_progress: ProgressCallback | None = None,
+    cog: bool = True,
+) -> SuitabilityResult:
+    """Run ``profile`` over ``region`` and write its rasters into ``folder``.
+
+    Parameters
+    ----------
+    profile
+        The profile (weights adding up to 100; see :func:`drop_missing_layers`
+        to leave out factors whose data are absent).
+    region
+        Polygons of the region (any CRS); the grid covers their bounds and
+        cells outside them are excluded.
+    catalog
+        Where named layers are.
+    folder
+        Output folder (created): ``suitability.tif``, ``exclusion.tif``,
+        ``factor-<key>.tif`` (scores 0-1) and ``factor-<key>-value.tif``.
+    ws
+        Workspace, needed by tract and county factors.
+    resolution
+        Cell size (m), default 100.
+    zones
+        Polygons to summarise suitability over (tracts), with ``zone_id``.
+    projects
+        Infrastructure projects: each site gets the nearest one.
+    rows
+        Rows per strip.
+    on_progress
+        ``on_progress(stage, done, total)``.
+    cog
+        Write Cloud-optimised GeoTIFFs (default); False writes plain tiled
+        GeoTIFFs, quicker, for rasters nobody keeps (the atlas).
+
+    Returns
+    -------
+    SuitabilityResult
+
+    Raises
+    ------
+    DataSourceError
+        If a layer or file is missing (every one is listed).
+    CRSError
+        If a raster has no CRS.
+    AnalysisError
+        If a factor lies outside the region or has no value in it.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    missing = find_missing_layers(profile, catalog)
+    if missing:
+        raise DataSourceError(
+            f"{profile.path or profile.key}: {len(missing)} layer(s) missing:\n"
+            + "\n".join(f"  - {label}: {why}" for label, why in missing.items())
+        )
+    grid = make_grid(region, resolution=resolution)
+    step = rows or defaults.STRIP_ROWS
+    log.info(
+        "%s: grid %d x %d cells of %g m (%s cells)",
+        profile.key,
+        grid.width,
+        grid.height,
+        grid.resolution,
+        f"{grid.width * grid.height:,}",
+    )
+    sources: dict[str, StripSource] = {}
+    constraint_sources: list[StripSource | None] = []
+    outputs: list[FactorOutput] = []
+    try:
+        for f in profile.factors:
+            src, note, cap = _open_factor(f, grid, catalog, ws, step)
+            sources[f.key] = src
+            outputs.append(
+                FactorOutput(
+                    factor=f,
+                    score_path=folder / f"factor-{f.key}.tif",
+                    value_path=folder / f"factor-{f.key}-value.tif",
+                    labels=getattr(src, "labels", ()),
+                    note=note,
+                    cap_m=cap,
+                )
+            )
+        for c in profile.constraints:
+            constraint_sources.append(_open_constraint(c, grid, catalog, step))
+        region_cells, excluded = _factor_pass(
+            profile, grid, region, outputs, sources, constraint_sources, folder, step, on_progress, cog
+        )
+    finally:
+        for s in [*sources.values(), *[c for c in constraint_sources if c is not None]]:
+            s.close()
+    empty = [o for o in outputs if o.covered_cells == 0]
+    if empty:
+        raise AnalysisError(
+            "\n".join(
+                f"factor '{o.key}' ({o.note}) has no value anywhere in the region: "
+                "it lies outside the region or "
+                "holds only no-data there. Check the file and its CRS."
+                for o in empty
+            )
+        )
+    block = max(1, round(defaults.SITE_SEARCH_CELL_M / grid.resolution))
+    overlay = weighted_overlay(
+        {o.key: o.score_path for o in outputs},
+        profile.weights,
+        folder / "suitability.tif",
+        exclude=folder / "exclusion.tif",
+        block_factor=block,
+        rows=step,
+        tags={"profile": profile.key, "name": profile.name},
+        cog=cog,
+    )
+    if on_progress:
+        on_progress("overlay", 1, 1)
+    assert overlay.blocks is not None
+    coarse = grid.coarsen(block)
+    search = find_sites(overlay.blocks, transform=coarse.transform, crs=grid.crs, rules=profile.sites)
+    sites = search.sites
+    sensitivity = pd.DataFrame(columns=["rank", "rank_best", "rank_worst", "stays_in_top", "stability"])
+    table = pd.DataFrame()
+    if not sites.empty:
+        means = site_factor_means(
+            sites,
+            grid,
+            overlay.path,
+            [FactorRasters(o.key, o.factor.weight, o.score_path, o.value_path, o.labels) for o in outputs],
+        )
+        sites = sites.drop(columns=["score"]).merge(means, left_on="rank", right_index=True)
+        sites = sites[["rank", "score", *[c for c in sites.columns if c not in ("rank", "score")]]]
+        score_cols = means[[f"{o.key}_score" for o in outputs]].rename(columns=lambda c: c[: -len("_score")])
+        sensitivity, table = check_rank_stability(score_cols, profile.weights, count=profile.sites.count)
+        sites = sites.merge(sensitivity.drop(columns=["variations"]), on="rank", how="left")
+        sites["county"] = place_of(sites, region)
+        if projects is not None and not projects.empty:
+            near = nearest_features(sites, projects)
+            sites["nearest_project"] = near["nearest_name"].to_numpy()
+            sites["nearest_project_category"] = near["nearest_category"].to_numpy()
+            sites["nearest_project_m"] = pd.to_numeric(near["nearest_m"]).to_numpy()
+        sites = gpd.GeoDataFrame(sites, geometry="geometry", crs=grid.crs)
+    if on_progress:
+        on_progress("sites", 1, 1)
+    zone_table = None
+    if zones is not None and not zones.empty:
+        zone_table = summarize_zones(
+            overlay.path, zones, id_column=zone_id, threshold=search.threshold, rows=step
+        )
+    log.info(
+        "%s: %d region cells, suitability %.1f-%.1f (mean %.1f), %d sites",
+        profile.key,
+        region_cells,
+        overlay.minimum,
+        overlay.maximum,
+        overlay.mean,
+        int(sites["selected"].sum()) if not sites.empty else 0,
+    )
+    return SuitabilityResult(
+        profile=profile,
+        grid=grid,
+        folder=folder,
+        suitability_path=overlay.path,
+        exclusion_path=folder / "exclusion.tif",
+        factors=outputs,
+        overlay=overlay,
+        search=search,
+        sites=sites,
+        sensitivity=sensitivity,
+        sensitivity_table=table,
+        zones=zone_table,
+        region_cells=region_cells,
+        excluded=excluded,
+        notes=list(profile.left_out),
+    )
+
+
+__all__: Sequence[str] = (
+    "FactorOutput",
+    "SuitabilityResult",
+    "compute_suitability",
+    "distance_cap",
+    "drop_missing_layers",
+    "find_missing_layers",
+)

@@ -1,0 +1,283 @@
+"""Place-level factors: a value per tract or county, ready to paint on the grid.
+
+Two sources give values per place:
+
+* ``table``: any CSV with a GEOID column (11 characters for tracts, 5 for
+  counties, leading zeros kept) and a numeric column - out-commuting skilled
+  workers, labour force, broadband, anything;
+* ``cluster_metric``: a cluster's location quotient, employment, share or
+  growth from the workspace's employment data (tracts when tract employment
+  and boundaries are imported, else counties).
+
+With ``reach_m`` a place gets the sum (or mean) of the values of every place
+whose centre lies within that distance of its own: the labour pool within
+commuting reach rather than in the tract itself.
+
+Also here: :func:`load_region`, the region's counties, which define the grid.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from valleymaps import settings
+from valleymaps.errors import (
+    AnalysisError,
+    DataSourceError,
+    FieldError,
+    Problem,
+    ValidationError,
+    WorkspaceError,
+)
+from valleymaps.suitability.profile import SourceSpec
+from valleymaps.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+LEVEL_BY_LENGTH = {11: "tract", 5: "county"}
+PLURAL = {"tract": "tracts", "county": "counties"}
+
+#: Cluster metrics of the last dataset used (profiles often ask for several metrics of one dataset).
+_METRICS_CACHE: dict[tuple[object, ...], tuple[pd.DataFrame, str]] = {}
+
+
+def load_region(ws: Workspace) -> gpd.GeoDataFrame:
+    """The workspace region's counties (``geoid``, ``name``, geometry) in EPSG:3310.
+
+    Raises
+    ------
+    WorkspaceError
+        If the workspace has no county boundaries (nor imported tracts to build them from).
+    """
+    counties = list(ws.config.region_counties)
+    if ws.counties_path.is_file():
+        gdf = gpd.read_file(ws.counties_path)
+        gdf["geoid"] = gdf["geoid"].astype(str)
+        gdf = gdf[gdf["geoid"].isin(counties)]
+        if "name" not in gdf.columns:
+            gdf["name"] = gdf["geoid"].map(ws.config.region_counties)
+    elif ws.tracts_path.is_file():
+        from valleymaps.io.tracts import load_tracts
+
+        tracts = load_tracts(ws)
+        tracts["geoid"] = tracts["geoid"].str[:5]
+        gdf = tracts[tracts["geoid"].isin(counties)].dissolve(by="geoid", as_index=False)
+        gdf["name"] = gdf["geoid"].map(ws.config.region_counties)
+        log.info("no county boundaries: region built from %d counties of imported tracts", len(gdf))
+    else:
+        raise WorkspaceError(
+            f"{ws.root} has no county boundaries ({ws.counties_path} is missing). Restore them with "
+            f"'valleymaps init {ws.root} --overwrite'."
+        )
+    if gdf.empty:
+        raise WorkspaceError(
+            f"{ws.counties_path} holds none of the region's counties ({', '.join(counties)}). "
+            "Check [region] counties in valleymaps.toml."
+        )
+    return gdf[["geoid", "name", "geometry"]].to_crs(settings.ANALYSIS_CRS).reset_index(drop=True)
+
+
+def load_places(ws: Workspace, level: str) -> gpd.GeoDataFrame:
+    """Tracts or counties of the region (``geoid``, ``name``, geometry) in EPSG:3310."""
+    if level == "county":
+        return load_region(ws)
+    from valleymaps.io.tracts import load_tracts
+
+    tracts = load_tracts(ws)
+    tracts = tracts[tracts["geoid"].str[:5].isin(list(ws.config.region_counties))]
+    return tracts[["geoid", "name", "geometry"]].to_crs(settings.ANALYSIS_CRS).reset_index(drop=True)
+
+
+def read_place_table(path: str | os.PathLike[str], *, id_column: str, column: str) -> pd.Series:
+    """``geoid -> value`` from a CSV table, with every problem reported at once.
+
+    Raises
+    ------
+    DataSourceError
+        If the file cannot be read.
+    FieldError
+        If a column is missing.
+    ValidationError
+        If GEOIDs lost their leading zeros or values are not numbers.
+    """
+    p = Path(path)
+    try:
+        table = pd.read_csv(p, dtype={id_column: str})
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataSourceError(f"{p} cannot be read as a CSV table ({exc}).") from exc
+    for needed in (id_column, column):
+        if needed not in table.columns:
+            raise FieldError(
+                f"{p} has no column '{needed}' (found: {', '.join(map(str, table.columns))}). "
+                "Fix 'id_column' or 'column' in the profile."
+            )
+    ids = table[id_column].astype("string").str.strip()
+    values = pd.to_numeric(table[column], errors="coerce")
+    problems = []
+    for pos in np.flatnonzero(values.isna().to_numpy() & table[column].notna().to_numpy()):
+        problems.append(
+            Problem(f"{table[column].iloc[pos]!r} is not a number.", row=int(pos) + 1, column=column)
+        )
+    lengths = set(ids.dropna().str.len())
+    if lengths & {10, 4}:
+        example = ids[ids.str.len().isin([10, 4])].iloc[0]
+        problems.append(
+            Problem(
+                f"GEOIDs lost their leading zero (example {example}); re-save the column as text, "
+                f"e.g. {example.zfill(11 if len(example) == 10 else 5)}.",
+                column=id_column,
+            )
+        )
+    elif not lengths <= {11, 5}:
+        problems.append(
+            Problem(
+                f"GEOIDs must be 11-character tract or 5-character county codes (found lengths "
+                f"{sorted(lengths)}).",
+                column=id_column,
+            )
+        )
+    if problems:
+        raise ValidationError(str(p), problems[:50])
+    return pd.Series(values.to_numpy(dtype=float), index=ids.to_numpy(), name=column).groupby(level=0).sum()
+
+
+def cluster_metric_values(
+    ws: Workspace, *, metric: str, cluster: str, component: str = "", level: str = "auto"
+) -> tuple[pd.Series, str, str]:
+    """A cluster metric per place from the workspace's employment data.
+
+    Returns
+    -------
+    values
+        GEOID -> metric.
+    level
+        ``"tract"`` or ``"county"``.
+    source
+        Description of the data used (for map footers).
+    """
+    from valleymaps.clusters import load_clusters
+
+    clusters = load_clusters(ws.clusters_path)
+    keys = [c.key for c in clusters]
+    if cluster not in keys:
+        raise FieldError(f"no cluster '{cluster}' in {ws.clusters_path} (clusters: {', '.join(keys)}).")
+    wanted = ["tract", "county"] if level == "auto" else [level]
+    for lvl in wanted:
+        if lvl == "tract" and not ws.tracts_path.is_file():
+            continue
+        found = _level_metrics(ws, clusters, lvl)
+        if found is None:
+            continue
+        m, source = found
+        rows = m[(m["level"] == lvl) & (m["cluster"] == cluster) & (m["component"] == component)]
+        values = pd.Series(rows[metric].to_numpy(dtype=float), index=rows["geoid"].to_numpy())
+        return values, lvl, source
+    raise WorkspaceError(
+        f"no {' or '.join(wanted)} employment in {ws.employment_dir} for cluster metric '{metric}'. "
+        "Import some with 'valleymaps import employment FILE'."
+    )
+
+
+def _level_metrics(ws: Workspace, clusters: Sequence[Any], level: str) -> tuple[pd.DataFrame, str] | None:
+    """Cluster metrics of the dataset mapped at ``level`` and its description (cached per run of files)."""
+    from valleymaps.analysis.cluster_employment import aggregate_cluster_employment
+    from valleymaps.analysis.metrics import compute_cluster_metrics
+    from valleymaps.atlas import choose_dataset
+    from valleymaps.io.employment.store import load_datasets
+
+    files = sorted(ws.employment_dir.glob("*")) if ws.employment_dir.is_dir() else []
+    stamp = (
+        str(ws.root),
+        level,
+        ws.clusters_path.stat().st_mtime_ns,
+        tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files),
+    )
+    if stamp not in _METRICS_CACHE:
+        ds = choose_dataset(
+            load_datasets(ws),
+            geoid_length=11 if level == "tract" else 5,
+            counties=list(ws.config.region_counties),
+        )
+        if ds is None:
+            return None
+        metrics = compute_cluster_metrics(
+            aggregate_cluster_employment(ds.table, clusters),
+            region_counties=ws.config.region_counties,
+            reference_geoid=ws.config.reference_geoid,
+        )
+        synthetic = " (synthetic sample data)" if ds.synthetic else ""
+        if len(_METRICS_CACHE) > 4:
+            _METRICS_CACHE.clear()
+        _METRICS_CACHE[stamp] = (metrics, f"{ds.source} ({ds.vintage}){synthetic}")
+    return _METRICS_CACHE[stamp]
+
+
+def within_reach(
+    places: gpd.GeoDataFrame, values: pd.Series, *, reach_m: float, stat: str = "sum"
+) -> pd.Series:
+    """Sum (or mean) of the values of places whose centres are within ``reach_m`` of each place's centre.
+
+    >>> from shapely.geometry import Point
+    >>> g = gpd.GeoDataFrame({"geoid": ["a", "b", "c"]},
+    ...                      geometry=[Point(0, 0), Point(1000, 0), Point(50_000, 0)], crs="EPSG:3310")
+    >>> within_reach(g, pd.Series([1.0, 2.0, 4.0], index=["a", "b", "c"]), reach_m=5000).tolist()
+    [3.0, 3.0, 4.0]
+    """
+    centres = places.geometry.representative_point()
+    xy = np.column_stack([centres.x.to_numpy(), centres.y.to_numpy()])
+    v = values.reindex(places["geoid"]).to_numpy(dtype=float)
+    have = np.isfinite(v)
+    out = np.full(len(places), np.nan)
+    for i in range(len(places)):
+        near = (np.hypot(xy[:, 0] - xy[i, 0], xy[:, 1] - xy[i, 1]) <= reach_m) & have
+        if near.any():
+            out[i] = v[near].sum() if stat == "sum" else v[near].mean()
+    return pd.Series(out, index=places["geoid"].to_numpy())
+
+
+def place_values(
+    spec: SourceSpec, *, ws: Workspace | None, table_files: Sequence[Path] | None, name: str
+) -> tuple[gpd.GeoDataFrame, str]:
+    """Places with a ``value`` column for a ``table`` or ``cluster_metric`` source, and a source note."""
+    if ws is None:
+        raise WorkspaceError(f"{name}: place-level factors need a workspace (its tracts or counties).")
+    if spec.kind == "table":
+        assert table_files
+        values = read_place_table(table_files[0], id_column=spec.id_column, column=spec.column or "")
+        lengths = {len(str(g)) for g in values.index}
+        level = "tract" if 11 in lengths else "county"
+        note = f"{table_files[0].name}, column {spec.column}"
+    else:
+        values, level, note = cluster_metric_values(
+            ws,
+            metric=spec.metric or "lq",
+            cluster=spec.cluster or "",
+            component=spec.component,
+            level=spec.level,
+        )
+    places = load_places(ws, level)
+    matched = places["geoid"].isin(values.index)
+    if not matched.any():
+        raise AnalysisError(
+            f"{name}: none of the {len(values)} GEOIDs of the data is a {level} of the region "
+            f"(examples: {', '.join(map(str, list(values.index)[:3]))}); the factor lies outside the region."
+        )
+    if spec.reach_m:
+        values = within_reach(places, values, reach_m=spec.reach_m, stat=spec.reach_stat)
+    places = places.assign(value=values.reindex(places["geoid"]).to_numpy(dtype=float))
+    log.info(
+        "%s: %d of %d %s have a value",
+        name,
+        int(np.isfinite(places["value"]).sum()),
+        len(places),
+        PLURAL[level],
+    )
+    return places, note

@@ -1,0 +1,238 @@
+"""Run one target in a workspace and publish its outputs in ``outputs/suitability/<target>/``.
+
+The whole folder is built beside its final place and swapped in only when
+complete, so a failed run leaves the previous results intact.
+
+Files written:
+
+=========================== =================================================================
+``suitability.tif``         suitability 0-100 (COG, float32, no data where excluded)
+``factor-<key>.tif``        each factor's score 0-1 (COG)
+``factor-<key>-value.tif``  each factor's values (metres, feet, LQ...) on the grid (COG)
+``exclusion.tif``           0 available, 1 outside the region, 2 constraint, 3 no data (COG)
+``sites.gpkg``/``.csv``     candidate sites with scores, factor contributions, rank stability
+``sensitivity.csv``         every site's rank with each weight moved ±10 points
+``zones.csv``               suitability per tract (or county), pixel-centre rule
+``map.html``/``map.png``    the map page and a static map for reports
+``profile.toml``            the profile used; ``run.json``: grid, weights, counts
+=========================== =================================================================
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+
+from valleymaps import settings
+from valleymaps.errors import DataSourceError, OutputExistsError
+from valleymaps.io.atomic import atomic_path
+from valleymaps.io.vector import read_vector
+from valleymaps.render.suitability_map import render_suitability_map
+from valleymaps.render.suitability_png import render_suitability_png
+from valleymaps.suitability.catalog import TargetChoice, choose_target
+from valleymaps.suitability.layers import layer_catalog, pick_layer
+from valleymaps.suitability.model import (
+    SuitabilityResult,
+    compute_suitability,
+    drop_missing_layers,
+    find_missing_layers,
+)
+from valleymaps.suitability.outputs import preview_and_overlay, target_layer, write_tables
+from valleymaps.suitability.places import load_region
+from valleymaps.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[str, int, int], None]
+
+
+@dataclass
+class TargetRun:
+    """What :func:`run_target` wrote."""
+
+    choice: TargetChoice
+    folder: Path
+    result: SuitabilityResult
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def page(self) -> Path:
+        return self.folder / "map.html"
+
+
+def load_projects(ws: Workspace) -> gpd.GeoDataFrame | None:
+    """The workspace's project inventory (``data/geo/projects.gpkg``), or None when there is none."""
+    path = ws.geo_dir / "projects.gpkg"
+    if not path.is_file():
+        return None
+    try:
+        projects = read_vector(path, layer=pick_layer(path, "infrastructure_projects"))
+    except (DataSourceError, OSError, ValueError) as exc:
+        log.warning("could not read the project inventory %s (%s); sites get no nearest project", path, exc)
+        return None
+    log.info("project inventory: %d projects", len(projects))
+    return projects
+
+
+def load_zones(ws: Workspace, region: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, str]:
+    """Tracts when imported, else the region's counties; and what they are."""
+    if ws.tracts_path.is_file():
+        from valleymaps.io.tracts import load_tracts
+
+        tracts = load_tracts(ws)
+        tracts = tracts[tracts["geoid"].str[:5].isin(list(ws.config.region_counties))]
+        return tracts[["geoid", "name", "geometry"]].reset_index(drop=True), "tract"
+    return region[["geoid", "name", "geometry"]], "county"
+
+
+def _swap_in(new_dir: Path, final: Path) -> None:
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}-old-{os.getpid()}")
+        if old.exists():
+            shutil.rmtree(old)
+        os.replace(final, old)
+    try:
+        os.replace(new_dir, final)
+    except OSError:
+        if old is not None:
+            os.replace(old, final)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def run_target(
+    ws: Workspace,
+    target: str,
+    *,
+    profile_path: str | os.PathLike[str] | None = None,
+    resolution: float | None = None,
+    layers: Mapping[str, str | os.PathLike[str] | Sequence[str | os.PathLike[str]]] | None = None,
+    allow_missing: bool = False,
+    out_dir: str | os.PathLike[str] | None = None,
+    overwrite: bool = False,
+    png: bool = True,
+    on_progress: ProgressCallback | None = None,
+) -> TargetRun:
+    """Model the suitability of the region for one target industry and publish the results.
+
+    Parameters
+    ----------
+    ws
+        The workspace.
+    target
+        A target industry (as in ``data/econ/leakage_targets.csv``, any case) or a profile key.
+    profile_path
+        Use this profile file instead of the one listing the target.
+    resolution
+        Cell size in metres (default 100; 30 works).
+    layers
+        Layer name -> file, overriding the workspace's layers for this run.
+    allow_missing
+        Leave out factors and constraints whose data are missing (the other
+        weights are scaled back to 100) instead of stopping.
+    out_dir
+        Output folder (default ``outputs/suitability/<target-slug>/``).
+    overwrite
+        Replace an existing output folder.
+    png
+        Also write ``map.png``.
+    on_progress
+        ``on_progress(stage, done, total)``.
+
+    Raises
+    ------
+    ConfigError
+        If the target is unknown.
+    OutputExistsError
+        If the output folder exists and ``overwrite`` is false.
+    DataSourceError
+        If layers are missing (and ``allow_missing`` is false).
+    """
+    choice = choose_target(target, ws=ws, profile_path=profile_path)
+    final = Path(out_dir) if out_dir is not None else ws.outputs_dir / "suitability" / choice.slug
+    if final.exists() and not overwrite:
+        raise OutputExistsError(f"{final} exists. Pass --overwrite to replace it.")
+    catalog = layer_catalog(ws, overrides=layers)
+    profile = choice.profile
+    missing = find_missing_layers(profile, catalog)
+    if missing and not allow_missing:
+        raise DataSourceError(
+            f"{len(missing)} layer(s) of profile '{profile.key}' ({profile.path}) are missing:\n"
+            + "\n".join(f"  - {label}: {why}" for label, why in missing.items())
+            + "\nProvide them, or pass --allow-missing to leave those factors out (the other weights are "
+            "scaled back to 100)."
+        )
+    profile = drop_missing_layers(profile, catalog)
+    region = load_region(ws)
+    zones, zone_level = load_zones(ws, region)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{final.name}-build-", dir=final.parent))
+    os.chmod(work, 0o755)
+    try:
+        result = compute_suitability(
+            profile,
+            region=region,
+            catalog=catalog,
+            folder=work,
+            ws=ws,
+            resolution=resolution,
+            zones=zones,
+            projects=load_projects(ws),
+            on_progress=on_progress,
+        )
+        files = write_tables(result, work, target=choice.target, zone_names=zones.set_index("geoid")["name"])
+        values, transform, image = preview_and_overlay(result)
+        layer = target_layer(
+            result, key=profile.key, title=choice.target, image=image, image_url=image.data_uri()
+        )
+        sources = [
+            f"Suitability at {result.grid.resolution:g} m (EPSG:3310); "
+            f"zones.csv summarises it per {zone_level} "
+            "(a cell counts in the zone holding its centre).",
+            f"Profile: {profile.path.name if profile.path else profile.key} ({profile.name}).",
+        ]
+        fmap = render_suitability_map(
+            [layer],
+            title=f"Where could {choice.target.lower()} locate?",
+            subtitle=f"{ws.config.region_name} site suitability · {profile.name}",
+            source_lines=sources,
+            outlines=region,
+            synthetic_notice=settings.SYNTHETIC_NOTICE if result.synthetic else None,
+        )
+        with atomic_path(work / "map.html") as tmp:
+            fmap.save(str(tmp))
+        files.append(work / "map.html")
+        if png:
+            fig = render_suitability_png(
+                values,
+                transform,
+                sites=result.sites,
+                title=f"Site suitability: {choice.target}",
+                subtitle=f"{ws.config.region_name} · {profile.name} · {result.grid.resolution:g} m cells",
+                outlines=region,
+                source_lines=[*layer.source_lines, *sources],
+                notes=list(layer.notes),
+                synthetic_notice=settings.SYNTHETIC_NOTICE if result.synthetic else None,
+            )
+            fig.savefig(work / "map.png")
+            files.append(work / "map.png")
+        _swap_in(work, final)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    result.folder = final
+    result.suitability_path = final / "suitability.tif"
+    log.info("suitability for %r written to %s", choice.target, final)
+    return TargetRun(choice=choice, folder=final, result=result, files=[final / f.name for f in files])
+
+
+__all__ = ["TargetRun", "load_projects", "load_zones", "run_target"]
