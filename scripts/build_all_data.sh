@@ -25,14 +25,9 @@ PYTHON=${PYTHON:-.venv/bin/python}
 import hashlib
 from pathlib import Path
 
-files = [
-    "geo/ca_counties.geojson",
-    "geo/ca_counties.meta.json",
-    "econ/clusters.toml",
-    "econ/leakage_targets.csv",
-    "econ/employment/employment_synthetic_county_2011_2021.csv",
-    "econ/employment/employment_synthetic_county_2011_2021.meta.json",
-]
+from valleymaps.workspace import BUNDLED_FILES  # the files `valleymaps init` copies
+
+files = [rel for rel in BUNDLED_FILES if rel != "PROVENANCE.md"]
 start, end = "<!-- checksums:start -->", "<!-- checksums:end -->"
 provenance = Path("data/PROVENANCE.md")
 text = provenance.read_text(encoding="utf-8")
