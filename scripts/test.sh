@@ -53,6 +53,7 @@ run_logged() {
 SYSTEM_PACKAGES=(
     chromium          # browser tests (tests/browser), launched from /usr/bin/chromium
     fonts-dejavu-core # a real font, so map labels render in screenshots
+    gcc               # the LODES OD reader compiles its inner loop on first use (tests cover it)
     libatomic1        # needed by the node binary inside the playwright wheel
     postgresql-15            # PostGIS tests (tests/projects)
     postgresql-15-postgis-3

@@ -73,3 +73,12 @@ def _suitability_section(context: AtlasContext) -> list[AtlasCard]:
 
 
 SECTIONS.append(_suitability_section)
+
+
+def _flows_section(context: AtlasContext) -> list[AtlasCard]:
+    from valleymaps.flows_atlas import flows_section
+
+    return flows_section(context)
+
+
+SECTIONS.append(_flows_section)

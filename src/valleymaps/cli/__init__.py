@@ -53,6 +53,7 @@ def _register() -> None:
     from valleymaps.cli import (
         build_cmd,
         fetch_cmd,
+        flows_cmd,
         import_cmd,
         init_cmd,
         projects_cmd,
@@ -68,6 +69,7 @@ def _register() -> None:
     import_cmd.import_group.add_command(projects_cmd.import_projects_cmd)
     cli.add_command(projects_cmd.projects_group)
     cli.add_command(suitability_cmd.suitability)
+    import_cmd.import_group.add_command(flows_cmd.flows)
 
 
 _register()

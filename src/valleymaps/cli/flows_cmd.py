@@ -1,0 +1,82 @@
+"""``valleymaps import flows``: commuting flows (LODES OD, ACS county flows) into the workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from valleymaps.errors import ConfigError
+from valleymaps.io.flows.store import FORMATS, flows_dir, import_flows, resolve_flow_format
+from valleymaps.settings import SYNTHETIC_NOTICE
+from valleymaps.workspace import Workspace
+
+from .options import workspace_option
+
+
+def _format_callback(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    try:
+        return resolve_flow_format(value)
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from exc
+
+
+@click.command("flows")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", required=True, metavar="|".join(FORMATS), callback=_format_callback,
+              help="File format: " + "; ".join(f"{k}: {v}" for k, v in FORMATS.items()) + ".")
+@click.option("--year", type=click.IntRange(1990, 2100), default=None,
+              help="LODES: data year, for files whose name does not tell it.")
+@click.option("--detail", "detail_level", type=click.Choice(["tract", "block_group"]), default="tract",
+              show_default=True, help="LODES: level of the detailed flows kept for the region.")
+@click.option("--name", default=None, metavar="NAME",
+              help="Dataset name in the workspace (default: from the files).")
+@workspace_option
+def flows(files: tuple[Path, ...], fmt: str, year: int | None, detail_level: str, name: str | None,
+          workspace_dir: Path) -> None:
+    """Import commuting flows from FILE... into data/econ/flows/.
+
+    LODES origin-destination files of one year and job type (a state's main
+    and aux parts, and other states' aux parts for residents working there)
+    become one dataset: county pairs for the whole state, tract pairs where
+    the home or the work place is in the region. An ACS county-to-county
+    flows table keeps its margins of error; work places abroad and rows
+    without a work place are kept and counted.
+
+    \b
+    Examples:
+      valleymaps import flows ca_od_main_JT00_2021.csv.gz ca_od_aux_JT00_2021.csv.gz --format lodes-od
+      valleymaps import flows acs_county_flows_2009_2013_us.csv --format acs-county
+    """
+    ws = Workspace.open(workspace_dir)
+    with tqdm(total=None, unit="B", unit_scale=True, desc="Reading flows", leave=False,
+              disable=None) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        dataset = import_flows(ws, list(files), format=fmt, year=year, name=name,
+                               detail_level=detail_level, on_progress=progress)
+    click.echo(f"Imported {dataset.name}: {dataset.source} ({len(dataset.imported_from)} "
+               f"file{'s' if len(dataset.imported_from) != 1 else ''})")
+    region = set(ws.config.region_counties)
+    for level, table in dataset.tables.items():
+        h_in = table["h_geoid"].str[:5].isin(region)
+        w_in = table["w_geoid"].str[:5].isin(region)
+        click.echo(f"  {level} pairs: {len(table):,} ({int((h_in | w_in).sum()):,} touching "
+                   f"{ws.config.region_name}), {int(table['workers'].sum()):,} workers")
+    county = dataset.tables["county"]
+    h_in = county["h_geoid"].str[:5].isin(region)
+    w_in = county["w_geoid"].str[:5].isin(region)
+    click.echo(f"  {ws.config.region_name}: {int(county.loc[h_in, 'workers'].sum()):,} employed "
+               f"residents, {int(county.loc[w_in, 'workers'].sum()):,} jobs")
+    for note in dataset.notes:
+        click.echo(f"  {note}")
+    if dataset.has_moe:
+        click.echo("  margins of error kept (workers_moe)")
+    if dataset.synthetic:
+        click.echo(f"  note: {SYNTHETIC_NOTICE}")
+    click.echo(f"Wrote {flows_dir(ws) / dataset.name}.*  (see the maps with 'valleymaps build')")

@@ -1,0 +1,394 @@
+"""The commuting section of the atlas: flow maps and leakage choropleths for each flow dataset.
+
+For every flow dataset imported into the workspace (``valleymaps import flows``) the section
+writes, into the atlas being built:
+
+* ``flows-<name>-county.html``: a flow map between the region's counties and the places their
+  commuters come from and go to (California counties drawn, other states listed);
+* ``flows-<name>-tract.html`` (LODES, when tracts are imported): the same between tracts, with
+  the page carrying the largest :data:`TRACT_LINE_CAP` flows;
+* ``commuting-<name>.html``: choropleths of the leakage rate (residents working outside their
+  area), residents working outside the region, the in-commuter share of jobs, net commuting
+  and, with LODES, the same for skilled workers (earning more than $3,333 a month); ACS
+  margins of error in every tooltip;
+* PNGs of the flow map and of the county choropleths under ``png/``; the measures as
+  ``tables/commuting-<name>.csv``, flows between the region's counties as
+  ``tables/commuting-<name>-between-counties.csv`` and the places outside the region its
+  commuters go to or come from (counties in the state, states beyond, abroad) as
+  ``tables/commuting-<name>-outside.csv``;
+
+and returns one atlas card per page.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from valleymaps import settings
+from valleymaps.analysis import commuting as cm
+from valleymaps.atlas_sections import AtlasContext
+from valleymaps.io.flows.dataset import FlowDataset
+from valleymaps.io.flows.store import load_all_flows
+from valleymaps.render.atlas_index import AtlasCard
+from valleymaps.render.choropleth import LevelLayer, MapText, render_choropleth
+from valleymaps.render.flow_map import add_moe_lines, render_flow_map, render_static_flow_map
+from valleymaps.render.metric_specs import (
+    MetricSpec,
+    format_jobs,
+    format_percent,
+    format_signed_jobs,
+)
+from valleymaps.render.static_map import render_static_map
+from valleymaps.render.web_geometry import prepare_web_geometry
+
+log = logging.getLogger(__name__)
+
+#: Most tract flows a tract flow page carries (the largest).
+TRACT_LINE_CAP = 1500
+#: Arcs drawn when a page opens: counties, tracts.
+COUNTY_TOP_N = 40
+TRACT_TOP_N = 150
+
+CARD_KIND_FLOWS = "Commuting flow map"
+CARD_KIND_LEAKAGE = "Commuting leakage choropleth"
+
+
+def commuting_metric_specs(*, skilled: bool, period: str = "{year}") -> list[MetricSpec]:
+    """The metrics of a commuting choropleth page (``period`` is written in the titles)."""
+    specs = [
+        MetricSpec("leakage_rate", "leakage_rate", "Out-commuting (leakage) rate, " + period,
+                   "% of employed residents", format_percent,
+                   description="Employed residents who work outside their own area"),
+        MetricSpec("region_leakage_rate", "region_leakage_rate",
+                   "Residents working outside the region, " + period, "% of employed residents",
+                   format_percent, description="Employed residents who work outside the region"),
+        MetricSpec("import_rate", "import_rate", "In-commuter share of jobs, " + period, "% of jobs",
+                   format_percent, description="Jobs held by people who live outside the area"),
+        MetricSpec("net", "net", "Net commuting (jobs − employed residents), " + period,
+                   "workers", format_signed_jobs, center=0.0,
+                   description="Positive: more in-commuters than out-commuters"),
+    ]
+    if skilled:
+        specs += [
+            MetricSpec("skilled_leakage_rate", "leakage_rate",
+                       "Skilled out-commuting rate (earning > $3,333/month), " + period,
+                       "% of skilled employed residents", format_percent,
+                       component=cm.SKILLED_SEGMENT,
+                       description="Residents earning more than $3,333 a month who work outside "
+                       "their own area"),
+            MetricSpec("skilled_region_leakage_rate", "region_leakage_rate",
+                       "Skilled residents working outside the region, " + period,
+                       "% of skilled employed residents", format_percent,
+                       component=cm.SKILLED_SEGMENT),
+        ]
+    return specs
+
+
+def _moe_text(spec: MetricSpec, value: float, moe: float) -> str:
+    if not np.isfinite(moe):
+        return ""
+    if spec.format is format_percent:
+        return f"Margin of error (90%): ± {moe * 100:.1f} points"
+    return f"Margin of error (90%): ± {format_jobs(moe)}"
+
+
+def _with_ranks(values: pd.DataFrame, specs: Sequence[MetricSpec]) -> pd.DataFrame:
+    out = values.copy()
+    for spec in specs:
+        if spec.component == "":
+            out[f"rank_{spec.key}"] = np.nan
+            rows = out["component"] == ""
+            out.loc[rows, f"rank_{spec.key}"] = out.loc[rows, spec.column].rank(ascending=False,
+                                                                               method="min")
+    return out
+
+
+def _read_california(ws_counties: Path, region: Sequence[str]) -> gpd.GeoDataFrame | None:
+    """The state's other counties (web-ready, named "X County") for context and arc ends."""
+    if not ws_counties.is_file():
+        return None
+    counties = gpd.read_file(ws_counties)
+    counties["geoid"] = counties["geoid"].astype(str)
+    others = counties[~counties["geoid"].isin(list(region))][["geoid", "name", "geometry"]].copy()
+    if others.empty:
+        return None
+    others = prepare_web_geometry(others, tolerance_m=1000.0)
+    others["name"] = others["name"].astype(str) + " County"
+    return others.reset_index(drop=True)
+
+
+def _source_lines(ds: FlowDataset, context: AtlasContext) -> tuple[str, ...]:
+    lines = [f"Flows: {ds.source} (imported from {', '.join(ds.imported_from)})"]
+    if ds.has_moe:
+        lines.append("ACS estimates: ± is the 90% margin of error; sums combine margins as the "
+                     "root of the sum of squares.")
+    lines.append("County boundaries: workspace data/geo/ca_counties.geojson")
+    return tuple(lines)
+
+
+def _names(geoids: set[str], county_names: dict[str, str], tract_names: dict[str, str],
+           region_name: str) -> dict[str, str]:
+    names = dict(zip(sorted(geoids), cm.name_places(sorted(geoids), county_names=county_names,
+                                                    region_name=region_name), strict=True))
+    names.update({g: n for g, n in tract_names.items() if g in geoids})
+    return names
+
+
+def _headline(region_row: pd.Series, top: pd.DataFrame, names: dict[str, str], region_name: str,
+              skilled: pd.Series | None) -> str:
+    def pm(v: float, asp: bool = False) -> str:
+        if not np.isfinite(v):
+            return ""
+        return f" ± {v * 100:.1f}%" if asp else f" ± {v:,.0f}"
+
+    text = (f"{format_percent(region_row['region_leakage_rate'])}"
+            f"{pm(region_row['region_leakage_rate_moe'], True)} of {region_name}'s employed residents "
+            f"work outside it ({format_jobs(region_row['outflow_region'])}"
+            f"{pm(region_row['outflow_region_moe'])})")
+    if skilled is not None and np.isfinite(skilled["region_leakage_rate"]):
+        text += f"; {format_percent(skilled['region_leakage_rate'])} of skilled residents"
+    if len(top):
+        first = top.iloc[0]
+        text += (f"; top destination: {names.get(first['geoid'], first['geoid'])} "
+                 f"({format_jobs(first['workers'])}{pm(first['workers_moe'])})")
+    return text + "."
+
+
+def _leakage_finding(county: pd.DataFrame, names: dict[str, str]) -> str:
+    rows = county[county["segment"] == ""].dropna(subset=["leakage_rate"])
+    if rows.empty:
+        return "No commuting flows for the region's counties."
+    top = rows.sort_values("leakage_rate", ascending=False).iloc[0]
+    moe = top["leakage_rate_moe"]
+    pm = f" ± {moe * 100:.1f}%" if np.isfinite(moe) else ""
+    net = rows.sort_values("net").iloc[0]
+    return (f"Highest out-commuting: {names.get(top['geoid'], top['geoid'])}, "
+            f"{format_percent(top['leakage_rate'])}{pm} of employed residents work outside the "
+            f"county; largest net outflow: {names.get(net['geoid'], net['geoid'])} "
+            f"({format_signed_jobs(net['net'])}).")
+
+
+def _dataset_pages(
+    context: AtlasContext, ds: FlowDataset, others: gpd.GeoDataFrame | None
+) -> list[AtlasCard]:
+    ws = context.ws
+    cfg = ws.config
+    region = list(cfg.region_counties)
+    build = context.build_dir
+    slug = ds.name.replace("_", "-").lower()
+    county_names = {str(g): str(n) for g, n in context.county_names.items()}
+    if others is not None:
+        county_names |= {g: n.removesuffix(" County") for g, n in zip(others["geoid"], others["name"],
+                                                                       strict=True)}
+    segments = {s: cm.SEGMENTS[s] for s in ds.segments if s in cm.SEGMENTS}
+    skilled = cm.SKILLED_SEGMENT in segments
+    county_flows = ds.tables["county"]
+    year = int(ds.vintage[-4:]) if ds.vintage[-4:].isdigit() else 0
+    notice = settings.SYNTHETIC_NOTICE.replace("employment", "commuting") if ds.synthetic else None
+    sources = _source_lines(ds, context)
+    cards: list[AtlasCard] = []
+
+    county_areas = context.counties_web[["geoid", "name", "geometry"]].copy()
+    measures_county = cm.compute_inflow_outflow(county_flows, level="county", region_counties=region,
+                                                areas=region)
+    measures_region = cm.compute_inflow_outflow(county_flows, level="region", region_counties=region,
+                                                region_geoid=settings.REGION_GEOID)
+    mappable = list(county_areas["geoid"]) + (list(others["geoid"]) if others is not None else [])
+    lines = cm.compute_flow_lines(county_flows, level="county", region_counties=region, mappable=mappable)
+    tract_names = (dict(zip(context.tracts_web["geoid"], context.tracts_web["name"], strict=True))
+                   if context.tracts_web is not None else {})
+    names = _names(set(lines["origin"]) | set(lines["destination"]) | set(region) | {settings.REGION_GEOID},
+                   county_names, tract_names, cfg.region_name)
+    region_row = measures_region[measures_region["segment"] == ""].iloc[0]
+    skilled_row = (measures_region[measures_region["segment"] == cm.SKILLED_SEGMENT].iloc[0]
+                   if skilled else None)
+    top = cm.rank_outside_places(county_flows, direction="destinations", region_counties=region, n=5)
+    headline = _headline(region_row, top, names, cfg.region_name, skilled_row)
+
+    # --- county flow map
+    title = f"Commuting flows: {cfg.region_name} counties"
+    text = MapText(title=title, subtitle=f"{ds.source}", source_lines=sources, synthetic_notice=notice)
+    fmap = render_flow_map(
+        lines, county_areas, measures=pd.concat([measures_county, measures_region]), names=names,
+        text=text, region_name=cfg.region_name, places=others, outline=county_areas,
+        level_label="Counties", segments=segments, top_n=COUNTY_TOP_N,
+    )
+    page = f"flows-{slug}-county.html"
+    fmap.save(str(build / page))
+    thumb = None
+    if context.png:
+        on_map = lines[lines["on_map"]]
+        note = (f"Not drawn: {max(0, len(on_map) - COUNTY_TOP_N):,} smaller flows; flows to other "
+                "states and abroad are listed on the web page.")
+        fig = render_static_flow_map(lines, county_areas, title=title, subtitle=ds.source,
+                                     places=others, outline=county_areas, top_n=COUNTY_TOP_N,
+                                     source_lines=sources, synthetic_notice=notice, not_drawn_note=note)
+        thumb = f"png/flows-{slug}-county.png"
+        fig.savefig(build / thumb)
+    cards.append(AtlasCard(f"Commuting flows ({ds.vintage or ds.format})", headline, page, thumb,
+                           kind=CARD_KIND_FLOWS))
+
+    # --- tract flow map (LODES with tracts imported)
+    tract_flows = ds.tables.get("tract")
+    with_tracts = (tract_flows is not None and context.tracts_web is not None
+                   and ds.detail_counties is not None and set(region) <= set(ds.detail_counties))
+    if tract_flows is not None and context.tracts_web is not None and not with_tracts:
+        log.warning("flows %s: tract flows were imported for other counties than the region's; "
+                    "import them again for tract pages", ds.name)
+    measures_tract = None
+    if with_tracts:
+        assert tract_flows is not None and context.tracts_web is not None
+        tracts = context.tracts_web[["geoid", "name", "geometry"]].copy()
+        measures_tract = cm.compute_inflow_outflow(
+            tract_flows, level="tract", region_counties=region, areas=list(tracts["geoid"]),
+            segments=["", cm.SKILLED_SEGMENT] if skilled else [""],
+        )
+        tract_mappable = list(tracts["geoid"]) + (list(others["geoid"]) if others is not None else [])
+        tract_lines = cm.compute_flow_lines(tract_flows, level="tract", region_counties=region,
+                                            mappable=tract_mappable)
+        tnames = _names(set(tract_lines["origin"]) | set(tract_lines["destination"])
+                        | {settings.REGION_GEOID}, county_names, tract_names, cfg.region_name)
+        ttitle = f"Commuting flows: {cfg.region_name} census tracts"
+        # all workers and the skilled only: every segment of 760 tracts would make a heavy page
+        tract_segments = {s: n for s, n in segments.items() if s == cm.SKILLED_SEGMENT}
+        tfmap = render_flow_map(
+            tract_lines, tracts, measures=pd.concat([measures_tract, measures_region]), names=tnames,
+            text=MapText(title=ttitle, subtitle=ds.source, source_lines=sources,
+                         synthetic_notice=notice),
+            region_name=cfg.region_name, places=others, outline=county_areas,
+            level_label="Census tracts", segments=tract_segments, top_n=TRACT_TOP_N,
+            max_lines=TRACT_LINE_CAP, bundle_by=county_areas, kinds=("within",),
+        )
+        tpage = f"flows-{slug}-tract.html"
+        tfmap.save(str(build / tpage))
+        n_on = int(tract_lines["on_map"].sum())
+        cards.append(AtlasCard(
+            f"Tract commuting flows ({ds.vintage})",
+            f"The {min(TRACT_TOP_N, n_on):,} largest of {n_on:,} flows between the region's tracts "
+            "and California counties (flows across the region's edge bundled by county); click a "
+            "tract for its own flows.",
+            tpage, None, kind=CARD_KIND_FLOWS,
+        ))
+
+    # --- leakage choropleths
+    period = ds.vintage.replace("{", "").replace("}", "") or "{year}"
+    specs = commuting_metric_specs(skilled=skilled, period=period)
+    wanted_segments = ["", cm.SKILLED_SEGMENT] if skilled else [""]
+
+    def values_of(measures: pd.DataFrame) -> pd.DataFrame:
+        v = measures[measures["segment"].isin(wanted_segments)].rename(columns={"segment": "component"})
+        return _with_ranks(v, specs)
+
+    layers = [LevelLayer("county", "Counties", "counties in the region", context.counties_web,
+                         values_of(measures_county), show=True)]
+    if measures_tract is not None and context.tracts_web is not None:
+        layers.append(LevelLayer("tract", "Census tracts", "tracts in the region", context.tracts_web,
+                                 values_of(measures_tract), show=False))
+    ctitle = f"Commuting leakage: {cfg.region_name}"
+    cmap = render_choropleth(
+        layers, specs,
+        text=MapText(title=ctitle, subtitle=ds.source, source_lines=sources, synthetic_notice=notice),
+        year=year, base_year=None, scheme=cfg.scheme, k=cfg.classes,
+        outlines=context.counties_web if len(layers) > 1 else None,
+    )
+    moe_lines: dict[str, dict[str, list[str]]] = {}
+    for layer in layers:
+        per_metric: dict[str, list[str]] = {}
+        for spec in specs:
+            rows = layer.values[layer.values["component"] == spec.component].set_index("geoid")
+            rows = rows.reindex(layer.places["geoid"])
+            per_metric[spec.key] = [
+                _moe_text(spec, v, m) if np.isfinite(v) else ""
+                for v, m in zip(rows[spec.column].to_numpy(float),
+                                rows[f"{spec.column}_moe"].to_numpy(float), strict=True)
+            ]
+        moe_lines[layer.level] = per_metric
+    if ds.has_moe:
+        add_moe_lines(cmap, moe_lines)
+    cpage = f"commuting-{slug}.html"
+    cmap.save(str(build / cpage))
+    cthumb = None
+    if context.png:
+        for spec in specs:
+            layer = layers[0]
+            vals = (layer.values[layer.values["component"] == spec.component].set_index("geoid")[spec.column]
+                    .reindex(layer.places["geoid"]).to_numpy(dtype=float))
+            fig = render_static_map(
+                layer.places, vals, layer.classifications[spec.key], spec,
+                title=f"{spec.title(year=year, base=None)}", subtitle=f"{cfg.region_name}, counties",
+                source_lines=sources, synthetic_notice=notice,
+            )
+            name = f"commuting-{slug}-county-{spec.key.replace('_', '-')}.png"
+            fig.savefig(build / "png" / name)
+            if spec.key == "leakage_rate":
+                cthumb = f"png/{name}"
+    cards.append(AtlasCard(f"Commuting leakage ({ds.vintage or ds.format})",
+                           _leakage_finding(measures_county, names), cpage, cthumb,
+                           kind=CARD_KIND_LEAKAGE))
+
+    # --- the measures as a table
+    frames = [measures_region, measures_county] + ([measures_tract] if measures_tract is not None else [])
+    table = pd.concat(frames, ignore_index=True)
+    table.insert(1, "place", [names.get(g) or tract_names.get(g) or g for g in table["geoid"]])
+    table.insert(3, "segment_name", table["segment"].map(cm.SEGMENTS))
+    (build / "tables").mkdir(exist_ok=True)
+    table.to_csv(build / "tables" / f"commuting-{slug}.csv", index=False)
+    # flows between the region's counties, and the places outside it that its commuters reach
+    between = cm.flows_between_counties(county_flows, region_counties=region)
+    between.insert(1, "home", between["h_geoid"].map(names))
+    between.insert(3, "work", between["w_geoid"].map(names))
+    between.to_csv(build / "tables" / f"commuting-{slug}-between-counties.csv", index=False)
+    outside = []
+    for direction in ("destinations", "origins"):
+        ranked = cm.rank_outside_places(county_flows, direction=direction, region_counties=region, n=None)
+        ranked.insert(0, "direction", direction)
+        ranked.insert(2, "place", cm.name_places(list(ranked["geoid"]), county_names=county_names,
+                                                 region_name=cfg.region_name))
+        outside.append(ranked)
+    pd.concat(outside, ignore_index=True).to_csv(build / "tables" / f"commuting-{slug}-outside.csv",
+                                                 index=False)
+    return cards
+
+
+def _tracts_web(context: AtlasContext) -> gpd.GeoDataFrame | None:
+    """The region's tracts, web-ready: the atlas's, or the workspace's when the atlas has none
+    (it maps tracts only with tract employment; flows need only their boundaries)."""
+    if context.tracts_web is not None:
+        return context.tracts_web
+    if not context.ws.tracts_path.is_file():
+        return None
+    from valleymaps.io.tracts import load_tracts
+
+    tracts = load_tracts(context.ws)
+    tracts = tracts[tracts["geoid"].str[:5].isin(list(context.ws.config.region_counties))]
+    if tracts.empty:
+        return None
+    places = tracts[["geoid", "name", "geometry"]].copy()
+    places["name"] = [f"{n}, {context.county_names.get(g[:5], g[:5])} County"
+                      for g, n in zip(places["geoid"], places["name"], strict=True)]
+    return prepare_web_geometry(places.reset_index(drop=True))
+
+
+def flows_section(context: AtlasContext) -> list[AtlasCard]:
+    """The atlas section of commuting flows (no cards when no flows are imported)."""
+    datasets = load_all_flows(context.ws)
+    if not datasets:
+        return []
+    others = _read_california(context.ws.counties_path, list(context.ws.config.region_counties))
+    if context.tracts_web is None and any("tract" in ds.tables for ds in datasets):
+        context = replace(context, tracts_web=_tracts_web(context))
+    cards: list[AtlasCard] = []
+    for ds in datasets:
+        if "county" not in ds.tables:
+            log.warning("flows %s has no county table; import it again", ds.name)
+            continue
+        cards.extend(_dataset_pages(context, ds, others))
+    log.info("commuting section: %d pages from %d flow datasets", len(cards), len(datasets))
+    return cards

@@ -1,0 +1,1 @@
+"""Commuting flows: LODES origin-destination files and ACS county-to-county flows."""

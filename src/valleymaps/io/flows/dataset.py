@@ -1,0 +1,72 @@
+"""A commuting flows dataset: flows between places, at one or two levels, with their source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+#: Columns every flow table has: home place, work place, workers (and the MOE, NaN for LODES).
+FLOW_COLUMNS: tuple[str, ...] = ("h_geoid", "w_geoid", "workers", "workers_moe")
+
+#: GEOID length of each level a table can hold.
+LEVEL_LENGTHS: dict[str, int] = {"county": 5, "tract": 11, "block_group": 12, "block": 15}
+
+
+@dataclass
+class FlowDataset:
+    """Commuting flows imported into a workspace.
+
+    Attributes
+    ----------
+    name
+        File-name-safe name (``ca_od_2021_jt00``).
+    format
+        ``"lodes-od"`` or ``"acs-county"``.
+    source
+        What the data are, for map source lines ("LEHD LODES OD 2021, all jobs (JT00)").
+    vintage
+        Year or period of the data ("2021", "2009–2013").
+    tables
+        Level (``"county"``, ``"tract"``...) -> flow table: ``h_geoid``, ``w_geoid`` (text),
+        ``workers``, ``workers_moe`` (NaN when the source has none) and, for LODES, the segment
+        columns ``SA01`` ... ``SI03``. The county table is complete; finer tables may be limited
+        to pairs with an end in :attr:`detail_counties`.
+    imported_from
+        File names read.
+    detail_counties
+        County GEOIDs the finer tables were limited to (the region at import), or None.
+    synthetic
+        True for made-up sample data (file name says "synthetic").
+    notes
+        What was done to the input (rows abroad, rows without a work place...).
+    """
+
+    name: str
+    format: str
+    source: str
+    vintage: str
+    tables: dict[str, pd.DataFrame]
+    imported_from: list[str] = field(default_factory=list)
+    detail_counties: tuple[str, ...] | None = None
+    synthetic: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def has_moe(self) -> bool:
+        """Whether the flows carry margins of error (ACS)."""
+        county = self.tables.get("county")
+        return county is not None and bool(county["workers_moe"].notna().any())
+
+    @property
+    def segments(self) -> tuple[str, ...]:
+        """Segment columns the tables carry (LODES: ``SA01`` ... ``SI03``; ACS: none)."""
+        county = self.tables.get("county")
+        if county is None:
+            return ()
+        return tuple(c for c in county.columns if c not in FLOW_COLUMNS)
+
+    @property
+    def levels(self) -> list[str]:
+        """Levels held, coarsest first."""
+        return sorted(self.tables, key=lambda lv: LEVEL_LENGTHS.get(lv, 99))

@@ -1,0 +1,437 @@
+"""Flow maps of commuting (folium): curved arcs between places, with an inflow/outflow summary.
+
+The page draws the region's areas (counties or tracts), the other places of the map (e.g. the
+rest of California's counties, faintly), the region's outline and one curved arc per flow,
+its width scaled to the number of workers (``sqrt``, so areas of ink compare), its colour by
+kind (leaving the region, entering it, within it) and an arrowhead at the work place. Panels:
+
+* filters: the N largest flows, a minimum number of workers, kinds, and the segment (LODES:
+  age, earnings, industry; earnings above $3,333 a month is the "skilled" proxy);
+* an OnTheMap-style inflow/outflow summary of the region, or of the area clicked;
+* flows to and from places off the map (other states, abroad), summarised as a list instead of
+  lines to nowhere;
+* a note saying what is not drawn (smaller flows, flows beyond the page's cap), in workers and
+  share, so nothing disappears silently.
+
+Tooltips give count, share and, for ACS flows, margins of error. All text from data goes into
+the page as JSON (:func:`~valleymaps.render._safe_json.script_json`) and into the DOM with
+``textContent``. :func:`render_static_flow_map` draws the same arcs as a matplotlib figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from branca.element import Element, MacroElement
+from branca.element import Figure as HtmlFigure
+from jinja2 import Template
+from matplotlib.figure import Figure
+
+from valleymaps import settings
+from valleymaps.render._safe_json import script_json
+from valleymaps.render.choropleth import MapText
+
+#: Colours of the three kinds of flows (colour-blind safe: Okabe-Ito vermillion, blue, green).
+KIND_COLORS: dict[str, str] = {"leaving": "#d55e00", "entering": "#0072b2", "within": "#009e73"}
+KIND_LABELS: dict[str, str] = {
+    "leaving": "Leaving the region (live here, work outside)",
+    "entering": "Entering the region (work here, live outside)",
+    "within": "Within the region (between its areas)",
+}
+
+#: Default number of arcs drawn, and most arcs a page carries.
+DEFAULT_TOP_N = 40
+MAX_LINES = 2000
+
+_SUMMARY_FIELDS = ("employed", "living", "both", "inflow", "outflow", "net", "leakage_rate",
+                   "import_rate", "outflow_region", "inflow_region", "region_leakage_rate",
+                   "region_import_rate")
+
+
+def _asset(name: str) -> str:
+    return (resources.files("valleymaps.render") / "templates" / name).read_text(encoding="utf-8")
+
+
+def _num(value: Any) -> float | None:
+    """A finite number for the page (whole numbers as ints, others rounded), or None."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not np.isfinite(v):
+        return None
+    return int(v) if v.is_integer() and abs(v) < 2**53 else round(v, 6)
+
+
+def _centroids(places: gpd.GeoDataFrame) -> dict[str, tuple[float, float]]:
+    """Longitude/latitude of a point inside each place (its representative point)."""
+    if places.empty:
+        return {}
+    pts = places.to_crs(settings.ANALYSIS_CRS).representative_point().to_crs(settings.WEB_CRS)
+    return {str(g): (round(p.x, 5), round(p.y, 5)) for g, p in zip(places["geoid"], pts, strict=True)}
+
+
+def _geojson(places: gpd.GeoDataFrame, *, with_geoid: bool = True) -> dict[str, Any]:
+    feats = []
+    for g, geom in zip(places["geoid"], places.geometry.to_crs(settings.WEB_CRS), strict=True):
+        if geom is None or geom.is_empty:
+            continue
+        feats.append({"type": "Feature", "properties": {"geoid": str(g)} if with_geoid else {},
+                      "geometry": geom.__geo_interface__})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def _segment_values(row: pd.Series, segments: Sequence[str]) -> dict[str, float | None]:
+    return {s: _num(row[s]) for s in segments if s and s in row}
+
+
+def _summary(measures: pd.DataFrame, segments: Sequence[str]) -> dict[str, Any]:
+    """Area GEOID -> segment -> measures (and their MOEs)."""
+    out: dict[str, Any] = {}
+    for _, row in measures.iterrows():
+        seg = str(row["segment"])
+        if seg not in ("", *segments):
+            continue
+        entry = {f: _num(row[f]) for f in _SUMMARY_FIELDS}
+        entry |= {f"{f}_moe": _num(row.get(f"{f}_moe")) for f in _SUMMARY_FIELDS}
+        # missing values (no margins of error with LODES) are left out: the page shows "–"
+        out.setdefault(str(row["geoid"]), {})[seg] = {k: v for k, v in entry.items() if v is not None}
+    return out
+
+
+def _off_map(lines: pd.DataFrame, names: Mapping[str, str], segments: Sequence[str],
+             cap: int) -> tuple[list[dict[str, Any]], bool]:
+    """Lines to or from places off the map, per region area and outside place."""
+    off = lines[~lines["on_map"]]
+    rows = []
+    for _, r in off.head(cap).iterrows():
+        leaving = r["kind"] == "leaving"
+        rows.append({
+            "area": str(r["origin"] if leaving else r["destination"]),
+            "place": str(r["destination"] if leaving else r["origin"]),
+            "name": names.get(str(r["destination"] if leaving else r["origin"]), ""),
+            "k": str(r["kind"]), "w": _num(r["workers"]), "m": _num(r["workers_moe"]),
+            "seg": _segment_values(r, segments),
+        })
+    return rows, len(off) > cap
+
+
+def _line_payload(lines: pd.DataFrame, segments: Sequence[str]) -> list[dict[str, Any]]:
+    cols = ["origin", "destination", "kind", "workers", "workers_moe", "share", "share_moe", *segments]
+    out = []
+    for r in lines[cols].itertuples(index=False):
+        d = r._asdict()
+        item: dict[str, Any] = {"o": str(d["origin"]), "d": str(d["destination"]), "k": str(d["kind"]),
+                "w": _num(d["workers"]), "m": _num(d["workers_moe"]), "s": _num(d["share"]),
+                "sm": _num(d["share_moe"])}
+        if segments:
+            item["seg"] = {s: _num(d[s]) for s in segments}
+        out.append(item)
+    return out
+
+
+def _name_of(places: pd.DataFrame, geoid: str) -> str:
+    match = places.loc[places["geoid"] == geoid, "name"]
+    return str(match.iloc[0]) if len(match) else geoid
+
+
+def _bundles(on_map: pd.DataFrame, width: int, segments: Sequence[str]) -> list[dict[str, Any]]:
+    """Flows leaving or entering the region summed by the larger area of their region end."""
+    cross = on_map[on_map["kind"] != "within"]
+    if cross.empty:
+        return []
+    leaving = cross["kind"] == "leaving"
+    origin = cross["origin"].where(~leaving, cross["origin"].str[:width])
+    destination = cross["destination"].where(leaving, cross["destination"].str[:width])
+    frame = pd.DataFrame({"origin": origin, "destination": destination, "kind": cross["kind"],
+                          "workers": cross["workers"], "moe2": cross["workers_moe"] ** 2,
+                          "n": 1, **{s: cross[s] for s in segments}})
+    grouped = frame.groupby(["origin", "destination", "kind"], sort=False).sum(min_count=1).reset_index()
+    grouped = grouped.sort_values("workers", ascending=False)
+    out = []
+    for r in grouped.itertuples(index=False):
+        d = r._asdict()
+        item: dict[str, Any] = {"o": str(d["origin"]), "d": str(d["destination"]), "k": str(d["kind"]),
+                                "w": _num(d["workers"]), "m": _num(np.sqrt(d["moe2"])), "s": None,
+                                "sm": None, "n": int(d["n"]), "bundle": True}
+        if segments:
+            item["seg"] = {s: _num(d[s]) for s in segments}
+        out.append(item)
+    return out
+
+
+class _FlowLayer(MacroElement):
+    """Draws the flows and their panels when the map is ready."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = vmFlows.draw({{ this._parent.get_name() }}, {{ this.payload_json }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, payload: dict[str, Any]):
+        super().__init__()
+        self._name = "VmFlows"
+        self.payload_json = script_json(payload)
+
+
+def flow_map_assets() -> tuple[str, str]:
+    """The CSS and JavaScript of flow pages (also used to add MOE lines to choropleths)."""
+    return _asset("flow_map.css"), _asset("flow_map.js")
+
+
+def render_flow_map(
+    lines: pd.DataFrame,
+    areas: gpd.GeoDataFrame,
+    *,
+    measures: pd.DataFrame,
+    names: Mapping[str, str],
+    text: MapText,
+    region_geoid: str = settings.REGION_GEOID,
+    region_name: str = settings.REGION_NAME,
+    places: gpd.GeoDataFrame | None = None,
+    outline: gpd.GeoDataFrame | None = None,
+    level_label: str = "Counties",
+    segments: Mapping[str, str] | None = None,
+    top_n: int = DEFAULT_TOP_N,
+    min_flow: float = 0.0,
+    max_lines: int = MAX_LINES,
+    bundle_by: gpd.GeoDataFrame | None = None,
+    kinds: Sequence[str] = ("leaving", "entering", "within"),
+) -> folium.Map:
+    """A flow map page.
+
+    Parameters
+    ----------
+    lines
+        Flow lines from :func:`~valleymaps.analysis.commuting.compute_flow_lines`, largest
+        first (``on_map=False`` lines go to the off-map panel).
+    areas
+        The region's areas at the lines' level (``geoid``, ``name``, polygons): drawn, clickable.
+    measures
+        Inflow/outflow measures (:func:`~valleymaps.analysis.commuting.compute_inflow_outflow`)
+        of the areas and of the region (``geoid == region_geoid``).
+    names
+        GEOID -> name of every place in ``lines`` (areas, counties, states, abroad).
+    text
+        Title, subtitle, source lines, synthetic-data notice.
+    places
+        Other places lines may reach (``geoid``, ``name``, polygons; e.g. the other California
+        counties), drawn faintly.
+    outline
+        Polygons whose union is the region's outline.
+    level_label
+        What the areas are ("Counties", "Census tracts").
+    segments
+        Segment column -> label offered in the page (LODES); None or empty for none.
+    top_n, min_flow
+        Initial filters: the N largest flows of at least ``min_flow`` workers are drawn.
+    max_lines
+        Most on-map lines the page carries (the largest); the rest are counted in its note.
+    bundle_by
+        Larger areas (``geoid``, ``name``, polygons; e.g. the region's counties for a tract
+        page) whose GEOIDs prefix the areas' GEOIDs: flows leaving or entering the region are
+        then drawn bundled, one arc per larger area and outside place, until an area is
+        clicked, which shows its own flows.
+    kinds
+        Kinds of flows ticked when the page opens (the others can be ticked in the page).
+
+    Returns
+    -------
+    folium.Map
+    """
+    segs = [s for s in (segments or {}) if s and s in lines.columns]
+    on_map = lines[lines["on_map"]]
+    carried = on_map.head(max_lines)
+    rest = on_map.iloc[len(carried):]
+    bundles = None
+    if bundle_by is not None and len(bundle_by):
+        width = len(str(bundle_by["geoid"].iloc[0]))
+        bundles = _bundles(on_map, width, segs)
+        rest = rest[rest["kind"] == "within"]  # the bundles carry every flow across the region's edge
+    all_places = pd.concat([areas[["geoid", "name", "geometry"]],
+                            places[["geoid", "name", "geometry"]] if places is not None else None,
+                            bundle_by[["geoid", "name", "geometry"]] if bundle_by is not None else None])
+    all_places = gpd.GeoDataFrame(all_places, geometry="geometry", crs=areas.crs)
+    centroids = _centroids(all_places)
+    area_ids = {str(g) for g in areas["geoid"]}
+    region_rows = measures[measures["geoid"] == region_geoid]
+    off_rows, off_truncated = _off_map(lines, names, segs, cap=max_lines)
+    payload = {
+        "title": text.title,
+        "subtitle": text.subtitle,
+        "sourceLines": list(text.source_lines),
+        "synthetic": text.synthetic_notice,
+        "levelLabel": level_label,
+        "region": {"geoid": region_geoid, "name": region_name},
+        "places": {g: {"name": names.get(g) or _name_of(all_places, g), "lon": xy[0], "lat": xy[1],
+                       "area": g in area_ids}
+                   for g, xy in centroids.items()},
+        "areas": _geojson(areas),
+        "context": _geojson(places) if places is not None else None,
+        "outline": _geojson(outline, with_geoid=False) if outline is not None else None,
+        "lines": _line_payload(carried, segs),
+        "bundles": bundles,
+        "notCarried": {
+            "lines": len(rest),
+            "workers": _num(rest["workers"].sum()),
+            "seg": {s: _num(rest[s].sum()) for s in segs},
+        },
+        "offMap": off_rows,
+        "offMapTruncated": off_truncated,
+        "summary": _summary(measures, segs),
+        "segments": [{"key": "", "label": "All workers"}]
+        + [{"key": s, "label": (segments or {})[s]} for s in segs],
+        "hasMoe": bool(lines["workers_moe"].notna().any()) if len(lines) else False,
+        "colors": KIND_COLORS,
+        "kindLabels": KIND_LABELS,
+        "defaults": {"topN": int(top_n), "minFlow": float(min_flow), "kinds": list(kinds)},
+        "regionTotals": bool(len(region_rows)),
+    }
+    region_bounds = areas.to_crs(settings.WEB_CRS).total_bounds
+    ends = [centroids[g] for line in carried.head(top_n).itertuples(index=False)
+            for g in (line.origin, line.destination) if g in centroids]
+    xs = [region_bounds[0], region_bounds[2], *(e[0] for e in ends)]
+    ys = [region_bounds[1], region_bounds[3], *(e[1] for e in ends)]
+    fmap = folium.Map(location=[(region_bounds[1] + region_bounds[3]) / 2,
+                                (region_bounds[0] + region_bounds[2]) / 2],
+                      zoom_start=7, tiles=None, control_scale=True, prefer_canvas=False)
+    folium.TileLayer(settings.TILES, control=False).add_to(fmap)
+    css, js = flow_map_assets()
+    root = fmap.get_root()
+    assert isinstance(root, HtmlFigure)
+    root.header.add_child(Element(f"<style>{css}</style>"))
+    root.header.add_child(Element(f"<script>{js}</script>"))
+    root.title = text.title
+    _FlowLayer(payload).add_to(fmap)
+    # the region and the places its largest flows reach
+    fmap.fit_bounds([[min(ys) - 0.1, min(xs) - 0.1], [max(ys) + 0.1, max(xs) + 0.1]],
+                    padding_top_left=(300, 10), padding_bottom_right=(270, 10))
+    return fmap
+
+
+class _MoeLines(MacroElement):
+    """Appends margins of error to a choropleth's tooltips (valleymaps choropleth pages)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+vmFlows.addMoeLines({{ this._parent.get_name() }}, {{ this.payload_json }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, payload: dict[str, Any]):
+        super().__init__()
+        self._name = "VmMoeLines"
+        self.payload_json = script_json(payload)
+
+
+def add_moe_lines(fmap: folium.Map, lines: Mapping[str, Mapping[str, Sequence[str]]]) -> folium.Map:
+    """Add lines (margins of error) under the value in a choropleth's tooltips.
+
+    Parameters
+    ----------
+    fmap
+        A page from :func:`~valleymaps.render.choropleth.render_choropleth`.
+    lines
+        Level (``"county"``) -> metric key -> one text per place, in the order of the level's
+        places (empty text: nothing added).
+    """
+    _, js = flow_map_assets()
+    root = fmap.get_root()
+    assert isinstance(root, HtmlFigure)
+    root.header.add_child(Element(f"<script>{js}</script>"))
+    _MoeLines({level: {k: list(v) for k, v in metrics.items()} for level, metrics in lines.items()}
+              ).add_to(fmap)
+    return fmap
+
+
+# --------------------------------------------------------------------------------------------
+# static version
+# --------------------------------------------------------------------------------------------
+
+
+def _arc(p0: np.ndarray, p1: np.ndarray, bend: float = 0.22, n: int = 32) -> np.ndarray:
+    """Points of a quadratic curve from ``p0`` to ``p1`` bending to the right of travel."""
+    mid = (p0 + p1) / 2
+    d = p1 - p0
+    normal = np.array([d[1], -d[0]])
+    ctrl = mid + bend * normal
+    t = np.linspace(0, 1, n)[:, None]
+    return (1 - t) ** 2 * p0 + 2 * (1 - t) * t * ctrl + t**2 * p1
+
+
+def render_static_flow_map(
+    lines: pd.DataFrame,
+    areas: gpd.GeoDataFrame,
+    *,
+    title: str,
+    subtitle: str,
+    places: gpd.GeoDataFrame | None = None,
+    outline: gpd.GeoDataFrame | None = None,
+    top_n: int = DEFAULT_TOP_N,
+    source_lines: Sequence[str] = (),
+    synthetic_notice: str | None = None,
+    not_drawn_note: str | None = None,
+) -> Figure:
+    """The ``top_n`` largest on-map flows as a matplotlib figure (saving is separate)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import FancyArrowPatch
+
+    fig = Figure(figsize=(8.0, 7.2), dpi=110)
+    ax = fig.add_axes((0.02, 0.14, 0.68, 0.74))
+    crs = settings.ANALYSIS_CRS
+    frames = [areas[["geoid", "geometry"]]] + ([places[["geoid", "geometry"]]] if places is not None else [])
+    every = gpd.GeoDataFrame(pd.concat(frames), geometry="geometry", crs=areas.crs).to_crs(crs)
+    if places is not None:
+        places.to_crs(crs).plot(ax=ax, facecolor="#f2f2f2", edgecolor="#bbbbbb", linewidth=0.4)
+    areas.to_crs(crs).plot(ax=ax, facecolor="#e6eef2", edgecolor="#ffffff", linewidth=0.5)
+    if outline is not None:
+        outline.to_crs(crs).dissolve().boundary.plot(ax=ax, color="#333333", linewidth=1.3)
+    pts = every.representative_point()
+    xy = {str(g): np.array([p.x, p.y]) for g, p in zip(every["geoid"], pts, strict=True)}
+    drawn = lines[lines["on_map"]].head(top_n)
+    vmax = float(drawn["workers"].max()) if len(drawn) else 1.0
+    for r in drawn.iloc[::-1].itertuples(index=False):
+        if r.origin not in xy or r.destination not in xy:
+            continue
+        curve = _arc(xy[r.origin], xy[r.destination])
+        width = 0.6 + 7.0 * np.sqrt(r.workers / vmax)
+        color = KIND_COLORS[r.kind]
+        ax.plot(curve[:-3, 0], curve[:-3, 1], color=color, linewidth=width, alpha=0.75,
+                solid_capstyle="round")
+        ax.add_patch(FancyArrowPatch(curve[-6], curve[-1], arrowstyle="-|>", color=color,
+                                     mutation_scale=6 + 2.2 * width, linewidth=0, alpha=0.9))
+    xmin, ymin, xmax, ymax = areas.to_crs(crs).total_bounds
+    for g in set(drawn["origin"]) | set(drawn["destination"]):
+        if g in xy:
+            xmin, xmax = min(xmin, xy[g][0]), max(xmax, xy[g][0])
+            ymin, ymax = min(ymin, xy[g][1]), max(ymax, xy[g][1])
+    pad = 0.08 * max(xmax - xmin, ymax - ymin)
+    ax.set_xlim(xmin - pad, xmax + pad)
+    ax.set_ylim(ymin - pad, ymax + pad)
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    handles = [Line2D([], [], color=c, linewidth=4, label=KIND_LABELS[k].split(" (")[0])
+               for k, c in KIND_COLORS.items()]
+    for v in (vmax, vmax / 4):
+        handles.append(Line2D([], [], color="#777777", linewidth=0.6 + 7.0 * np.sqrt(v / vmax),
+                              label=f"{v:,.0f} workers"))
+    fig.legend(handles=handles, loc="center left", bbox_to_anchor=(0.71, 0.52), frameon=False,
+               title=f"The {len(drawn)} largest flows", fontsize=9, title_fontsize=9)
+    fig.text(0.03, 0.955, title, fontsize=15, fontweight="bold", va="top")
+    fig.text(0.03, 0.905, subtitle, fontsize=10.5, color="#444444", va="top")
+    y = 0.10
+    if synthetic_notice:
+        fig.text(0.03, y, synthetic_notice, fontsize=10, fontweight="bold", color="#7a4b00",
+                 bbox={"facecolor": "#fff3cd", "edgecolor": "#e0b84a", "boxstyle": "round,pad=0.3"})
+        y -= 0.04
+    for line in ([not_drawn_note] if not_drawn_note else []) + list(source_lines):
+        fig.text(0.03, y, line, fontsize=8, color="#444444")
+        y -= 0.028
+    return fig

@@ -1,0 +1,94 @@
+"""``valleymaps import flows``."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from valleymaps.cli import cli
+from valleymaps.workspace import CONFIG_NAME, DEFAULT_CONFIG
+
+HEADER = "w_geocode,h_geocode,S000,SA01,SA02,SA03,SE01,SE02,SE03,SI01,SI02,SI03,createdate"
+MAIN = [
+    "060190001001000,060190002001000,5,1,2,2,1,2,2,1,2,2,20230321",
+    "060370001001000,060190001001000,6,2,2,2,1,0,5,2,2,2,20230321",
+    "060390001001000,060190001001000,4,2,2,0,1,2,1,2,2,0,20230321",
+]
+AUX = ["060190001001000,320030001001000,3,1,1,1,1,1,1,1,1,1,20230321"]
+ACS = (
+    "h_state_fips,h_county_fips,w_state_fips,w_county_fips,flow,moe\n"
+    "06,019,006,019,317272,2838\n06,019,006,037,807,228\n06,019,303,NA,9,12\n06,019,NA,NA,19,31\n"
+    "32,003,006,019,176,113\nNA,NA,NA,NA,NA,NA\n\"Source: U.S. Census Bureau\",NA,NA,NA,NA,NA\n"
+)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / CONFIG_NAME).write_text(DEFAULT_CONFIG, encoding="utf-8")
+    return root
+
+
+def _od(path: Path, rows: list[str]) -> Path:
+    path.write_bytes(gzip.compress(("\n".join([HEADER, *rows]) + "\n").encode()))
+    return path
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_import_lodes_main_and_aux(tmp_path: Path, workspace: Path) -> None:
+    main = _od(tmp_path / "ca_od_main_JT00_2021.csv.gz", MAIN)
+    aux = _od(tmp_path / "ca_od_aux_JT00_2021.csv.gz", AUX)
+
+    code, out, err = _run("import", "flows", str(main), str(aux), "--format", "lodes-od",
+                          "-w", str(workspace))
+
+    assert code == 0, err
+    assert ("Imported ca_od_2021_jt00: LEHD LODES origin-destination 2021, all jobs (JT00), "
+            "main+aux parts") in out
+    assert "county pairs: 4 (4 touching San Joaquin Valley), 18 workers" in out
+    assert "San Joaquin Valley: 15 employed residents, 12 jobs" in out
+    assert "4 block pairs, 18 workers" in out
+    folder = workspace / "data" / "econ" / "flows"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "ca_od_2021_jt00.county.csv", "ca_od_2021_jt00.meta.json", "ca_od_2021_jt00.tract.csv"]
+
+
+def test_import_acs_keeps_margins_and_counts_the_quirks(tmp_path: Path, workspace: Path) -> None:
+    path = tmp_path / "acs_county_flows_2009_2013_us.csv"
+    path.write_text(ACS, encoding="utf-8")
+
+    code, out, err = _run("import", "flows", str(path), "--format", "ACS", "-w", str(workspace))
+
+    assert code == 0, err
+    assert "ACS 2009–2013 5-year county-to-county commuting flows" in out
+    assert "1 rows with work places abroad (Canada, Mexico)" in out
+    assert "1 rows with no work place" in out
+    assert "2 lines at the end skipped" in out
+    assert "margins of error kept" in out
+
+
+def test_errors_are_messages_not_tracebacks(tmp_path: Path, workspace: Path) -> None:
+    numbers = _od(tmp_path / "ca_od_main_JT00_2021.csv.gz", [r.replace("060", "60", 2) for r in MAIN])
+    code, _, err = _run("import", "flows", str(numbers), "--format", "lodes-od", "-w", str(workspace))
+    assert code == 1
+    assert "Error:" in err and "'w_geocode'" in err and "15-character text" in err
+    assert "Traceback" not in err
+
+    code, _, err = _run("import", "flows", str(numbers), "--format", "wac", "-w", str(workspace))
+    assert code == 2 and "lodes-od" in err and "acs-county" in err
+
+
+def test_help_names_the_formats() -> None:
+    code, out, _ = _run("import", "flows", "--help")
+    assert code == 0
+    assert "--format lodes-od|acs-county" in out
+    assert "ca_od_main_JT00_2021.csv.gz" in out

@@ -1,0 +1,82 @@
+"""The workspace's flows store: import, save atomically, load back unchanged."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from valleymaps.errors import ConfigError
+from valleymaps.io.flows.store import flows_dir, import_flows, list_flows, load_all_flows, load_flows
+from valleymaps.workspace import CONFIG_NAME, Workspace
+
+HEADER = "w_geocode,h_geocode,S000,SA01,SA02,SA03,SE01,SE02,SE03,SI01,SI02,SI03,createdate"
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Workspace:
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / CONFIG_NAME).write_text('[region]\ncounties = { "06019" = "Fresno", "06039" = "Madera" }\n')
+    return Workspace.open(root)
+
+
+def write_od(path: Path, rows: list[str]) -> Path:
+    path.write_bytes(gzip.compress(("\n".join([HEADER, *rows]) + "\n").encode()))
+    return path
+
+
+def test_lodes_import_keeps_region_tracts_and_every_county_pair(ws: Workspace, tmp_path: Path) -> None:
+    rows = [
+        "060190001001000,060190002001000,5,1,2,2,1,2,2,1,2,2,20230321",
+        "060370001001000,060190001001000,6,2,2,2,1,0,5,2,2,2,20230321",
+        "060370001001000,060370002001000,50,20,20,10,10,20,20,10,20,20,20230321",
+    ]
+    path = write_od(tmp_path / "ca_od_main_JT00_2021.csv.gz", rows)
+
+    ds = import_flows(ws, [path], format="LODES_OD")
+
+    assert ds.name == "ca_od_2021_jt00" and ds.vintage == "2021"
+    assert "all jobs (JT00)" in ds.source
+    loaded = load_flows(ws, ds.name)
+    assert loaded.levels == ["county", "tract"]
+    assert set(loaded.tables["county"]["h_geoid"]) == {"06019", "06037"}
+    tract = loaded.tables["tract"]
+    assert set(zip(tract["h_geoid"], tract["w_geoid"], strict=True)) == {
+        ("06019000200", "06019000100"), ("06019000100", "06037000100")}
+    assert loaded.segments[:3] == ("SA01", "SA02", "SA03")
+    assert not loaded.has_moe
+    assert loaded.detail_counties == ("06019", "06039")
+    assert any("no aux file" in n for n in loaded.notes)
+
+
+def test_acs_import_round_trips_moe_and_leading_zeros(ws: Workspace, tmp_path: Path) -> None:
+    csv = tmp_path / "acs_county_flows_2009_2013_us.csv"
+    csv.write_text("h_state_fips,h_county_fips,w_state_fips,w_county_fips,flow,moe\n"
+                   "06,019,006,019,317272,2838\n06,019,303,NA,9,\n", encoding="utf-8")
+
+    ds = import_flows(ws, [csv], format="acs")
+
+    again = load_flows(ws, ds.name).tables["county"]
+    assert again["h_geoid"].tolist() == ["06019", "06019"]
+    assert again["w_geoid"].tolist() == ["06019", "F303"]
+    assert again["workers_moe"].iloc[0] == 2838.0 and np.isnan(again["workers_moe"].iloc[1])
+    assert list_flows(ws) == [ds.name]
+    assert [d.name for d in load_all_flows(ws)] == [ds.name]
+    # no temporary files are left behind
+    assert not [p for p in flows_dir(ws).iterdir() if p.name.startswith(".")]
+
+
+def test_unknown_format_lists_the_valid_ones(ws: Workspace, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"lodes-od.*acs-county"):
+        import_flows(ws, [tmp_path / "x.csv"], format="wac")
+
+
+def test_lodes_file_without_year_asks_for_it_before_reading(ws: Workspace, tmp_path: Path) -> None:
+    path = write_od(tmp_path / "od.csv.gz", ["060190001001000,060190002001000,5,1,2,2,1,2,2,1,2,2,20230321"])
+    with pytest.raises(ConfigError, match=r"pass --year"):
+        import_flows(ws, [path], format="lodes-od")
+    ds = import_flows(ws, [path], format="lodes-od", year=2019)
+    assert ds.vintage == "2019"
