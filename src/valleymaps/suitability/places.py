@@ -179,7 +179,10 @@ def cluster_metric_values(
         m, source = found
         rows = m[(m["level"] == lvl) & (m["cluster"] == cluster) & (m["component"] == component)]
         values = pd.Series(rows[metric].to_numpy(dtype=float), index=rows["geoid"].to_numpy())
-        return values, lvl, source
+        if values.notna().any():
+            return values, lvl, source
+        # e.g. components at tract level from sector-only data (LODES): use the next level
+        log.info("no %s values of %s/%s at %s level; trying the next level", metric, cluster, component, lvl)
     raise WorkspaceError(
         f"no {' or '.join(wanted)} employment in {ws.employment_dir} for cluster metric '{metric}'. "
         "Import some with 'valleymaps import employment FILE'."
