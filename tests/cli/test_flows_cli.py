@@ -5,11 +5,9 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from valleymaps.cli import cli
-from valleymaps.workspace import CONFIG_NAME, DEFAULT_CONFIG
 
 HEADER = "w_geocode,h_geocode,S000,SA01,SA02,SA03,SE01,SE02,SE03,SI01,SI02,SI03,createdate"
 MAIN = [
@@ -23,14 +21,6 @@ ACS = (
     "06,019,006,019,317272,2838\n06,019,006,037,807,228\n06,019,303,NA,9,12\n06,019,NA,NA,19,31\n"
     "32,003,006,019,176,113\nNA,NA,NA,NA,NA,NA\n\"Source: U.S. Census Bureau\",NA,NA,NA,NA,NA\n"
 )
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    root = tmp_path / "ws"
-    root.mkdir()
-    (root / CONFIG_NAME).write_text(DEFAULT_CONFIG, encoding="utf-8")
-    return root
 
 
 def _od(path: Path, rows: list[str]) -> Path:

@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from valleymaps.cli import cli
-from valleymaps.workspace import CONFIG_NAME, DEFAULT_CONFIG
 
 SQUARE = [[-119.8, 36.7], [-119.79, 36.7], [-119.79, 36.71], [-119.8, 36.71], [-119.8, 36.7]]
 BOWTIE = [[-119.7, 36.7], [-119.69, 36.71], [-119.69, 36.7], [-119.7, 36.71], [-119.7, 36.7]]
@@ -22,14 +20,6 @@ CBP = (
     '"06","031","------","G",30000,"G",1,"G",1,2000\n'
     '"06","999","------","G",1200,"G",1,"G",1,50\n'
 )
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    root = tmp_path / "ws"
-    root.mkdir()
-    (root / CONFIG_NAME).write_text(DEFAULT_CONFIG, encoding="utf-8")
-    return root
 
 
 def _geojson(path: Path, features: list[tuple[object, list[list[float]]]]) -> Path:
