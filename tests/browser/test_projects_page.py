@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -177,6 +179,22 @@ def test_text_from_the_file_is_shown_as_text(
     screenshot(page)
 
 
+
+def _settled_total(page: Any, expected: int, *, timeout_s: float = 10.0) -> int:
+    """Projects shown (cluster counts + single icons) once clustering animations have settled.
+
+    While markercluster animates, old and new cluster icons are both in the page; poll until the
+    total is the expected one or the time is up, and return the last total seen.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        counts = [int(t) for t in page.locator(".vm-cluster").all_inner_texts() if t.strip().isdigit()]
+        total = sum(counts) + page.locator(".vm-project-icon").count()
+        if total == expected or time.monotonic() > deadline:
+            return total
+        page.wait_for_timeout(200)
+
+
 def test_many_projects_are_clustered(
     open_page: PageOpener, tmp_path: Path, screenshot: Callable[..., Path]
 ) -> None:
@@ -194,16 +212,13 @@ def test_many_projects_are_clustered(
     clusters = page.locator(".vm-cluster")
     assert clusters.count() >= 2  # clustering happened (how many groups depends on the view)
     assert page.locator(".vm-project-icon").count() < n / 4
-    counts = [int(t) for t in clusters.all_inner_texts()]
-    assert sum(counts) + page.locator(".vm-project-icon").count() == n
+    assert _settled_total(page, n) == n
     assert "the ring shows their categories" in page.locator(".vm-project-legend").inner_text()
     screenshot(page)
     page.locator("input[name=vm-status][value=complete]").uncheck()
     planned = int((projects["status"] == "planned").sum())
     assert _shown(page) == planned
-    page.wait_for_timeout(400)
-    counts = [int(t) for t in page.locator(".vm-cluster").all_inner_texts()]
-    assert sum(counts) + page.locator(".vm-project-icon").count() == planned
+    assert _settled_total(page, planned) == planned
     # a category switched off in the layer control leaves the clusters too
     page.locator(".leaflet-control-layers-overlays label", has_text="Energy").locator("input").uncheck()
     planned_not_energy = int(((projects["status"] == "planned") & (projects["category"] != "energy")).sum())
