@@ -35,6 +35,7 @@ from valleymaps.atlas_sections import SECTIONS, AtlasContext
 from valleymaps.clusters import Cluster, load_clusters
 from valleymaps.employment import EmploymentDataset
 from valleymaps.errors import WorkspaceError
+from valleymaps.io.atomic import replace_dir
 from valleymaps.render.atlas_index import AtlasCard, render_atlas_index
 from valleymaps.render.choropleth import LevelLayer, MapText, places_geojson, render_choropleth
 from valleymaps.render.metric_specs import (
@@ -187,26 +188,6 @@ def _source_lines(ws: Workspace, used: dict[str, EmploymentDataset], tracts_note
         f"Clusters: data/econ/clusters.toml. Built {date.today().isoformat()} with valleymaps {__version__}."
     )
     return lines
-
-
-def _swap_in(new_dir: Path, maps_dir: Path) -> None:
-    """Replace ``maps_dir`` by ``new_dir`` with renames only (the old atlas survives a failure)."""
-    old = None
-    if (maps_dir / ".gitkeep").exists():  # the repository keeps its empty outputs/maps/ folder
-        (new_dir / ".gitkeep").touch()
-    if maps_dir.exists():
-        old = maps_dir.with_name(f".maps-old-{os.getpid()}")
-        if old.exists():
-            shutil.rmtree(old)
-        os.replace(maps_dir, old)
-    try:
-        os.replace(new_dir, maps_dir)
-    except OSError:
-        if old is not None:
-            os.replace(old, maps_dir)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def _write_pngs(
@@ -488,7 +469,9 @@ def build_atlas(
         (build_dir / "index.html").write_text(index_html, encoding="utf-8")
         if on_progress:
             on_progress("index", total_steps, total_steps)
-        _swap_in(build_dir, ws.maps_dir)
+        if (ws.maps_dir / ".gitkeep").exists():  # the repository keeps its empty outputs/maps/ folder
+            (build_dir / ".gitkeep").touch()
+        replace_dir(build_dir, ws.maps_dir)
     except BaseException:
         shutil.rmtree(build_dir, ignore_errors=True)
         raise

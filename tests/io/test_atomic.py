@@ -57,3 +57,33 @@ def test_write_atomic_returns_writer_result_and_bytes(tmp_path: Path) -> None:
     assert write_atomic(tmp_path / "n.txt", lambda p: p.write_text("42")) == 2
     write_bytes_atomic(tmp_path / "b.bin", b"\x00\x01")
     assert (tmp_path / "b.bin").read_bytes() == b"\x00\x01"
+
+
+def test_replace_dir_swaps_folders_and_keeps_the_old_one_on_failure(tmp_path, monkeypatch):
+    import os
+
+    from valleymaps.io import atomic
+
+    final = tmp_path / "maps"
+    final.mkdir()
+    (final / "index.html").write_text("old")
+    new = tmp_path / ".build-1"
+    new.mkdir()
+    (new / "index.html").write_text("new")
+    atomic.replace_dir(new, final)
+    assert (final / "index.html").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["maps"]
+
+    broken = tmp_path / ".build-2"
+    broken.mkdir()
+    real_replace = os.replace
+
+    def fail_on_new(src, dst):
+        if os.fspath(src) == os.fspath(broken):
+            raise OSError("disk full")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", fail_on_new)
+    with pytest.raises(OSError, match="disk full"):
+        atomic.replace_dir(broken, final)
+    assert (final / "index.html").read_text() == "new"  # the previous folder is back in place

@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -151,3 +152,28 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)
+
+
+def replace_dir(new_dir: str | os.PathLike[str], final: str | os.PathLike[str]) -> Path:
+    """Put the finished folder ``new_dir`` in the place of ``final``, with renames only.
+
+    The previous ``final`` is moved aside first and restored if the rename fails, so a
+    reader sees either the old folder or the new one, never a mix. Both must be on one
+    file system (build ``new_dir`` beside ``final``).
+    """
+    new, dest = Path(new_dir), Path(final)
+    old = None
+    if dest.exists():
+        old = dest.with_name(f".{dest.name}-old-{os.getpid()}")
+        if old.exists():
+            shutil.rmtree(old)
+        os.replace(dest, old)
+    try:
+        os.replace(new, dest)
+    except OSError:
+        if old is not None:
+            os.replace(old, dest)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return dest

@@ -32,7 +32,7 @@ import geopandas as gpd
 
 from valleymaps import settings
 from valleymaps.errors import DataSourceError, OutputExistsError
-from valleymaps.io.atomic import atomic_path
+from valleymaps.io.atomic import atomic_path, replace_dir
 from valleymaps.io.vector import read_vector
 from valleymaps.render.suitability_map import render_suitability_map
 from valleymaps.render.suitability_png import render_suitability_png
@@ -90,23 +90,6 @@ def load_zones(ws: Workspace, region: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFram
         tracts = tracts[tracts["geoid"].str[:5].isin(list(ws.config.region_counties))]
         return tracts[["geoid", "name", "geometry"]].reset_index(drop=True), "tract"
     return region[["geoid", "name", "geometry"]], "county"
-
-
-def _swap_in(new_dir: Path, final: Path) -> None:
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}-old-{os.getpid()}")
-        if old.exists():
-            shutil.rmtree(old)
-        os.replace(final, old)
-    try:
-        os.replace(new_dir, final)
-    except OSError:
-        if old is not None:
-            os.replace(old, final)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def run_target(
@@ -225,7 +208,7 @@ def run_target(
             )
             fig.savefig(work / "map.png")
             files.append(work / "map.png")
-        _swap_in(work, final)
+        replace_dir(work, final)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
