@@ -14,7 +14,7 @@ from typing import IO, Any
 
 import pandas as pd
 
-from valleymaps.employment import EMPLOYMENT_COLUMNS, normalize_naics
+from valleymaps.employment import EMPLOYMENT_COLUMNS, EmploymentDataset, normalize_naics
 from valleymaps.errors import DataSourceError, Problem, ValidationError
 
 log = logging.getLogger(__name__)
@@ -274,3 +274,17 @@ def safe_name(text: str) -> str:
     'CBP_2021_county'
     """
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_.") or "employment"
+
+
+def dataset_from_file(
+    path: Path, table: pd.DataFrame, *, format: str, source: str, name: str | None = None
+) -> EmploymentDataset:
+    """The dataset read from one file: named after it, synthetic when the file says so."""
+    return EmploymentDataset(
+        name=safe_name(name or strip_suffixes(path)),
+        table=table,
+        source=source,
+        format=format,
+        synthetic=is_synthetic(path),
+        imported_from=[path.name],
+    )

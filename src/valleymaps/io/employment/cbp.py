@@ -42,15 +42,13 @@ from valleymaps.io.employment._common import (
     NaicsNormalizer,
     RowProblems,
     csv_chunks,
+    dataset_from_file,
     duplicate_problems,
     finalize_table,
-    is_synthetic,
     raise_if_problems,
     read_header,
     resolve_year,
-    safe_name,
     sidecar_meta,
-    strip_suffixes,
 )
 
 log = logging.getLogger(__name__)
@@ -322,14 +320,7 @@ def read_cbp(
     p = Path(path)
     table, problems = parse_cbp(p, year=year, states=states)
     raise_if_problems(p, problems)
-    return EmploymentDataset(
-        name=safe_name(name or strip_suffixes(p)),
-        table=table,
-        source=describe_cbp(table, p),
-        format=FORMAT,
-        synthetic=is_synthetic(p),
-        imported_from=[p.name],
-    )
+    return dataset_from_file(p, table, format=FORMAT, source=describe_cbp(table, p), name=name)
 
 
 def describe_cbp(table: pd.DataFrame, path: Path) -> str:

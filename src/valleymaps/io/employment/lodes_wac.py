@@ -31,15 +31,13 @@ from valleymaps.errors import FieldError, Problem
 from valleymaps.io.employment._common import (
     RowProblems,
     csv_chunks,
+    dataset_from_file,
     duplicate_problems,
     finalize_table,
-    is_synthetic,
     raise_if_problems,
     read_header,
     resolve_year,
-    safe_name,
     sidecar_meta,
-    strip_suffixes,
 )
 
 log = logging.getLogger(__name__)
@@ -246,14 +244,7 @@ def read_lodes_wac(
     p = Path(path)
     table, problems = parse_lodes_wac(p, year=year)
     raise_if_problems(p, problems)
-    return EmploymentDataset(
-        name=safe_name(name or strip_suffixes(p)),
-        table=table,
-        source=describe_lodes_wac(table, p),
-        format=FORMAT,
-        synthetic=is_synthetic(p),
-        imported_from=[p.name],
-    )
+    return dataset_from_file(p, table, format=FORMAT, source=describe_lodes_wac(table, p), name=name)
 
 
 def describe_lodes_wac(table: pd.DataFrame, path: Path) -> str:

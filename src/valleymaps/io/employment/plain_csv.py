@@ -35,13 +35,11 @@ from valleymaps.io.employment._common import (
     NaicsNormalizer,
     RowProblems,
     csv_chunks,
+    dataset_from_file,
     finalize_table,
-    is_synthetic,
     raise_if_problems,
     read_header,
-    safe_name,
     sidecar_meta,
-    strip_suffixes,
 )
 
 log = logging.getLogger(__name__)
@@ -280,11 +278,4 @@ def read_plain_csv(
     raise_if_problems(p, problems)
     meta = sidecar_meta(p)
     source = meta.get("source") if isinstance(meta.get("source"), str) else None
-    return EmploymentDataset(
-        name=safe_name(name or strip_suffixes(p)),
-        table=table,
-        source=source or f"{p.name}",
-        format=FORMAT,
-        synthetic=is_synthetic(p),
-        imported_from=[p.name],
-    )
+    return dataset_from_file(p, table, format=FORMAT, source=source or p.name, name=name)
