@@ -1,7 +1,8 @@
-"""Write a LODES WAC file (the published schema) for given tracts: synthetic job counts.
+"""LODES files in the published schemas, written in code: WAC (synthetic job counts) and OD flows.
 
-Used by the build benchmark to give the 760 real tracts some employment; the
-numbers are random and labelled synthetic in the file name.
+:func:`write_wac` gives the build benchmark's 760 real tracts some employment (random numbers,
+labelled synthetic in the file name); :func:`write_od` writes commuting flows between given
+tracts or blocks.
 """
 
 from __future__ import annotations
@@ -57,4 +58,30 @@ def write_wac(
         lines.append(",".join(row))
     with gzip.open(path, "wt", encoding="ascii", newline="") as f:
         f.write("\n".join(lines) + "\n")
+    return path
+
+
+OD_HEADER = "w_geocode,h_geocode,S000,SA01,SA02,SA03,SE01,SE02,SE03,SI01,SI02,SI03,createdate"
+
+
+def od_row(home: str, work: str, workers: int, skilled: int = 0) -> str:
+    """One OD row (work block first, as published) whose segments add up.
+
+    Tract GEOIDs (11 characters) get block ``1000`` appended. Ages are all SA02,
+    earnings SE01 except ``skilled`` workers in SE03 (more than $3,333 a month),
+    industries all SI03.
+    """
+    w, h = (g + "1000" if len(g) == 11 else g for g in (work, home))
+    rest = workers - skilled
+    return f"{w},{h},{workers},0,{workers},0,{rest},0,{skilled},0,0,{workers},20230321"
+
+
+def write_od(path: Path, flows: Sequence[tuple[str, str, int, int]]) -> Path:
+    """Write a gzipped LODES OD file of ``(home, work, workers, skilled)`` rows.
+
+    Name the file as LODES does (``ca_od_main_JT00_2021.csv.gz``) so its year and
+    part are read from the name; put "synthetic" in it to mark the data synthetic.
+    """
+    lines = [OD_HEADER, *(od_row(*flow) for flow in flows)]
+    path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode("ascii")))
     return path

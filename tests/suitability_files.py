@@ -7,7 +7,10 @@ Geometry in California Albers (EPSG:3310), metres:
 * ``water.tif``: a raster in EPSG:4326 (as the real groundwater raster is) whose value is the
   longitude-ish position: it rises from west to east, nodata -3.4e38, with a no-data hole;
 * ``reserve.gpkg``: a polygon box(25 km, 5 km, 35 km, 15 km) in Kern (a constraint);
-* ``workers.csv``: a county table, Fresno 100, Kern 300.
+* ``workers.csv``: a county table, Fresno 100, Kern 300;
+* tracts (:func:`write_tracts`): each county cut into four 10 km squares, :data:`TRACTS`;
+* interchanges (:func:`write_points`): points as a GeoPackage, :data:`INTERCHANGES`; with
+  commuting flows, :data:`LABOUR_PROFILE` scores the labour pool and the interchanges.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import geopandas as gpd
 import numpy as np
 import rasterio
 from rasterio.transform import from_bounds
-from shapely.geometry import LineString, box
+from shapely.geometry import LineString, Point, box
 
 from valleymaps.workspace import CONFIG_NAME, DEFAULT_CONFIG, Workspace
 
@@ -28,6 +31,15 @@ KERN = box(20 * KM, 0, 40 * KM, 20 * KM)
 RESERVE = box(25 * KM, 5 * KM, 35 * KM, 15 * KM)
 RAIL_X = 10 * KM
 NODATA = -3.3999999521443642e38
+
+#: Tract GEOID -> lower-left corner (x, y) of its 10 km square: four per county, centres at
+#: x = 5, 15 (Fresno), 25, 35 km (Kern) and y = 5, 15 km.
+TRACTS: dict[str, tuple[float, float]] = {
+    "06019000100": (0, 0), "06019000200": (10 * KM, 0),
+    "06019000300": (0, 10 * KM), "06019000400": (10 * KM, 10 * KM),
+    "06029000100": (20 * KM, 0), "06029000200": (30 * KM, 0),
+    "06029000300": (20 * KM, 10 * KM), "06029000400": (30 * KM, 10 * KM),
+}  # fmt: skip
 
 PROFILE = """
 name = "Test plants"
@@ -69,6 +81,38 @@ kind = "exclude_inside"
 name = "Not in the reserve"
 layer = "reserve"
 """
+
+
+#: Labour pool (employed residents within 15 km, from the workspace's commuting flows) and
+#: interchanges, half each.
+LABOUR_PROFILE = """
+name = "Truck-served plants"
+targets = ["Truck-served plants"]
+[sites]
+count = 2
+min_acres = 100
+max_acres = 400
+min_distance_m = 5000
+threshold = 60
+[[factors]]
+key = "labour"
+name = "Labour pool within 15 km"
+weight = 50
+units = "workers"
+source = { kind = "table", layer = "resident_workers", column = "workers", reach_m = 15000 }
+transform = { kind = "linear", low = 0, high = 4200 }
+[[factors]]
+key = "interchange"
+name = "Close to an interchange"
+weight = 50
+source = { kind = "distance", layer = "interchanges" }
+transform = { kind = "inverse", low = 0, high = 10000 }
+"""
+
+#: Interchanges at cell centres of the 500 m grid: in the middle of Fresno's south-east tract
+#: and of Kern's north-east tract.
+FRESNO_IC, KERN_IC = (15_250.0, 5_250.0), (35_250.0, 15_250.0)
+INTERCHANGES = [FRESNO_IC, KERN_IC]
 
 
 def write_workspace(root: Path) -> Workspace:
@@ -134,3 +178,36 @@ def write_layers(folder: Path) -> dict[str, Path]:
 def write_profile(path: Path, text: str = PROFILE) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def tract_centre(geoid: str) -> tuple[float, float]:
+    """Centre (x, y) of a tract of :data:`TRACTS`."""
+    x0, y0 = TRACTS[geoid]
+    return x0 + 5 * KM, y0 + 5 * KM
+
+
+def write_tracts(path: Path, tracts: dict[str, tuple[float, float]] | None = None) -> Path:
+    """A GeoPackage of 10 km square tracts (``GEOID`` as text), default :data:`TRACTS`."""
+    items = (tracts or TRACTS).items()
+    gpd.GeoDataFrame(
+        {"GEOID": [g for g, _ in items]},
+        geometry=[box(x, y, x + 10 * KM, y + 10 * KM) for _, (x, y) in items],
+        crs=3310,
+    ).to_file(path, driver="GPKG")
+    return path
+
+
+def write_points(path: Path, points: list[tuple[float, float]], *, name: str = "Interchange") -> Path:
+    """A GeoPackage of points (EPSG:3310), e.g. highway interchanges."""
+    gpd.GeoDataFrame(
+        {"name": [f"{name} {i + 1}" for i in range(len(points))]},
+        geometry=[Point(x, y) for x, y in points],
+        crs=3310,
+    ).to_file(path, driver="GPKG")
+    return path
+
+
+def cell_value(path: Path, x: float, y: float) -> float:
+    """The value of a raster at a point (x, y in the raster's CRS)."""
+    with rasterio.open(path) as src:
+        return float(next(src.sample([(x, y)]))[0])

@@ -9,8 +9,24 @@ import pytest
 from harness import assert_no_errors
 from shapely.geometry import Point
 
-from suitability_files import KM, PROFILE, RAIL_X, write_layers, write_profile, write_workspace
+from lodes_files import write_od
+from suitability_files import (
+    INTERCHANGES,
+    KM,
+    LABOUR_PROFILE,
+    PROFILE,
+    RAIL_X,
+    TRACTS,
+    write_layers,
+    write_points,
+    write_profile,
+    write_tracts,
+    write_workspace,
+)
+from valleymaps import settings
 from valleymaps.atlas_sections import AtlasContext
+from valleymaps.io.flows.store import import_flows
+from valleymaps.io.tracts import import_tracts
 from valleymaps.suitability.atlas_section import suitability_section
 from valleymaps.suitability.run import run_target
 
@@ -133,4 +149,39 @@ def test_the_command_page_is_self_contained_and_draws_its_target(workspace, open
     assert "Where could plastics bottle manufacturing locate?" in page.locator(".vm-suit-panel").inner_text()
     assert page.locator(".leaflet-control-layers-overlays label").count() == 2  # the target + county outlines
     screenshot(page, "command-page")
+    assert_no_errors(report)
+
+
+def test_popups_name_the_commuting_data_and_flag_synthetic_flows(tmp_path, open_page, screenshot):
+    ws = write_workspace(tmp_path / "ws")
+    import_tracts(ws, [write_tracts(tmp_path / "tracts.gpkg")])
+    flows = [(g, g, 1000 if g.startswith("06019") else 100, 0) for g in TRACTS]
+    od = write_od(tmp_path / "ca_od_main_JT00_2021_synthetic.csv.gz", flows)
+    import_flows(ws, [od], format="lodes-od", year=2021)
+    run = run_target(
+        ws,
+        "Truck-served plants",
+        profile_path=write_profile(tmp_path / "truck.toml", LABOUR_PROFILE),
+        resolution=500,
+        layers={"interchanges": str(write_points(tmp_path / "interchanges.gpkg", INTERCHANGES))},
+        png=False,
+    )
+    page, report = open_page(run.page)
+    panel = page.locator(".vm-suit-panel").inner_text()
+    assert settings.SYNTHETIC_NOTICE in panel
+    assert "Labour pool within 15 km: LEHD LODES origin-destination 2021" in panel
+    site = page.locator("path.vm-site").first.bounding_box()
+    assert site is not None
+    page.mouse.click(site["x"] + site["width"] / 2, site["y"] + site["height"] / 2)
+    popup = page.locator(".vm-site-popup")
+    popup.wait_for()
+    text = popup.inner_text()
+    assert "Labour pool within 15 km (synthetic data)" in text
+    assert "Close to an interchange\t" in text  # real data: no flag
+    sources = popup.locator(".vm-site-sources li").all_inner_texts()
+    assert sources[0].startswith("Labour pool within 15 km: LEHD LODES origin-destination 2021")
+    assert "(synthetic sample data)" in sources[0] and "employed residents" in sources[0]
+    assert sources[1] == "Close to an interchange: interchanges.gpkg"
+    page.wait_for_timeout(400)
+    screenshot(page, "commuting-popup")
     assert_no_errors(report)

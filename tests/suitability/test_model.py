@@ -13,6 +13,7 @@ from suitability_files import (
     KM,
     RAIL_X,
     RESERVE,
+    cell_value,
     write_layers,
     write_profile,
     write_water_raster,
@@ -45,11 +46,6 @@ def _run(ws, layers, profile, folder: Path, **kwargs):
     )
 
 
-def _cell_value(path: Path, x: float, y: float) -> float:
-    with rasterio.open(path) as src:
-        return float(next(src.sample([(x, y)]))[0])
-
-
 def test_a_run_writes_cogs_whose_suitability_is_the_weighted_sum_of_the_factors(
     setup, tmp_path: Path
 ) -> None:
@@ -68,16 +64,16 @@ def test_a_run_writes_cogs_whose_suitability_is_the_weighted_sum_of_the_factors(
             assert src.crs.to_epsg() == 3310
             assert src.tags(ns="IMAGE_STRUCTURE")["LAYOUT"] == "COG"
     x, y = RAIL_X + 2250, 3 * KM + 250  # a cell centre 2.25 km east of the rail line, in Fresno
-    assert _cell_value(tmp_path / "out" / "factor-rail-value.tif", x, y) == pytest.approx(
+    assert cell_value(tmp_path / "out" / "factor-rail-value.tif", x, y) == pytest.approx(
         2000.0
     )  # centre to centre
-    rail = _cell_value(tmp_path / "out" / "factor-rail.tif", x, y)
-    water = _cell_value(tmp_path / "out" / "factor-water.tif", x, y)
-    workers = _cell_value(tmp_path / "out" / "factor-workers.tif", x, y)
+    rail = cell_value(tmp_path / "out" / "factor-rail.tif", x, y)
+    water = cell_value(tmp_path / "out" / "factor-water.tif", x, y)
+    workers = cell_value(tmp_path / "out" / "factor-workers.tif", x, y)
     assert rail == pytest.approx(0.8)
     assert workers == pytest.approx(100 / 300)
     assert 0 < water < 1
-    suit = _cell_value(tmp_path / "out" / "suitability.tif", x, y)
+    suit = cell_value(tmp_path / "out" / "suitability.tif", x, y)
     assert suit == pytest.approx(50 * rail + 30 * water + 20 * workers, rel=1e-5)
 
 
@@ -203,9 +199,9 @@ transform = { kind = "categories", scores = { industrial = 1, farm = 0.4 } }
 """
     )
     result = _run(ws, {"zoning": zoning}, profile, tmp_path / "out")
-    assert _cell_value(result.suitability_path, 5 * KM + 250, 5 * KM + 250) == pytest.approx(100)
-    assert _cell_value(result.suitability_path, 25 * KM + 250, 5 * KM + 250) == pytest.approx(40)
-    assert _cell_value(result.suitability_path, 35 * KM + 250, 5 * KM + 250) == pytest.approx(10)  # no zone
+    assert cell_value(result.suitability_path, 5 * KM + 250, 5 * KM + 250) == pytest.approx(100)
+    assert cell_value(result.suitability_path, 25 * KM + 250, 5 * KM + 250) == pytest.approx(40)
+    assert cell_value(result.suitability_path, 35 * KM + 250, 5 * KM + 250) == pytest.approx(10)  # no zone
     assert result.sites.iloc[0]["zone_value"] == "industrial"
 
 
@@ -253,5 +249,5 @@ transform = { kind = "identity" }
     from pyproj import Transformer
 
     x, y = Transformer.from_crs(4326, 3310, always_xy=True).transform(*downtown_fresno)
-    assert _cell_value(result.folder / "factor-mfg_lq-value.tif", x, y) == pytest.approx(fresno, rel=1e-5)
+    assert cell_value(result.folder / "factor-mfg_lq-value.tif", x, y) == pytest.approx(fresno, rel=1e-5)
     assert result.synthetic  # the bundled employment is synthetic, and the result says so

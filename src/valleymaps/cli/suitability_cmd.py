@@ -100,6 +100,10 @@ def suitability(
     (GeoPackage and CSV, with each factor's contribution and rank stability),
     a per-tract summary and a map page to outputs/suitability/<target>/.
 
+    Layers come from --layer, data/econ/suitability/layers.toml or data/geo/;
+    the tables skilled_out_commuters and resident_workers are derived from the
+    workspace's commuting flows ('valleymaps import flows') when no file is given.
+
     \b
     Examples:
       valleymaps suitability --list
@@ -145,6 +149,9 @@ def suitability(
     )
     for note in result.profile.left_out:
         click.secho(f"  Note: {note}", fg="yellow")
+    for f in result.factors:
+        for caveat in f.caveats:
+            click.secho(f"  Note: {f.factor.name}: {caveat}", fg="yellow")
     if sites.empty:
         click.echo("  No candidate site met the rules of the profile's [sites] table.")
     for _, row in sites.head(5).iterrows():

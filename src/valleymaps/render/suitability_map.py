@@ -37,13 +37,15 @@ OUTLINE_COLORS: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class FactorInfo:
-    """A factor as the page describes it."""
+    """A factor as the page describes it (``source``: its data, listed in site popups)."""
 
     key: str
     name: str
     weight: float
     units: str = ""
     labels: tuple[str, ...] = ()
+    source: str = ""
+    synthetic: bool = False
 
 
 @dataclass
@@ -143,7 +145,7 @@ def _site_payload(layer: TargetLayer) -> tuple[dict[str, Any], list[dict[str, An
             points = row.get(f"{f.key}_points", np.nan)
             factors.append(
                 {
-                    "name": f.name,
+                    "name": f"{f.name} (synthetic data)" if f.synthetic else f.name,
                     "weight": f"{f.weight:.0f}%" if float(f.weight).is_integer() else f"{f.weight:.1f}%",
                     "value": format_value(row.get(f"{f.key}_value", np.nan), f.units),
                     "score": "–" if pd.isna(score) else f"{score:.2f}",
@@ -254,6 +256,7 @@ def render_suitability_map(
                     {
                         "name": f.name,
                         "weight": f"{f.weight:.0f}" if float(f.weight).is_integer() else f"{f.weight:.1f}",
+                        "source": f.source,
                     }
                     for f in t.factors
                 ],

@@ -18,6 +18,7 @@ Modules, by concern:
 ``sources``         factor sources read strip by strip: distance, raster, polygons, places
 ``distance``        the streamed, capped exact distance transform
 ``places``          tract and county values: tables, cluster metrics, within commuting reach
+``flow_layers``     skilled out-commuters and resident workers from the commuting flows
 ``transforms``      values -> 0-1 scores: linear, inverse, gaussian, thresholds, categories
 ``overlay``         the weighted overlay (:func:`weighted_overlay`)
 ``sites``           candidate sites (:func:`find_sites`)
@@ -55,6 +56,7 @@ _EXPORTS = {
     "check_rank_stability": "sensitivity",
     "summarize_zones": "zonal",
     "compute_suitability": "model",
+    "flow_layer_values": "flow_layers",
     "drop_missing_layers": "model",
     "SuitabilityResult": "model",
     "run_target": "run",

@@ -9,7 +9,9 @@ A profile refers to data either by file (``path = "..."``) or by layer name
    copy shipped with valleymaps), whose ``[layers]`` table maps names to a
    file or a list of files, relative to the workspace folder;
 3. as ``data/geo/<name>.gpkg`` (or ``.geojson``, ``.shp``, ``.fgb``,
-   ``.zip``, ``.tif``) in the workspace, and tables as ``data/econ/<name>.csv``.
+   ``.zip``, ``.tif``) in the workspace, and tables as ``data/econ/<name>.csv``;
+4. for the tables ``skilled_out_commuters`` and ``resident_workers``: derived
+   from the workspace's commuting flows (:mod:`valleymaps.suitability.flow_layers`).
 
 A layer given as several files (rail lines of two operators) is read as one.
 """
@@ -31,7 +33,9 @@ import pyogrio
 
 from valleymaps import settings
 from valleymaps.errors import ConfigError, FieldError
+from valleymaps.io.flows.store import list_flows
 from valleymaps.io.vector import read_vector
+from valleymaps.suitability.flow_layers import FLOW_LAYERS
 from valleymaps.suitability.profile import LayerRef
 from valleymaps.workspace import Workspace, bundled_data_dir
 
@@ -73,11 +77,15 @@ class LayerCatalog:
         Layer name -> files, from overrides and ``layers.toml``.
     origin
         Layer name -> where the entry came from (for messages).
+    flows
+        Names of the workspace's commuting flow datasets, from which the tables of
+        :data:`~valleymaps.suitability.flow_layers.FLOW_LAYERS` are derived.
     """
 
     root: Path | None
     named: Mapping[str, tuple[Path, ...]] = field(default_factory=dict)
     origin: Mapping[str, str] = field(default_factory=dict)
+    flows: tuple[str, ...] = ()
 
     def _relative(self, text: str, base_dir: Path | None) -> Path:
         p = Path(os.path.expanduser(text))
@@ -107,8 +115,19 @@ class LayerCatalog:
                 return [table]
         return None
 
+    def derivable(self, ref: LayerRef) -> bool:
+        """Whether ``ref`` names a table derived from commuting flows, and the workspace has flows."""
+        return ref.path is None and ref.layer in FLOW_LAYERS and bool(self.flows)
+
     def explain_missing(self, ref: LayerRef) -> str:
         """Why ``ref`` was not found and what to do."""
+        if ref.path is None and ref.layer in FLOW_LAYERS and ref.layer not in self.named:
+            return (
+                f"no layer '{ref.layer}' and no commuting flows to derive it from: import flows "
+                "('valleymaps import flows ... --format lodes-od'; LODES gives skilled workers by tract), "
+                f"or put a table (geoid, workers) at data/econ/{ref.layer}.csv or pass "
+                f"--layer {ref.layer}=PATH."
+            )
         if ref.path is not None:
             return f"file {ref.path} does not exist (looked beside the profile and in the workspace)."
         if ref.layer is not None and ref.layer in self.named:
@@ -162,7 +181,8 @@ def layer_catalog(
         items = [value] if isinstance(value, str | os.PathLike) else list(value)
         named[name] = tuple(Path(os.path.expanduser(os.fspath(v))) for v in items)
         origin[name] = "given on the command line"
-    return LayerCatalog(root=root, named=named, origin=origin)
+    flows = tuple(list_flows(ws)) if ws is not None else ()
+    return LayerCatalog(root=root, named=named, origin=origin, flows=flows)
 
 
 def _match(values: pd.Series, wanted: Sequence[Any]) -> np.ndarray:

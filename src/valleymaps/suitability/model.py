@@ -60,13 +60,18 @@ AVAILABLE, OUTSIDE_REGION, CONSTRAINED, NO_VALUE = 0, 1, 2, 3
 
 @dataclass
 class FactorOutput:
-    """One factor's rasters and facts about them."""
+    """One factor's rasters and facts about them.
+
+    ``note`` names the data source (it says "synthetic" when they are); ``caveats``
+    say what the values are not (all workers for lack of skilled ones...).
+    """
 
     factor: Factor
     score_path: Path
     value_path: Path
     labels: tuple[str, ...] = ()
     note: str = ""
+    caveats: tuple[str, ...] = ()
     cap_m: float | None = None
     covered_cells: int = 0
     value_min: float = math.nan
@@ -148,10 +153,18 @@ def _refs(profile: Profile) -> list[tuple[str, LayerRef]]:
     return refs
 
 
+def _missing(ref: LayerRef, catalog: LayerCatalog, *, kind: str = "") -> bool:
+    """Whether a layer has no file (tables derived from commuting flows are there when flows are)."""
+    return catalog.resolve(ref) is None and not (kind == "table" and catalog.derivable(ref))
+
+
 def find_missing_layers(profile: Profile, catalog: LayerCatalog) -> dict[str, str]:
     """Factors and constraints whose layer or file is not there: label -> what to do."""
+    kinds = {f"factor '{f.key}'": f.source.kind for f in profile.factors}
     return {
-        label: catalog.explain_missing(ref) for label, ref in _refs(profile) if catalog.resolve(ref) is None
+        label: catalog.explain_missing(ref)
+        for label, ref in _refs(profile)
+        if _missing(ref, catalog, kind=kinds.get(label, ""))
     }
 
 
@@ -160,7 +173,7 @@ def drop_missing_layers(profile: Profile, catalog: LayerCatalog) -> Profile:
     missing_factors = []
     reasons = []
     for f in profile.factors:
-        if f.source.ref is not None and catalog.resolve(f.source.ref) is None:
+        if f.source.ref is not None and _missing(f.source.ref, catalog, kind=f.source.kind):
             missing_factors.append(f.key)
             reasons.append(
                 f"{f.name} (weight {f.weight:g}) left out: {catalog.explain_missing(f.source.ref)}"
@@ -188,22 +201,35 @@ def _files(ref: LayerRef, catalog: LayerCatalog, label: str) -> list[Path]:
     return files
 
 
+@dataclass
+class _OpenFactor:
+    source: StripSource
+    note: str
+    cap_m: float | None = None
+    caveats: tuple[str, ...] = ()
+
+
 def _open_factor(
     factor: Factor, grid: AnalysisGrid, catalog: LayerCatalog, ws: Workspace | None, rows: int
-) -> tuple[StripSource, str, float | None]:
+) -> _OpenFactor:
     spec = factor.source
     label = f"factor '{factor.key}'"
     if spec.kind == "cluster_metric":
-        places, note = place_values(spec, ws=ws, table_files=None, name=label)
-        return PlaceValueSource(places, grid, name=label), note, None
+        pv = place_values(spec, ws=ws, table_files=None, name=label)
+        return _OpenFactor(PlaceValueSource(pv.places, grid, name=label), pv.note)
     assert spec.ref is not None
-    files = _files(spec.ref, catalog, label)
     name = f"{label} ({spec.ref.label})"
+    if spec.kind == "table":  # a file, else derived from the commuting flows
+        derived = catalog.resolve(spec.ref) is None and catalog.derivable(spec.ref)
+        files = None if derived else _files(spec.ref, catalog, label)
+        pv = place_values(spec, ws=ws, table_files=files, name=name)
+        return _OpenFactor(PlaceValueSource(pv.places, grid, name=name), pv.note, caveats=pv.caveats)
+    files = _files(spec.ref, catalog, label)
     note = ", ".join(f.name for f in files)
     if spec.kind == "distance":
         layer = read_layer(files, spec.ref)
         cap = distance_cap(factor.transform, grid.resolution, spec.cap_m)
-        return DistanceSource(layer, grid, cap_m=cap, name=name, rows=rows), note, cap
+        return _OpenFactor(DistanceSource(layer, grid, cap_m=cap, name=name, rows=rows), note, cap)
     if spec.kind == "raster":
         src = RasterSource(
             files[0],
@@ -213,11 +239,12 @@ def _open_factor(
             assume_crs=spec.ref.assume_crs,
             name=name,
         )
-        return src, note, None
+        return _OpenFactor(src, note)
     if spec.kind == "polygons":
-        return PolygonSource(read_layer(files, spec.ref), grid, name=name, column=spec.column), note, None
-    places, note = place_values(spec, ws=ws, table_files=files, name=name)
-    return PlaceValueSource(places, grid, name=name), note, None
+        return _OpenFactor(
+            PolygonSource(read_layer(files, spec.ref), grid, name=name, column=spec.column), note
+        )
+    raise AssertionError(f"unknown source kind {spec.kind!r}")  # the profile checks kinds
 
 
 def _open_constraint(
@@ -431,16 +458,17 @@ def compute_suitability(
     outputs: list[FactorOutput] = []
     try:
         for f in profile.factors:
-            src, note, cap = _open_factor(f, grid, catalog, ws, step)
-            sources[f.key] = src
+            opened = _open_factor(f, grid, catalog, ws, step)
+            sources[f.key] = opened.source
             outputs.append(
                 FactorOutput(
                     factor=f,
                     score_path=folder / f"factor-{f.key}.tif",
                     value_path=folder / f"factor-{f.key}-value.tif",
-                    labels=getattr(src, "labels", ()),
-                    note=note,
-                    cap_m=cap,
+                    labels=getattr(opened.source, "labels", ()),
+                    note=opened.note,
+                    caveats=opened.caveats,
+                    cap_m=opened.cap_m,
                 )
             )
         for c in profile.constraints:

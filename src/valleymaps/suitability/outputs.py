@@ -160,6 +160,7 @@ def write_tables(
                 "name": f.factor.name,
                 "weight": f.factor.weight,
                 "source": f.note,
+                "caveats": list(f.caveats),
                 "units": f.factor.units,
                 "distance_cap_m": f.cap_m,
                 "covered_cells": f.covered_cells,
@@ -198,6 +199,7 @@ def target_layer(
         notes.append(
             "No area met the site rules; loosen [sites] in the profile (smaller min_acres, lower threshold)."
         )
+    notes += [f"{f.factor.name}: {caveat}" for f in result.factors for caveat in f.caveats]
     caps = [f for f in result.factors if f.cap_m]
     for f in caps:
         notes.append(f"{f.factor.name}: distances beyond {format_value(f.cap_m, 'm')} all score the same.")
@@ -209,7 +211,15 @@ def target_layer(
         bounds=image.bounds,
         sites=result.sites,
         factors=[
-            FactorInfo(f.key, f.factor.name, f.factor.weight, f.factor.units, f.labels)
+            FactorInfo(
+                f.key,
+                f.factor.name,
+                f.factor.weight,
+                f.factor.units,
+                f.labels,
+                source=f.note,
+                synthetic=f.synthetic,
+            )
             for f in result.factors
         ],
         notes=notes,

@@ -4,7 +4,10 @@ Two sources give values per place:
 
 * ``table``: any CSV with a GEOID column (11 characters for tracts, 5 for
   counties, leading zeros kept) and a numeric column - out-commuting skilled
-  workers, labour force, broadband, anything;
+  workers, labour force, broadband, anything; the tables
+  ``skilled_out_commuters`` and ``resident_workers`` are derived from the
+  workspace's commuting flows when no file is given
+  (:mod:`~valleymaps.suitability.flow_layers`);
 * ``cluster_metric``: a cluster's location quotient, employment, share or
   growth from the workspace's employment data (tracts when tract employment
   and boundaries are imported, else counties).
@@ -21,6 +24,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -246,18 +250,48 @@ def within_reach(
     return pd.Series(out, index=places["geoid"].to_numpy())
 
 
+@dataclass(frozen=True)
+class PlaceValues:
+    """Places with a ``value`` column, ready to paint, and what the values are.
+
+    Attributes
+    ----------
+    places
+        Tracts or counties of the region (EPSG:3310) with ``geoid``, ``name``, ``value``.
+    note
+        The data source, for map source lines.
+    caveats
+        What the values are not (from :class:`~valleymaps.suitability.flow_layers.FlowValues`).
+    """
+
+    places: gpd.GeoDataFrame
+    note: str
+    caveats: tuple[str, ...] = ()
+
+
 def place_values(
     spec: SourceSpec, *, ws: Workspace | None, table_files: Sequence[Path] | None, name: str
-) -> tuple[gpd.GeoDataFrame, str]:
-    """Places with a ``value`` column for a ``table`` or ``cluster_metric`` source, and a source note."""
+) -> PlaceValues:
+    """Places with a ``value`` for a ``table`` or ``cluster_metric`` source.
+
+    A ``table`` source without ``table_files`` names a layer derived from the
+    workspace's commuting flows (see :mod:`~valleymaps.suitability.flow_layers`).
+    """
     if ws is None:
         raise WorkspaceError(f"{name}: place-level factors need a workspace (its tracts or counties).")
-    if spec.kind == "table":
-        assert table_files
+    caveats: tuple[str, ...] = ()
+    if spec.kind == "table" and table_files:
         values = read_place_table(table_files[0], id_column=spec.id_column, column=spec.column or "")
         lengths = {len(str(g)) for g in values.index}
         level = "tract" if 11 in lengths else "county"
         note = f"{table_files[0].name}, column {spec.column}"
+    elif spec.kind == "table":
+        from valleymaps.suitability.flow_layers import flow_layer_values
+
+        assert spec.ref is not None and spec.ref.layer is not None
+        tract_ids = load_places(ws, "tract")["geoid"].tolist() if ws.tracts_path.is_file() else None
+        derived = flow_layer_values(ws, spec.ref.layer, column=spec.column, tract_ids=tract_ids)
+        values, level, note, caveats = derived.values, derived.level, derived.note, derived.caveats
     else:
         values, level, note = cluster_metric_values(
             ws,
@@ -275,6 +309,8 @@ def place_values(
         )
     if spec.reach_m:
         values = within_reach(places, values, reach_m=spec.reach_m, stat=spec.reach_stat)
+        within = f"{spec.reach_m / 1000:g} km"
+        note += f"; {spec.reach_stat} over the {PLURAL[level]} within {within} (centre to centre)"
     places = places.assign(value=values.reindex(places["geoid"]).to_numpy(dtype=float))
     log.info(
         "%s: %d of %d %s have a value",
@@ -283,4 +319,4 @@ def place_values(
         len(places),
         PLURAL[level],
     )
-    return places, note
+    return PlaceValues(places, note, caveats)

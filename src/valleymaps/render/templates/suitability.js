@@ -43,6 +43,13 @@
     box.appendChild(table);
     box.appendChild(el("div", "vm-site-note",
       "Points = weight \u00d7 mean score of the factor over the site; they add up to the site's suitability."));
+    var sourced = target.factors.filter(function (f) { return f.source; });
+    if (sourced.length) {
+      var sources = el("ul", "vm-site-sources");
+      sourced.forEach(function (f) { sources.appendChild(el("li", null, f.name + ": " + f.source)); });
+      box.appendChild(el("div", "vm-site-sources-title", "Data"));
+      box.appendChild(sources);
+    }
     return box;
   }
 
