@@ -14,8 +14,9 @@ Faults: ``cut`` (headers announce the whole length, half the body is sent,
 connection closed), ``500``/``503`` (with ``Retry-After: 0``), ``404``,
 ``reset`` (connection reset without an answer), ``corrupt`` (bytes flipped
 in the middle, same length), ``stall`` (headers, then silence for
-``stall_seconds``), ``ignore-range`` (a ``200`` with the whole file even if a
-range was asked).
+``stall_seconds``), ``hold`` (headers, then nothing until :meth:`FileServer.release`
+is called: a download that lasts as long as a test needs), ``ignore-range`` (a ``200`` with
+the whole file even if a range was asked).
 
 :func:`census_site` builds small files in the published formats, laid out
 under the real folder structure (prefixes below); :func:`source_env` gives the
@@ -41,7 +42,7 @@ import threading
 import time
 import zipfile
 from collections import defaultdict, deque
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -49,7 +50,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-FAULTS: tuple[str, ...] = ("cut", "500", "503", "404", "reset", "corrupt", "stall", "ignore-range")
+FAULTS: tuple[str, ...] = (
+    "cut", "500", "503", "404", "reset", "corrupt", "stall", "hold", "ignore-range",
+)  # fmt: skip
 
 #: Folders of each source on the real hosts (below the host name).
 TIGER_PREFIX = "/geo/tiger"
@@ -155,6 +158,9 @@ class _Handler(BaseHTTPRequestHandler):
             if fault == "stall":
                 self.wfile.flush()
                 time.sleep(owner.stall_seconds)
+            if fault == "hold":
+                self.wfile.flush()
+                owner._released.wait(timeout=60)
             self.wfile.write(payload)
 
     def _empty(self, status: int, reason: str, headers: Mapping[str, str] | None = None) -> None:
@@ -188,6 +194,7 @@ class FileServer:
         self.hits: list[Hit] = []
         self._faults: dict[str, deque[str]] = defaultdict(deque)
         self._lock = threading.Lock()
+        self._released = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -199,6 +206,10 @@ class FileServer:
             raise ValueError(f"unknown faults {unknown}; use {FAULTS}")
         with self._lock:
             self._faults[path].extend(faults)
+
+    def release(self) -> None:
+        """Let ``hold`` answers send their body (this one and later ones)."""
+        self._released.set()
 
     def hits_for(self, path: str | None = None) -> list[Hit]:
         """Requests received (for ``path``, or all)."""
@@ -243,6 +254,7 @@ class FileServer:
         return self
 
     def stop(self) -> None:
+        self._released.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -428,94 +440,93 @@ def lodes_od_gz(state: str = "ca", year: int = 2021, part: str = "main") -> byte
     return _gzip_bytes("\n".join(lines) + "\n")
 
 
-_XLSX_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
-def _xlsx(rows: list[list[str | int]], sheet: str) -> bytes:
-    """A minimal one-sheet .xlsx (inline strings, numbers) readable by openpyxl and Excel."""
-
-    def cell(ref: str, value: str | int) -> str:
-        if isinstance(value, int):
-            return f'<c r="{ref}"><v>{value}</v></c>'
-        text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
-
-    def col(i: int) -> str:
-        return chr(ord("A") + i)
-
-    sheet_rows = "".join(
-        f'<row r="{r}">' + "".join(cell(f"{col(i)}{r}", v) for i, v in enumerate(row)) + "</row>"
-        for r, row in enumerate(rows, start=1)
-    )
-    head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    return _zip_bytes({
-        "[Content_Types].xml": (
-            head + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-            'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
-            'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml'
-            '.worksheet+xml"/></Types>').encode(),
-        "_rels/.rels": (
-            head + f'<Relationships xmlns="{_REL_NS}"><Relationship Id="rId1" Type="{_DOC_REL}/'
-            'officeDocument" Target="xl/workbook.xml"/></Relationships>').encode(),
-        "xl/workbook.xml": (
-            head + f'<workbook xmlns="{_XLSX_NS}" xmlns:r="{_DOC_REL}"><sheets><sheet '
-            f'name="{sheet}" sheetId="1" r:id="rId1"/></sheets></workbook>').encode(),
-        "xl/_rels/workbook.xml.rels": (
-            head + f'<Relationships xmlns="{_REL_NS}"><Relationship Id="rId1" Type="{_DOC_REL}/'
-            'worksheet" Target="worksheets/sheet1.xml"/></Relationships>').encode(),
-        "xl/worksheets/sheet1.xml": (
-            head + f'<worksheet xmlns="{_XLSX_NS}"><sheetData>{sheet_rows}</sheetData>'
-            "</worksheet>").encode(),
-    })  # fmt: skip
-
-
-#: Flows of the ACS fixture: (home state, home county, work state, work county, workers, moe).
+#: Flows of the ACS fixture: (home state, home county, work state, work county, workers, moe);
+#: work places abroad have a state code from 100 up and no county.
 ACS_FLOWS: tuple[tuple[str, str, str, str, int, int], ...] = (
     ("06", "019", "006", "019", 380000, 3000),
     ("06", "019", "006", "029", 2500, 400),
+    ("06", "019", "301", "", 35, 28),  # Canada
     ("06", "029", "006", "029", 340000, 2800),
     ("06", "029", "006", "019", 1800, 300),
+    ("06", "029", "166", "", 20, 18),  # Europe
 )
+
+#: Layout of each edition: title rows above the two header rows, footnote rows, and whether the
+#: codes, workers and margin come before the names (2006-2010) or each end's names follow its codes.
+ACS_LAYOUTS: dict[int, tuple[int, int, bool]] = {2010: (3, 3, True), 2015: (5, 2, False),
+                                                 2020: (6, 4, False)}
+
+_PLACE_NAMES = {"06": "California", "019": "Fresno County", "029": "Kern County",
+                "301": "Canada", "303": "Mexico", "166": "Europe"}
+
+
+def acs_flows_rows(year: int = 2020, flows: Sequence[Sequence[Any]] = ACS_FLOWS, *,
+                   numeric_code_rows: Sequence[int] = (0,)) -> list[list[Any]]:
+    """The cells of ACS ``table1.xlsx`` of the period ending ``year`` (see :data:`ACS_LAYOUTS`),
+    row by row. The residence county code of the data rows ``numeric_code_rows`` (0-based) is
+    a number (``19`` for ``019``), as Excel keeps a code typed in by hand. Spreadsheet row of
+    data row ``i``: ``titles + 3 + i``."""
+    titles, footnotes, codes_first = ACS_LAYOUTS[year]
+    period = f"{year - 4}-{year}"
+    text = [f"Table 1. Residence County to Workplace County Commuting Flows for the United States "
+            f"and Puerto Rico Sorted by Residence Geography: 5-Year ACS, {period}",
+            "Universe: Workers 16 years and over.",
+            "Commuting flows are sorted by residence state, residence county, workplace state, and "
+            "workplace county."]
+    rows: list[list[Any]] = [[t] for t in text[:titles]] + [[None]] * max(0, titles - len(text))
+    codes = ["State FIPS Code", "County FIPS Code"]
+    names = ["State Name", "County Name"]
+    measures = ["Workers in Commuting Flow", "Margin of Error"]
+    if codes_first:
+        rows.append(["Residence", None, "Place of Work", None, "Commuting Flow", None,
+                     "Residence", None, "Place of Work", None])
+        rows.append(codes + codes + measures + names + names)
+    else:
+        rows.append(["Residence", None, None, None, "Place of Work", None, None, None,
+                     "Commuting Flow", None])
+        rows.append(codes + names + codes + names + measures)
+    for i, (hs, hc, ws, wc, workers, moe) in enumerate(flows):
+        home_names = [_PLACE_NAMES.get(str(hs).zfill(2), ""), _PLACE_NAMES.get(str(hc), "")]
+        abroad = str(ws) in _PLACE_NAMES
+        work_names = ([_PLACE_NAMES[str(ws)], None] if abroad
+                      else [_PLACE_NAMES.get(str(ws)[-2:], ""), _PLACE_NAMES.get(str(wc), "")])
+        home = [hs, int(hc) if i in numeric_code_rows and str(hc).isdigit() else hc]
+        work = [ws, wc or None]
+        if codes_first:
+            rows.append(home + work + [workers, moe] + home_names + work_names)
+        else:
+            rows.append(home + home_names + work + work_names + [workers, moe])
+    notes = ["Footnotes:", "This table uses county equivalents.",
+             "Source: U.S. Census Bureau, American Community Survey.",
+             "Data are based on a sample and are subject to sampling variability."]
+    return rows + [[note] for note in notes[:footnotes]]
+
+
+def xlsx_bytes(rows: Sequence[Sequence[Any]], sheet: str = "Table 1") -> bytes:
+    """A one-sheet workbook (openpyxl) holding ``rows``."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    for row in rows:
+        ws.append(list(row))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
 
 
 @functools.cache
 def acs_flows_xlsx(year: int = 2020) -> bytes:
-    """ACS ``table1.xlsx`` laid out like the 2016-2020 table (7 title rows, 2 header rows,
-    4 footnote rows; work-place state codes with 3 digits)."""
-    period = f"{year - 4}-{year}"
-    names = {"019": "Fresno County", "029": "Kern County"}
-    rows: list[list[str | int]] = [
-        [f"Table 1. Residence County to Workplace County Commuting Flows for the United States "
-         f"and Puerto Rico Sorted by Residence Geography: 5-Year ACS, {period}"],
-        ["For more information on sampling and estimation methods, see the ACS documentation."],
-        ["Universe: Workers 16 years and over."],
-        ["Commuting flows are sorted by residence state, residence county, workplace state, and "
-         "workplace county."],
-        [""],
-        [""],
-        ["Residence", "", "", "", "Place of Work", "", "", "", "Commuting Flow", ""],
-        ["State FIPS Code", "County FIPS Code", "State Name", "County Name", "State FIPS Code",
-         "County FIPS Code", "State Name", "County Name", "Workers in Commuting Flow",
-         "Margin of Error"],
-    ]
-    for hs, hc, ws, wc, workers, moe in ACS_FLOWS:
-        rows.append([hs, hc, "California", names[hc], ws, wc, "California", names[wc], workers,
-                     moe])
-    rows += [[""], ["Footnotes:"], ["This table uses county equivalents."],
-             ["Source: U.S. Census Bureau, American Community Survey."]]
-    return _xlsx(rows, "Table 1")
+    """ACS ``table1.xlsx`` of the period ending ``year``, laid out like the published table."""
+    return xlsx_bytes(acs_flows_rows(year))
 
 
 def census_site(year: int = 2021, *, state: str = "06", st: str = "ca") -> dict[str, bytes]:
     """The files of one year, at their paths on the real servers.
 
     Tracts (both kinds), CBP county and state files, LODES8 WAC and OD (main,
-    aux), and the 2016-2020 ACS flows table.
+    aux), and the ACS flows tables (2016-2020 and 2011-2015).
     """
     yy = f"{year % 100:02d}"
     return {
@@ -527,6 +538,7 @@ def census_site(year: int = 2021, *, state: str = "06", st: str = "ca") -> dict[
         f"{LODES_PREFIX}/LODES8/{st}/od/{st}_od_main_JT00_{year}.csv.gz": lodes_od_gz(st, year, "main"),
         f"{LODES_PREFIX}/LODES8/{st}/od/{st}_od_aux_JT00_{year}.csv.gz": lodes_od_gz(st, year, "aux"),
         f"{ACS_FLOWS_PREFIX}/2020/commuting-flows-2020/table1.xlsx": acs_flows_xlsx(2020),
+        f"{ACS_FLOWS_PREFIX}/2015/commuting-flows-2015/table1.xlsx": acs_flows_xlsx(2015),
     }  # fmt: skip
 
 

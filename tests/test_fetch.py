@@ -16,13 +16,16 @@ from fetch_server import (
     TIGER_PREFIX,
     FileServer,
     census_site,
+    lodes_od_gz,
     make_workspace,
     source_env,
 )
 from valleymaps import fetch
+from valleymaps.analysis.commuting import compute_inflow_outflow
 from valleymaps.employment import TOTAL_CODE
 from valleymaps.io.download import DownloadCache, OfflineError, RetryPolicy
 from valleymaps.io.employment.store import list_datasets, load_dataset
+from valleymaps.io.flows.store import list_flows, load_flows
 from valleymaps.io.sources import SOURCES, YearNotAvailableError
 from valleymaps.io.tracts import load_tracts
 from valleymaps.workspace import Workspace
@@ -88,16 +91,68 @@ def test_fetch_lodes_wac_sums_blocks(ws: Workspace, cache: DownloadCache,
     assert totals["06019000100"] == 105
 
 
-def test_download_only_sources_return_the_cached_path(ws: Workspace, cache: DownloadCache,
-                                                      server: FileServer) -> None:
-    main = fetch.fetch_lodes_od(ws, year=2021, part="main", cache=cache)
-    aux = fetch.fetch_lodes_od(None, year=2021, part="aux", cache=cache)
-    flows = fetch.fetch_acs_flows(ws, year=2020, cache=cache)
+def test_fetch_lodes_od_imports_main_and_aux_as_one_dataset(
+    ws: Workspace, cache: DownloadCache, server: FileServer
+) -> None:
+    result = fetch.fetch_lodes_od(ws, year=2021, cache=cache)
 
-    assert main.imported is None and aux.imported is None and flows.imported is None
-    assert main.path.name == "ca_od_main_JT00_2021.csv.gz" and main.path.is_file()
-    assert aux.path.parent == main.path.parent
+    assert [d.path.name for d in result.downloads] == ["ca_od_main_JT00_2021.csv.gz",
+                                                       "ca_od_aux_JT00_2021.csv.gz"]
+    dataset = result.imported
+    assert dataset is not None and dataset.name == "ca_od_2021_jt00"
+    assert dataset.imported_from == ["ca_od_main_JT00_2021.csv.gz", "ca_od_aux_JT00_2021.csv.gz"]
+    assert "main+aux parts" in dataset.source
+    stored = load_flows(ws, "ca_od_2021_jt00")
+    county = stored.tables["county"]
+    # by hand from the fixture: Kern -> Fresno 3, Fresno -> Kern 2 (main), Nevada -> Fresno 1 (aux)
+    assert sorted(county[["h_geoid", "w_geoid", "workers"]].values.tolist()) == [
+        ["06019", "06029", 2], ["06029", "06019", 3], ["32003", "06019", 1]]
+    measures = compute_inflow_outflow(county, level="county", segments=[""],
+                                      region_counties=list(ws.config.region_counties))
+    fresno = measures.set_index("geoid").loc["06019"]
+    assert (fresno["employed"], fresno["inflow"], fresno["inflow_region"]) == (4, 4, 1)
+    region = compute_inflow_outflow(county, level="region", segments=[""],
+                                    region_counties=list(ws.config.region_counties))
+    assert region["inflow"].iloc[0] == 1  # the Nevada resident, from the aux file
+    assert set(stored.tables["tract"]["w_geoid"]) == {"06019000100", "06029000100"}
+
+
+def test_fetch_lodes7_od_is_named_apart(ws: Workspace, cache: DownloadCache,
+                                        server: FileServer) -> None:
+    for part in ("main", "aux"):
+        server.files[f"{LODES_PREFIX}/LODES7/ca/od/ca_od_{part}_JT01_2019.csv.gz"] = (
+            lodes_od_gz("ca", 2019, part))
+
+    result = fetch.fetch_lodes_od(ws, year=2019, job_type="jt01", version="LODES7", cache=cache)
+
+    assert result.imported is not None and result.imported.name == "ca_od_2019_jt01_lodes7"
+    assert list_flows(ws) == ["ca_od_2019_jt01_lodes7"]
+
+
+def test_without_a_workspace_only_downloads(cache: DownloadCache, server: FileServer) -> None:
+    od = fetch.fetch_lodes_od(None, year=2021, cache=cache)
+    flows = fetch.fetch_acs_flows(None, year=2020, cache=cache)
+
+    assert od.imported is None and flows.imported is None
+    assert [p.name for p in od.paths] == ["ca_od_main_JT00_2021.csv.gz",
+                                          "ca_od_aux_JT00_2021.csv.gz"]
     assert flows.path == cache.root / "acs_flows/2020/commuting-flows-2020/table1.xlsx"
+
+
+@pytest.mark.parametrize("year", [2020, 2015])
+def test_fetch_acs_flows_imports_the_workbook(ws: Workspace, cache: DownloadCache,
+                                              server: FileServer, year: int) -> None:
+    result = fetch.fetch_acs_flows(ws, year=year, cache=cache)
+
+    dataset = result.imported
+    assert dataset is not None and dataset.name == f"acs_county_flows_{year - 4}_{year}"
+    county = load_flows(ws, dataset.name).tables["county"]
+    assert len(county) == len(ACS_FLOWS)
+    assert county.loc[(county["h_geoid"] == "06019") & (county["w_geoid"] == "06019"),
+                      "workers"].tolist() == [380000]  # county 019 was a number in the workbook
+    assert sorted(county.loc[county["w_geoid"].str.startswith("F"), "w_geoid"]) == ["F166",
+                                                                                   "F301"]
+    assert county["workers_moe"].notna().all()
 
 
 def test_acs_flows_fixture_reads_like_the_published_table(cache: DownloadCache,
@@ -127,6 +182,13 @@ def test_fetch_all_then_nothing_twice(ws: Workspace, cache: DownloadCache,
     assert n_hits == 7  # tract, cbp co + st, wac, od main + aux, acs flows
     assert len(server.hits_for()) == n_hits
     assert all(r.from_cache for r in second.results.values())
+    # the second run imports the same data again
+    for step in ("lodes-od", "acs-flows"):
+        a, b = first.results[step].imported, second.results[step].imported
+        assert a.name == b.name
+        for level, table in a.tables.items():
+            assert table.equals(b.tables[level]), (step, level)
+    assert list_flows(ws) == ["acs_county_flows_2016_2020", "ca_od_2021_jt00"]
 
 
 def test_fetch_all_records_a_failed_step_and_goes_on(ws: Workspace, cache: DownloadCache,

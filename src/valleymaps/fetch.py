@@ -13,12 +13,14 @@ downloads the file into the cache unless a valid copy is there already
   :func:`~valleymaps.io.employment.store.import_employment`.
 * :func:`fetch_lodes_wac`: a LODES workplace area characteristics file, one
   employment dataset (blocks summed to tracts, counties, state).
-* :func:`fetch_lodes_od`, :func:`fetch_lodes_rac`, :func:`fetch_lodes_crosswalk`,
-  :func:`fetch_acs_flows`: download only.
-
-The commuting files (LODES OD, RAC, crosswalk, ACS flows) are only cached for
-now: their importers belong to the commuting issue. ``result.path`` is the
-cached file to pass to them.
+* :func:`fetch_lodes_od`: a state's LODES origin-destination files, main and
+  aux parts together, one flows dataset through
+  :func:`~valleymaps.io.flows.store.import_flows` (as ``valleymaps import flows
+  --format lodes-od``).
+* :func:`fetch_acs_flows`: the ACS county-to-county commuting flows workbook
+  (``table1.xlsx``), one flows dataset through the same function.
+* :func:`fetch_lodes_rac`, :func:`fetch_lodes_crosswalk`: download only
+  (``result.path`` is the cached file).
 
 Every function takes ``cache`` (a :class:`~valleymaps.io.download.DownloadCache`
 or a folder; default: ``--cache-dir``, ``$VALLEYMAPS_CACHE_DIR`` or the
@@ -57,9 +59,11 @@ from valleymaps.io.download import (
     ProgressCallback,
     RemoteNotFoundError,
 )
+from valleymaps.io.flows.dataset import FlowDataset
 from valleymaps.io.sources import (
     CB_TRACT_YEARS,
     CBP_YEARS,
+    LODES_OD_PARTS,
     LODES_YEARS,
     TIGER_TRACT_YEARS,
     RemoteFile,
@@ -97,8 +101,8 @@ class FetchResult(Generic[T]):
         One :class:`~valleymaps.io.download.Download` per file (cached path,
         whether it came from the cache, bytes received).
     imported
-        What the importer returned (tracts or an employment dataset), or
-        ``None`` for download-only sources.
+        What the importer returned (tracts, an employment or a flows dataset),
+        or ``None`` when nothing was imported (download-only sources, no workspace).
     """
 
     downloads: list[Download]
@@ -306,6 +310,13 @@ def fetch_cbp(
     return FetchResult(downloads, dataset)
 
 
+def _version_tag(remote: RemoteFile) -> str | None:
+    """``lodes7`` for a LODES file of another version than the default LODES8, else ``None``
+    (dataset names get it, so that both versions of a year can be kept)."""
+    version = remote.path.split("/", 1)[0]
+    return None if version == "LODES8" else version.lower()
+
+
 def fetch_lodes_wac(
     ws: Workspace,
     *,
@@ -352,9 +363,9 @@ def fetch_lodes_wac(
     remote = lodes_file("wac", year=year, state=state, segment=segment, job_type=job_type,
                         version=version, workspace_root=_root(ws))
     downloads = _download_all([remote], cache=cache, refresh=refresh, on_progress=on_progress)
-    if name is None and not remote.path.startswith("LODES8/"):
-        version_tag = remote.path.split("/", 1)[0].lower()
-        name = remote.name.removesuffix(".csv.gz") + f"_{version_tag}"
+    tag = _version_tag(remote)
+    if name is None and tag:
+        name = remote.name.removesuffix(".csv.gz") + f"_{tag}"
     dataset = import_employment(ws, downloads[0].path, format="lodes-wac", year=year, name=name)
     return FetchResult(downloads, dataset)
 
@@ -364,38 +375,58 @@ def fetch_lodes_od(
     *,
     year: int,
     state: str = "ca",
-    part: str = "main",
     job_type: str = "JT00",
     version: str = "LODES8",
+    detail_level: str = "tract",
+    name: str | None = None,
     refresh: bool = False,
     on_progress: ProgressCallback | None = None,
+    on_read: Callable[[int, int], None] | None = None,
     cache: CacheLike = None,
-) -> FetchResult[None]:
-    """Download a LODES origin-destination file into the cache (no import yet).
+) -> FetchResult[FlowDataset]:
+    """Download a state's LODES origin-destination files (main and aux) and import them as one
+    flows dataset.
 
-    The OD importer belongs to the commuting issue; until then this only
-    caches the file: ``result.path`` is the cached ``.csv.gz``.
+    The ``main`` file has the workers who live and work in the state, ``aux`` those who work in
+    it and live in another state: read together, the out-of-state workers count as
+    in-commuters of the counties they work in. The import is that of ``valleymaps import flows
+    --format lodes-od`` (:func:`~valleymaps.io.flows.store.import_flows`): county pairs for
+    the whole state, tract pairs with an end in the region.
 
     Parameters
     ----------
     ws
-        Workspace whose ``[sources]`` settings apply (or ``None``).
+        The workspace to import into; ``None``: download only (``result.paths`` are the
+        cached files).
     year, state, job_type, version
         As for :func:`fetch_lodes_wac`.
-    part
-        ``main`` (home and work in the state) or ``aux`` (work in the state,
-        home in another).
+    detail_level
+        Level of the finer flows kept for the region: ``tract`` or ``block_group``.
+    name
+        Dataset name (default ``<st>_od_<year>_<jt>``, with ``_lodes7`` for LODES7).
     refresh, on_progress, cache
         As for :func:`fetch_tracts`.
+    on_read
+        Called as ``on_read(done, total)`` with bytes read while importing.
 
     Returns
     -------
-    FetchResult[None]
+    FetchResult[FlowDataset]
+        Downloads in the order main, aux.
     """
-    remote = lodes_file("od", year=year, state=state, part=part, job_type=job_type,
-                        version=version, workspace_root=_root(ws))
-    return FetchResult(_download_all([remote], cache=cache, refresh=refresh,
-                                     on_progress=on_progress))
+    from valleymaps.io.flows.store import import_flows
+
+    remotes = [lodes_file("od", year=year, state=state, part=part, job_type=job_type,
+                          version=version, workspace_root=_root(ws)) for part in LODES_OD_PARTS]
+    downloads = _download_all(remotes, cache=cache, refresh=refresh, on_progress=on_progress)
+    if ws is None:
+        return FetchResult(downloads)
+    tag = _version_tag(remotes[0])
+    if name is None and tag:
+        name = f"{resolve_state(state)[1]}_od_{year}_{job_type.strip().lower()}_{tag}"
+    dataset = import_flows(ws, [d.path for d in downloads], format="lodes-od", year=year,
+                           name=name, detail_level=detail_level, on_progress=on_read)
+    return FetchResult(downloads, dataset)
 
 
 def fetch_lodes_rac(
@@ -439,28 +470,42 @@ def fetch_acs_flows(
     ws: Workspace | None,
     *,
     year: int = 2020,
+    name: str | None = None,
     refresh: bool = False,
     on_progress: ProgressCallback | None = None,
     cache: CacheLike = None,
-) -> FetchResult[None]:
-    """Download the ACS county-to-county commuting flows table into the cache (no import yet).
+) -> FetchResult[FlowDataset]:
+    """Download the ACS county-to-county commuting flows table (``table1.xlsx``) and import it.
 
-    The flows importer belongs to the commuting issue; until then this only
-    caches ``table1.xlsx``: ``result.path`` is the cached file.
+    The import is that of ``valleymaps import flows --format acs-county``
+    (:func:`~valleymaps.io.flows.store.import_flows`, reading the workbook with
+    :func:`~valleymaps.io.flows.acs_xlsx.read_acs_xlsx_flows`): every county pair of the
+    nation with its margin of error, work places abroad and rows without a work place kept.
 
     Parameters
     ----------
     ws
-        Workspace whose ``[sources]`` settings apply (or ``None``).
+        The workspace to import into; ``None``: download only.
     year
         Last year of the 5-year period: 2010 (2006-2010), 2015 (2011-2015) or
         2020 (2016-2020, default).
+    name
+        Dataset name (default ``acs_county_flows_<first year>_<last year>``).
     refresh, on_progress, cache
         As for :func:`fetch_tracts`.
+
+    Returns
+    -------
+    FetchResult[FlowDataset]
     """
+    from valleymaps.io.flows.store import import_flows
+
     remote = acs_flows_file(year, workspace_root=_root(ws))
-    return FetchResult(_download_all([remote], cache=cache, refresh=refresh,
-                                     on_progress=on_progress))
+    downloads = _download_all([remote], cache=cache, refresh=refresh, on_progress=on_progress)
+    if ws is None:
+        return FetchResult(downloads)
+    dataset = import_flows(ws, downloads[0].path, format="acs-county", name=name)
+    return FetchResult(downloads, dataset)
 
 
 def default_year(step: str, *, kind: str = "cb", version: str = "LODES8") -> int:
@@ -511,9 +556,14 @@ def fetch_all(
     on_progress: ProgressCallback | None = None,
     on_step: Callable[[str, int], None] | None = None,
     on_done: Callable[[str, FetchResult[Any] | ValleymapsError], None] | None = None,
+    on_read: Callable[[int, int], None] | None = None,
     cache: CacheLike = None,
 ) -> FetchAllResult:
-    """Fetch everything the atlas uses: tracts, CBP, LODES WAC and OD, ACS flows.
+    """Fetch everything the atlas uses and import it: tracts, CBP, LODES WAC and OD, ACS flows.
+
+    Each step imports what it downloads into the workspace, as its own ``fetch_*`` function
+    does: tracts, two employment datasets (CBP, LODES WAC) and two flows datasets (LODES OD
+    main and aux together, the ACS table).
 
     A step that fails does not stop the others (its error is recorded),
     except when the machine is offline: :class:`OfflineError` is raised at once.
@@ -535,6 +585,9 @@ def fetch_all(
         Called with each step name and its year before it starts.
     on_done
         Called with each step name and its result (or error) when it ends.
+    on_read
+        Called with bytes read while the LODES OD files are imported (see
+        :func:`fetch_lodes_od`).
 
     Returns
     -------
@@ -554,9 +607,8 @@ def fetch_all(
         ("cbp", lambda: data_year, lambda y: fetch_cbp(ws, year=y, **common)),
         ("lodes-wac", lambda: data_year,
          lambda y: fetch_lodes_wac(ws, year=y, state=state, **common)),
-        ("lodes-od", lambda: data_year, lambda y: FetchResult(
-            fetch_lodes_od(ws, year=y, state=state, part="main", **common).downloads
-            + fetch_lodes_od(ws, year=y, state=state, part="aux", **common).downloads)),
+        ("lodes-od", lambda: data_year,
+         lambda y: fetch_lodes_od(ws, year=y, state=state, on_read=on_read, **common)),
         ("acs-flows", flows_year, lambda y: fetch_acs_flows(ws, year=y, **common)),
     ]
     for step, pick_year, run in steps:

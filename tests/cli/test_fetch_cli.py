@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterator
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from fetch_server import (
+    ACS_FLOWS_PREFIX,
     CBP_PREFIX,
     PROXY_VARIABLES,
     TIGER_PREFIX,
@@ -25,6 +31,8 @@ from valleymaps.io.sources import SOURCES
 from valleymaps.workspace import Workspace
 
 TRACT_PATH = f"{TIGER_PREFIX}/GENZ2021/shp/cb_2021_06_tract_500k.zip"
+ACS_PATH = f"{ACS_FLOWS_PREFIX}/2020/commuting-flows-2020/table1.xlsx"
+SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 @pytest.fixture(autouse=True)
@@ -172,22 +180,46 @@ def test_not_a_workspace(tmp_path: Path, server: FileServer) -> None:
     assert "is not a valleymaps workspace" in result.output
 
 
-def test_fetch_all(ws: Workspace, server: FileServer, tmp_path: Path) -> None:
+@pytest.mark.filterwarnings("ignore:Not enough unique values:UserWarning")  # 3-tract fixture
+def test_fetch_all_imports_everything_then_build_draws_the_flows(
+    ws: Workspace, server: FileServer, tmp_path: Path
+) -> None:
     result = fetch(ws, tmp_path / "cache", "all", "--year", "2021")
 
     assert result.exit_code == 0, result.output
     for step in ("[tracts] 2021", "[cbp] 2021", "[lodes-wac] 2021", "[lodes-od] 2021",
                  "[acs-flows] 2020"):
         assert step in result.output
+    assert "Imported 3 of 4 tracts" in result.output
     assert "Imported cbp_2021" in result.output
     assert "Imported ca_wac_S000_JT00_2021" in result.output
-    assert "not imported: valleymaps cannot import the ACS commuting flows table" in result.output
-    assert "Done: 5 of 5 steps" in result.output
+    assert ("Imported ca_od_2021_jt00: LEHD LODES origin-destination 2021, all jobs (JT00), "
+            "main+aux parts of CA (2 files)") in result.output
+    assert "Imported acs_county_flows_2016_2020: ACS 2016–2020" in result.output
+    assert "not imported" not in result.output
+    assert "Done: 5 of 5 steps, 7 files (0 from the cache)" in result.output
+    imported = ("Imported into " + str(ws.root) + ": 3 tracts; employment cbp_2021; employment "
+                "ca_wac_S000_JT00_2021; flows ca_od_2021_jt00; flows acs_county_flows_2016_2020")
+    assert imported in result.output
 
     again = fetch(ws, tmp_path / "cache", "all", "--year", "2021")
 
-    assert again.exit_code == 0 and "Done: 5 of 5 steps, 0 bytes downloaded." in again.output
+    assert again.exit_code == 0, again.output
+    assert "Done: 5 of 5 steps, 7 files (7 from the cache), 0 bytes downloaded." in again.output
     assert "downloaded " not in again.output
+    assert imported in again.output  # imported again, from the cache
+
+    build = run("build", "-w", ws.root, "--no-png")
+
+    assert build.exit_code == 0, build.output
+    pages = {p.name for p in ws.maps_dir.glob("*.html")}
+    for name in ("ca-od-2021-jt00", "acs-county-flows-2016-2020"):
+        assert f"commuting-{name}.html" in pages, sorted(pages)
+        assert f"flows-{name}-county.html" in pages, sorted(pages)
+    assert "flows-ca-od-2021-jt00-tract.html" in pages
+    index = (ws.maps_dir / "index.html").read_text(encoding="utf-8")
+    assert "flows-ca-od-2021-jt00-county.html" in index
+    assert "commuting-acs-county-flows-2016-2020.html" in index
 
 
 def test_fetch_all_reports_a_failed_step_and_exits_1(ws: Workspace, server: FileServer,
@@ -198,6 +230,7 @@ def test_fetch_all_reports_a_failed_step_and_exits_1(ws: Workspace, server: File
 
     assert result.exit_code == 1
     assert "Done: 4 of 5 steps" in result.output
+    assert "Imported into" in result.output and "employment cbp_2021" not in result.output
     assert "Error: cbp: County Business Patterns 2021, counties is not on the server" in (
         result.output)
 
@@ -208,26 +241,48 @@ def test_fetch_lodes_tables(ws: Workspace, server: FileServer, tmp_path: Path) -
 
     assert result.exit_code == 0, result.output
     assert "Imported ca_wac_S000_JT00_2021" in result.output
-    assert "ca_od_main_JT00_2021.csv.gz" in result.output
-    assert "ca_od_aux_JT00_2021.csv.gz" in result.output
-    assert "not imported: valleymaps cannot import LODES origin-destination files" in result.output
+    assert "downloaded ca_od_main_JT00_2021.csv.gz" in result.output
+    assert "downloaded ca_od_aux_JT00_2021.csv.gz" in result.output
+    assert "Imported ca_od_2021_jt00" in result.output
+    # Kern -> Fresno 3, Fresno -> Kern 2 (main file), Nevada -> Fresno 1 (aux file)
+    assert "county pairs: 3 (3 touching San Joaquin Valley), 6 workers" in result.output
+    assert "San Joaquin Valley: 5 employed residents, 6 jobs" in result.output
+    assert "not imported" not in result.output
 
 
-def test_fetch_acs_flows_needs_no_workspace(server: FileServer, tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
+def test_fetch_acs_flows_imports_the_workbook(ws: Workspace, server: FileServer,
+                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                              ) -> None:
+    monkeypatch.chdir(ws.root)
 
     result = run("fetch", "acs-flows", "--cache-dir", tmp_path / "cache")
 
     assert result.exit_code == 0, result.output
     assert "table ending 2020" in result.output
     assert (tmp_path / "cache/acs_flows/2020/commuting-flows-2020/table1.xlsx").is_file()
+    assert "Imported acs_county_flows_2016_2020: ACS 2016–2020 5-year" in result.output
+    assert "2 rows with work places abroad (Canada, Europe)" in result.output
+    assert "margins of error kept" in result.output
+
+    older = run("fetch", "acs-flows", "--year", "2015", "--name", "acs_2015",
+                "--cache-dir", tmp_path / "cache")
+
+    assert older.exit_code == 0, older.output
+    assert "Imported acs_2015: ACS 2011–2015 5-year" in older.output
 
     wrong = run("fetch", "acs-flows", "--year", "2021", "--cache-dir", tmp_path / "cache")
 
     assert wrong.exit_code == 1
     assert "Years available: 2010 (2006-2010), 2015 (2011-2015), 2020 (2016-2020)." in (
         wrong.output)
+
+
+def test_fetch_acs_flows_needs_a_workspace(server: FileServer, tmp_path: Path) -> None:
+    result = run("fetch", "acs-flows", "-w", tmp_path, "--cache-dir", tmp_path / "cache")
+
+    assert result.exit_code == 1
+    assert "is not a valleymaps workspace" in result.output
+    assert server.hits_for() == []
 
 
 def test_help_lists_the_commands_and_the_mirror_variables() -> None:
@@ -241,3 +296,62 @@ def test_help_lists_the_commands_and_the_mirror_variables() -> None:
     for command in ("tracts", "cbp", "lodes", "acs-flows", "all"):
         sub = run("fetch", command, "--help")
         assert sub.exit_code == 0 and "--cache-dir" in sub.output and "--refresh" in sub.output
+
+
+def _wait_for(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def test_two_runs_at_once_download_a_file_once(server: FileServer, tmp_path: Path) -> None:
+    """Two processes fetch into one cache: the second waits for the first, then uses its file."""
+    cache = tmp_path / "cache"
+    env = {k: v for k, v in os.environ.items() if k not in PROXY_VARIABLES}
+    env.update(source_env(server))
+    env["PYTHONPATH"] = os.pathsep.join([str(SRC), env.get("PYTHONPATH", "")])
+    server.fail(ACS_PATH, "hold")  # the first download lasts until release()
+    procs, logs = [], []
+
+    def start(name: str) -> subprocess.Popen[bytes]:
+        ws = make_workspace(tmp_path / name)
+        log = (tmp_path / f"{name}.log").open("wb")
+        logs.append(log)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "valleymaps", "fetch", "acs-flows", "--cache-dir", str(cache),
+             "-w", str(ws.root)], env=env, stdout=log, stderr=subprocess.STDOUT)
+        procs.append(proc)
+        return proc
+
+    try:
+        first = start("first")
+        _wait_for(lambda: len(server.hits_for(ACS_PATH)) == 1, "the first download to start")
+        start("second")
+        _wait_for(lambda: b"being downloaded by another" in (tmp_path / "second.log").read_bytes(),
+                  "the second run to wait")
+        server.release()
+        codes = [p.wait(timeout=120) for p in procs]
+    finally:
+        server.release()
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+        for log in logs:
+            log.close()
+
+    out_first = (tmp_path / "first.log").read_text(encoding="utf-8")
+    out_second = (tmp_path / "second.log").read_text(encoding="utf-8")
+    assert codes == [0, 0], out_first + out_second
+    assert len(server.hits_for(ACS_PATH)) == 1  # downloaded once
+    assert "downloaded table1.xlsx" in out_first
+    assert f"table1.xlsx is being downloaded by another valleymaps run (process {first.pid})" in (
+        out_second)
+    assert "cached     table1.xlsx" in out_second
+    for out in (out_first, out_second):
+        assert "Imported acs_county_flows_2016_2020" in out
+    files = json.loads((cache / "manifest.json").read_text(encoding="utf-8"))["files"]
+    assert list(files) == ["acs_flows/2020/commuting-flows-2020/table1.xlsx"]
+    cached = cache / "acs_flows/2020/commuting-flows-2020/table1.xlsx"
+    assert files[cached.relative_to(cache).as_posix()]["size"] == cached.stat().st_size
+    assert sorted(p.name for p in cached.parent.iterdir()) == ["table1.xlsx"]  # no .part, .lock

@@ -60,7 +60,7 @@ def test_import_acs_keeps_margins_and_counts_the_quirks(tmp_path: Path, workspac
 
     assert code == 0, err
     assert "ACS 2009–2013 5-year county-to-county commuting flows" in out
-    assert "1 rows with work places abroad (Canada, Mexico)" in out
+    assert "1 rows with work places abroad (Mexico)" in out
     assert "1 rows with no work place" in out
     assert "2 lines at the end skipped" in out
     assert "margins of error kept" in out
@@ -82,3 +82,20 @@ def test_help_names_the_formats() -> None:
     assert code == 0
     assert "--format lodes-od|acs-county" in out
     assert "ca_od_main_JT00_2021.csv.gz" in out
+
+
+def test_import_acs_workbook_as_published(tmp_path: Path, workspace: Path) -> None:
+    from fetch_server import ACS_FLOWS, acs_flows_xlsx
+
+    path = tmp_path / "table1.xlsx"
+    path.write_bytes(acs_flows_xlsx(2020))
+
+    code, out, err = _run("import", "flows", str(path), "--format", "acs-county",
+                          "-w", str(workspace))
+
+    assert code == 0, err
+    assert "Imported acs_county_flows_2016_2020: ACS 2016–2020 5-year" in out
+    assert f"county pairs: {len(ACS_FLOWS)} " in out
+    assert "2 rows with work places abroad (Canada, Europe)" in out
+    assert "4 lines at the end skipped" in out
+    assert (workspace / "data/econ/flows/acs_county_flows_2016_2020.county.csv").is_file()

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from fetch_server import acs_flows_rows, xlsx_bytes
 from valleymaps.analysis.commuting import (
     compute_flow_lines,
     compute_inflow_outflow,
@@ -16,6 +17,7 @@ from valleymaps.analysis.commuting import (
     rank_outside_places,
 )
 from valleymaps.io.flows.acs_county import NOT_GIVEN, read_acs_county_flows
+from valleymaps.io.flows.acs_xlsx import read_acs_xlsx_flows
 from valleymaps.settings import VALLEY_COUNTIES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -98,3 +100,35 @@ def test_where_valley_commuters_go_and_come_from(flows) -> None:
     off = lines[~lines["on_map"]]
     assert set(off["kind"]) == {"leaving", "entering"}
     assert lines.loc[lines["on_map"], "workers"].sum() + off["workers"].sum() == lines["workers"].sum()
+
+
+@pytest.mark.parametrize("edition", [2010, 2015])
+def test_valley_rows_as_a_workbook_read_like_the_csv(tmp_path: Path, edition: int,
+                                                     raw_rows: list[list[str]]) -> None:
+    """The Valley's rows laid out as the Census Bureau's table1.xlsx read like the CSV table."""
+    rows = [r for r in raw_rows if r[0].isdigit()]
+    # the Valley's residents, wherever they work (abroad and "not given" included), in the
+    # workbook's cells: no NA, a code abroad without county
+    valley = [r for r in rows if r[0] + r[1] in VALLEY_COUNTIES]
+    flows = [(h_st, h_cty, "" if w_st == "NA" else w_st, "" if w_cty == "NA" else w_cty,
+              int(flow), int(moe)) for h_st, h_cty, w_st, w_cty, flow, moe in valley]
+    numeric = range(0, len(flows), 7)  # some codes as Excel numbers (19 for 019)
+    path = tmp_path / "table1.xlsx"
+    path.write_bytes(xlsx_bytes(acs_flows_rows(edition, flows, numeric_code_rows=numeric)))
+    csv_path = tmp_path / "acs_county_flows_2009_2013_valley.csv"
+    with open(csv_path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["h_state_fips", "h_county_fips", "w_state_fips", "w_county_fips", "flow",
+                         "moe"])
+        writer.writerows(valley)
+
+    from_xlsx = read_acs_xlsx_flows(path)
+    from_csv = read_acs_county_flows(csv_path)
+
+    assert from_xlsx.table.equals(from_csv.table)
+    assert (from_xlsx.rows, from_xlsx.abroad_rows, from_xlsx.not_given_rows) == (
+        from_csv.rows, from_csv.abroad_rows, from_csv.not_given_rows)
+    assert from_xlsx.abroad_places == ["Canada", "Mexico"]
+    living = compute_inflow_outflow(from_xlsx.table, level="region", region_counties=VALLEY,
+                                    segments=[""])["living"].iloc[0]
+    assert living == 1_464_422  # as from the whole CSV table (test_realdata_acs_flows.py)

@@ -66,10 +66,17 @@ SEGMENTS: dict[str, str] = {
 #: The plan's proxy for skilled workers.
 SKILLED_SEGMENT = "SE03"
 
-#: Work places that are not US counties (ACS): code -> name.
+#: Work places that are not US counties (ACS): code -> name. ``F`` and the ACS place-of-work
+#: code (the Census Bureau's list used for ``POWSP`` in the ACS PUMS); ``F900`` gathers codes
+#: abroad that are not on this list, ``F999`` rows with no work place at all.
 ABROAD_PLACES: dict[str, str] = {
+    "F166": "Europe",
+    "F254": "Asia",
     "F301": "Canada",
     "F303": "Mexico",
+    "F399": "Americas, not specified",
+    "F555": "Elsewhere abroad or at sea",
+    "F900": "Abroad, other place-of-work codes",
     "F999": "Work place not given (abroad elsewhere or unknown)",
 }
 

@@ -19,6 +19,7 @@ from valleymaps import fetch as fetch_lib
 from valleymaps.employment import EmploymentDataset
 from valleymaps.errors import ValleymapsError
 from valleymaps.io.download import Download, DownloadCache, DownloadProgress
+from valleymaps.io.flows.dataset import FlowDataset
 from valleymaps.io.sources import (
     ACS_FLOWS_TABLES,
     LODES_JOB_TYPES,
@@ -27,8 +28,9 @@ from valleymaps.io.sources import (
     acs_flows_years_text,
 )
 from valleymaps.io.tracts import TractReadResult
-from valleymaps.workspace import CONFIG_NAME, Workspace
+from valleymaps.workspace import Workspace
 
+from .flows_cmd import report_flows
 from .options import workspace_option
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -76,6 +78,22 @@ class _ProgressBars:
             bar.update(progress.done)
         else:
             bar.update(progress.done - bar.n)
+
+    def reading(self, done: int, total: int) -> None:
+        """Bytes read while importing (LODES OD files): one more bar."""
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        bar = self._bars.get("reading")
+        if bar is None or done < bar.n:
+            if bar is not None:
+                bar.close()
+            bar = self._bars["reading"] = tqdm(total=total, desc="Importing", unit="B",
+                                               unit_scale=True, unit_divisor=1024,
+                                               file=sys.stderr, leave=False, disable=None)
+        bar.total = total
+        bar.update(done - bar.n)
 
     def close(self) -> None:
         for bar in self._bars.values():
@@ -141,8 +159,18 @@ def _report_dataset(ws: Workspace, dataset: EmploymentDataset) -> None:
     click.echo(f"  -> {ws.employment_dir / (dataset.name + '.csv')}")
 
 
-_NOT_IMPORTED = {"lodes-od": "LODES origin-destination files",
-                 "acs-flows": "the ACS commuting flows table"}
+def _report_imported(ws: Workspace, imported: object) -> str | None:
+    """Report what a fetch imported; its short description (``None``: nothing imported)."""
+    if isinstance(imported, TractReadResult):
+        _report_tracts(ws, imported)
+        return f"{imported.n_kept:,} tracts"
+    if isinstance(imported, EmploymentDataset):
+        _report_dataset(ws, imported)
+        return f"employment {imported.name}"
+    if isinstance(imported, FlowDataset):
+        report_flows(ws, imported)
+        return f"flows {imported.name}"
+    return None
 
 
 def _not_imported(what: str) -> None:
@@ -268,8 +296,9 @@ def cbp_cmd(year: int | None, state: str | None, refresh: bool, cache_dir: Path 
 @click.option("--table", "tables", type=click.Choice(["wac", "od", "rac", "xwalk"],
               case_sensitive=False), multiple=True, default=("wac",), show_default=True,
               help="Files to fetch (repeat the option for several): wac (jobs by workplace, "
-              "imported), od (origin-destination, main and aux parts), rac (jobs by residence), "
-              "xwalk (block crosswalk); od, rac and xwalk are cached, not imported yet.")
+              "imported as an employment dataset), od (origin-destination, main and aux parts, "
+              "imported together as one flows dataset), rac (jobs by residence), xwalk (block "
+              "crosswalk); rac and xwalk are cached, not imported yet.")
 @click.option("--segment", metavar="|".join(LODES_SEGMENTS[:4]) + "|...", default="S000",
               show_default=True, callback=_upper_choice(LODES_SEGMENTS),
               help="Worker segment of WAC/RAC files: " + ", ".join(LODES_SEGMENTS) + ".")
@@ -282,10 +311,13 @@ def cbp_cmd(year: int | None, state: str | None, refresh: bool, cache_dir: Path 
 def lodes_cmd(year: int | None, state: str, refresh: bool, cache_dir: Path | None,
               workspace_dir: Path, tables: tuple[str, ...], segment: str, job_type: str,
               lodes_version: str) -> None:
-    """LEHD LODES files of a state; WAC is imported as an employment dataset.
+    """LEHD LODES files of a state, imported into the workspace.
 
-    The OD files (main and aux), RAC and the crosswalk are downloaded into the
-    cache only: valleymaps cannot import them yet.
+    WAC becomes an employment dataset (blocks summed to tracts, counties and
+    the state). OD main and aux become one flows dataset, as with 'valleymaps
+    import flows --format lodes-od': aux holds the workers who live in another
+    state, so they count as in-commuters. RAC and the crosswalk are downloaded
+    into the cache only: valleymaps cannot import them yet.
     """
     ws = Workspace.open(workspace_dir)
     version = lodes_version
@@ -301,14 +333,12 @@ def lodes_cmd(year: int | None, state: str, refresh: bool, cache_dir: Path | Non
                 wac = fetch_lib.fetch_lodes_wac(ws, year=y, segment=segment, cache=cache,
                                                 on_progress=bars, **common)
                 _report_downloads(wac.downloads)
-                assert wac.imported is not None
-                _report_dataset(ws, wac.imported)
+                _report_imported(ws, wac.imported)
             elif table == "od":
-                for part in ("main", "aux"):
-                    od = fetch_lib.fetch_lodes_od(ws, year=y, part=part, cache=cache,
-                                                  on_progress=bars, **common)
-                    _report_downloads(od.downloads)
-                _not_imported("LODES origin-destination files")
+                od = fetch_lib.fetch_lodes_od(ws, year=y, cache=cache, on_progress=bars,
+                                              on_read=bars.reading, **common)
+                _report_downloads(od.downloads)
+                _report_imported(ws, od.imported)
             elif table == "rac":
                 rac = fetch_lib.fetch_lodes_rac(ws, year=y, segment=segment, cache=cache,
                                                 on_progress=bars, **common)
@@ -326,21 +356,25 @@ def lodes_cmd(year: int | None, state: str, refresh: bool, cache_dir: Path | Non
 
 @fetch_group.command(
     "acs-flows",
-    help="ACS county-to-county commuting flows (Table 1), into the cache only.\n\n"
-    "valleymaps cannot import the flows table yet; the file stays in the cache. Tables by last "
-    f"year of their 5-year period: {acs_flows_years_text()}.",
+    help="ACS county-to-county commuting flows (Table 1, table1.xlsx), imported as a flows "
+    "dataset.\n\nThe import is that of 'valleymaps import flows --format acs-county': every "
+    "county pair of the nation with its margin of error; work places abroad and rows without a "
+    "work place are kept. Tables by last year of their 5-year period: "
+    f"{acs_flows_years_text()}.",
 )
 @common_options(state_default=None, state=False, year_help="Last year of the 5-year ACS period: "
                 + ", ".join(str(y) for y in sorted(ACS_FLOWS_TABLES)) + " (default: the latest).")
+@click.option("--name", default=None, metavar="NAME",
+              help="Dataset name in the workspace (default: acs_county_flows_<period>).")
 def acs_flows_cmd(year: int | None, refresh: bool, cache_dir: Path | None,
-                  workspace_dir: Path) -> None:
-    ws = Workspace.open(workspace_dir) if (workspace_dir / CONFIG_NAME).is_file() else None
+                  workspace_dir: Path, name: str | None) -> None:
+    ws = Workspace.open(workspace_dir)
     y = year if year is not None else fetch_lib.default_year("acs-flows")
     click.echo(f"Fetching ACS county-to-county commuting flows, table ending {y}")
     result = _run(cache_dir, lambda cache, bars: fetch_lib.fetch_acs_flows(
-        ws, year=y, refresh=refresh, on_progress=bars, cache=cache))
+        ws, year=y, name=name, refresh=refresh, on_progress=bars, cache=cache))
     _report_downloads(result.downloads)
-    _not_imported("the ACS commuting flows table")
+    _report_imported(ws, result.imported)
 
 
 @fetch_group.command("all")
@@ -351,34 +385,41 @@ def acs_flows_cmd(year: int | None, refresh: bool, cache_dir: Path | None,
 @click.pass_context
 def all_cmd(ctx: click.Context, year: int | None, state: str, refresh: bool,
             cache_dir: Path | None, workspace_dir: Path, kind: str) -> None:
-    """Everything the atlas uses: tracts, CBP, LODES WAC and OD, ACS flows.
+    """Everything the atlas uses, each imported: tracts, CBP, LODES WAC and OD, ACS flows.
 
-    ACS flows come from the last 5-year table ending in or before --year. A
-    step that fails does not stop the others; the command then exits with 1.
+    Tracts go to data/geo/tracts.gpkg; CBP and LODES WAC become employment
+    datasets; LODES OD (main and aux parts together) and the ACS table become
+    flows datasets, as with 'valleymaps import'. ACS flows come from the last
+    5-year table ending in or before --year. A step that fails does not stop
+    the others; the command then exits with 1. Then run 'valleymaps build'.
     """
     ws = Workspace.open(workspace_dir)
 
     def on_step(step: str, step_year: int) -> None:
         click.echo(f"[{step}] {step_year}")
 
+    imported: list[str] = []
+
     def on_done(step: str, outcome: fetch_lib.FetchResult[Any] | ValleymapsError) -> None:
         if isinstance(outcome, ValleymapsError):
             click.secho(f"  failed: {outcome}", fg="red", err=True)
             return
         _report_downloads(outcome.downloads)
-        if isinstance(outcome.imported, TractReadResult):
-            _report_tracts(ws, outcome.imported)
-        elif isinstance(outcome.imported, EmploymentDataset):
-            _report_dataset(ws, outcome.imported)
+        what = _report_imported(ws, outcome.imported)
+        if what is None:
+            _not_imported("these files")
         else:
-            _not_imported(_NOT_IMPORTED.get(step, "these files"))
+            imported.append(what)
 
     result = _run(cache_dir, lambda cache, bars: fetch_lib.fetch_all(
         ws, year=year, state=state, kind=kind.lower(), refresh=refresh, on_progress=bars,
-        on_step=on_step, on_done=on_done, cache=cache))
+        on_step=on_step, on_done=on_done, on_read=bars.reading, cache=cache))
     n_down = sum(r.bytes_downloaded for r in result.results.values())
+    n_files = sum(len(r.downloads) for r in result.results.values())
+    n_cached = sum(d.from_cache for r in result.results.values() for d in r.downloads)
     click.echo(f"Done: {len(result.results)} of {len(result.results) + len(result.errors)} "
-               f"steps, {_size(n_down)} downloaded.")
+               f"steps, {n_files} files ({n_cached} from the cache), {_size(n_down)} downloaded.")
+    click.echo(f"Imported into {ws.root}: " + ("; ".join(imported) if imported else "nothing"))
     if result.errors:
         for step, exc in result.errors.items():
             click.secho(f"Error: {step}: {exc}", fg="red", err=True)

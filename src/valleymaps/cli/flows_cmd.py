@@ -8,6 +8,7 @@ import click
 from tqdm import tqdm
 
 from valleymaps.errors import ConfigError
+from valleymaps.io.flows.dataset import FlowDataset
 from valleymaps.io.flows.store import FORMATS, flows_dir, import_flows, resolve_flow_format
 from valleymaps.settings import SYNTHETIC_NOTICE
 from valleymaps.workspace import Workspace
@@ -42,13 +43,15 @@ def flows(files: tuple[Path, ...], fmt: str, year: int | None, detail_level: str
     and aux parts, and other states' aux parts for residents working there)
     become one dataset: county pairs for the whole state, tract pairs where
     the home or the work place is in the region. An ACS county-to-county
-    flows table keeps its margins of error; work places abroad and rows
-    without a work place are kept and counted.
+    flows table (the Census Bureau's table1.xlsx as published, or a CSV)
+    keeps its margins of error; work places abroad and rows without a work
+    place are kept and counted.
 
     \b
     Examples:
       valleymaps import flows ca_od_main_JT00_2021.csv.gz ca_od_aux_JT00_2021.csv.gz --format lodes-od
       valleymaps import flows acs_county_flows_2009_2013_us.csv --format acs-county
+      valleymaps import flows table1.xlsx --format acs-county
     """
     ws = Workspace.open(workspace_dir)
     with tqdm(total=None, unit="B", unit_scale=True, desc="Reading flows", leave=False,
@@ -60,6 +63,11 @@ def flows(files: tuple[Path, ...], fmt: str, year: int | None, detail_level: str
 
         dataset = import_flows(ws, list(files), format=fmt, year=year, name=name,
                                detail_level=detail_level, on_progress=progress)
+    report_flows(ws, dataset)
+
+
+def report_flows(ws: Workspace, dataset: FlowDataset) -> None:
+    """Say what was imported: pairs, workers, the region's residents and jobs, the notes."""
     click.echo(f"Imported {dataset.name}: {dataset.source} ({len(dataset.imported_from)} "
                f"file{'s' if len(dataset.imported_from) != 1 else ''})")
     region = set(ws.config.region_counties)

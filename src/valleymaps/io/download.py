@@ -28,7 +28,12 @@ The cache folder is, in order: the ``cache_dir`` argument (``--cache-dir``),
 the environment variable ``VALLEYMAPS_CACHE_DIR``, or the platform's cache
 folder (``$XDG_CACHE_HOME/valleymaps`` or ``~/.cache/valleymaps`` on Linux,
 ``~/Library/Caches/valleymaps`` on macOS, ``%LOCALAPPDATA%\\valleymaps\\Cache``
-on Windows). One ``valleymaps fetch`` at a time per cache folder.
+on Windows).
+
+Several runs may share a cache: each file is fetched under an exclusive lock
+(``<name>.lock`` beside it, see :mod:`valleymaps.io.filelock`), so a second run
+asking for a file that a first one is downloading waits for it (saying so)
+and then uses the cached copy; the manifest is updated under its own lock.
 
 Examples
 --------
@@ -68,6 +73,7 @@ from urllib.parse import urlsplit
 from valleymaps import __version__
 from valleymaps.errors import DataSourceError
 from valleymaps.io.atomic import write_text_atomic
+from valleymaps.io.filelock import exclusive_lock, lock_path
 
 log = logging.getLogger(__name__)
 
@@ -437,13 +443,15 @@ class DownloadCache:
             files, dict) else {}
 
     def _write_entry(self, key: str, entry: dict[str, Any] | None) -> None:
-        files = self._read_manifest()  # re-read: keep what another run recorded meanwhile
-        if entry is None:
-            files.pop(key, None)
-        else:
-            files[key] = entry
-        text = json.dumps({"version": 1, "files": dict(sorted(files.items()))}, indent=2)
-        write_text_atomic(self.manifest_path, text + "\n")
+        # locked read-modify-write: another run may record its own files at the same time
+        with exclusive_lock(lock_path(self.manifest_path)):
+            files = self._read_manifest()
+            if entry is None:
+                files.pop(key, None)
+            else:
+                files[key] = entry
+            text = json.dumps({"version": 1, "files": dict(sorted(files.items()))}, indent=2)
+            write_text_atomic(self.manifest_path, text + "\n")
 
     def entry(self, key: str) -> dict[str, Any] | None:
         """The manifest record of ``key`` (url, size, sha256, downloaded_at, ...) or ``None``."""
@@ -481,6 +489,9 @@ class DownloadCache:
     ) -> Download:
         """The cached file of ``key``, downloaded from ``url`` unless already valid in the cache.
 
+        The file is locked meanwhile: another process fetching the same key waits (a warning
+        says so) and then finds it in the cache.
+
         Parameters
         ----------
         url
@@ -509,16 +520,23 @@ class DownloadCache:
             On other HTTP errors, or when transient failures outlast the retries.
         """
         dest = self.path_for(key)
-        if not refresh and dest.is_file():
-            cached = self._use_cached(url, key, dest)
-            if cached is not None:
-                return cached
         dest.parent.mkdir(parents=True, exist_ok=True)
-        part = dest.with_name(dest.name + PART_SUFFIX)
-        info = dest.with_name(dest.name + PART_INFO_SUFFIX)
-        if refresh:
-            _unlink(part, info)
-        return self._download(url, key, dest, part, info, on_progress=on_progress, hint=hint)
+
+        def waiting(pid: int | None) -> None:
+            log.warning("%s is being downloaded by another valleymaps run%s; waiting for it to "
+                        "finish (lock file %s)", dest.name, f" (process {pid})" if pid else "",
+                        lock_path(dest))
+
+        with exclusive_lock(lock_path(dest), on_wait=waiting):
+            if not refresh and dest.is_file():
+                cached = self._use_cached(url, key, dest)
+                if cached is not None:
+                    return cached
+            part = dest.with_name(dest.name + PART_SUFFIX)
+            info = dest.with_name(dest.name + PART_INFO_SUFFIX)
+            if refresh:
+                _unlink(part, info)
+            return self._download(url, key, dest, part, info, on_progress=on_progress, hint=hint)
 
     def _use_cached(self, url: str, key: str, dest: Path) -> Download | None:
         entry = self.entry(key)

@@ -32,7 +32,7 @@ import pandas as pd
 from valleymaps.errors import ConfigError, DataSourceError, FieldError, Problem, ValidationError
 from valleymaps.io.atomic import atomic_path, write_text_atomic
 from valleymaps.io.employment._common import is_synthetic, safe_name
-from valleymaps.io.flows import acs_county, lodes_od
+from valleymaps.io.flows import acs_county, acs_xlsx, lodes_od
 from valleymaps.io.flows.dataset import FLOW_COLUMNS, LEVEL_LENGTHS, FlowDataset
 from valleymaps.workspace import Workspace
 
@@ -43,7 +43,8 @@ META_SUFFIX = ".meta.json"
 #: Formats :func:`import_flows` reads, and what they are.
 FORMATS: dict[str, str] = {
     lodes_od.FORMAT: "LEHD LODES origin-destination files ({st}_od_{main|aux}_JT0x_YYYY.csv.gz)",
-    acs_county.FORMAT: "ACS county-to-county commuting flows table (CSV)",
+    acs_county.FORMAT: "ACS county-to-county commuting flows table (table1.xlsx as published, "
+                       "or CSV)",
 }
 
 JOB_TYPES: dict[str, str] = {
@@ -249,14 +250,21 @@ def _lodes_dataset(paths: list[Path], *, region: Iterable[str], detail_level: st
 def _acs_dataset(paths: list[Path]) -> FlowDataset:
     if len(paths) != 1:
         raise ConfigError("pass one ACS county flows table at a time.")
-    read = acs_county.read_acs_county_flows(paths[0])
+    if acs_xlsx.is_workbook(paths[0]):
+        read = acs_xlsx.read_acs_xlsx_flows(paths[0])
+    else:
+        read = acs_county.read_acs_county_flows(paths[0])
     vintage = read.vintage or ""
+    places = ", ".join(read.abroad_places)
     notes = [
         f"{read.rows:,} county pairs",
-        f"{read.abroad_rows:,} rows with work places abroad (Canada, Mexico)",
+        f"{read.abroad_rows:,} rows with work places abroad{f' ({places})' if places else ''}",
         f"{read.not_given_rows:,} rows with no work place (kept as 'work place not given')",
         f"{read.skipped_trailer:,} lines at the end skipped (blank row, source notes)",
     ]
+    if read.other_abroad_codes:
+        notes.append(f"place-of-work codes {', '.join(read.other_abroad_codes)} (abroad, not on "
+                     f"valleymaps' list) counted as '{acs_county.ABROAD[acs_county.ABROAD_OTHER]}'")
     return FlowDataset(
         name=safe_name(f"acs_county_flows_{vintage.replace('–', '_')}".rstrip("_")),
         format=acs_county.FORMAT,
