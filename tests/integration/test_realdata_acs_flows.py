@@ -9,12 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from lodes_files import write_delineation_xlsx
 from valleymaps.analysis.commuting import (
     compute_flow_lines,
     compute_inflow_outflow,
     flows_between_counties,
     rank_outside_places,
 )
+from valleymaps.io.delineation import read_cbsa_delineation
 from valleymaps.io.flows.acs_county import NOT_GIVEN, read_acs_county_flows
 from valleymaps.settings import VALLEY_COUNTIES
 
@@ -98,3 +100,16 @@ def test_where_valley_commuters_go_and_come_from(flows) -> None:
     off = lines[~lines["on_map"]]
     assert set(off["kind"]) == {"leaving", "entering"}
     assert lines.loc[lines["on_map"], "workers"].sum() + off["workers"].sum() == lines["workers"].sum()
+
+
+def test_metro_roll_up_of_the_real_table(flows, raw_rows: list[list[str]], tmp_path: Path) -> None:
+    """Valley residents working in the Los Angeles metro area: Los Angeles plus Orange County."""
+    metros = read_cbsa_delineation(write_delineation_xlsx(tmp_path / "list1_2023.xlsx")).metro_areas()
+    ranked = rank_outside_places(flows.table, direction="destinations", region_counties=VALLEY,
+                                 rollup="metro", metros=metros, n=None).set_index("geoid")
+    expected = sum(int(flow) for h_st, h_cty, w_st, w_cty, flow, _ in raw_rows[:-3]
+                   if h_st + h_cty in VALLEY and w_st == "006" and w_cty in ("037", "059"))
+    assert ranked.loc["M31080", "workers"] == expected > 10_000
+    # California counties of no CBSA in this (partial) delineation make up "Rest of California"
+    assert ranked.loc["R06", "workers"] > 0
+    assert np.isfinite(ranked.loc["M31080", "workers_moe"])
