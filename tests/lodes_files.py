@@ -1,17 +1,23 @@
-"""LODES files in the published schemas, written in code: WAC (synthetic job counts) and OD flows.
+"""LODES files in the published schemas, and the CBSA delineation workbook, written in code.
 
-:func:`write_wac` gives the build benchmark's 760 real tracts some employment (random numbers,
-labelled synthetic in the file name); :func:`write_od` writes commuting flows between given
-tracts or blocks.
+* :func:`write_wac`: a WAC file for given tracts with random (synthetic) job counts, used by the
+  build benchmark to give the 760 real tracts some employment;
+* :func:`write_od`, :func:`od_row`: an OD file of given rows; :func:`write_od_flows`: one of
+  ``(home, work, workers, skilled)`` flows between tracts or blocks;
+* :func:`write_area_file`: a RAC or WAC file of given block counts (every published column);
+* :func:`write_delineation_xlsx`: list1 of the Census Bureau's CBSA delineation files, laid out
+  as published (title rows, header row, footnotes).
 """
 
 from __future__ import annotations
 
 import gzip
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
+
+OD_HEADER = "w_geocode,h_geocode,S000,SA01,SA02,SA03,SE01,SE02,SE03,SI01,SI02,SI03,createdate"
 
 WAC_COLUMNS = (
     ["w_geocode", "C000", "CA01", "CA02", "CA03", "CE01", "CE02", "CE03"]
@@ -61,27 +67,103 @@ def write_wac(
     return path
 
 
-OD_HEADER = "w_geocode,h_geocode,S000,SA01,SA02,SA03,SE01,SE02,SE03,SI01,SI02,SI03,createdate"
+def od_row(w: str, h: str, total: int, se03: int = 0) -> str:
+    """An OD row whose segments add up: ages all SA02, earnings SE01/SE03, industry SI03."""
+    return f"{w},{h},{total},0,{total},0,{total - se03},0,{se03},0,0,{total},20230321"
 
 
-def od_row(home: str, work: str, workers: int, skilled: int = 0) -> str:
-    """One OD row (work block first, as published) whose segments add up.
+def write_od(path: Path, rows: Sequence[str], *, header: str = OD_HEADER) -> Path:
+    """A gzipped OD file (``ca_od_main_JT00_2021.csv.gz`` style) of ``rows``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(gzip.compress(("\n".join([header, *rows]) + "\n").encode("ascii")))
+    return path
 
-    Tract GEOIDs (11 characters) get block ``1000`` appended. Ages are all SA02,
-    earnings SE01 except ``skilled`` workers in SE03 (more than $3,333 a month),
-    industries all SI03.
+
+def write_od_flows(path: Path, flows: Sequence[tuple[str, str, int, int]]) -> Path:
+    """A gzipped OD file of ``(home, work, workers, skilled)`` flows (see :func:`od_row`).
+
+    Tract GEOIDs (11 characters) get block ``1000`` appended. Name the file as LODES
+    does (``ca_od_main_JT00_2021.csv.gz``) so its year and part are read from the name;
+    put "synthetic" in it to mark the data synthetic.
     """
-    w, h = (g + "1000" if len(g) == 11 else g for g in (work, home))
-    rest = workers - skilled
-    return f"{w},{h},{workers},0,{workers},0,{rest},0,{skilled},0,0,{workers},20230321"
+    def block(geoid: str) -> str:
+        return geoid + "1000" if len(geoid) == 11 else geoid
+
+    return write_od(path, [od_row(block(w), block(h), n, skilled) for h, w, n, skilled in flows])
 
 
-def write_od(path: Path, flows: Sequence[tuple[str, str, int, int]]) -> Path:
-    """Write a gzipped LODES OD file of ``(home, work, workers, skilled)`` rows.
+#: RAC columns as published (WAC has ``w_geocode`` and the firm columns CFA/CFS too).
+RAC_COLUMNS = [
+    "h_geocode", "C000", "CA01", "CA02", "CA03", "CE01", "CE02", "CE03",
+    *[f"CNS{i:02d}" for i in range(1, 21)],
+    "CR01", "CR02", "CR03", "CR04", "CR05", "CR07", "CT01", "CT02",
+    "CD01", "CD02", "CD03", "CD04", "CS01", "CS02", "createdate",
+]  # fmt: skip
 
-    Name the file as LODES does (``ca_od_main_JT00_2021.csv.gz``) so its year and
-    part are read from the name; put "synthetic" in it to mark the data synthetic.
-    """
-    lines = [OD_HEADER, *(od_row(*flow) for flow in flows)]
+
+def write_area_file(path: Path, kind: str, blocks: Mapping[str, Mapping[str, int]]) -> Path:
+    """A gzipped RAC (``kind="rac"``) or WAC file: ``blocks`` maps a block GEOID (or anything to
+    write in its place) to counts by column (``CA01``, ``CE03``, ``CNS05``...); ``C000`` is the sum
+    of the ``CNS`` counts. Columns not given are 0."""
+    columns = list(RAC_COLUMNS) if kind == "rac" else list(WAC_COLUMNS)
+    lines = [",".join(columns)]
+    for block, counts in blocks.items():
+        total = sum(v for c, v in counts.items() if c.startswith("CNS"))
+        values = {columns[0]: block, "C000": str(total), "createdate": "20230321"}
+        lines.append(",".join(values.get(c, str(counts.get(c, 0))) for c in columns))
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode("ascii")))
+    return path
+
+
+DELINEATION_HEADER = [
+    "CBSA Code", "Metropolitan Division Code", "CSA Code", "CBSA Title",
+    "Metropolitan/Micropolitan Statistical Area", "Metropolitan Division Title", "CSA Title",
+    "County/County Equivalent", "State Name", "FIPS State Code", "FIPS County Code",
+    "Central/Outlying County",
+]  # fmt: skip
+
+#: (CBSA code, title, metro/micro, county, state, state FIPS, county FIPS) of a few real counties.
+DELINEATION_ROWS = [
+    ("31080", "Los Angeles-Long Beach-Anaheim, CA", "Metropolitan Statistical Area",
+     "Los Angeles County", "California", "06", "037"),
+    ("31080", "Los Angeles-Long Beach-Anaheim, CA", "Metropolitan Statistical Area",
+     "Orange County", "California", "06", "059"),
+    ("41860", "San Francisco-Oakland-Fremont, CA", "Metropolitan Statistical Area",
+     "Alameda County", "California", "06", "001"),
+    ("23420", "Fresno, CA", "Metropolitan Statistical Area", "Fresno County", "California", "06", "019"),
+    ("31460", "Madera, CA", "Metropolitan Statistical Area", "Madera County", "California", "06", "039"),
+    ("39900", "Reno, NV", "Metropolitan Statistical Area", "Washoe County", "Nevada", "32", "031"),
+    ("29820", "Las Vegas-Henderson-North Las Vegas, NV", "Metropolitan Statistical Area",
+     "Clark County", "Nevada", "32", "003"),
+    ("21980", "Fallon, NV", "Micropolitan Statistical Area", "Churchill County", "Nevada", "32", "001"),
+]  # fmt: skip
+
+
+def write_delineation_xlsx(path: Path, rows: Sequence[Sequence[object]] = DELINEATION_ROWS, *,
+                           edition: str = "July 2023", numbers: bool = False) -> Path:
+    """list1 of the delineation files as published: two title rows, the header, county rows,
+    a blank row and footnotes. ``numbers`` stores the codes as numbers (a re-saved file)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "List 1"
+    sheet.append(["Core based statistical areas (CBSAs), metropolitan divisions, and combined "
+                  "statistical areas (CSAs)"])
+    sheet.append([edition])
+    sheet.append(DELINEATION_HEADER)
+    for code, title, kind, county, state, state_fips, county_fips in rows:
+        codes = [code, state_fips, county_fips]
+        if numbers:
+            codes = [int(str(c)) if str(c).isdigit() else c for c in codes]
+        sheet.append([codes[0], None, None, title, kind, None, None, county, state, codes[1], codes[2],
+                      "Central"])
+    sheet.append([])
+    sheet.append(["Note: The 2023 delineations use Connecticut planning regions as county equivalents."])
+    sheet.append([f"Source: File prepared by U.S. Census Bureau, Population Division, based on Office of "
+                  f"Management and Budget, {edition} delineations."])
+    sheet.append([f"Internet Release Date: {edition}"])
+    book.save(path)
     return path

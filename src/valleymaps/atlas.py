@@ -453,6 +453,7 @@ def build_atlas(
         table_path = build_dir / "tables" / "cluster_metrics.csv"
         table.to_csv(table_path, index=False)
         result.tables.append(ws.maps_dir / "tables" / table_path.name)
+        result.tables += [ws.maps_dir / href for _, href in context.downloads]
 
         index_html = render_atlas_index(
             cards,
@@ -464,7 +465,7 @@ def build_atlas(
             headline=_headline_text(headline, cfg.region_name),
             synthetic_notice=notice,
             footer_lines=sources,
-            downloads=[("Cluster metrics (CSV)", "tables/cluster_metrics.csv")],
+            downloads=[("Cluster metrics (CSV)", "tables/cluster_metrics.csv"), *context.downloads],
         )
         (build_dir / "index.html").write_text(index_html, encoding="utf-8")
         if on_progress:

@@ -12,7 +12,7 @@ whose data are not in the workspace returns no cards.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -41,6 +41,9 @@ class AtlasContext:
         County GEOID -> name ("Fresno").
     png
         Whether static PNGs were asked for.
+    downloads
+        Files a section wrote for the index page's downloads: (label, path relative to the
+        atlas, e.g. ``"tables/commuting-x.csv"``); sections append to it.
     """
 
     ws: Workspace
@@ -49,6 +52,7 @@ class AtlasContext:
     tracts_web: gpd.GeoDataFrame | None
     county_names: dict[str, str]
     png: bool
+    downloads: list[tuple[str, str]] = field(default_factory=list)
 
 
 AtlasSection = Callable[[AtlasContext], list[AtlasCard]]

@@ -425,7 +425,8 @@ def fetch_lodes_od(
     if name is None and tag:
         name = f"{resolve_state(state)[1]}_od_{year}_{job_type.strip().lower()}_{tag}"
     dataset = import_flows(ws, [d.path for d in downloads], format="lodes-od", year=year,
-                           name=name, detail_level=detail_level, on_progress=on_read)
+                           name=name, detail_level=detail_level, lodes_version=version.upper(),
+                           on_progress=on_read)
     return FetchResult(downloads, dataset)
 
 

@@ -11,13 +11,19 @@ writes, into the atlas being built:
   area), residents working outside the region, the in-commuter share of jobs, net commuting
   and, with LODES, the same for skilled workers (earning more than $3,333 a month); ACS
   margins of error in every tooltip;
-* PNGs of the flow map and of the county choropleths under ``png/``; the measures as
+* PNGs of the flow maps and of the county choropleths under ``png/``; the measures as
   ``tables/commuting-<name>.csv``, flows between the region's counties as
   ``tables/commuting-<name>-between-counties.csv`` and the places outside the region its
-  commuters go to or come from (counties in the state, states beyond, abroad) as
-  ``tables/commuting-<name>-outside.csv``;
+  commuters go to or come from as ``tables/commuting-<name>-outside.csv`` (counties in the
+  state, states beyond, abroad; and, when the workspace has a CBSA delineation, metro areas),
+  all three listed among the index page's downloads;
 
 and returns one atlas card per page.
+
+Places off the map are grouped by metro area (CBSA, "Rest of <state>" outside them) when the
+workspace has a delineation (``valleymaps import metros``), else by state; the pages say which.
+A LODES dataset with RAC/WAC totals takes its jobs and employed residents from them, and its
+pages say how they differ from what the OD flows alone give.
 """
 
 from __future__ import annotations
@@ -33,8 +39,13 @@ import pandas as pd
 
 from valleymaps import settings
 from valleymaps.analysis import commuting as cm
+from valleymaps.analysis.metros import MetroAreas
 from valleymaps.atlas_sections import AtlasContext
+from valleymaps.io.atomic import atomic_path
+from valleymaps.io.delineation import STORE_NAME as DELINEATION_FILE
+from valleymaps.io.delineation import load_metro_areas
 from valleymaps.io.flows.dataset import FlowDataset
+from valleymaps.io.flows.lodes_od import parse_od_name
 from valleymaps.io.flows.store import load_all_flows
 from valleymaps.render.atlas_index import AtlasCard
 from valleymaps.render.choropleth import LevelLayer, MapText, render_choropleth
@@ -52,9 +63,10 @@ log = logging.getLogger(__name__)
 
 #: Most tract flows a tract flow page carries (the largest).
 TRACT_LINE_CAP = 1500
-#: Arcs drawn when a page opens: counties, tracts.
+#: Arcs drawn when a page opens: counties, tracts; arcs of the tract page's PNG.
 COUNTY_TOP_N = 40
 TRACT_TOP_N = 150
+TRACT_PNG_TOP_N = 60
 
 CARD_KIND_FLOWS = "Commuting flow map"
 CARD_KIND_LEAKAGE = "Commuting leakage choropleth"
@@ -124,19 +136,83 @@ def _read_california(ws_counties: Path, region: Sequence[str]) -> gpd.GeoDataFra
     return others.reset_index(drop=True)
 
 
-def _source_lines(ds: FlowDataset, context: AtlasContext) -> tuple[str, ...]:
+def _rollup_line(metros: MetroAreas | None) -> str:
+    if metros is not None:
+        return (f"Places outside the region: California counties; beyond, {metros.describe()} "
+                f"(workspace data/geo/{DELINEATION_FILE}), other counties as the rest of their "
+                "state.")
+    return ("Places outside the region: California counties; beyond, whole states (import the CBSA "
+            "delineation with 'valleymaps import metros list1_2023.xlsx' to group them by metro "
+            "area).")
+
+
+def _source_lines(ds: FlowDataset, context: AtlasContext, metros: MetroAreas | None) -> tuple[str, ...]:
     lines = [f"Flows: {ds.source} (imported from {', '.join(ds.imported_from)})"]
+    for kind, what in (("wac", "Jobs"), ("rac", "Employed residents")):
+        totals = ds.totals.get(kind)
+        if totals is not None:
+            lines.append(f"{what}: {totals.source} (imported from {', '.join(totals.imported_from)})")
     if ds.has_moe:
         lines.append("ACS estimates: ± is the 90% margin of error; sums combine margins as the "
                      "root of the sum of squares.")
+    lines.append(_rollup_line(metros))
     lines.append("County boundaries: workspace data/geo/ca_counties.geojson")
     return tuple(lines)
 
 
+def _totals_notes(ds: FlowDataset, region_row: pd.Series, region_name: str) -> list[str]:
+    """What the page says of RAC/WAC totals: where they come from and how the OD flows differ."""
+    notes: list[str] = []
+    if not ds.totals:
+        return notes
+    parts = {p["part"] for p in map(parse_od_name, ds.imported_from) if p}
+    jobs, jobs_od = float(region_row["employed"]), float(region_row["employed_od"])
+    living, living_od = float(region_row["living"]), float(region_row["living_od"])
+    if "wac" in ds.totals:
+        text = (f"Jobs in {region_name}: {format_jobs(jobs)} from LODES WAC; the OD flows alone give "
+                f"{format_jobs(jobs_od)}")
+        if round(jobs) == round(jobs_od):
+            text += " (the same)."
+        elif "aux" not in parts and jobs_od < jobs:
+            text += (" (the OD files have no aux part, so workers living in other states are "
+                     "missing from them).")
+        else:
+            text += " (LEHD builds the files separately; they differ slightly)."
+        notes.append(text)
+    if "rac" in ds.totals:
+        text = (f"Employed residents of {region_name}: {format_jobs(living)} from LODES RAC (a state's "
+                "RAC counts only jobs in that state; residents the OD flows show working in other "
+                f"states are added); the OD flows alone give {format_jobs(living_od)}")
+        text += " (the same)." if round(living) == round(living_od) else "."
+        notes.append(text)
+    notes.append("In- and out-commuters are those totals less the residents working in their own "
+                 "area (from the OD flows); the OD numbers are in the table of measures for each area.")
+    return notes
+
+
+def _missing_tracts_note(tract_flows: pd.DataFrame, tracts: pd.DataFrame, region: Sequence[str],
+                         ds: FlowDataset) -> str | None:
+    """A note when flows reach region tracts that the workspace's boundaries do not have."""
+    known = set(tracts["geoid"])
+    total = missing = 0.0
+    for column in ("h_geoid", "w_geoid"):
+        inside = tract_flows[column].str[:5].isin(list(region))
+        total += float(tract_flows.loc[inside, "workers"].sum())
+        missing += float(tract_flows.loc[inside & ~tract_flows[column].isin(known), "workers"].sum())
+    if not missing:
+        return None
+    vintage = f" ({ds.lodes_version}: 2020 census tracts)" if ds.lodes_version == "LODES8" else (
+        f" ({ds.lodes_version}: 2010 census tracts)" if ds.lodes_version == "LODES7" else "")
+    return (f"{format_percent(missing / total)} of the region's tract flow ends are in tracts the "
+            f"workspace's tract boundaries do not have{vintage}: import boundaries of the same "
+            "vintage as the flows to map them all.")
+
+
 def _names(geoids: set[str], county_names: dict[str, str], tract_names: dict[str, str],
-           region_name: str) -> dict[str, str]:
+           region_name: str, metros: MetroAreas | None) -> dict[str, str]:
     names = dict(zip(sorted(geoids), cm.name_places(sorted(geoids), county_names=county_names,
-                                                    region_name=region_name), strict=True))
+                                                    region_name=region_name, metros=metros),
+                     strict=True))
     names.update({g: n for g, n in tract_names.items() if g in geoids})
     return names
 
@@ -175,8 +251,121 @@ def _leakage_finding(county: pd.DataFrame, names: dict[str, str]) -> str:
             f"({format_signed_jobs(net['net'])}).")
 
 
+def _tract_pages(
+    context: AtlasContext, ds: FlowDataset, *, slug: str, others: gpd.GeoDataFrame | None,
+    county_areas: gpd.GeoDataFrame, county_names: dict[str, str], tract_names: dict[str, str],
+    measures_region: pd.DataFrame, segments: dict[str, str], sources: tuple[str, ...],
+    notice: str | None, notes: list[str], metros: MetroAreas | None,
+) -> tuple[list[AtlasCard], pd.DataFrame | None]:
+    """The tract flow page (LODES with tracts imported), its PNG and card; the tract measures."""
+    cfg = context.ws.config
+    region = list(cfg.region_counties)
+    tract_flows = ds.tables.get("tract")
+    with_tracts = (tract_flows is not None and context.tracts_web is not None
+                   and ds.detail_counties is not None and set(region) <= set(ds.detail_counties))
+    if tract_flows is not None and context.tracts_web is not None and not with_tracts:
+        log.warning("flows %s: tract flows were imported for other counties than the region's; "
+                    "import them again for tract pages", ds.name)
+    if not with_tracts:
+        return [], None
+    assert tract_flows is not None and context.tracts_web is not None
+    tracts = context.tracts_web[["geoid", "name", "geometry"]].copy()
+    skilled = cm.SKILLED_SEGMENT in segments
+    measures_tract = cm.compute_inflow_outflow(
+        tract_flows, level="tract", region_counties=region, areas=list(tracts["geoid"]),
+        segments=["", cm.SKILLED_SEGMENT] if skilled else [""], residents=ds.residents, jobs=ds.jobs,
+    )
+    tract_mappable = list(tracts["geoid"]) + (list(others["geoid"]) if others is not None else [])
+    tract_lines = cm.compute_flow_lines(tract_flows, level="tract", region_counties=region,
+                                        mappable=tract_mappable, off_map="metro" if metros else "auto",
+                                        metros=metros)
+    tnames = _names(set(tract_lines["origin"]) | set(tract_lines["destination"])
+                    | {settings.REGION_GEOID}, county_names, tract_names, cfg.region_name, metros)
+    ttitle = f"Commuting flows: {cfg.region_name} census tracts"
+    missing = _missing_tracts_note(tract_flows, tracts, region, ds)
+    # all workers and the skilled only: every segment of 760 tracts would make a heavy page
+    tract_segments = {s: n for s, n in segments.items() if s == cm.SKILLED_SEGMENT}
+    tfmap = render_flow_map(
+        tract_lines, tracts, measures=pd.concat([measures_tract, measures_region]), names=tnames,
+        text=MapText(title=ttitle, subtitle=ds.source, source_lines=sources, synthetic_notice=notice),
+        region_name=cfg.region_name, places=others, outline=county_areas,
+        level_label="Census tracts", segments=tract_segments, top_n=TRACT_TOP_N,
+        max_lines=TRACT_LINE_CAP, bundle_by=county_areas, kinds=("within",),
+        notes=[*notes, *([missing] if missing else [])],
+        off_map_note=_off_map_note(metros),
+    )
+    tpage = f"flows-{slug}-tract.html"
+    tfmap.save(str(context.build_dir / tpage))
+    thumb = None
+    n_on = int(tract_lines["on_map"].sum())
+    within = tract_lines[tract_lines["kind"] == cm.WITHIN]
+    if context.png:
+        fig = render_static_flow_map(
+            within, tracts, title=ttitle, subtitle=ds.source, outline=county_areas,
+            top_n=TRACT_PNG_TOP_N, source_lines=sources, synthetic_notice=notice,
+            not_drawn_note=(f"Drawn: the {min(TRACT_PNG_TOP_N, len(within)):,} largest of "
+                            f"{len(within):,} flows between the region's tracts; flows across the "
+                            "region's edge are on the web page."),
+        )
+        thumb = f"png/flows-{slug}-tract.png"
+        fig.savefig(context.build_dir / thumb)
+    card = AtlasCard(
+        f"Tract commuting flows ({ds.vintage})",
+        f"The {min(TRACT_TOP_N, n_on):,} largest of {n_on:,} flows between the region's tracts "
+        "and California counties (flows across the region's edge bundled by county); click a "
+        "tract for its own flows.",
+        tpage, thumb, kind=CARD_KIND_FLOWS,
+    )
+    return [card], measures_tract
+
+
+def _off_map_note(metros: MetroAreas | None) -> str:
+    if metros is not None:
+        return f"Grouped by {metros.describe()}; other counties as the rest of their state."
+    return "Grouped by state (no CBSA delineation in the workspace)."
+
+
+def _write_tables(
+    context: AtlasContext, ds: FlowDataset, *, slug: str, tables: list[pd.DataFrame],
+    names: dict[str, str], tract_names: dict[str, str], county_names: dict[str, str],
+    metros: MetroAreas | None,
+) -> None:
+    """The measures, flows between the region's counties and the places outside it, as CSV."""
+    cfg = context.ws.config
+    region = list(cfg.region_counties)
+    folder = context.build_dir / "tables"
+    folder.mkdir(exist_ok=True)
+    table = pd.concat(tables, ignore_index=True)
+    table.insert(1, "place", [names.get(g) or tract_names.get(g) or g for g in table["geoid"]])
+    table.insert(3, "segment_name", table["segment"].map(cm.SEGMENTS))
+    county_flows = ds.tables["county"]
+    between = cm.flows_between_counties(county_flows, region_counties=region)
+    between.insert(1, "home", between["h_geoid"].map(names))
+    between.insert(3, "work", between["w_geoid"].map(names))
+    outside = []
+    for rollup in (["metro"] if metros is not None else []) + ["auto"]:
+        for direction in ("destinations", "origins"):
+            ranked = cm.rank_outside_places(county_flows, direction=direction, region_counties=region,
+                                            n=None, rollup=rollup, metros=metros)
+            ranked.insert(0, "rollup", cm.ROLLUPS[rollup])
+            ranked.insert(1, "direction", direction)
+            ranked.insert(3, "place", cm.name_places(list(ranked["geoid"]), county_names=county_names,
+                                                     region_name=cfg.region_name, metros=metros))
+            outside.append(ranked)
+    label = f"{ds.vintage} {ds.lodes_version or ds.format.split('-')[0].upper()}".strip()
+    for name, frame, what in (
+        (f"commuting-{slug}.csv", table, "inflow/outflow by area"),
+        (f"commuting-{slug}-between-counties.csv", between, "flows between the region's counties"),
+        (f"commuting-{slug}-outside.csv", pd.concat(outside, ignore_index=True),
+         "places outside the region"),
+    ):
+        with atomic_path(folder / name) as tmp:
+            frame.to_csv(tmp, index=False)
+        context.downloads.append((f"Commuting {label}: {what} (CSV)", f"tables/{name}"))
+
+
 def _dataset_pages(
-    context: AtlasContext, ds: FlowDataset, others: gpd.GeoDataFrame | None
+    context: AtlasContext, ds: FlowDataset, others: gpd.GeoDataFrame | None, metros: MetroAreas | None
 ) -> list[AtlasCard]:
     ws = context.ws
     cfg = ws.config
@@ -192,25 +381,31 @@ def _dataset_pages(
     county_flows = ds.tables["county"]
     year = int(ds.vintage[-4:]) if ds.vintage[-4:].isdigit() else 0
     notice = settings.SYNTHETIC_NOTICE.replace("employment", "commuting") if ds.synthetic else None
-    sources = _source_lines(ds, context)
+    sources = _source_lines(ds, context, metros)
+    rollup = "metro" if metros is not None else "auto"
     cards: list[AtlasCard] = []
 
     county_areas = context.counties_web[["geoid", "name", "geometry"]].copy()
     measures_county = cm.compute_inflow_outflow(county_flows, level="county", region_counties=region,
-                                                areas=region)
+                                                areas=region, residents=ds.residents, jobs=ds.jobs)
     measures_region = cm.compute_inflow_outflow(county_flows, level="region", region_counties=region,
-                                                region_geoid=settings.REGION_GEOID)
+                                                region_geoid=settings.REGION_GEOID,
+                                                residents=ds.residents, jobs=ds.jobs)
     mappable = list(county_areas["geoid"]) + (list(others["geoid"]) if others is not None else [])
-    lines = cm.compute_flow_lines(county_flows, level="county", region_counties=region, mappable=mappable)
+    lines = cm.compute_flow_lines(county_flows, level="county", region_counties=region, mappable=mappable,
+                                  off_map=rollup, metros=metros)
     tract_names = (dict(zip(context.tracts_web["geoid"], context.tracts_web["name"], strict=True))
                    if context.tracts_web is not None else {})
     names = _names(set(lines["origin"]) | set(lines["destination"]) | set(region) | {settings.REGION_GEOID},
-                   county_names, tract_names, cfg.region_name)
+                   county_names, tract_names, cfg.region_name, metros)
     region_row = measures_region[measures_region["segment"] == ""].iloc[0]
     skilled_row = (measures_region[measures_region["segment"] == cm.SKILLED_SEGMENT].iloc[0]
                    if skilled else None)
-    top = cm.rank_outside_places(county_flows, direction="destinations", region_counties=region, n=5)
+    top = cm.rank_outside_places(county_flows, direction="destinations", region_counties=region, n=5,
+                                 rollup=rollup, metros=metros)
+    names |= _names(set(top["geoid"]), county_names, tract_names, cfg.region_name, metros)
     headline = _headline(region_row, top, names, cfg.region_name, skilled_row)
+    notes = _totals_notes(ds, region_row, cfg.region_name)
 
     # --- county flow map
     title = f"Commuting flows: {cfg.region_name} counties"
@@ -218,7 +413,8 @@ def _dataset_pages(
     fmap = render_flow_map(
         lines, county_areas, measures=pd.concat([measures_county, measures_region]), names=names,
         text=text, region_name=cfg.region_name, places=others, outline=county_areas,
-        level_label="Counties", segments=segments, top_n=COUNTY_TOP_N,
+        level_label="Counties", segments=segments, top_n=COUNTY_TOP_N, notes=notes,
+        off_map_note=_off_map_note(metros),
     )
     page = f"flows-{slug}-county.html"
     fmap.save(str(build / page))
@@ -236,46 +432,12 @@ def _dataset_pages(
                            kind=CARD_KIND_FLOWS))
 
     # --- tract flow map (LODES with tracts imported)
-    tract_flows = ds.tables.get("tract")
-    with_tracts = (tract_flows is not None and context.tracts_web is not None
-                   and ds.detail_counties is not None and set(region) <= set(ds.detail_counties))
-    if tract_flows is not None and context.tracts_web is not None and not with_tracts:
-        log.warning("flows %s: tract flows were imported for other counties than the region's; "
-                    "import them again for tract pages", ds.name)
-    measures_tract = None
-    if with_tracts:
-        assert tract_flows is not None and context.tracts_web is not None
-        tracts = context.tracts_web[["geoid", "name", "geometry"]].copy()
-        measures_tract = cm.compute_inflow_outflow(
-            tract_flows, level="tract", region_counties=region, areas=list(tracts["geoid"]),
-            segments=["", cm.SKILLED_SEGMENT] if skilled else [""],
-        )
-        tract_mappable = list(tracts["geoid"]) + (list(others["geoid"]) if others is not None else [])
-        tract_lines = cm.compute_flow_lines(tract_flows, level="tract", region_counties=region,
-                                            mappable=tract_mappable)
-        tnames = _names(set(tract_lines["origin"]) | set(tract_lines["destination"])
-                        | {settings.REGION_GEOID}, county_names, tract_names, cfg.region_name)
-        ttitle = f"Commuting flows: {cfg.region_name} census tracts"
-        # all workers and the skilled only: every segment of 760 tracts would make a heavy page
-        tract_segments = {s: n for s, n in segments.items() if s == cm.SKILLED_SEGMENT}
-        tfmap = render_flow_map(
-            tract_lines, tracts, measures=pd.concat([measures_tract, measures_region]), names=tnames,
-            text=MapText(title=ttitle, subtitle=ds.source, source_lines=sources,
-                         synthetic_notice=notice),
-            region_name=cfg.region_name, places=others, outline=county_areas,
-            level_label="Census tracts", segments=tract_segments, top_n=TRACT_TOP_N,
-            max_lines=TRACT_LINE_CAP, bundle_by=county_areas, kinds=("within",),
-        )
-        tpage = f"flows-{slug}-tract.html"
-        tfmap.save(str(build / tpage))
-        n_on = int(tract_lines["on_map"].sum())
-        cards.append(AtlasCard(
-            f"Tract commuting flows ({ds.vintage})",
-            f"The {min(TRACT_TOP_N, n_on):,} largest of {n_on:,} flows between the region's tracts "
-            "and California counties (flows across the region's edge bundled by county); click a "
-            "tract for its own flows.",
-            tpage, None, kind=CARD_KIND_FLOWS,
-        ))
+    tract_cards, measures_tract = _tract_pages(
+        context, ds, slug=slug, others=others, county_areas=county_areas, county_names=county_names,
+        tract_names=tract_names, measures_region=measures_region, segments=segments, sources=sources,
+        notice=notice, notes=notes, metros=metros,
+    )
+    cards += tract_cards
 
     # --- leakage choropleths
     period = ds.vintage.replace("{", "").replace("}", "") or "{year}"
@@ -333,27 +495,10 @@ def _dataset_pages(
                            _leakage_finding(measures_county, names), cpage, cthumb,
                            kind=CARD_KIND_LEAKAGE))
 
-    # --- the measures as a table
+    # --- the measures and the flows as tables
     frames = [measures_region, measures_county] + ([measures_tract] if measures_tract is not None else [])
-    table = pd.concat(frames, ignore_index=True)
-    table.insert(1, "place", [names.get(g) or tract_names.get(g) or g for g in table["geoid"]])
-    table.insert(3, "segment_name", table["segment"].map(cm.SEGMENTS))
-    (build / "tables").mkdir(exist_ok=True)
-    table.to_csv(build / "tables" / f"commuting-{slug}.csv", index=False)
-    # flows between the region's counties, and the places outside it that its commuters reach
-    between = cm.flows_between_counties(county_flows, region_counties=region)
-    between.insert(1, "home", between["h_geoid"].map(names))
-    between.insert(3, "work", between["w_geoid"].map(names))
-    between.to_csv(build / "tables" / f"commuting-{slug}-between-counties.csv", index=False)
-    outside = []
-    for direction in ("destinations", "origins"):
-        ranked = cm.rank_outside_places(county_flows, direction=direction, region_counties=region, n=None)
-        ranked.insert(0, "direction", direction)
-        ranked.insert(2, "place", cm.name_places(list(ranked["geoid"]), county_names=county_names,
-                                                 region_name=cfg.region_name))
-        outside.append(ranked)
-    pd.concat(outside, ignore_index=True).to_csv(build / "tables" / f"commuting-{slug}-outside.csv",
-                                                 index=False)
+    _write_tables(context, ds, slug=slug, tables=frames, names=names, tract_names=tract_names,
+                  county_names=county_names, metros=metros)
     return cards
 
 
@@ -384,11 +529,12 @@ def flows_section(context: AtlasContext) -> list[AtlasCard]:
     others = _read_california(context.ws.counties_path, list(context.ws.config.region_counties))
     if context.tracts_web is None and any("tract" in ds.tables for ds in datasets):
         context = replace(context, tracts_web=_tracts_web(context))
+    metros = load_metro_areas(context.ws)
     cards: list[AtlasCard] = []
     for ds in datasets:
         if "county" not in ds.tables:
             log.warning("flows %s has no county table; import it again", ds.name)
             continue
-        cards.extend(_dataset_pages(context, ds, others))
+        cards.extend(_dataset_pages(context, ds, others, metros))
     log.info("commuting section: %d pages from %d flow datasets", len(cards), len(datasets))
     return cards

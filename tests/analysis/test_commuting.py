@@ -16,7 +16,9 @@ from valleymaps.analysis.commuting import (
     moe_proportion,
     name_places,
     rank_outside_places,
+    roll_up,
 )
+from valleymaps.analysis.metros import MetroAreas
 from valleymaps.errors import AnalysisError, FieldError
 
 REGION = ["06019", "06039"]  # Fresno and Madera
@@ -173,3 +175,125 @@ def test_place_names() -> None:
                        county_names={"06019": "Fresno"}) == [
         "Fresno County", "Nevada", "Canada", "Work place not given (abroad elsewhere or unknown)",
         "Tract 1, Fresno County", "Tract 12.02, Fresno County", "San Joaquin Valley"]
+
+
+# --------------------------------------------------------------------------------------------
+# RAC/WAC area totals
+# --------------------------------------------------------------------------------------------
+
+NV2 = "32003000200"  # Clark County, Nevada
+
+
+@pytest.fixture
+def od_out_of_state(od: pd.DataFrame) -> pd.DataFrame:
+    """The OD table plus 4 Fresno residents (tract 1) working in Nevada (from Nevada's aux file)."""
+    return pd.concat([od, pd.DataFrame([(T1, NV2, 4, 2)], columns=od.columns)], ignore_index=True)
+
+
+def totals(rows: dict[str, tuple[int, int]]) -> pd.DataFrame:
+    """An area totals table: geoid -> (workers, SE03)."""
+    return pd.DataFrame([(g, w, s) for g, (w, s) in rows.items()], columns=["geoid", "workers", "SE03"])
+
+
+RAC = totals({"06019": (22, 9), "06039": (6, 2), "06019000100": (18, 7), "06019000200": (4, 2),
+              "06039000100": (6, 2), "06037": (52, 10)})
+WAC = totals({"06019": (30, 12), "06039": (5, 1), "06019000100": (27, 11), "06019000200": (3, 1),
+              "06039000100": (5, 1), "06037": (58, 15)})
+
+
+def test_rac_and_wac_give_residents_and_jobs_and_the_od_numbers_are_kept(
+    od_out_of_state: pd.DataFrame,
+) -> None:
+    m = compute_inflow_outflow(od_out_of_state, level="county", region_counties=REGION,
+                               residents=RAC, jobs=WAC, segments=["", "SE03"])
+    fresno = measure(m, "06019")
+    # jobs from WAC; the OD flows alone: 10 + 5 + 7 + 3
+    assert fresno[["employed", "employed_od"]].tolist() == [30, 25]
+    # employed residents: RAC (in-state jobs only) + 4 working in Nevada; OD: 10 + 5 + 4 + 6 + 4
+    assert fresno[["living", "living_od"]].tolist() == [26, 29]
+    # living and working in Fresno (OD): 15; the rest of the totals commute
+    assert fresno[["both", "inflow", "outflow", "net"]].tolist() == [15, 15, 11, 4]
+    assert fresno["leakage_rate"] == pytest.approx(11 / 26)
+    assert fresno["import_rate"] == pytest.approx(15 / 30)
+    # outside the region: living 26 less 19 working in Fresno or Madera; jobs 30 less 22 held by
+    # people living in Fresno or Madera
+    assert fresno[["outflow_region", "inflow_region"]].tolist() == [7, 8]
+    skilled = measure(m, "06019", "SE03")
+    assert skilled[["employed", "employed_od", "living", "living_od"]].tolist() == [12, 10, 11, 14]
+
+    region = measure(compute_inflow_outflow(od_out_of_state, level="region", region_counties=REGION,
+                                            residents=RAC, jobs=WAC), "SJV")
+    assert region[["employed", "living", "employed_od", "living_od"]].tolist() == [35, 32, 29, 38]
+
+    tract = measure(compute_inflow_outflow(od_out_of_state, level="tract", region_counties=REGION,
+                                           residents=RAC, jobs=WAC), T1)
+    assert tract[["employed", "living", "both", "inflow", "outflow"]].tolist() == [27, 22, 10, 17, 12]
+
+
+def test_totals_must_cover_the_region_and_keep_their_zeros(od: pd.DataFrame) -> None:
+    nevada_only = totals({"32003": (10, 1)})
+    with pytest.raises(AnalysisError, match=r"cover states 32, not the region's \(06\)"):
+        compute_inflow_outflow(od, level="county", region_counties=REGION, jobs=nevada_only)
+    numbers = RAC.assign(geoid=RAC["geoid"].astype("int64"))
+    with pytest.raises(FieldError, match="lost their leading zeros"):
+        compute_inflow_outflow(od, level="county", region_counties=REGION, residents=numbers)
+    county_only = RAC[RAC["geoid"].str.len() == 5]
+    with pytest.raises(AnalysisError, match="no tract rows"):
+        compute_inflow_outflow(od, level="tract", region_counties=REGION, residents=county_only)
+
+
+# --------------------------------------------------------------------------------------------
+# metro roll-up
+# --------------------------------------------------------------------------------------------
+
+ES = "32009000100"  # Esmeralda County, Nevada: in no CBSA
+
+
+@pytest.fixture
+def metros() -> MetroAreas:
+    return MetroAreas.from_table(pd.DataFrame(
+        [("06037", "31080", "Los Angeles-Long Beach-Anaheim, CA", "Metropolitan Statistical Area"),
+         ("06059", "31080", "Los Angeles-Long Beach-Anaheim, CA", "Metropolitan Statistical Area"),
+         ("32003", "29820", "Las Vegas-Henderson-North Las Vegas, NV", "Metropolitan Statistical Area")],
+        columns=["county_geoid", "cbsa_code", "cbsa_title", "cbsa_type"]), edition="July 2023")
+
+
+def test_outside_places_roll_up_to_metro_areas_and_the_rest_of_each_state(
+    od_out_of_state: pd.DataFrame, metros: MetroAreas
+) -> None:
+    flows = pd.concat([od_out_of_state, pd.DataFrame([(T3, ES, 5, 0), (T1, "06059000100", 1, 1)],
+                                                     columns=od_out_of_state.columns)])
+    dest = rank_outside_places(flows, direction="destinations", region_counties=REGION, rollup="metro",
+                               metros=metros)
+    # Los Angeles and Orange counties are one metro area: 6 + 2 + 1
+    assert dest[["geoid", "workers"]].values.tolist() == [["M31080", 9.0], ["R32", 5.0], ["M29820", 4.0]]
+    names = name_places(list(dest["geoid"]), county_names={}, metros=metros)
+    assert names == ["Los Angeles-Long Beach-Anaheim, CA metro area", "Rest of Nevada",
+                     "Las Vegas-Henderson-North Las Vegas, NV metro area"]
+    orig = rank_outside_places(flows, direction="origins", region_counties=REGION, rollup="metro",
+                               metros=metros)
+    assert orig["geoid"].tolist() == ["M29820"]
+    # places abroad keep their codes
+    rolled = roll_up(pd.Series(["F303", "06037000100"]), to="metro", metros=metros)
+    assert rolled.tolist() == ["F303", "M31080"]
+
+
+def test_flow_lines_group_places_off_the_map_by_metro_area(
+    od_out_of_state: pd.DataFrame, metros: MetroAreas
+) -> None:
+    lines = compute_flow_lines(od_out_of_state, level="county", region_counties=REGION,
+                               mappable=["06019", "06039", "06037"], off_map="metro", metros=metros)
+    off = lines[~lines["on_map"]]
+    assert set(zip(off["origin"], off["destination"], off["workers"], strict=True)) == {
+        ("M29820", "06019", 3.0), ("06019", "M29820", 4.0)}
+    # California counties on the map stay counties
+    assert ("06019", "06037") in set(zip(lines["origin"], lines["destination"], strict=True))
+
+
+def test_metro_roll_up_without_a_delineation_says_how_to_get_one(od: pd.DataFrame) -> None:
+    with pytest.raises(AnalysisError) as err:
+        rank_outside_places(od, direction="destinations", region_counties=REGION, rollup="metro")
+    assert "valleymaps import metros list1_2023.xlsx" in str(err.value)
+    assert "www2.census.gov/programs-surveys/metro-micro" in str(err.value)
+    with pytest.raises(AnalysisError, match="valleymaps import metros"):
+        compute_flow_lines(od, level="county", region_counties=REGION, mappable=[], off_map="metro")

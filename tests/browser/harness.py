@@ -313,7 +313,7 @@ def _route(route: Route, report: PageReport) -> None:
         route.continue_()
     elif res.kind == "file":
         assert res.path is not None
-        report.served[url] = str(res.path.relative_to(NODE_MODULES.resolve()))  # node_modules may be a link
+        report.served[url] = str(res.path.relative_to(NODE_MODULES.resolve()))
         route.fulfill(status=200, path=res.path, content_type=res.content_type, headers=CDN_HEADERS)
     elif res.kind in {"body", "tile"}:
         if res.kind == "tile":

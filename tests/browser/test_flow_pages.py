@@ -7,14 +7,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 from harness import PageOpener, assert_no_errors
 from shapely.geometry import box
 
+from lodes_files import od_row, write_area_file, write_delineation_xlsx, write_od
+from valleymaps.atlas import build_atlas
 from valleymaps.atlas_sections import AtlasContext
 from valleymaps.flows_atlas import flows_section
+from valleymaps.io.delineation import import_metro_delineation
 from valleymaps.io.flows.store import import_flows
-from valleymaps.workspace import CONFIG_NAME, Workspace
+from valleymaps.io.tracts import import_tracts
+from valleymaps.workspace import CONFIG_NAME, DEFAULT_CONFIG, Workspace, init_workspace
+from workspace_files import write_square_tracts
 
 pytestmark = pytest.mark.browser
 
@@ -196,3 +202,105 @@ def test_leakage_choropleth_tooltips_carry_margins_of_error(
     assert "Out-commuting" in page.locator(".vm-legend").inner_text()
     _no_errors(report)
     screenshot(page, "leakage")
+
+
+# --------------------------------------------------------------------------------------------
+# the whole atlas: RAC/WAC totals, metro roll-up, LODES version, tract thumbnail, downloads
+# --------------------------------------------------------------------------------------------
+
+F1, F2, M1 = "060190001001000", "060190002001000", "060390001001000"
+LA, WASHOE, ESMERALDA, CLARK = "060370001001000", "320310001001000", "320090001001000", "320030001001000"
+NO_TRACT = "060190009001000"  # a Fresno tract missing from the workspace's tract boundaries
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """``valleymaps build`` of a two-county workspace with LODES OD (California's main and aux
+    parts, Nevada's aux part), RAC and WAC totals and the CBSA delineation."""
+    tmp = tmp_path_factory.mktemp("built")
+    ws = init_workspace(tmp / "ws")
+    (ws.root / CONFIG_NAME).write_text(
+        DEFAULT_CONFIG.split("[region]")[0]
+        + '[region]\nname = "Test Valley"\ncounties = { "06019" = "Fresno", "06039" = "Madera" }\n',
+        encoding="utf-8")
+    ws = Workspace.open(ws.root)
+    write_square_tracts(tmp / "tracts.geojson", ["06019", "06039"])
+    import_tracts(ws, [tmp / "tracts.geojson"])
+    main = write_od(tmp / "ca_od_main_JT00_2021.csv.gz", [
+        od_row(F1, F1, 100, 40), od_row(F1, F2, 30, 10), od_row(F1, M1, 20, 5), od_row(M1, F2, 15, 3),
+        od_row(M1, M1, 41, 7), od_row(LA, F1, 12, 9), od_row(LA, LA, 500, 100),
+        od_row(LA, NO_TRACT, 3)])
+    aux = write_od(tmp / "ca_od_aux_JT00_2021.csv.gz", [od_row(F1, CLARK, 7, 2)])
+    nv_aux = write_od(tmp / "nv_od_aux_JT00_2021.csv.gz", [
+        od_row(WASHOE, F2, 6, 4), od_row(ESMERALDA, M1, 2, 0)])
+    import_flows(ws, [main, aux, nv_aux], format="lodes-od")
+    import_flows(ws, [write_area_file(tmp / "ca_rac_S000_JT00_2021.csv.gz", "rac", {
+        F1: {"CNS05": 100, "CE03": 40}, F2: {"CNS09": 44, "CE03": 11}, M1: {"CNS01": 76, "CE03": 12},
+        LA: {"CNS10": 512, "CE03": 109}})], format="lodes-rac")
+    import_flows(ws, [write_area_file(tmp / "ca_wac_S000_JT00_2021.csv.gz", "wac", {
+        F1: {"CNS05": 175, "CE03": 60}, M1: {"CNS01": 63, "CE03": 9}, LA: {"CNS10": 512}})],
+        format="lodes-wac")
+    import_metro_delineation(ws, write_delineation_xlsx(tmp / "list1_2023.xlsx"))
+    build_atlas(ws, png=True)
+    return ws
+
+
+def test_index_links_the_commuting_tables_and_shows_the_tract_flow_thumbnail(
+    built: Workspace, open_page: PageOpener, screenshot: Callable[..., Path]
+) -> None:
+    page, report = open_page(built.maps_dir / "index.html", wait_for=".card")
+    links = page.locator("footer a").evaluate_all(
+        "els => els.map(e => [e.textContent, e.getAttribute('href')])")
+    commuting = {href: text for text, href in links if text.startswith("Commuting")}
+    assert set(commuting) == {
+        "tables/commuting-ca-nv-od-2021-jt00.csv",
+        "tables/commuting-ca-nv-od-2021-jt00-between-counties.csv",
+        "tables/commuting-ca-nv-od-2021-jt00-outside.csv",
+    }
+    assert "Commuting 2021 LODES8: places outside the region (CSV)" in commuting.values()
+    for _, href in links:
+        assert (built.maps_dir / href).is_file(), href
+    tract_card = page.locator(".card", has_text="Tract commuting flows")
+    assert tract_card.locator("img").get_attribute("src") == "png/flows-ca-nv-od-2021-jt00-tract.png"
+    assert tract_card.locator("img").evaluate("img => img.naturalWidth") > 100
+    screenshot(page, "index", full_page=True)
+    _no_errors(report)
+
+    outside = pd.read_csv(built.maps_dir / "tables" / "commuting-ca-nv-od-2021-jt00-outside.csv",
+                          dtype={"geoid": str})
+    metro = outside[outside["rollup"].str.startswith("metropolitan")]
+    places = dict(zip(metro["place"], metro["workers"], strict=True))
+    assert places == {"Los Angeles-Long Beach-Anaheim, CA metro area": 12 + 3,  # destinations
+                      "Reno, NV metro area": 6, "Rest of Nevada": 2,
+                      "Las Vegas-Henderson-North Las Vegas, NV metro area": 7}  # origin
+
+
+def test_county_flow_page_uses_totals_metro_areas_and_names_the_lodes_version(
+    built: Workspace, open_page: PageOpener, screenshot: Callable[..., Path]
+) -> None:
+    page, report = open_page(built.maps_dir / "flows-ca-nv-od-2021-jt00-county.html")
+    sources = page.locator(".vm-source").text_content() or ""
+    assert "Flows: LEHD LODES8 origin-destination 2021" in sources
+    assert "Jobs: LEHD LODES8 WAC 2021" in sources and "Employed residents: LEHD LODES8 RAC 2021" in sources
+    assert "metropolitan and micropolitan statistical areas (CBSAs, July 2023 delineation)" in sources
+    off = page.locator(".vm-offmap").inner_text()
+    assert "Reno, NV metro area" in off and "Rest of Nevada" in off
+    assert "Las Vegas-Henderson-North Las Vegas, NV metro area" in off
+    assert "Grouped by metropolitan and micropolitan statistical areas" in off
+    summary = page.locator(".vm-summary").inner_text()
+    # jobs from WAC: 175 + 63 (the OD flows: 100 + 30 + 20 + 15 + 41 + 7 from Nevada)
+    assert "Jobs in Test Valley: 238 from LODES WAC; the OD flows alone give 213" in summary
+    # employed residents from RAC: 100 + 44 + 76, and 6 + 2 working in Nevada
+    assert "Employed residents of Test Valley: 228 from LODES RAC" in summary
+    assert "The OD flows alone give 213 jobs and 229 employed residents" in summary
+    assert page.locator(".vm-sum-row", has_text="Living here (employed").inner_text().endswith("228")
+    assert page.locator(".vm-sum-row", has_text="Living and employed here").inner_text().endswith("206")
+    # in-commuters: jobs less the 206 who live and work in the region
+    assert page.locator(".vm-sum-row", has_text="Employed here, living outside").inner_text().endswith("32")
+    screenshot(page, "totals-metros")
+    _no_errors(report)
+
+    page, report = open_page(built.maps_dir / "flows-ca-nv-od-2021-jt00-tract.html")
+    notes = page.locator(".vm-sum-notes").inner_text()
+    assert "in tracts the workspace's tract boundaries do not have (LODES8: 2020 census tracts)" in notes
+    _no_errors(report)

@@ -9,7 +9,7 @@ import pytest
 from harness import assert_no_errors
 from shapely.geometry import Point
 
-from lodes_files import write_od
+from lodes_files import write_od_flows
 from suitability_files import (
     INTERCHANGES,
     KM,
@@ -156,7 +156,7 @@ def test_popups_name_the_commuting_data_and_flag_synthetic_flows(tmp_path, open_
     ws = write_workspace(tmp_path / "ws")
     import_tracts(ws, [write_tracts(tmp_path / "tracts.gpkg")])
     flows = [(g, g, 1000 if g.startswith("06019") else 100, 0) for g in TRACTS]
-    od = write_od(tmp_path / "ca_od_main_JT00_2021_synthetic.csv.gz", flows)
+    od = write_od_flows(tmp_path / "ca_od_main_JT00_2021_synthetic.csv.gz", flows)
     import_flows(ws, [od], format="lodes-od", year=2021)
     run = run_target(
         ws,
@@ -169,7 +169,7 @@ def test_popups_name_the_commuting_data_and_flag_synthetic_flows(tmp_path, open_
     page, report = open_page(run.page)
     panel = page.locator(".vm-suit-panel").inner_text()
     assert settings.SYNTHETIC_NOTICE in panel
-    assert "Labour pool within 15 km: LEHD LODES origin-destination 2021" in panel
+    assert "Labour pool within 15 km: LEHD LODES8 origin-destination 2021" in panel
     site = page.locator("path.vm-site").first.bounding_box()
     assert site is not None
     page.mouse.click(site["x"] + site["width"] / 2, site["y"] + site["height"] / 2)
@@ -179,7 +179,7 @@ def test_popups_name_the_commuting_data_and_flag_synthetic_flows(tmp_path, open_
     assert "Labour pool within 15 km (synthetic data)" in text
     assert "Close to an interchange\t" in text  # real data: no flag
     sources = popup.locator(".vm-site-sources li").all_inner_texts()
-    assert sources[0].startswith("Labour pool within 15 km: LEHD LODES origin-destination 2021")
+    assert sources[0].startswith("Labour pool within 15 km: LEHD LODES8 origin-destination 2021")
     assert "(synthetic sample data)" in sources[0] and "employed residents" in sources[0]
     assert sources[1] == "Close to an interchange: interchanges.gpkg"
     page.wait_for_timeout(400)

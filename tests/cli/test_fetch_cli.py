@@ -193,7 +193,7 @@ def test_fetch_all_imports_everything_then_build_draws_the_flows(
     assert "Imported 3 of 4 tracts" in result.output
     assert "Imported cbp_2021" in result.output
     assert "Imported ca_wac_S000_JT00_2021" in result.output
-    assert ("Imported ca_od_2021_jt00: LEHD LODES origin-destination 2021, all jobs (JT00), "
+    assert ("Imported ca_od_2021_jt00: LEHD LODES8 origin-destination 2021, all jobs (JT00), "
             "main+aux parts of CA (2 files)") in result.output
     assert "Imported acs_county_flows_2016_2020: ACS 2016–2020" in result.output
     assert "not imported" not in result.output

@@ -10,12 +10,14 @@ import numpy as np
 import pytest
 
 from fetch_server import acs_flows_rows, xlsx_bytes
+from lodes_files import write_delineation_xlsx
 from valleymaps.analysis.commuting import (
     compute_flow_lines,
     compute_inflow_outflow,
     flows_between_counties,
     rank_outside_places,
 )
+from valleymaps.io.delineation import read_cbsa_delineation
 from valleymaps.io.flows.acs_county import NOT_GIVEN, read_acs_county_flows
 from valleymaps.io.flows.acs_xlsx import read_acs_xlsx_flows
 from valleymaps.settings import VALLEY_COUNTIES
@@ -132,3 +134,16 @@ def test_valley_rows_as_a_workbook_read_like_the_csv(tmp_path: Path, edition: in
     living = compute_inflow_outflow(from_xlsx.table, level="region", region_counties=VALLEY,
                                     segments=[""])["living"].iloc[0]
     assert living == 1_464_422  # as from the whole CSV table (test_realdata_acs_flows.py)
+
+
+def test_metro_roll_up_of_the_real_table(flows, raw_rows: list[list[str]], tmp_path: Path) -> None:
+    """Valley residents working in the Los Angeles metro area: Los Angeles plus Orange County."""
+    metros = read_cbsa_delineation(write_delineation_xlsx(tmp_path / "list1_2023.xlsx")).metro_areas()
+    ranked = rank_outside_places(flows.table, direction="destinations", region_counties=VALLEY,
+                                 rollup="metro", metros=metros, n=None).set_index("geoid")
+    expected = sum(int(flow) for h_st, h_cty, w_st, w_cty, flow, _ in raw_rows[:-3]
+                   if h_st + h_cty in VALLEY and w_st == "006" and w_cty in ("037", "059"))
+    assert ranked.loc["M31080", "workers"] == expected > 10_000
+    # California counties of no CBSA in this (partial) delineation make up "Rest of California"
+    assert ranked.loc["R06", "workers"] > 0
+    assert np.isfinite(ranked.loc["M31080", "workers_moe"])

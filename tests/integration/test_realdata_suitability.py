@@ -15,7 +15,7 @@ import rasterio
 from pyproj import Transformer
 from shapely.geometry import Point
 
-from lodes_files import write_od
+from lodes_files import write_od_flows
 from valleymaps.errors import GeometryRepairedWarning
 from valleymaps.io.flows.store import import_flows
 from valleymaps.io.tracts import import_tracts, load_tracts
@@ -184,7 +184,7 @@ def commuting_result(tmp_path_factory: pytest.TempPathFactory):
     flows += [
         (g, ALAMEDA_TRACT, 300, 300) if g.startswith("06077") else (g, LA_TRACT, 20, 20) for g in tracts
     ]
-    import_flows(ws, [write_od(root / "ca_od_main_JT00_2021.csv.gz", flows)], format="lodes-od")
+    import_flows(ws, [write_od_flows(root / "ca_od_main_JT00_2021.csv.gz", flows)], format="lodes-od")
     points = gpd.GeoDataFrame(geometry=[Point(p) for p in INTERCHANGES], crs=4326)
     points.to_file(root / "interchanges.gpkg")
     catalog = layer_catalog(
@@ -212,7 +212,7 @@ def test_commuting_factors_are_painted_per_real_tract(commuting_result) -> None:
     ws, result = commuting_result
     labour, skilled = result.factors[0], result.factors[1]
     assert (
-        "LEHD LODES origin-destination 2021" in skilled.note and ", per tract (outflow_region" in skilled.note
+        "LEHD LODES8 origin-destination 2021" in skilled.note and ", per tract (outflow_region" in skilled.note
     )
     assert _sample(result.folder / "factor-skilled-value.tif", *STOCKTON) == 300
     assert _sample(result.folder / "factor-skilled-value.tif", *FRESNO_STATION) == 20

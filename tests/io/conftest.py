@@ -163,6 +163,15 @@ def workspace(tmp_path: Path) -> Workspace:
 
 
 @pytest.fixture
+def ws(tmp_path: Path) -> Workspace:
+    """A workspace whose region is Fresno and Madera (settings only)."""
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / CONFIG_NAME).write_text('[region]\ncounties = { "06019" = "Fresno", "06039" = "Madera" }\n')
+    return Workspace.open(root)
+
+
+@pytest.fixture
 def make_file(tmp_path: Path) -> Callable[[str, str], Path]:
     """Write text to a file in ``tmp_path`` (``.gz`` names are gzip-compressed)."""
 

@@ -12,12 +12,13 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from lodes_files import OD_HEADER, od_row
 from valleymaps.errors import DataSourceError, FieldError, ValidationError
 from valleymaps.io.flows.lodes_od import parse_od_name, read_lodes_od
 
 Reader = Callable[..., Any]
 
-HEADER = "w_geocode,h_geocode,S000,SA01,SA02,SA03,SE01,SE02,SE03,SI01,SI02,SI03,createdate"
+HEADER = OD_HEADER
 
 # blocks: two Fresno tracts, a Madera tract, a Los Angeles tract, a Nevada tract
 T1B1, T1B2 = "060190001001000", "060190001001001"
@@ -36,11 +37,6 @@ def read(request: pytest.FixtureRequest) -> Callable[..., object]:
         if _odscan.load() is None:
             pytest.skip("no C compiler: the compiled engine is not available here")
     return functools.partial(read_lodes_od, engine=request.param)
-
-
-def od_row(w: str, h: str, total: int, se03: int = 0) -> str:
-    """A row whose segments add up: ages all SA02, earnings SE01/SE03, industry SI03."""
-    return f"{w},{h},{total},0,{total},0,{total - se03},0,{se03},0,0,{total},20230321"
 
 
 MAIN_ROWS = [

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from lodes_files import od_row, write_area_file, write_od
+from valleymaps.analysis.commuting import compute_inflow_outflow
 from valleymaps.errors import ConfigError
 from valleymaps.io.flows.store import flows_dir, import_flows, list_flows, load_all_flows, load_flows
-from valleymaps.workspace import CONFIG_NAME, Workspace
-
-HEADER = "w_geocode,h_geocode,S000,SA01,SA02,SA03,SE01,SE02,SE03,SI01,SI02,SI03,createdate"
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> Workspace:
-    root = tmp_path / "ws"
-    root.mkdir()
-    (root / CONFIG_NAME).write_text('[region]\ncounties = { "06019" = "Fresno", "06039" = "Madera" }\n')
-    return Workspace.open(root)
-
-
-def write_od(path: Path, rows: list[str]) -> Path:
-    path.write_bytes(gzip.compress(("\n".join([HEADER, *rows]) + "\n").encode()))
-    return path
+from valleymaps.workspace import Workspace
 
 
 def test_lodes_import_keeps_region_tracts_and_every_county_pair(ws: Workspace, tmp_path: Path) -> None:
@@ -70,8 +56,8 @@ def test_acs_import_round_trips_moe_and_leading_zeros(ws: Workspace, tmp_path: P
 
 
 def test_unknown_format_lists_the_valid_ones(ws: Workspace, tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match=r"lodes-od.*acs-county"):
-        import_flows(ws, [tmp_path / "x.csv"], format="wac")
+    with pytest.raises(ConfigError, match=r"lodes-od.*acs-county.*lodes-rac.*lodes-wac"):
+        import_flows(ws, [tmp_path / "x.csv"], format="cbp")
 
 
 def test_lodes_file_without_year_asks_for_it_before_reading(ws: Workspace, tmp_path: Path) -> None:
@@ -80,3 +66,32 @@ def test_lodes_file_without_year_asks_for_it_before_reading(ws: Workspace, tmp_p
         import_flows(ws, [path], format="lodes-od")
     ds = import_flows(ws, [path], format="lodes-od", year=2019)
     assert ds.vintage == "2019"
+
+
+def test_block_group_flows_end_to_end(ws: Workspace, tmp_path: Path) -> None:
+    """LODES OD summed to block groups, stored, read back and measured, with RAC block groups."""
+    a1, a2 = "060190001001000", "060190001001001"  # block group 060190001001
+    b1 = "060190001002000"  # block group 060190001002, same tract
+    m1 = "060390001001000"  # Madera
+    rows = [od_row(a1, a2, 8, 3), od_row(b1, a1, 5, 1), od_row(a1, b1, 2), od_row(m1, b1, 4, 4)]
+    path = write_od(tmp_path / "ca_od_main_JT00_2021.csv.gz", rows)
+
+    ds = import_flows(ws, [path], format="lodes-od", detail_level="block_group")
+    rac = write_area_file(tmp_path / "ca_rac_S000_JT00_2021.csv.gz", "rac",
+                            {a1: {"CNS01": 9}, b1: {"CNS05": 7}, m1: {"CNS07": 1}})
+    import_flows(ws, [rac], format="lodes-rac")
+
+    loaded = load_flows(ws, ds.name)
+    assert loaded.levels == ["county", "block_group"]
+    bg = loaded.tables["block_group"]
+    assert bg["h_geoid"].str.len().eq(12).all() and bg["w_geoid"].str.len().eq(12).all()
+    m = compute_inflow_outflow(bg, level="block_group", region_counties=["06019", "06039"],
+                               residents=loaded.residents, segments=[""]).set_index("geoid")
+    # block group 1: 8 live and work in it, 2 come from block group 2, 5 leave for block group 2
+    assert m.loc["060190001001", ["employed", "both", "inflow", "living_od"]].tolist() == [10, 8, 2, 13]
+    # its employed residents from RAC: 9 (the OD flows give 13), so 1 out-commuter beyond the 8
+    assert m.loc["060190001001", ["living", "outflow"]].tolist() == [9, 1]
+    # block group 2: 5 jobs; its residents (RAC 7) all work elsewhere
+    assert m.loc["060190001002", ["employed", "living", "both", "outflow", "leakage_rate"]].tolist() == [
+        5, 7, 0, 7, 1.0]
+    assert m.loc["060390001001", ["employed", "living"]].tolist() == [4, 1]

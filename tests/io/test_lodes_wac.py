@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from lodes_files import write_area_file
 from valleymaps.employment import LODES_SECTORS
 from valleymaps.errors import FieldError, ValidationError
 from valleymaps.io.employment import lodes_wac
@@ -107,3 +108,9 @@ def test_empty_and_fractional_counts_are_problems(make_file: MakeFile, build: Si
     assert [(p.row, p.column) for p in problems] == [(1, "CNS02"), (2, "CNS01")]
     assert problems[0].message.startswith("'' is not a number of jobs")
     assert problems[1].message.startswith("'1.5' is not a number of jobs")
+
+
+def test_a_rac_file_is_pointed_to_the_flows_import(tmp_path: Path) -> None:
+    rac = write_area_file(tmp_path / "ca_rac_S000_JT00_2021.csv.gz", "rac", {"060190001001000": {"CNS01": 3}})
+    with pytest.raises(FieldError, match=r"no column 'w_geocode'.*LODES RAC.*--format lodes-rac"):
+        read_lodes_wac(rac)

@@ -44,6 +44,14 @@ def test_fewer_distinct_values_than_classes_does_not_fail():
     assert len(c.breaks) <= 2
 
 
+def test_many_ties_give_fewer_quantile_classes_without_a_warning():
+    # tract leakage rates: most tracts have none; quantiles cannot make 4 classes of these
+    rates = [0.0, 0.0, 0.0, 0.0, 0.0, 0.4, 1.0]
+    c = classify_values(rates, scheme="quantiles", k=5)  # filterwarnings = error
+    assert c.breaks == (0.0, 1.0)
+    assert c.class_of(np.array(rates)).tolist() == [0, 0, 0, 0, 0, 1, 1]
+
+
 def test_diverging_palette_is_centred_on_one_for_lq():
     values = [0.3, 0.6, 0.9, 1.1, 1.8, 2.5, 4.0]
     c = classify_values(values, scheme="quantiles", k=5, center=1.0)

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from shapely.geometry import Point
 
-from lodes_files import write_od
+from lodes_files import write_od_flows
 from suitability_files import (
     FRESNO_IC,
     INTERCHANGES,
@@ -63,7 +63,7 @@ def _workspace(tmp_path: Path, *, tracts: bool = True) -> Workspace:
 
 
 def _import_od(ws: Workspace, tmp_path: Path, flows, name: str = "ca_od_main_JT00_2021.csv.gz", **kw):
-    return import_flows(ws, [write_od(tmp_path / name, flows)], format="lodes-od", **kw)
+    return import_flows(ws, [write_od_flows(tmp_path / name, flows)], format="lodes-od", **kw)
 
 
 def _import_acs(ws: Workspace, tmp_path: Path, rows: list[tuple[str, str, int, int]]):
@@ -95,7 +95,7 @@ def test_lodes_tract_flows_give_skilled_out_commuters_and_resident_workers_per_t
     assert skilled.level == "tract"
     assert skilled.values[skilled.values > 0].to_dict() == {FRESNO_SW: 200, FRESNO_SE: 150, KERN_NW: 10}
     assert set(skilled.values.index) == set(TRACTS)  # tracts nobody commutes from count 0, not missing
-    assert "LEHD LODES origin-destination 2021" in skilled.note and "SE03" in skilled.note
+    assert "LEHD LODES8 origin-destination 2021" in skilled.note and "SE03" in skilled.note
     assert "per tract" in skilled.note and not skilled.synthetic
     assert any("aux files" in c for c in skilled.caveats)  # residents working in other states
 

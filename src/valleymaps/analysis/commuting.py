@@ -30,6 +30,14 @@ the Census Bureau's formula for proportions. Work places not given in the ACS ta
 outside every area (they are out-commuters), so residents always add up:
 ``living == both + outflow``.
 
+With LODES *area totals* (RAC: employed residents, WAC: jobs; see
+:func:`compute_inflow_outflow`'s ``residents`` and ``jobs``) ``employed`` and ``living`` come from
+them, as in OnTheMap, and the flows that the OD files show are subtracted: ``inflow = employed -
+both``, ``outflow = living - both``. ``employed_od`` and ``living_od`` keep what the OD flows
+alone give, for the check: an OD dataset without the ``aux`` part misses workers living in other
+states, and a state's RAC file counts only jobs in that state (its residents working in other
+states are added back from the OD flows when other states' ``aux`` files were read).
+
 >>> import pandas as pd
 >>> flows = pd.DataFrame({"h_geoid": ["06019", "06019", "06039", "06037"],
 ...                       "w_geoid": ["06019", "06039", "06019", "06019"],
@@ -47,6 +55,7 @@ import numpy as np
 import pandas as pd
 
 from valleymaps import settings
+from valleymaps.analysis.metros import NO_DELINEATION, MetroAreas, is_metro_key
 from valleymaps.errors import AnalysisError, FieldError
 
 #: Segments of LODES OD files ("" is all workers).
@@ -104,6 +113,8 @@ _COUNTS = ("employed", "living", "both", "inflow", "outflow", "outflow_region", 
 MEASURES: tuple[str, ...] = (
     *_COUNTS, "net", "leakage_rate", "import_rate", "region_leakage_rate", "region_import_rate",
 )  # fmt: skip
+#: Jobs and employed residents as the OD flows alone give them (no ``_moe`` column).
+OD_CHECK: tuple[str, ...] = ("employed_od", "living_od")
 
 
 # --------------------------------------------------------------------------------------------
@@ -239,6 +250,45 @@ def _moe_squares(flows: pd.DataFrame, segment: str) -> pd.Series | None:
 # --------------------------------------------------------------------------------------------
 
 
+def _totals_at(
+    totals: pd.DataFrame, segment: str, *, level: str, index: pd.Index, region_counties: Collection[str],
+    what: str,
+) -> pd.Series:
+    """Area totals (RAC or WAC table) of ``segment`` for the areas of ``index`` at ``level``."""
+    column = "workers" if segment == "" else segment
+    if column not in totals.columns:
+        raise AnalysisError(f"the {what} totals have no column {column!r} (found: "
+                            f"{', '.join(map(str, totals.columns))}).")
+    geoids = totals["geoid"].astype("str")
+    values = totals[column].astype(float)
+    if level == "region":
+        inside = (geoids.str.len() == 5) & geoids.isin(list(region_counties))
+        return pd.Series(float(values[inside].sum()), index=index)
+    width = _LEVEL_LENGTH[level]
+    at_level = geoids.str.len() == width
+    if not at_level.any():
+        raise AnalysisError(f"the {what} totals have no {level} rows ({width}-character GEOIDs); "
+                            "import the RAC/WAC files again.")
+    return values[at_level].groupby(geoids[at_level].to_numpy()).sum().reindex(index, fill_value=0.0)
+
+
+def _check_totals(totals: pd.DataFrame, what: str, region_counties: Collection[str]) -> set[str]:
+    """The states the totals cover; an error when the region's are not among them."""
+    missing_columns = [c for c in ("geoid", "workers") if c not in totals.columns]
+    if missing_columns:
+        raise FieldError(f"{what} totals: no column {', '.join(map(repr, missing_columns))} (found: "
+                         f"{', '.join(map(str, totals.columns[:10]))}); area totals need geoid, workers.")
+    if pd.api.types.is_numeric_dtype(totals["geoid"].dtype):
+        raise FieldError(f"{what} totals: column 'geoid' holds numbers, so GEOIDs have lost their "
+                         "leading zeros; read it as text (pandas: dtype={'geoid': str}).")
+    states = set(totals["geoid"].astype("str").str[:2])
+    missing = sorted({c[:2] for c in region_counties} - states)
+    if missing:
+        raise AnalysisError(f"the {what} totals cover states {', '.join(sorted(states)) or 'none'}, "
+                            f"not the region's ({', '.join(missing)}); import that state's files.")
+    return states
+
+
 def compute_inflow_outflow(
     flows: pd.DataFrame,
     *,
@@ -247,6 +297,8 @@ def compute_inflow_outflow(
     region_geoid: str = settings.REGION_GEOID,
     segments: Sequence[str] | None = None,
     areas: Sequence[str] | None = None,
+    residents: pd.DataFrame | None = None,
+    jobs: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """OnTheMap-style inflow/outflow measures of every area at ``level``.
 
@@ -266,12 +318,30 @@ def compute_inflow_outflow(
         Segments to measure (``""`` is all workers); default all in the table.
     areas
         Areas to report even without flows (zeros); default those with flows.
+    residents, jobs
+        LODES area totals (RAC: employed residents by home area; WAC: jobs by work area):
+        ``geoid`` (block group, tract and county GEOIDs; the rows at ``level`` are used, counties
+        for the region), ``workers`` and the segment columns. When given, ``living`` and
+        ``employed`` come from them and in- and out-commuters are what the flows between the area
+        and elsewhere leave of them; the state's RAC counts only jobs in its state, so residents
+        the flows show working in other states are added to it.
 
     Returns
     -------
     pandas.DataFrame
         One row per area and segment: ``geoid``, ``level``, ``segment``, the :data:`MEASURES`
-        and a ``<measure>_moe`` for each (NaN without margins of error).
+        and a ``<measure>_moe`` for each (NaN without margins of error), then ``employed_od``
+        and ``living_od`` (jobs and employed residents as the flows alone give them).
+
+    Examples
+    --------
+    >>> flows = pd.DataFrame({"h_geoid": ["06019", "06019", "06039"],
+    ...                       "w_geoid": ["06019", "06039", "06019"], "workers": [100, 20, 10]})
+    >>> wac = pd.DataFrame({"geoid": ["06019", "06039"], "workers": [125, 20]})
+    >>> m = compute_inflow_outflow(flows, level="county", region_counties=["06019", "06039"],
+    ...                            jobs=wac).set_index("geoid")
+    >>> m.loc["06019", ["employed", "employed_od", "inflow", "living", "outflow"]].tolist()
+    [125.0, 110.0, 25.0, 120.0, 20.0]
     """
     check_flow_table(flows)
     segs = _segment_columns(flows, segments)
@@ -294,7 +364,28 @@ def compute_inflow_outflow(
         "outflow_region": (h_in & ~w_region, h_area),
         "inflow_region": (w_in & ~h_region, w_area),
     }
-    index = pd.Index(sorted(set(h_area[h_in]) | set(w_area[w_in]) | set(areas or [])), name="geoid")
+    found = set(h_area[h_in]) | set(w_area[w_in]) | set(areas or [])
+    rac_states: set[str] = set()
+    for totals, what in ((residents, "RAC"), (jobs, "WAC")):
+        if totals is None:
+            continue
+        states = _check_totals(totals, what, region_counties)
+        rac_states |= states if what == "RAC" else set()
+        if level == "region":
+            found.add(region_geoid)
+        else:
+            geoids = totals["geoid"].astype("str")
+            geoids = geoids[geoids.str.len() == _LEVEL_LENGTH[level]]
+            ids = area_ids(geoids, level=level, region_counties=region_counties, region_geoid=region_geoid)
+            found |= set(ids[ids != ""])
+    if residents is not None:
+        w_state = flows["w_geoid"].astype("str").str[:2]
+        elsewhere = _is_place(flows["w_geoid"].astype("str")) & ~w_state.isin(list(rac_states))
+        selections["living_other_states"] = (h_in & elsewhere, h_area)
+        selections["living_in_region"] = (h_in & w_region, h_area)
+    if jobs is not None:
+        selections["employed_in_region"] = (w_in & h_region, w_area)
+    index = pd.Index(sorted(found), name="geoid")
     frames = []
     for seg in segs:
         x = _weights(flows, seg)
@@ -306,6 +397,19 @@ def compute_inflow_outflow(
                 out[f"{name}_moe"] = np.nan
             else:
                 out[f"{name}_moe"] = np.sqrt(sq[mask].groupby(key[mask]).sum().reindex(index, fill_value=0.0))
+        out["employed_od"], out["living_od"] = out["employed"], out["living"]
+        totals_args = {"level": level, "index": index, "region_counties": region_counties}
+        if jobs is not None:
+            out["employed"] = _totals_at(jobs, seg, what="WAC", **totals_args)
+            out["inflow"] = (out["employed"] - out["both"]).clip(lower=0)
+            out["inflow_region"] = (out["employed"] - out.pop("employed_in_region")).clip(lower=0)
+            out[["employed_moe", "inflow_moe", "inflow_region_moe"]] = np.nan
+        if residents is not None:
+            out["living"] = (_totals_at(residents, seg, what="RAC", **totals_args)
+                             + out.pop("living_other_states"))
+            out["outflow"] = (out["living"] - out["both"]).clip(lower=0)
+            out["outflow_region"] = (out["living"] - out.pop("living_in_region")).clip(lower=0)
+            out[["living_moe", "outflow_moe", "outflow_region_moe"]] = np.nan
         out["net"] = out["employed"] - out["living"]
         out["net_moe"] = np.sqrt(out["inflow_moe"] ** 2 + out["outflow_moe"] ** 2)
         for rate, num, den in (
@@ -322,7 +426,7 @@ def compute_inflow_outflow(
         out.insert(0, "segment", seg)
         out.insert(0, "level", level)
         frames.append(out.reset_index())
-    columns = ["geoid", "level", "segment"] + [c for m in MEASURES for c in (m, f"{m}_moe")]
+    columns = ["geoid", "level", "segment"] + [c for m in MEASURES for c in (m, f"{m}_moe")] + list(OD_CHECK)
     return pd.concat(frames, ignore_index=True)[columns]
 
 
@@ -331,12 +435,28 @@ def compute_inflow_outflow(
 # --------------------------------------------------------------------------------------------
 
 
-def roll_up(geoids: pd.Series, *, to: str, home_state: str = settings.STATE_FIPS) -> pd.Series:
-    """GEOIDs rolled up to ``"county"``, ``"state"`` or ``"auto"`` (counties of ``home_state``,
-    states elsewhere). Places abroad keep their codes.
+#: Roll-ups of places outside the region.
+ROLLUPS: dict[str, str] = {
+    "county": "counties",
+    "state": "states",
+    "auto": "counties in the region's state, states beyond",
+    "metro": "metropolitan and micropolitan areas (CBSAs), the rest of each state",
+}
+
+
+def roll_up(geoids: pd.Series, *, to: str, home_state: str = settings.STATE_FIPS,
+            metros: MetroAreas | None = None) -> pd.Series:
+    """GEOIDs rolled up to ``"county"``, ``"state"``, ``"auto"`` (counties of ``home_state``,
+    states elsewhere) or ``"metro"`` (CBSAs of ``metros``, counties outside them to their state's
+    remainder: see :mod:`valleymaps.analysis.metros`). Places abroad keep their codes.
 
     >>> roll_up(pd.Series(["06037000100", "32003001000", "F303"]), to="auto").tolist()
     ['06037', '32', 'F303']
+
+    Raises
+    ------
+    AnalysisError
+        For an unknown roll-up, or ``"metro"`` without ``metros`` (saying how to get them).
     """
     geoids = geoids.astype("str")
     place = _is_place(geoids)
@@ -347,8 +467,12 @@ def roll_up(geoids: pd.Series, *, to: str, home_state: str = settings.STATE_FIPS
         out = state
     elif to == "auto":
         out = county.where(state == home_state, state)
+    elif to == "metro":
+        if metros is None:
+            raise AnalysisError(NO_DELINEATION)
+        out = metros.keys_of(county)
     else:
-        raise AnalysisError(f"unknown roll-up {to!r}; use county, state or auto")
+        raise AnalysisError(f"unknown roll-up {to!r}; use one of: {', '.join(ROLLUPS)}")
     return out.where(place, geoids)
 
 
@@ -362,6 +486,7 @@ def rank_outside_places(
     area: str | None = None,
     level: str = "region",
     n: int | None = 10,
+    metros: MetroAreas | None = None,
 ) -> pd.DataFrame:
     """Top work places (``direction="destinations"``) of residents, or home places
     (``"origins"``) of workers, outside the region.
@@ -376,13 +501,16 @@ def rank_outside_places(
     region_counties
         The region's county GEOIDs.
     rollup
-        ``"county"``, ``"state"`` or ``"auto"`` (counties in the region's state, states beyond).
+        ``"county"``, ``"state"``, ``"auto"`` (counties in the region's state, states beyond) or
+        ``"metro"`` (CBSAs of ``metros``; counties outside any CBSA to "Rest of <state>").
     segment
         ``""`` for all workers or a segment column (``"SE03"``).
     area, level
         Limit to one area of the region (a county or tract GEOID at ``level``); default the region.
     n
         Places returned (None: all).
+    metros
+        The CBSA delineation, for ``rollup="metro"``.
 
     Returns
     -------
@@ -404,7 +532,7 @@ def rank_outside_places(
     if area is not None:
         mask &= near_area == area
     home_state = sorted(region_counties)[0][:2] if region_counties else settings.STATE_FIPS
-    key = roll_up(flows.loc[mask, far], to=rollup, home_state=home_state)
+    key = roll_up(flows.loc[mask, far], to=rollup, home_state=home_state, metros=metros)
     x = _weights(flows, segment)[mask]
     out = x.groupby(key).sum().rename("workers").to_frame()
     sq = _moe_squares(flows, segment)
@@ -465,13 +593,16 @@ def compute_flow_lines(
     region_counties: Collection[str],
     mappable: Collection[str],
     region_geoid: str = settings.REGION_GEOID,
+    off_map: str = "auto",
+    metros: MetroAreas | None = None,
 ) -> pd.DataFrame:
     """Flows between places for a map: the region's areas at ``level``, outside places rolled up.
 
     An outside end becomes its county when that county is in ``mappable`` (drawn on the map,
-    e.g. every California county) and its state (or a code abroad) otherwise; those lines are
-    ``on_map=False`` and belong in a summary, not on the map. Residents working in their own
-    area make no line.
+    e.g. every California county) and otherwise its state (``off_map="auto"``) or its CBSA
+    (``off_map="metro"``, with ``metros``; "Rest of <state>" outside every CBSA), places abroad
+    keeping their codes; those lines are ``on_map=False`` and belong in a summary, not on the map.
+    Residents working in their own area make no line.
 
     Returns
     -------
@@ -493,9 +624,15 @@ def compute_flow_lines(
     mappable_set = set(mappable)
     home_state = sorted(region_counties)[0][:2] if region_counties else settings.STATE_FIPS
 
+    if off_map not in ("auto", "state", "metro"):
+        raise AnalysisError(f"off_map must be auto, state or metro, not {off_map!r}")
+    if off_map == "metro" and metros is None:
+        raise AnalysisError(NO_DELINEATION)
+
     def outside(geoids: pd.Series) -> pd.Series:
         county = roll_up(geoids, to="county", home_state=home_state)
-        return county.where(county.isin(mappable_set), roll_up(geoids, to="auto", home_state=home_state))
+        beyond = roll_up(geoids, to=off_map, home_state=home_state, metros=metros)
+        return county.where(county.isin(mappable_set), beyond)
 
     sub = flows.loc[keep]
     origin = h_area[keep].where(h_in[keep], outside(sub["h_geoid"].astype("str")))
@@ -536,9 +673,10 @@ def compute_flow_lines(
 
 
 def name_places(geoids: Sequence[str], *, county_names: Mapping[str, str],
-                region_geoid: str = settings.REGION_GEOID, region_name: str = settings.REGION_NAME
-                ) -> list[str]:
-    """Readable names: counties ("Kern County"), states, places abroad, tracts.
+                region_geoid: str = settings.REGION_GEOID, region_name: str = settings.REGION_NAME,
+                metros: MetroAreas | None = None) -> list[str]:
+    """Readable names: counties ("Kern County"), states, places abroad, tracts, block groups and,
+    with ``metros``, metro roll-up codes ("Reno, NV metro area", "Rest of Nevada").
 
     >>> name_places(["06029", "32", "F303", "06029000100", "SJV"], county_names={"06029": "Kern"})
     ['Kern County', 'Nevada', 'Mexico', 'Tract 1, Kern County', 'San Joaquin Valley']
@@ -548,6 +686,8 @@ def name_places(geoids: Sequence[str], *, county_names: Mapping[str, str],
         g = str(g)
         if g == region_geoid:
             out.append(region_name)
+        elif is_metro_key(g):
+            out.append(metros.name_of(g, STATE_NAMES) if metros is not None else g)
         elif g in ABROAD_PLACES:
             out.append(ABROAD_PLACES[g])
         elif len(g) == 2:
@@ -560,7 +700,8 @@ def name_places(geoids: Sequence[str], *, county_names: Mapping[str, str],
             code = g[5:11]
             tract = f"{int(code[:4])}" + (f".{code[4:]}" if code[4:] != "00" else "")
             county = county_names.get(g[:5])
-            out.append(f"Tract {tract}, {county + ' County' if county else 'county ' + g[:5]}")
+            where = f"Tract {tract}, {county + ' County' if county else 'county ' + g[:5]}"
+            out.append(f"Block group {g[11]}, {where}" if len(g) == 12 else where)
         else:
             out.append(g)
     return out

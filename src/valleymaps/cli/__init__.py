@@ -56,6 +56,7 @@ def _register() -> None:
         flows_cmd,
         import_cmd,
         init_cmd,
+        metros_cmd,
         projects_cmd,
         suitability_cmd,
         validate_cmd,
@@ -70,6 +71,7 @@ def _register() -> None:
     cli.add_command(projects_cmd.projects_group)
     cli.add_command(suitability_cmd.suitability)
     import_cmd.import_group.add_command(flows_cmd.flows)
+    import_cmd.import_group.add_command(metros_cmd.metros)
 
 
 _register()

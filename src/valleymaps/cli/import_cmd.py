@@ -72,7 +72,7 @@ _files_argument = click.argument(
 
 @click.group("import")
 def import_group() -> None:
-    """Import tract boundaries or employment into the workspace."""
+    """Import tract boundaries, employment, commuting flows, projects or metro areas."""
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:

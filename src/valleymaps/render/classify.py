@@ -17,6 +17,7 @@ middle falls exactly on the centre. Both palettes are colour-blind safe
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -97,7 +98,11 @@ def _mapclassify_breaks(
         return [float(values.max())]
     import mapclassify  # slow to import (several seconds): only when a map is classified
 
-    classifier = getattr(mapclassify, scheme)(values, k=k)
+    with warnings.catch_warnings():
+        # quantiles of values with ties can give fewer distinct breaks than k (many zero rates):
+        # mapclassify warns and uses fewer classes, as the set below does
+        warnings.filterwarnings("ignore", message="Not enough unique values", category=UserWarning)
+        classifier = getattr(mapclassify, scheme)(values, k=k)
     return sorted({float(b) for b in classifier.bins})
 
 

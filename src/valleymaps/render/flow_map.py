@@ -36,6 +36,7 @@ from matplotlib.figure import Figure
 from valleymaps import settings
 from valleymaps.render._safe_json import script_json
 from valleymaps.render.choropleth import MapText
+from valleymaps.render.static_map import static_layout
 
 #: Colours of the three kinds of flows (colour-blind safe: Okabe-Ito vermillion, blue, green).
 KIND_COLORS: dict[str, str] = {"leaving": "#d55e00", "entering": "#0072b2", "within": "#009e73"}
@@ -51,7 +52,7 @@ MAX_LINES = 2000
 
 _SUMMARY_FIELDS = ("employed", "living", "both", "inflow", "outflow", "net", "leakage_rate",
                    "import_rate", "outflow_region", "inflow_region", "region_leakage_rate",
-                   "region_import_rate")
+                   "region_import_rate", "employed_od", "living_od")
 
 
 def _asset(name: str) -> str:
@@ -204,6 +205,8 @@ def render_flow_map(
     max_lines: int = MAX_LINES,
     bundle_by: gpd.GeoDataFrame | None = None,
     kinds: Sequence[str] = ("leaving", "entering", "within"),
+    notes: Sequence[str] = (),
+    off_map_note: str | None = None,
 ) -> folium.Map:
     """A flow map page.
 
@@ -241,6 +244,11 @@ def render_flow_map(
         clicked, which shows its own flows.
     kinds
         Kinds of flows ticked when the page opens (the others can be ticked in the page).
+    notes
+        Lines shown under the inflow/outflow summary (where the totals come from, how they
+        differ from the flows...).
+    off_map_note
+        How places off the map are grouped ("Grouped by state"), shown in their panel.
 
     Returns
     -------
@@ -293,6 +301,8 @@ def render_flow_map(
         "kindLabels": KIND_LABELS,
         "defaults": {"topN": int(top_n), "minFlow": float(min_flow), "kinds": list(kinds)},
         "regionTotals": bool(len(region_rows)),
+        "notes": [str(n) for n in notes],
+        "offMapNote": off_map_note,
     }
     region_bounds = areas.to_crs(settings.WEB_CRS).total_bounds
     ends = [centroids[g] for line in carried.head(top_n).itertuples(index=False)
@@ -383,8 +393,10 @@ def render_static_flow_map(
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyArrowPatch
 
-    fig = Figure(figsize=(8.0, 7.2), dpi=110)
-    ax = fig.add_axes((0.02, 0.14, 0.68, 0.74))
+    layout = static_layout([*([not_drawn_note] if not_drawn_note else []), *source_lines],
+                           synthetic_notice=synthetic_notice)
+    fig = layout.figure
+    ax = fig.add_axes(layout.map_rect)
     crs = settings.ANALYSIS_CRS
     frames = [areas[["geoid", "geometry"]]] + ([places[["geoid", "geometry"]]] if places is not None else [])
     every = gpd.GeoDataFrame(pd.concat(frames), geometry="geometry", crs=areas.crs).to_crs(crs)
@@ -422,16 +434,7 @@ def render_static_flow_map(
     for v in (vmax, vmax / 4):
         handles.append(Line2D([], [], color="#777777", linewidth=0.6 + 7.0 * np.sqrt(v / vmax),
                               label=f"{v:,.0f} workers"))
-    fig.legend(handles=handles, loc="center left", bbox_to_anchor=(0.71, 0.52), frameon=False,
+    fig.legend(handles=handles, loc="center left", bbox_to_anchor=(0.71, layout.legend_y), frameon=False,
                title=f"The {len(drawn)} largest flows", fontsize=9, title_fontsize=9)
-    fig.text(0.03, 0.955, title, fontsize=15, fontweight="bold", va="top")
-    fig.text(0.03, 0.905, subtitle, fontsize=10.5, color="#444444", va="top")
-    y = 0.10
-    if synthetic_notice:
-        fig.text(0.03, y, synthetic_notice, fontsize=10, fontweight="bold", color="#7a4b00",
-                 bbox={"facecolor": "#fff3cd", "edgecolor": "#e0b84a", "boxstyle": "round,pad=0.3"})
-        y -= 0.04
-    for line in ([not_drawn_note] if not_drawn_note else []) + list(source_lines):
-        fig.text(0.03, y, line, fontsize=8, color="#444444")
-        y -= 0.028
+    layout.draw_text(title=title, subtitle=subtitle, synthetic_notice=synthetic_notice)
     return fig

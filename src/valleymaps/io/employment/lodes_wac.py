@@ -23,14 +23,12 @@ import re
 from collections.abc import Collection
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from valleymaps.employment import LODES_SECTORS, TOTAL_CODE, EmploymentDataset
-from valleymaps.errors import FieldError, Problem
+from valleymaps.errors import Problem
 from valleymaps.io.employment._common import (
     RowProblems,
-    csv_chunks,
     dataset_from_file,
     duplicate_problems,
     finalize_table,
@@ -39,6 +37,7 @@ from valleymaps.io.employment._common import (
     resolve_year,
     sidecar_meta,
 )
+from valleymaps.io.employment.lodes_blocks import sum_lodes_blocks
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +57,8 @@ _YEAR_PATTERN = re.compile(r"_(\d{4})(?:\.|$)")
 #: Geography levels the blocks are summed to: GEOID length -> name.
 LEVELS: dict[int, str] = {11: "tract", 5: "county", 2: "state"}
 
-_CHUNK_ROWS = 200_000
+#: Rows per chunk (None: as many as make :data:`valleymaps.io.employment.lodes_blocks.CHUNK_CELLS`).
+_CHUNK_ROWS: int | None = None
 
 
 def is_lodes_wac_header(columns: Collection[str]) -> bool:
@@ -66,120 +66,25 @@ def is_lodes_wac_header(columns: Collection[str]) -> bool:
     return GEOCODE_COLUMN in {c.lower() for c in columns}
 
 
-def _as_numbers(values: pd.Series) -> pd.Series:
-    """Numbers of a count column; NaN where a value is not a number."""
-    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
-        return values
-    return pd.to_numeric(values.astype(str).str.strip(), errors="coerce")
-
-
-def _as_text(value: object) -> str:
-    """A cell as it (roughly) read in the file: empty for a missing value."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def parse_lodes_wac(
     path: str | os.PathLike[str], *, year: int | None = None
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Read a WAC file into an employment table and its problems (see :func:`read_lodes_wac`)."""
     p = Path(path)
-    header = read_header(p)
-    by_lower = {c.lower(): c for c in header}
-    needed = [GEOCODE_COLUMN, TOTAL_COLUMN, *SECTOR_COLUMNS]
-    missing = [c for c in needed if c.lower() not in by_lower]
-    if missing:
-        shown = missing if len(missing) <= 4 else [*missing[:3], f"... ({len(missing)} in all)"]
-        raise FieldError(
-            f"{p.name} is not a LODES WAC file: no column "
-            f"{', '.join(m if m.startswith('...') else repr(m) for m in shown)} "
-            f"(found: {', '.join(header[:12])}{' ...' if len(header) > 12 else ''}). Pass a "
-            "ca_wac_S000_JT00_YYYY.csv.gz file as published by LEHD."
-        )
-    usecols = [by_lower[c.lower()] for c in needed]
-    geocode_col = by_lower[GEOCODE_COLUMN]
-    count_cols = [by_lower[c.lower()] for c in (TOTAL_COLUMN, *SECTOR_COLUMNS)]
+    hint = "Pass a ca_wac_S000_JT00_YYYY.csv.gz file as published by LEHD."
+    if "h_geocode" in {c.lower() for c in read_header(p)}:
+        hint = ("It looks like a LODES RAC file (jobs by where workers live, not where they work); "
+                "import it as the employed residents of a flows dataset with 'valleymaps import flows "
+                "FILE --format lodes-rac'.")
+    sums = sum_lodes_blocks(
+        p, geocode_column=GEOCODE_COLUMN, count_columns=[TOTAL_COLUMN, *SECTOR_COLUMNS],
+        lengths=tuple(LEVELS), what="LODES WAC file", hint=hint, chunk_rows=_CHUNK_ROWS,
+    )
     problems = RowProblems()
     data_year, year_problems = resolve_year(p, year, _YEAR_PATTERN, "ca_wac_S000_JT00_2021.csv.gz")
-    for problem in year_problems:
+    for problem in [*year_problems, *sums.problems]:
         problems.add(problem)
-
-    partial: list[pd.DataFrame] = []
-    offset = 0
-    n_lost_zero = 0
-    lost_zero_example = ""
-    # counts are parsed by pandas' C parser; only a column holding something else
-    # (text, empty cells) goes through the slower per-value check below
-    dtypes = {geocode_col: str}
-    for chunk in csv_chunks(p, usecols=usecols, dtype=dtypes, chunksize=_CHUNK_ROWS):
-        rows = np.arange(offset + 1, offset + len(chunk) + 1)
-        offset += len(chunk)
-        geocode = chunk[geocode_col].astype(str).str.strip()
-        is_digits = geocode.str.fullmatch(r"\d+").fillna(False).astype(bool)
-        lengths = geocode.str.len()
-        good = is_digits & (lengths == 15)
-        short = is_digits & (lengths == 14)
-        if short.any():
-            n_lost_zero += int(short.sum())
-            lost_zero_example = lost_zero_example or str(geocode[short].iloc[0])
-        for pos in np.flatnonzero((~good & ~short).to_numpy()):
-            problems.add(
-                Problem(
-                    f"{geocode.iloc[pos]!r} is not a 15-digit census block GEOID.",
-                    row=int(rows[pos]),
-                    column=geocode_col,
-                )
-            )
-        counts = chunk[count_cols].apply(_as_numbers)
-        bad_counts = counts.isna() | (counts < 0) | (counts % 1 != 0)
-        for pos, col_pos in zip(*np.nonzero(bad_counts.to_numpy()), strict=True):
-            col = count_cols[col_pos]
-            problems.add(
-                Problem(
-                    f"{_as_text(chunk[col].iloc[pos])!r} is not a number of jobs (a whole "
-                    "number, 0 or more).",
-                    row=int(rows[pos]),
-                    column=col,
-                )
-            )
-        ok = (good & ~bad_counts.any(axis=1)).to_numpy()
-        if not ok.any():
-            continue
-        block = counts[ok].astype("int64")
-        block.columns = [TOTAL_COLUMN, *SECTOR_COLUMNS]
-        block.index = pd.Index(geocode[ok].str.slice(0, 11).to_numpy(), name="geoid")
-        partial.append(block.groupby(level=0).sum())
-    if n_lost_zero:
-        problems.add(
-            Problem(
-                f"{n_lost_zero} block GEOIDs have 14 digits (example: {lost_zero_example}): "
-                "the file was re-saved with the column as numbers and lost the leading zero. "
-                "Use the file as downloaded, or re-save the column as 15-character text, "
-                f"e.g. {lost_zero_example.zfill(15)}.",
-                column=geocode_col,
-            )
-        )
-    if offset == 0:
-        problems.add(Problem(f"{p.name} has a header but no data rows."))
-
-    if partial:
-        tracts = pd.concat(partial).groupby(level=0).sum()
-    else:
-        tracts = pd.DataFrame(
-            columns=[TOTAL_COLUMN, *SECTOR_COLUMNS],
-            index=pd.Index([], dtype=str, name="geoid"),
-            dtype="int64",
-        )
-    wide = pd.concat(
-        [
-            tracts,
-            tracts.groupby(tracts.index.str.slice(0, 5)).sum(),
-            tracts.groupby(tracts.index.str.slice(0, 2)).sum(),
-        ]
-    )
+    wide = pd.concat([sums.levels[n] for n in sorted(LEVELS, reverse=True)])
     wide.index.name = "geoid"
     wide = wide.rename(columns={TOTAL_COLUMN: TOTAL_CODE, **LODES_SECTORS})
     table = wide.reset_index().melt(id_vars="geoid", var_name="naics", value_name="employment")
@@ -188,15 +93,7 @@ def parse_lodes_wac(
     table = finalize_table(table)
     for problem in duplicate_problems(table, p.name):
         problems.add(problem)
-    log.info(
-        "read %d blocks from %s (year %s): %d tracts, %d counties, %d states",
-        offset,
-        p.name,
-        data_year,
-        len(tracts),
-        tracts.index.str.slice(0, 5).nunique(),
-        tracts.index.str.slice(0, 2).nunique(),
-    )
+    log.info("read %s (year %s)", p.name, data_year)
     return table, problems.result()
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from valleymaps.io.flows.lodes_area import AreaTotals
 
 #: Columns every flow table has: home place, work place, workers (and the MOE, NaN for LODES).
 FLOW_COLUMNS: tuple[str, ...] = ("h_geoid", "w_geoid", "workers", "workers_moe")
@@ -40,6 +44,16 @@ class FlowDataset:
         True for made-up sample data (file name says "synthetic").
     notes
         What was done to the input (rows abroad, rows without a work place...).
+    lodes_version
+        LODES: ``"LODES7"`` (2010 census blocks) or ``"LODES8"`` (2020 blocks); None when unknown
+        or not LODES.
+    states
+        LODES: postal codes of the states whose files were read (``("ca", "nv")``).
+    job_type
+        LODES: ``"JT00"`` ... ``"JT05"``.
+    totals
+        LODES: area totals from RAC (``"rac"``: employed residents) and WAC (``"wac"``: jobs)
+        files of the same year and job type, when imported.
     """
 
     name: str
@@ -51,6 +65,22 @@ class FlowDataset:
     detail_counties: tuple[str, ...] | None = None
     synthetic: bool = False
     notes: list[str] = field(default_factory=list)
+    lodes_version: str | None = None
+    states: tuple[str, ...] = ()
+    job_type: str | None = None
+    totals: dict[str, AreaTotals] = field(default_factory=dict)
+
+    @property
+    def residents(self) -> pd.DataFrame | None:
+        """Employed residents of areas (RAC), or None."""
+        rac = self.totals.get("rac")
+        return rac.table if rac is not None else None
+
+    @property
+    def jobs(self) -> pd.DataFrame | None:
+        """Jobs of areas (WAC), or None."""
+        wac = self.totals.get("wac")
+        return wac.table if wac is not None else None
 
     @property
     def has_moe(self) -> bool:

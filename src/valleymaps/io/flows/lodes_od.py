@@ -65,6 +65,16 @@ SEGMENT_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 COUNT_COLUMNS: tuple[str, ...] = (TOTAL_COLUMN, *SEGMENT_COLUMNS)
 
+#: Job types of LODES file names.
+JOB_TYPES: dict[str, str] = {
+    "JT00": "all jobs",
+    "JT01": "primary jobs",
+    "JT02": "all private jobs",
+    "JT03": "private primary jobs",
+    "JT04": "all federal jobs",
+    "JT05": "federal primary jobs",
+}
+
 #: Levels blocks can be summed to, by GEOID prefix length.
 LEVELS: dict[str, int] = {"county": 5, "tract": 11, "block_group": 12}
 
@@ -379,8 +389,10 @@ def _plan(columns: list[str], path: Path) -> tuple[np.ndarray, np.ndarray, list[
         if "c000" in lower:
             kind = "RAC" if "h_geocode" in lower else "WAC"
             hint = (
-                f"This looks like a LODES {kind} file (jobs by block, not flows); import WAC files "
-                "with 'valleymaps import employment FILE --format lodes-wac'."
+                f"This looks like a LODES {kind} file (jobs by block, not flows); import it as the "
+                f"flows' area totals with 'valleymaps import flows FILE --format lodes-{kind.lower()}'"
+                + (" or as employment with 'valleymaps import employment FILE --format lodes-wac'."
+                   if kind == "WAC" else ".")
             )
         raise FieldError(
             f"{path.name} is not a LODES OD file: no column {', '.join(repr(m) for m in missing)} "

@@ -1,15 +1,20 @@
 """The workspace's flows store: ``data/econ/flows/<name>.<level>.csv`` + ``<name>.meta.json``.
 
-Each dataset has one CSV per level (``county``, and ``tract`` for LODES) with the columns
-``h_geoid,w_geoid,workers,workers_moe`` and, for LODES, the segment columns; GEOIDs are text
-with their leading zeros, a missing MOE an empty cell. A JSON sidecar says what the data are:
+Each dataset has one CSV per level (``county``, and ``tract`` or ``block_group`` for LODES) with
+the columns ``h_geoid,w_geoid,workers,workers_moe`` and, for LODES, the segment columns; GEOIDs
+are text with their leading zeros, a missing MOE an empty cell. A LODES dataset may also hold the
+area totals of RAC and WAC files of the same state, year and job type (``<name>.rac.csv``,
+``<name>.wac.csv``: ``geoid,workers,SA01,...,SI03`` for block groups, tracts and counties). A
+JSON sidecar says what the data are:
 
 .. code-block:: json
 
-    {"name": "ca_od_2021_jt00", "format": "lodes-od", "source": "LEHD LODES ...",
+    {"name": "ca_od_2021_jt00", "format": "lodes-od", "source": "LEHD LODES8 ...",
      "vintage": "2021", "levels": ["county", "tract"], "detail_counties": ["06019", ...],
      "imported_from": ["ca_od_main_JT00_2021.csv.gz"], "synthetic": false, "notes": [],
-     "rows": {"county": 3364, "tract": 176488}, "imported_at": "..."}
+     "rows": {"county": 3364, "tract": 176488}, "imported_at": "...",
+     "lodes_version": "LODES8", "states": ["ca"], "job_type": "JT00",
+     "totals": {"rac": {"source": "LEHD LODES8 RAC 2021 ...", "imported_from": [...], ...}}}
 
 Every file is written atomically and the sidecar last, so a dataset is complete when its
 sidecar exists; :func:`load_flows` reads it back as it was saved.
@@ -32,8 +37,11 @@ import pandas as pd
 from valleymaps.errors import ConfigError, DataSourceError, FieldError, Problem, ValidationError
 from valleymaps.io.atomic import atomic_path, write_text_atomic
 from valleymaps.io.employment._common import is_synthetic, safe_name
-from valleymaps.io.flows import acs_county, acs_xlsx, lodes_od
+from valleymaps.io.flows import acs_county, acs_xlsx, lodes_area, lodes_od
 from valleymaps.io.flows.dataset import FLOW_COLUMNS, LEVEL_LENGTHS, FlowDataset
+from valleymaps.io.flows.lodes_area import AreaTotals
+from valleymaps.io.flows.lodes_od import JOB_TYPES
+from valleymaps.io.flows.lodes_version import resolve_lodes_version
 from valleymaps.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -45,15 +53,10 @@ FORMATS: dict[str, str] = {
     lodes_od.FORMAT: "LEHD LODES origin-destination files ({st}_od_{main|aux}_JT0x_YYYY.csv.gz)",
     acs_county.FORMAT: "ACS county-to-county commuting flows table (table1.xlsx as published, "
                        "or CSV)",
-}
-
-JOB_TYPES: dict[str, str] = {
-    "JT00": "all jobs",
-    "JT01": "primary jobs",
-    "JT02": "all private jobs",
-    "JT03": "private primary jobs",
-    "JT04": "all federal jobs",
-    "JT05": "federal primary jobs",
+    "lodes-rac": "LEHD LODES residence area characteristics ({st}_rac_S000_JT0x_YYYY.csv.gz): "
+    "employed residents of the areas of a LODES OD dataset",
+    "lodes-wac": "LEHD LODES workplace area characteristics ({st}_wac_S000_JT0x_YYYY.csv.gz): "
+    "jobs in the areas of a LODES OD dataset",
 }
 
 
@@ -65,12 +68,13 @@ def flows_dir(ws: Workspace) -> Path:
 def resolve_flow_format(name: str) -> str:
     """Canonical format name (forgiving about case, ``_`` and spaces).
 
-    >>> resolve_flow_format("LODES_OD"), resolve_flow_format("acs")
-    ('lodes-od', 'acs-county')
+    >>> resolve_flow_format("LODES_OD"), resolve_flow_format("acs"), resolve_flow_format("RAC")
+    ('lodes-od', 'acs-county', 'lodes-rac')
     """
     key = re.sub(r"[^a-z]", "", name.lower())
     aliases = {"lodesod": lodes_od.FORMAT, "lodes": lodes_od.FORMAT, "od": lodes_od.FORMAT,
-               "acscounty": acs_county.FORMAT, "acs": acs_county.FORMAT}
+               "acscounty": acs_county.FORMAT, "acs": acs_county.FORMAT,
+               "lodesrac": "lodes-rac", "rac": "lodes-rac", "lodeswac": "lodes-wac", "wac": "lodes-wac"}
     if key in aliases:
         return aliases[key]
     raise ConfigError(
@@ -104,6 +108,52 @@ def _write_table(path: Path, table: pd.DataFrame) -> None:
             )
 
 
+def _totals_meta(totals: AreaTotals, imported_at: str | None = None) -> dict[str, Any]:
+    return {
+        "source": totals.source,
+        "imported_from": list(totals.imported_from),
+        "states": list(totals.states),
+        "postal": list(totals.postal),
+        "year": totals.year,
+        "job_type": totals.job_type,
+        "lodes_version": totals.lodes_version,
+        "notes": list(totals.notes),
+        "rows": len(totals.table),
+        "imported_at": imported_at or datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def _write_totals(ws: Workspace, name: str, totals: AreaTotals) -> Path:
+    path = _level_path(ws, name, totals.kind)
+    _write_table(path, totals.table)
+    return path
+
+
+def _write_meta(ws: Workspace, dataset: FlowDataset, *, totals_imported: dict[str, str] | None = None,
+                imported_at: str | None = None) -> Path:
+    meta: dict[str, Any] = {
+        "name": dataset.name,
+        "format": dataset.format,
+        "source": dataset.source,
+        "vintage": dataset.vintage,
+        "levels": dataset.levels,
+        "detail_counties": list(dataset.detail_counties) if dataset.detail_counties else None,
+        "imported_from": list(dataset.imported_from),
+        "synthetic": bool(dataset.synthetic),
+        "notes": list(dataset.notes),
+        "rows": {level: len(t) for level, t in dataset.tables.items()},
+        "imported_at": imported_at or datetime.now(UTC).isoformat(timespec="seconds"),
+        "lodes_version": dataset.lodes_version,
+        "states": list(dataset.states),
+        "job_type": dataset.job_type,
+        "totals": {kind: _totals_meta(t, (totals_imported or {}).get(kind))
+                   for kind, t in sorted(dataset.totals.items())},
+    }
+    path = _meta_path(ws, dataset.name)
+    write_text_atomic(path, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
 def save_flows(ws: Workspace, dataset: FlowDataset) -> list[Path]:
     """Write ``dataset`` to the workspace's flows store (replacing one of the same name).
 
@@ -122,25 +172,12 @@ def save_flows(ws: Workspace, dataset: FlowDataset) -> list[Path]:
         path = _level_path(ws, dataset.name, level)
         _write_table(path, table)
         written.append(path)
+    written += [_write_totals(ws, dataset.name, t) for t in dataset.totals.values()]
+    parts = {*LEVEL_LENGTHS, *lodes_area.KINDS}
     for stale in flows_dir(ws).glob(f"{dataset.name}.*.csv"):
-        if stale not in written and stale.name.count(".") == 2:
+        if stale not in written and stale.name.count(".") == 2 and stale.name.split(".")[1] in parts:
             stale.unlink()
-    meta: dict[str, Any] = {
-        "name": dataset.name,
-        "format": dataset.format,
-        "source": dataset.source,
-        "vintage": dataset.vintage,
-        "levels": dataset.levels,
-        "detail_counties": list(dataset.detail_counties) if dataset.detail_counties else None,
-        "imported_from": list(dataset.imported_from),
-        "synthetic": bool(dataset.synthetic),
-        "notes": list(dataset.notes),
-        "rows": {level: len(t) for level, t in dataset.tables.items()},
-        "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-    meta_path = _meta_path(ws, dataset.name)
-    write_text_atomic(meta_path, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
-    written.append(meta_path)
+    written.append(_write_meta(ws, dataset))
     log.info("saved flows %s: %s", dataset.name,
              ", ".join(f"{len(t):,} {lv} pairs" for lv, t in dataset.tables.items()))
     return written
@@ -155,6 +192,17 @@ def list_flows(ws: Workspace) -> list[str]:
                   if not p.name.startswith("."))
 
 
+def _check_geoids(path: Path, table: pd.DataFrame, column: str, widths: set[int], what: str) -> None:
+    geoids = table[column]
+    bad = geoids.isna() | ~(geoids.str.len().isin(list(widths)) | geoids.str.startswith("F"))
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ValidationError(str(path), [Problem(
+            f"GEOID {geoids.iloc[row]!r} is not a {what}; import the flows again.", row=row + 1,
+            column=column,
+        )])
+
+
 def _read_table(path: Path, level: str) -> pd.DataFrame:
     if not path.is_file():
         raise DataSourceError(f"{path} is missing; import the flows again.")
@@ -164,15 +212,44 @@ def _read_table(path: Path, level: str) -> pd.DataFrame:
         raise FieldError(f"{path} has no column {', '.join(missing)}; import the flows again.")
     width = LEVEL_LENGTHS[level]
     for column in ("h_geoid", "w_geoid"):
-        geoids = table[column]
-        bad = geoids.isna() | ~(geoids.str.len().isin([2, width, 5]) | geoids.str.startswith("F"))
-        if bad.any():
-            row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise ValidationError(str(path), [Problem(
-                f"GEOID {geoids.iloc[row]!r} is not a {width}-character code", row=row + 1, column=column
-            )])
+        _check_geoids(path, table, column, {2, width, 5}, f"{width}-character code")
     table["workers_moe"] = table["workers_moe"].astype("float64")
     return table
+
+
+def _read_totals(ws: Workspace, name: str, kind: str, meta: dict[str, Any]) -> AreaTotals:
+    path = _level_path(ws, name, kind)
+    if not path.is_file():
+        raise DataSourceError(f"{path} is missing; import the {kind.upper()} files again.")
+    table = pd.read_csv(path, dtype={"geoid": "str"})
+    if "geoid" not in table.columns or "workers" not in table.columns:
+        raise FieldError(f"{path} has no column geoid or workers; import the {kind.upper()} files again.")
+    _check_geoids(path, table, "geoid", set(lodes_area.LEVELS.values()),
+                  "block group, tract or county code")
+    return AreaTotals(
+        kind=kind, table=table, source=str(meta.get("source", kind.upper())),
+        imported_from=[str(x) for x in meta.get("imported_from", [])],
+        states=tuple(str(x) for x in meta.get("states", [])),
+        year=meta.get("year"), job_type=meta.get("job_type"), lodes_version=meta.get("lodes_version"),
+        postal=tuple(str(x) for x in meta.get("postal", [])),
+        notes=[str(x) for x in meta.get("notes", [])],
+    )
+
+
+def _read_meta(ws: Workspace, name: str) -> dict[str, Any]:
+    meta_path = _meta_path(ws, name)
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataSourceError(f"no flows dataset {name!r} in {flows_dir(ws)}.") from None
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"{meta_path} is not valid JSON ({exc}); import the flows again.") from exc
+    if meta.get("format") == lodes_od.FORMAT and not meta.get("job_type"):
+        # datasets saved before the fields existed: what their file names say
+        parts = [lodes_od.parse_od_name(f) for f in meta.get("imported_from", [])]
+        meta["states"] = sorted({p["state"] for p in parts if p})
+        meta["job_type"] = next((p["job_type"] for p in parts if p), None)
+    return dict(meta)
 
 
 def load_flows(ws: Workspace, name: str) -> FlowDataset:
@@ -185,14 +262,14 @@ def load_flows(ws: Workspace, name: str) -> FlowDataset:
     ConfigError
         If the sidecar is not valid JSON.
     """
-    meta_path = _meta_path(ws, name)
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataSourceError(f"no flows dataset {name!r} in {flows_dir(ws)}.") from None
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"{meta_path} is not valid JSON ({exc}); import the flows again.") from exc
+    meta = _read_meta(ws, name)
     tables = {level: _read_table(_level_path(ws, name, level), level) for level in meta.get("levels", [])}
+    totals = {kind: _read_totals(ws, name, kind, m) for kind, m in (meta.get("totals") or {}).items()}
+    return _dataset_from_meta(name, meta, tables, totals)
+
+
+def _dataset_from_meta(name: str, meta: dict[str, Any], tables: dict[str, pd.DataFrame],
+                       totals: dict[str, AreaTotals]) -> FlowDataset:
     detail = meta.get("detail_counties")
     return FlowDataset(
         name=name,
@@ -204,6 +281,10 @@ def load_flows(ws: Workspace, name: str) -> FlowDataset:
         detail_counties=tuple(detail) if detail else None,
         synthetic=bool(meta.get("synthetic", False)),
         notes=[str(x) for x in meta.get("notes", [])],
+        lodes_version=meta.get("lodes_version"),
+        states=tuple(str(x) for x in meta.get("states") or ()),
+        job_type=meta.get("job_type"),
+        totals=totals,
     )
 
 
@@ -215,13 +296,17 @@ def load_all_flows(ws: Workspace) -> list[FlowDataset]:
 
 
 def _lodes_dataset(paths: list[Path], *, region: Iterable[str], detail_level: str,
-                   year: int | None, on_progress: Callable[[int, int], None] | None) -> FlowDataset:
+                   year: int | None, lodes_version: str | None,
+                   on_progress: Callable[[int, int], None] | None) -> FlowDataset:
     unnamed = [p.name for p in paths if lodes_od.parse_od_name(p) is None]
     if unnamed and year is None:
         raise ConfigError(
             f"the year of {', '.join(unnamed)} is not in the file name (as in "
             "ca_od_main_JT00_2021.csv.gz); pass --year."
         )
+    named_years = {int(p["year"]) for p in map(lodes_od.parse_od_name, paths) if p}
+    version = resolve_lodes_version(paths, year=named_years.pop() if len(named_years) == 1 else year,
+                                    given=lodes_version)
     agg = lodes_od.read_lodes_od(paths, detail_level=detail_level, detail_counties=list(region),
                                  on_progress=on_progress)
     data_year = agg.year or year
@@ -233,18 +318,22 @@ def _lodes_dataset(paths: list[Path], *, region: Iterable[str], detail_level: st
         table = table.copy()
         table.insert(3, "workers_moe", np.nan)
         tables[level] = table
-    source = (f"LEHD LODES origin-destination {data_year}"
+    source = (f"LEHD {version or 'LODES'} origin-destination {data_year}"
               + (f", {JOB_TYPES.get(job_type, job_type)} ({job_type})" if job_type else "")
               + (f", {'+'.join(parts)} part{'s' if len(parts) > 1 else ''}" if parts else "")
               + (f" of {', '.join(s.upper() for s in states)}" if states else ""))
     notes = [f"{agg.rows:,} block pairs, {agg.workers:,} workers"]
     if "aux" not in parts:
         notes.append("no aux file: workers living in other states are not included")
+    if version is None:
+        notes.append("LODES version not known (not in the folder names, and LODES7 and LODES8 both "
+                     "have this year): pass --lodes-version")
     name = safe_name("_".join(filter(None, ["_".join(states) or "lodes", "od", str(data_year),
                                             (job_type or "").lower()])))
     return FlowDataset(name=name, format=lodes_od.FORMAT, source=source, vintage=str(data_year),
                        tables=tables, imported_from=[p.name for p in paths],
-                       detail_counties=agg.detail_counties, notes=notes)
+                       detail_counties=agg.detail_counties, notes=notes, lodes_version=version,
+                       states=tuple(states), job_type=job_type)
 
 
 def _acs_dataset(paths: list[Path]) -> FlowDataset:
@@ -276,6 +365,13 @@ def _acs_dataset(paths: list[Path]) -> FlowDataset:
     )
 
 
+def _path_list(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
+    path_list = [Path(paths)] if isinstance(paths, str | os.PathLike) else [Path(p) for p in paths]
+    if not path_list:
+        raise ConfigError("no flows file given; pass at least one file.")
+    return path_list
+
+
 def read_flows(
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     *,
@@ -284,6 +380,7 @@ def read_flows(
     detail_level: str = "tract",
     year: int | None = None,
     name: str | None = None,
+    lodes_version: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> FlowDataset:
     """Read flow files of one format into a dataset (nothing is written).
@@ -294,7 +391,8 @@ def read_flows(
         LODES OD files (one year and job type: a state's main and aux parts, other states' aux
         parts) or one ACS county flows table.
     format
-        ``lodes-od`` or ``acs-county``.
+        ``lodes-od`` or ``acs-county`` (RAC and WAC files are added to a stored dataset with
+        :func:`import_area_totals`).
     region_counties
         LODES: the finer table keeps pairs with an end in these counties.
     detail_level
@@ -303,16 +401,20 @@ def read_flows(
         LODES: the year, when the file names do not tell it.
     name
         Dataset name (default from the files).
+    lodes_version
+        LODES: ``"LODES7"`` or ``"LODES8"``, when neither the folders (``.../LODES8/ca/od/``) nor
+        the year (after 2019: LODES8) tell it.
     on_progress
         LODES: called as ``on_progress(done, total)`` with bytes read.
     """
     fmt = resolve_flow_format(format)
-    path_list = [Path(paths)] if isinstance(paths, str | os.PathLike) else [Path(p) for p in paths]
-    if not path_list:
-        raise ConfigError("no flows file given; pass at least one file.")
+    path_list = _path_list(paths)
+    if fmt in lodes_area.FORMATS:
+        raise ConfigError(f"{fmt} files are area totals, not flows: add them to a LODES OD dataset "
+                          "with import_flows (or import_area_totals).")
     if fmt == lodes_od.FORMAT:
         dataset = _lodes_dataset(path_list, region=region_counties, detail_level=detail_level,
-                                 year=year, on_progress=on_progress)
+                                 year=year, lodes_version=lodes_version, on_progress=on_progress)
     else:
         dataset = _acs_dataset(path_list)
     if name is not None:
@@ -328,6 +430,121 @@ def read_flows(
     return dataset
 
 
+def _totals_fit(dataset: FlowDataset, totals: AreaTotals) -> list[str]:
+    """Why ``totals`` do not belong to ``dataset`` (empty when they do)."""
+    reasons = []
+    if dataset.format != lodes_od.FORMAT:
+        reasons.append(f"it is not a LODES OD dataset ({dataset.format})")
+    if totals.year is not None and dataset.vintage != str(totals.year):
+        reasons.append(f"its year is {dataset.vintage}, the files' {totals.year}")
+    if totals.job_type and dataset.job_type and totals.job_type != dataset.job_type:
+        reasons.append(f"its job type is {dataset.job_type}, the files' {totals.job_type}")
+    if totals.postal and dataset.states and not set(totals.postal) <= set(dataset.states):
+        reasons.append(f"it holds the OD files of {', '.join(s.upper() for s in dataset.states)}, "
+                       f"not of {', '.join(s.upper() for s in totals.postal)}")
+    if totals.lodes_version and dataset.lodes_version and totals.lodes_version != dataset.lodes_version:
+        reasons.append(f"it is {dataset.lodes_version}, the files {totals.lodes_version}")
+    return reasons
+
+
+def _find_dataset(ws: Workspace, totals: AreaTotals, name: str | None) -> FlowDataset:
+    if name is not None:
+        dataset = load_flows(ws, name)
+        reasons = _totals_fit(dataset, totals)
+        if reasons:
+            raise ConfigError(f"the {totals.kind.upper()} files ({totals.source}) cannot be added to "
+                              f"flows {name!r}: {'; '.join(reasons)}.")
+        return dataset
+    metas = {n: _read_meta(ws, n) for n in list_flows(ws)}
+    names = [n for n, m in metas.items() if m.get("format") == lodes_od.FORMAT]
+    # which datasets fit is told by their sidecars: no table is read for it
+    fitting = [d for d in (_dataset_from_meta(n, metas[n], {}, {}) for n in names)
+               if not _totals_fit(d, totals)]
+    if len(fitting) == 1:
+        return load_flows(ws, fitting[0].name)
+    what = (f"{', '.join(s.upper() for s in totals.postal) or 'the same state'} {totals.year or ''} "
+            f"{totals.job_type or ''}").replace("  ", " ").strip()
+    if not fitting:
+        example = (f"{(totals.postal or ('ca',))[0]}_od_main_{totals.job_type or 'JT00'}_"
+                   f"{totals.year or 'YYYY'}.csv.gz")
+        raise ConfigError(
+            f"no LODES OD dataset of {what} in {flows_dir(ws)} to add the {totals.kind.upper()} totals "
+            f"to (LODES OD datasets: {', '.join(names) or 'none'}). Import the OD files first, e.g. "
+            f"'valleymaps import flows {example} --format lodes-od', or pass --name DATASET."
+        )
+    raise ConfigError(f"several LODES OD datasets of {what} ({', '.join(d.name for d in fitting)}); "
+                      "pass --name DATASET to choose one.")
+
+
+def import_area_totals(
+    ws: Workspace,
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    kind: str,
+    year: int | None = None,
+    name: str | None = None,
+    lodes_version: str | None = None,
+) -> FlowDataset:
+    """Add the area totals of LODES RAC or WAC files to the LODES OD dataset they belong to.
+
+    The RAC files give the employed residents, the WAC files the jobs, of block groups, tracts
+    and counties; the inflow/outflow measures then use them, keeping the OD-derived numbers for
+    the check (see :func:`valleymaps.analysis.commuting.compute_inflow_outflow`).
+
+    Parameters
+    ----------
+    ws
+        The workspace.
+    paths
+        ``{st}_rac_S000_JT0x_YYYY.csv.gz`` or ``{st}_wac_...`` files of one year and job type.
+    kind
+        ``"rac"`` or ``"wac"`` (or the format names ``"lodes-rac"``, ``"lodes-wac"``).
+    year, lodes_version
+        When the file names and folders do not tell them.
+    name
+        The OD dataset to add them to (default: the one of the same state, year and job type).
+
+    Returns
+    -------
+    FlowDataset
+        The OD dataset with its totals.
+
+    Raises
+    ------
+    ConfigError
+        If no (or more than one) stored LODES OD dataset matches the files' state, year, job type
+        and LODES version.
+    ValidationError, FieldError
+        If the files cannot be read (block GEOIDs stored as numbers: the column and the fix).
+    """
+    kind = lodes_area.FORMATS.get(kind, kind)
+    totals = lodes_area.read_lodes_area_totals(_path_list(paths), kind=kind, year=year,
+                                               lodes_version=lodes_version)
+    dataset = _find_dataset(ws, totals, name)
+    previous = _read_meta(ws, dataset.name)
+    dataset.totals[kind] = totals
+    _write_totals(ws, dataset.name, totals)
+    kept = {k: str(v.get("imported_at")) for k, v in (previous.get("totals") or {}).items() if k != kind}
+    _write_meta(ws, dataset, totals_imported=kept, imported_at=previous.get("imported_at"))
+    log.info("added %s totals (%s) to flows %s", kind.upper(), totals.source, dataset.name)
+    return dataset
+
+
+def _carry_totals(ws: Workspace, dataset: FlowDataset) -> None:
+    """Keep the RAC/WAC totals of the dataset being replaced when they still fit."""
+    if dataset.name not in list_flows(ws) or dataset.format != lodes_od.FORMAT:
+        return
+    try:
+        old = load_flows(ws, dataset.name)
+    except (DataSourceError, ConfigError, FieldError, ValidationError) as exc:
+        log.warning("flows %s: the area totals of the previous import are dropped (%s)", dataset.name, exc)
+        return
+    for kind, totals in old.totals.items():
+        if not _totals_fit(dataset, totals):
+            dataset.totals[kind] = totals
+            log.info("flows %s: kept the %s totals imported before", dataset.name, kind.upper())
+
+
 def import_flows(
     ws: Workspace,
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
@@ -336,13 +553,16 @@ def import_flows(
     detail_level: str = "tract",
     year: int | None = None,
     name: str | None = None,
+    lodes_version: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> FlowDataset:
     """Read flow files and save them as one dataset in the workspace's flows store.
 
     LODES tract pairs are kept where the home or the work place is in the workspace's region;
-    county pairs are all kept. See :func:`read_flows` for the parameters. Nothing is written
-    unless every file reads without problems.
+    county pairs are all kept. RAC and WAC files (formats ``lodes-rac``, ``lodes-wac``) are added
+    to the stored LODES OD dataset of the same state, year and job type
+    (:func:`import_area_totals`; ``name`` then picks the dataset). See :func:`read_flows` for the
+    parameters. Nothing is written unless every file reads without problems.
 
     Examples
     --------
@@ -357,7 +577,13 @@ def import_flows(
     >>> ds.name, load_flows(Workspace.open(root), ds.name).tables["county"]["workers"].tolist()
     ('acs_county_flows_2009_2013', [317272, 9921])
     """
-    dataset = read_flows(paths, format=format, region_counties=list(ws.config.region_counties),
-                         detail_level=detail_level, year=year, name=name, on_progress=on_progress)
+    fmt = resolve_flow_format(format)
+    if fmt in lodes_area.FORMATS:
+        return import_area_totals(ws, paths, kind=lodes_area.FORMATS[fmt], year=year, name=name,
+                                  lodes_version=lodes_version)
+    dataset = read_flows(paths, format=fmt, region_counties=list(ws.config.region_counties),
+                         detail_level=detail_level, year=year, name=name, lodes_version=lodes_version,
+                         on_progress=on_progress)
+    _carry_totals(ws, dataset)
     save_flows(ws, dataset)
     return dataset

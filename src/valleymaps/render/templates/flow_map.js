@@ -392,12 +392,24 @@
       summaryRow(summaryBox, "leaving", "Living here, employed outside", fmt(s.outflow), m(s.outflow_moe));
       summaryRow(summaryBox, null, "Employed here (jobs)", fmt(s.employed), m(s.employed_moe));
       summaryRow(summaryBox, null, "Living here (employed residents)", fmt(s.living), m(s.living_moe));
+      var odJobs = s.employed_od, odLiving = s.living_od;
+      if ((odJobs !== undefined && Math.round(odJobs) !== Math.round(s.employed)) ||
+          (odLiving !== undefined && Math.round(odLiving) !== Math.round(s.living))) {
+        var od = el("div", "vm-sum-od", "The OD flows alone give " + fmt(odJobs) + " jobs and " +
+          fmt(odLiving) + " employed residents");
+        summaryBox.appendChild(od);
+      }
       summaryRow(summaryBox, null, "Net job inflow (outflow)", fmtSigned(s.net), m(s.net_moe));
       summaryRow(summaryBox, null, "Leakage rate (out-commuters / residents)", pct(s.leakage_rate), m(s.leakage_rate_moe, true));
       summaryRow(summaryBox, null, "In-commuter share of jobs", pct(s.import_rate), m(s.import_rate_moe, true));
       if (state.selected) {
         summaryRow(summaryBox, null, "Residents working outside " + data.region.name,
                    fmt(s.outflow_region) + " (" + pct(s.region_leakage_rate) + ")", m(s.outflow_region_moe));
+      }
+      if ((data.notes || []).length) {
+        var notes = el("div", "vm-sum-notes");
+        data.notes.forEach(function (n) { notes.appendChild(el("div", "vm-sum-note", n)); });
+        summaryBox.appendChild(notes);
       }
       if (state.selected) {
         var clear = el("button", "vm-clear", "Show the whole region");
@@ -448,6 +460,7 @@
         else { section.appendChild(el("div", "vm-off-total", "Total: " + fmt(total) + " workers")); }
         offBox.appendChild(section);
       });
+      if (data.offMapNote) { offBox.appendChild(el("div", "vm-legend-note vm-off-grouping", data.offMapNote)); }
       if (data.offMapTruncated) { offBox.appendChild(el("div", "vm-legend-note", "Largest only")); }
     }
 
