@@ -14,11 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 
 from valleymaps.render.atlas_index import AtlasCard
 from valleymaps.workspace import Workspace
+
+if TYPE_CHECKING:
+    from valleymaps.render.project_overlay import ProjectOverlay
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,11 @@ class AtlasContext:
         County GEOID -> name ("Fresno").
     png
         Whether static PNGs were asked for.
+    projects
+        The workspace's infrastructure projects (its GeoPackage, or ``$VALLEYMAPS_DB_URL``),
+        read once per build (:func:`valleymaps.projects.atlas_section.load_project_overlay`);
+        None when there are none. Sections lay them over their maps
+        (:func:`valleymaps.render.project_overlay.add_project_overlay`).
     """
 
     ws: Workspace
@@ -49,6 +58,7 @@ class AtlasContext:
     tracts_web: gpd.GeoDataFrame | None
     county_names: dict[str, str]
     png: bool
+    projects: ProjectOverlay | None = None
 
 
 AtlasSection = Callable[[AtlasContext], list[AtlasCard]]

@@ -219,6 +219,7 @@ def _dataset_pages(
         lines, county_areas, measures=pd.concat([measures_county, measures_region]), names=names,
         text=text, region_name=cfg.region_name, places=others, outline=county_areas,
         level_label="Counties", segments=segments, top_n=COUNTY_TOP_N,
+        projects=context.projects,
     )
     page = f"flows-{slug}-county.html"
     fmap.save(str(build / page))
@@ -265,6 +266,7 @@ def _dataset_pages(
             region_name=cfg.region_name, places=others, outline=county_areas,
             level_label="Census tracts", segments=tract_segments, top_n=TRACT_TOP_N,
             max_lines=TRACT_LINE_CAP, bundle_by=county_areas, kinds=("within",),
+            projects=context.projects,
         )
         tpage = f"flows-{slug}-tract.html"
         tfmap.save(str(build / tpage))

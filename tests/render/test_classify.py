@@ -44,6 +44,13 @@ def test_fewer_distinct_values_than_classes_does_not_fail():
     assert len(c.breaks) <= 2
 
 
+def test_ties_make_fewer_quantiles_without_a_warning():
+    # most places without investment: four distinct values, but the zeros fill several quantiles
+    c = classify_values([0, 0, 0, 0, 0, 5, 40, 700], scheme="quantiles", k=5)  # filterwarnings = error
+    assert 2 <= len(c.breaks) < 4 and c.breaks[-1] == 700
+    assert c.class_of([0, 700]).tolist() == [0, len(c.breaks) - 1]
+
+
 def test_diverging_palette_is_centred_on_one_for_lq():
     values = [0.3, 0.6, 0.9, 1.1, 1.8, 2.5, 4.0]
     c = classify_values(values, scheme="quantiles", k=5, center=1.0)

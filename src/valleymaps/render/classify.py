@@ -17,6 +17,7 @@ middle falls exactly on the centre. Both palettes are colour-blind safe
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -97,7 +98,11 @@ def _mapclassify_breaks(
         return [float(values.max())]
     import mapclassify  # slow to import (several seconds): only when a map is classified
 
-    classifier = getattr(mapclassify, scheme)(values, k=k)
+    with warnings.catch_warnings():
+        # ties (most places with no investment: many zeros) leave fewer quantiles than distinct
+        # values; mapclassify then makes fewer classes, which is what we document, and says so
+        warnings.filterwarnings("ignore", message="Not enough unique values", category=UserWarning)
+        classifier = getattr(mapclassify, scheme)(values, k=k)
     return sorted({float(b) for b in classifier.bins})
 
 

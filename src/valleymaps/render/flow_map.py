@@ -36,6 +36,7 @@ from matplotlib.figure import Figure
 from valleymaps import settings
 from valleymaps.render._safe_json import script_json
 from valleymaps.render.choropleth import MapText
+from valleymaps.render.project_overlay import ProjectOverlay, add_project_overlay
 
 #: Colours of the three kinds of flows (colour-blind safe: Okabe-Ito vermillion, blue, green).
 KIND_COLORS: dict[str, str] = {"leaving": "#d55e00", "entering": "#0072b2", "within": "#009e73"}
@@ -204,6 +205,7 @@ def render_flow_map(
     max_lines: int = MAX_LINES,
     bundle_by: gpd.GeoDataFrame | None = None,
     kinds: Sequence[str] = ("leaving", "entering", "within"),
+    projects: ProjectOverlay | None = None,
 ) -> folium.Map:
     """A flow map page.
 
@@ -241,6 +243,9 @@ def render_flow_map(
         clicked, which shows its own flows.
     kinds
         Kinds of flows ticked when the page opens (the others can be ticked in the page).
+    projects
+        Infrastructure projects laid over the flows, a layer per category in a layer control
+        (top right; see :func:`~valleymaps.render.project_overlay.add_project_overlay`).
 
     Returns
     -------
@@ -310,6 +315,7 @@ def render_flow_map(
     root.header.add_child(Element(f"<script>{js}</script>"))
     root.title = text.title
     _FlowLayer(payload).add_to(fmap)
+    add_project_overlay(fmap, projects, layer_control="topright")
     # the region and the places its largest flows reach
     fmap.fit_bounds([[min(ys) - 0.1, min(xs) - 0.1], [max(ys) + 0.1, max(xs) + 0.1]],
                     padding_top_left=(300, 10), padding_bottom_right=(270, 10))
