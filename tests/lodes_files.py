@@ -6,7 +6,11 @@
   ``(home, work, workers, skilled)`` flows between tracts or blocks;
 * :func:`write_area_file`: a RAC or WAC file of given block counts (every published column);
 * :func:`write_delineation_xlsx`: list1 of the Census Bureau's CBSA delineation files, laid out
-  as published (title rows, header row, footnotes).
+  as published (title rows, header row, footnotes);
+* :func:`write_od_segments`: an OD file of (work tract, home tract, workers) flows with every
+  segment filled in;
+* :func:`write_acs_county_flows`: an ACS county-to-county commuting flows table, e.g. of
+  :func:`acs_region_flows`.
 """
 
 from __future__ import annotations
@@ -167,3 +171,54 @@ def write_delineation_xlsx(path: Path, rows: Sequence[Sequence[object]] = DELINE
     sheet.append([f"Internet Release Date: {edition}"])
     book.save(path)
     return path
+
+
+OD_COLUMNS = ("w_geocode", "h_geocode", "S000", "SA01", "SA02", "SA03", "SE01", "SE02", "SE03",
+              "SI01", "SI02", "SI03", "createdate")  # fmt: skip
+
+
+def write_od_segments(path: Path, flows: Sequence[tuple[str, str, int]], *,
+                      skilled_share: float = 0.25) -> Path:
+    """Write a gzipped LODES OD file (``ca_od_main_JT00_2021.csv.gz`` style).
+
+    ``flows`` are (work tract, home tract, workers); each tract gets one block (``<tract>1000``).
+    Segments add up: ages split in three, ``skilled_share`` of the workers earn more than
+    $3,333 a month (SE03), industries split in three.
+    """
+    rows = []
+    for work, home, n in flows:
+        skilled = round(n * skilled_share)
+        ages = [n // 3, n // 3, n - 2 * (n // 3)]
+        earnings = [(n - skilled) // 2, n - skilled - (n - skilled) // 2, skilled]
+        rows.append(",".join(map(str, [f"{work}1000", f"{home}1000", n, *ages, *earnings, *ages,
+                                       "20230321"])))
+    return write_od(path, rows, header=",".join(OD_COLUMNS))
+
+
+def write_acs_county_flows(path: Path, flows: Sequence[tuple[str, str, int, int]]) -> Path:
+    """Write an ACS county-to-county flows CSV (``acs_county_flows_2016_2020_us.csv`` style).
+
+    ``flows`` are (home county GEOID, work county GEOID or ``F3xx`` abroad, workers, MOE).
+    """
+    lines = ["h_state_fips,h_county_fips,w_state_fips,w_county_fips,flow,moe"]
+    for home, work, n, moe in flows:
+        work_cols = f"{work[1:]},NA" if work.startswith("F") else f"0{work[:2]},{work[2:]}"
+        lines.append(f"{home[:2]},{home[2:]},{work_cols},{n},{moe}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def acs_region_flows(counties: Sequence[str]) -> list[tuple[str, str, int, int]]:
+    """ACS-style flows for ``counties``: each works at home, in the next county and in Los Angeles.
+
+    Every county has its own proportions, so leakage rates, in-commuter shares and net
+    commuting all differ between counties (a choropleth of them gets all its classes).
+    """
+    flows = []
+    for i, county in enumerate(counties):
+        flows += [
+            (county, county, 100_000 + 7_000 * i, 900),
+            (county, counties[(i + 1) % len(counties)], 1_000 * (i + 1) ** 2, 300),
+            (county, "06037", 150 * (i + 2), 90),
+        ]
+    return flows

@@ -263,6 +263,8 @@ def build_atlas(
     classes = classes or cfg.classes
     from valleymaps.io.employment.store import load_datasets
     from valleymaps.io.tracts import load_tracts
+    from valleymaps.projects.atlas_section import load_project_overlay
+    from valleymaps.render.project_overlay import prepare_project_overlay
 
     clusters = load_clusters(ws.clusters_path)
     datasets = load_datasets(ws)
@@ -337,6 +339,7 @@ def build_atlas(
     specs_base = cluster_metric_specs(has_change=base is not None, reference_name=reference_name)
     headline = compute_headline(metrics)
     vintage = "Sources · employment " + "; ".join(f"{lvl.lower()} {ds.vintage}" for lvl, ds in used.items())
+    projects = load_project_overlay(ws)  # once per build: over every cluster page, and for the sections
 
     ws.outputs_dir.mkdir(parents=True, exist_ok=True)
     build_dir = Path(tempfile.mkdtemp(prefix=".maps-build-", dir=ws.outputs_dir))
@@ -350,6 +353,8 @@ def build_atlas(
     try:
         (build_dir / "png").mkdir()
         (build_dir / "tables").mkdir()
+        if projects is not None:  # made once: in each page, or (a large inventory) in a file beside them
+            projects = prepare_project_overlay(projects, build_dir)
         total_steps = len(clusters) + 1
         cards = []
         for step, cluster in enumerate(clusters, start=1):
@@ -398,6 +403,7 @@ def build_atlas(
                 k=classes,
                 breaks=breaks,
                 outlines=county_web if with_tracts else None,
+                projects=projects,
             )
             page = build_dir / f"cluster-{slugify(cluster.key)}.html"
             fmap.save(str(page))
@@ -436,6 +442,7 @@ def build_atlas(
             tracts_web=tract_web,
             county_names=county_names,
             png=png,
+            projects=projects,
         )
         for section in SECTIONS:
             section_cards = section(context)

@@ -14,11 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 
 from valleymaps.render.atlas_index import AtlasCard
 from valleymaps.workspace import Workspace
+
+if TYPE_CHECKING:
+    from valleymaps.render.project_overlay import ProjectOverlay
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,11 @@ class AtlasContext:
     downloads
         Files a section wrote for the index page's downloads: (label, path relative to the
         atlas, e.g. ``"tables/commuting-x.csv"``); sections append to it.
+    projects
+        The workspace's infrastructure projects (its GeoPackage, or ``$VALLEYMAPS_DB_URL``),
+        read once per build (:func:`valleymaps.projects.atlas_section.load_project_overlay`);
+        None when there are none. Sections lay them over their maps
+        (:func:`valleymaps.render.project_overlay.add_project_overlay`).
     """
 
     ws: Workspace
@@ -53,6 +62,7 @@ class AtlasContext:
     county_names: dict[str, str]
     png: bool
     downloads: list[tuple[str, str]] = field(default_factory=list)
+    projects: ProjectOverlay | None = None
 
 
 AtlasSection = Callable[[AtlasContext], list[AtlasCard]]

@@ -293,6 +293,7 @@ def _tract_pages(
         max_lines=TRACT_LINE_CAP, bundle_by=county_areas, kinds=("within",),
         notes=[*notes, *([missing] if missing else [])],
         off_map_note=_off_map_note(metros),
+        projects=context.projects,
     )
     tpage = f"flows-{slug}-tract.html"
     tfmap.save(str(context.build_dir / tpage))
@@ -415,6 +416,7 @@ def _dataset_pages(
         text=text, region_name=cfg.region_name, places=others, outline=county_areas,
         level_label="Counties", segments=segments, top_n=COUNTY_TOP_N, notes=notes,
         off_map_note=_off_map_note(metros),
+        projects=context.projects,
     )
     page = f"flows-{slug}-county.html"
     fmap.save(str(build / page))
@@ -459,6 +461,7 @@ def _dataset_pages(
         text=MapText(title=ctitle, subtitle=ds.source, source_lines=sources, synthetic_notice=notice),
         year=year, base_year=None, scheme=cfg.scheme, k=cfg.classes,
         outlines=context.counties_web if len(layers) > 1 else None,
+        projects=context.projects,
     )
     moe_lines: dict[str, dict[str, list[str]]] = {}
     for layer in layers:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         Browser,
         BrowserContext,
         ConsoleMessage,
+        Locator,
         Page,
         Playwright,
         Request,
@@ -313,6 +314,7 @@ def _route(route: Route, report: PageReport) -> None:
         route.continue_()
     elif res.kind == "file":
         assert res.path is not None
+        # node_modules may be a symlink (a worktree sharing the main checkout's copy)
         report.served[url] = str(res.path.relative_to(NODE_MODULES.resolve()))
         route.fulfill(status=200, path=res.path, content_type=res.content_type, headers=CDN_HEADERS)
     elif res.kind in {"body", "tile"}:
@@ -418,3 +420,28 @@ def save_screenshot(page: Page, name: str, *, full_page: bool = False) -> Path:
         page.wait_for_load_state("networkidle", timeout=5_000)
     page.screenshot(path=path, full_page=full_page)
     return path
+
+
+def point_on_line(path: Locator) -> tuple[float, float]:
+    """Screen point halfway along an SVG ``<path>``, on a painted dash if the stroke is dashed.
+
+    Clicking the centre of a line's bounding box misses curved lines, and a point in a gap of a
+    dashed stroke is not part of the line for the browser: ``page.mouse.click(*point_on_line(p))``.
+    """
+    point = path.evaluate(
+        """(path) => {
+            const total = path.getTotalLength();
+            const dashes = (path.getAttribute("stroke-dasharray") || "").split(/[ ,]+/).map(Number)
+                .filter((d) => d > 0);
+            let at = total / 2;
+            if (dashes.length) {  // the middle of the dash that starts before the halfway point
+                const period = dashes.length % 2 ? 2 * dashes.reduce((a, b) => a + b, 0)
+                                                 : dashes.reduce((a, b) => a + b, 0);
+                at = Math.floor(at / period) * period + dashes[0] / 2;
+            }
+            const p = path.getPointAtLength(at);
+            const m = path.getScreenCTM();
+            return [p.x * m.a + p.y * m.c + m.e, p.x * m.b + p.y * m.d + m.f];
+        }"""
+    )
+    return float(point[0]), float(point[1])

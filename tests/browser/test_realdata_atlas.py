@@ -1,7 +1,9 @@
 """The atlas over the 760 real tracts (../shared/realdata/tracts) with LODES WAC employment.
 
 The tract boundaries are real; the job counts are synthetic, written in the exact
-LODES WAC format (two years) so the whole import path is exercised.
+LODES WAC format (two years) so the whole import path is exercised. The real high-speed
+rail route and stations (../shared/realdata/infrastructure) are imported as projects, so
+every cluster page carries them as overlay layers.
 """
 
 from __future__ import annotations
@@ -12,16 +14,29 @@ from pathlib import Path
 
 import pytest
 import shapely
-from harness import assert_no_errors
+from harness import assert_no_errors, point_on_line
 
 from lodes_files import write_wac
 from valleymaps.atlas import build_atlas
 from valleymaps.io.employment.store import import_employment
 from valleymaps.io.tracts import import_tracts
+from valleymaps.projects.importer import import_projects
+from valleymaps.projects.store import DB_URL_ENV
 from valleymaps.workspace import init_workspace
 
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
+REPO = Path(__file__).resolve().parents[2]
+REALDATA = REPO.parent / "shared" / "realdata"
 TRACT_FILES = sorted((REALDATA / "tracts").glob("*.topo.json"))
+HSR = REALDATA / "infrastructure"
+ROUTE_MAPPING = """[columns]
+project_id = "Seg"
+[templates]
+name = "High-speed rail segment {Seg}"
+[defaults]
+agency = "California High-Speed Rail Authority"
+category = "rail"
+status = "under construction"
+"""
 
 pytestmark = [
     pytest.mark.realdata,
@@ -43,7 +58,14 @@ def real_atlas(tmp_path_factory):
         for year in (2011, 2021)
     ]
     import_employment(ws, files, format="lodes-wac", name="lodes_wac_synthetic")
-    atlas = build_atlas(ws, png=False)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv(DB_URL_ENV, raising=False)  # the workspace's GeoPackage
+        if (HSR / "HSR_Route_web.shp").is_file():
+            example = REPO / "data" / "econ" / "project_mapping.example.toml"
+            import_projects(HSR / "HSR_Stations_v2_web.shp", ws=ws, mapping=example)
+            (tmp / "route.toml").write_text(ROUTE_MAPPING, encoding="utf-8")
+            import_projects(HSR / "HSR_Route_web.shp", ws=ws, mapping=tmp / "route.toml")
+        atlas = build_atlas(ws, png=False)
     return ws, atlas, geoids
 
 
@@ -57,6 +79,15 @@ def test_every_cluster_page_over_760_tracts_stays_under_2_mb(real_atlas):
     for page in ws.maps_dir.glob("cluster-*.html"):
         size = page.stat().st_size
         assert size < PAGE_LIMIT, f"{page.name} is {size:,} bytes"
+
+
+@pytest.mark.skipif(not (HSR / "HSR_Route_web.shp").is_file(), reason=f"no real infrastructure in {HSR}")
+def test_the_rail_projects_ride_once_on_every_cluster_page(real_atlas):
+    ws, _, _ = real_atlas
+    for page in ws.maps_dir.glob("cluster-*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert html.count("valleymapsProjects.load(") == 1, page.name  # one copy of the projects
+        assert "Projects: Rail (11)" in html, page.name  # six stations, five route segments
 
 
 def test_tract_geometry_is_sent_once_without_gaps_or_overlaps(real_atlas):
@@ -89,4 +120,16 @@ def test_real_tract_page_in_chromium(real_atlas, open_page, screenshot):
     assert re.search(r"Tract [\d.]+, \w[\w ]* County", tip.inner_text())
     assert re.search(r"\d+\.\d%", tip.locator(".vm-tip-value").inner_text())
     screenshot(page, "real-tracts")
+    if (HSR / "HSR_Route_web.shp").is_file():
+        # the rail route, switched on over the tracts, is drawn above them and opens its popup
+        overlays = page.locator(".leaflet-control-layers-overlays")
+        overlays.locator("label", has_text="Projects: Rail").locator("input").check()
+        segments = page.locator(".leaflet-vmProjectShapes-pane path.leaflet-interactive")
+        assert segments.count() == 5
+        assert page.locator(".vm-project-icon").count() == 6  # the stations
+        page.mouse.click(*point_on_line(segments.first))
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        assert "High-speed rail segment" in popup.inner_text()
+        screenshot(page, "real-tracts-rail")
     assert_no_errors(report)

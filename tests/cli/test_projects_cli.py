@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyogrio
 from click.testing import CliRunner, Result
 
+from lodes_files import write_acs_county_flows
 from project_files import BAKERSFIELD, FRESNO, MODESTO, SAN_FRANCISCO, VISALIA, row, write_csv, write_xlsx
 from valleymaps.cli import cli
 from valleymaps.workspace import init_workspace
@@ -121,3 +123,24 @@ def test_a_bad_mapping_file_is_a_clean_error(tmp_path: Path) -> None:
     result = run("import", "projects", src, "--mapping", mapping, "-w", ws)
     assert result.exit_code == 1
     assert "'project' is not a field" in result.output and "Traceback" not in result.output
+
+
+def test_summary_per_resident_worker_from_the_commuting_flows(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    src = write_csv(tmp_path / "p.csv", [row("1", "Fresno road", at=FRESNO, cost="$12M")])
+    assert run("import", "projects", src, "-w", ws).exit_code == 0
+    flows = write_acs_county_flows(
+        tmp_path / "acs_county_flows_2016_2020_us.csv",
+        [("06019", "06019", 300_000, 2800), ("06019", "06037", 100_000, 900), ("06029", "06029", 5, 4)],
+    )
+    assert run("import", "flows", flows, "--format", "acs-county", "-w", ws).exit_code == 0
+
+    summary = run("projects", "summary", "-w", ws, "--out", tmp_path / "by_county.gpkg")
+    assert summary.exit_code == 0, summary.output
+    assert "Resident workers: ACS 2016–2020 5-year county-to-county commuting flows" in summary.output
+    assert "per worker" in summary.output
+    fresno = next(line for line in summary.output.splitlines() if "Fresno County" in line)
+    assert "$30" in fresno.split()  # $12M for 400,000 employed residents
+    table = pyogrio.read_dataframe(tmp_path / "by_county.gpkg").set_index("geoid")
+    assert table.loc["06019", "cost_per_worker"] == 30.0
+    assert table.loc["06019", "workers_source"].startswith("ACS 2016–2020")

@@ -211,9 +211,8 @@ def _cell_centre(path: Path, lon: float, lat: float) -> Point:
 def test_commuting_factors_are_painted_per_real_tract(commuting_result) -> None:
     ws, result = commuting_result
     labour, skilled = result.factors[0], result.factors[1]
-    assert (
-        "LEHD LODES8 origin-destination 2021" in skilled.note and ", per tract (outflow_region" in skilled.note
-    )
+    assert "LEHD LODES8 origin-destination 2021" in skilled.note
+    assert ", per tract (outflow_region" in skilled.note
     assert _sample(result.folder / "factor-skilled-value.tif", *STOCKTON) == 300
     assert _sample(result.folder / "factor-skilled-value.tif", *FRESNO_STATION) == 20
     # the labour pool of the tract holding Fresno's station: every tract whose centre is within 30 km

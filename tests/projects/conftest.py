@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
 
 from project_files import square_counties
+from valleymaps.atlas_sections import AtlasContext
 from valleymaps.workspace import Workspace, init_workspace
 
 DB_ENV = "VALLEYMAPS_TEST_DB_URL"
@@ -34,6 +35,33 @@ def counties() -> gpd.GeoDataFrame:
 def ws(tmp_path: Path) -> Workspace:
     """A workspace with the bundled (real) county boundaries."""
     return init_workspace(tmp_path / "valley")
+
+
+@pytest.fixture
+def atlas_context() -> Callable[..., AtlasContext]:
+    """``atlas_context(ws, build_dir, png=False)``: what the atlas build hands its sections,
+    with the workspace's projects read as the build reads them."""
+
+    def make(ws: Workspace, build: Path, *, png: bool) -> AtlasContext:
+        from valleymaps.projects.atlas_section import load_project_overlay
+        from valleymaps.projects.places import load_region_counties
+        from valleymaps.render.web_geometry import prepare_web_geometry
+
+        counties = load_region_counties(ws)
+        names = dict(zip(counties["geoid"], counties["name"], strict=True))
+        counties = counties.assign(name=[f"{n} County" for n in counties["name"]])
+        build.mkdir()
+        return AtlasContext(
+            ws=ws,
+            build_dir=build,
+            counties_web=prepare_web_geometry(counties, tolerance_m=250),
+            tracts_web=None,
+            county_names=names,
+            png=png,
+            projects=load_project_overlay(ws),
+        )
+
+    return make
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -11,37 +12,24 @@ from project_files import BAKERSFIELD, FRESNO, row, write_csv
 from valleymaps.atlas_sections import SECTIONS, AtlasContext
 from valleymaps.projects.atlas_section import projects_section
 from valleymaps.projects.importer import import_projects
-from valleymaps.projects.places import load_region_counties
 from valleymaps.projects.store import DB_URL_ENV
-from valleymaps.render.web_geometry import prepare_web_geometry
 from valleymaps.workspace import Workspace
-
-
-def _context(ws: Workspace, build: Path, *, png: bool) -> AtlasContext:
-    counties = load_region_counties(ws)
-    names = dict(zip(counties["geoid"], counties["name"], strict=True))
-    counties = counties.assign(name=[f"{n} County" for n in counties["name"]])
-    build.mkdir()
-    return AtlasContext(
-        ws=ws,
-        build_dir=build,
-        counties_web=prepare_web_geometry(counties, tolerance_m=250),
-        tracts_web=None,
-        county_names=names,
-        png=png,
-    )
 
 
 def test_the_section_is_registered() -> None:
     assert any("projects" in getattr(s, "__name__", "") for s in SECTIONS)
 
 
-def test_no_projects_no_pages(ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_projects_no_pages(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, atlas_context: Callable[..., AtlasContext]
+) -> None:
     monkeypatch.delenv(DB_URL_ENV, raising=False)
-    assert projects_section(_context(ws, tmp_path / "build", png=False)) == []
+    assert projects_section(atlas_context(ws, tmp_path / "build", png=False)) == []
 
 
-def test_pages_tables_and_pngs(ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pages_tables_and_pngs(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, atlas_context: Callable[..., AtlasContext]
+) -> None:
     monkeypatch.delenv(DB_URL_ENV, raising=False)
     src = write_csv(
         tmp_path / "p.csv",
@@ -52,7 +40,7 @@ def test_pages_tables_and_pngs(ws: Workspace, tmp_path: Path, monkeypatch: pytes
     )
     import_projects(src, ws=ws)
     build = tmp_path / "build"
-    cards = projects_section(_context(ws, build, png=True))
+    cards = projects_section(atlas_context(ws, build, png=True))
     assert [c.href for c in cards] == ["projects.html", "investment.html"]
     assert cards[0].finding == "2 projects, $12M in all (1 without a cost); most are transportation (1)."
     assert cards[1].finding.startswith("Fresno County has the most investment ($12M)")

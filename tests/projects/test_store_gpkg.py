@@ -65,7 +65,8 @@ def test_a_failed_import_leaves_the_file_as_it_was(tmp_path: Path, monkeypatch: 
     with pytest.raises(OSError, match="disk full"):
         store.upsert(inventory(2, name="Half written"))
     assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["projects.gpkg"]
+    # no temporary file left; the lock file (never deleted) stays beside the store
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["projects.gpkg", "projects.gpkg.lock"]
 
 
 def test_import_into_the_workspace_and_log(ws: Workspace, tmp_path: Path) -> None:

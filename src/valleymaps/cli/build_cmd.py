@@ -44,6 +44,9 @@ def build(
 ) -> None:
     """Build the atlas in outputs/maps/ (index.html, a page per cluster, PNGs, tables).
 
+    Imported infrastructure projects (data/geo/projects.gpkg, or
+    $VALLEYMAPS_DB_URL) get pages of their own and are optional layers, off at
+    first, on every cluster and commuting flow page.
     The previous atlas is replaced only when the new one is complete.
     Example: valleymaps build --scheme natural_breaks -k 5
     """

@@ -104,7 +104,9 @@ def import_projects_cmd(
     "$350K" are read as dollars. Every problem row is listed with its row
     number and reason in a report file; good rows are stored, bad rows are not.
     Projects are keyed by (agency, project id): importing a project again
-    replaces it. Each import is all or nothing.
+    replaces it. Each import is all or nothing. Imports into the workspace's
+    GeoPackage run one at a time: one started while another runs says it is
+    waiting, then adds its projects to the other's.
 
     \b
     Examples:
@@ -206,10 +208,14 @@ def summary(
     table: str | None,
     workspace_dir: Path,
 ) -> None:
-    """Investment by county or tract: projects, total cost, cost per job.
+    """Investment by county or tract: projects, total cost, cost per job and per resident worker.
 
     Costs of lines and areas are shared among places by length and area.
-    Jobs come from the workspace's employment data (latest year).
+    Jobs come from the workspace's employment data (latest year); resident workers
+    (employed residents, wherever they work) from its commuting flows
+    ('valleymaps import flows': ACS county flows first for counties, LODES OD for tracts).
+    The table written with --out names both sources in its jobs_source and
+    workers_source columns.
 
     \b
     Examples:
@@ -218,7 +224,12 @@ def summary(
     """
     from valleymaps.errors import WorkspaceError
     from valleymaps.projects.export import export_summary
-    from valleymaps.projects.places import load_jobs, load_region_counties, load_region_tracts
+    from valleymaps.projects.places import (
+        load_jobs,
+        load_region_counties,
+        load_region_tracts,
+        load_resident_workers,
+    )
     from valleymaps.projects.summary import filter_projects, summarize_investment
     from valleymaps.render.projects_map import format_usd
 
@@ -235,25 +246,39 @@ def summary(
                 "no tracts in the workspace: import them with 'valleymaps import tracts FILE'."
             )
         places = tracts
-    jobs = load_jobs(ws, geoid_length=5 if level == "county" else 11)
-    table_ = summarize_investment(projects, places, jobs=jobs.jobs if jobs else None)
+    length = 5 if level == "county" else 11
+    jobs = load_jobs(ws, geoid_length=length)
+    workers = load_resident_workers(ws, geoid_length=length)
+    table_ = summarize_investment(
+        projects,
+        places,
+        jobs=jobs.jobs if jobs else None,
+        workers=workers.workers if workers else None,
+        jobs_source=jobs.source if jobs else "",
+        workers_source=workers.source if workers else "",
+    )
     jobs_text = ""
     if jobs is not None:
         jobs_text = f"; jobs: synthetic sample ({jobs.year})" if jobs.synthetic else f"; jobs: {jobs.source}"
     click.echo(f"{_plural(len(projects), 'project')} by {level}{jobs_text}")
+    if workers is not None:
+        synthetic = "synthetic sample: " if workers.synthetic else ""
+        click.echo(f"Resident workers: {synthetic}{workers.source} (commuting flows)")
     shown = table_.sort_values("cost_usd", ascending=False)
     if level == "tract":
         shown = shown[shown["n_projects"] > 0].head(20)
     width = max([len(str(n)) for n in shown["name"]] + [10])
-    click.echo(f"  {'place':<{width}}  {'projects':>8}  {'cost':>10}  {'per job':>9}  {'no cost':>7}")
+    heads = f"{'projects':>8}  {'cost':>10}  {'per job':>9}  {'per worker':>10}  {'no cost':>7}"
+    click.echo(f"  {'place':<{width}}  {heads}")
     for row in shown.itertuples():
         no_cost = row.n_projects > 0 and row.n_without_cost == row.n_projects
         cost = "–" if no_cost else format_usd(row.cost_usd)
-        per_job = (
-            format_usd(row.cost_per_job) if row.cost_per_job == row.cost_per_job and not no_cost else "–"
+        per_job, per_worker = (
+            format_usd(v) if v == v and not no_cost else "–" for v in (row.cost_per_job, row.cost_per_worker)
         )
         click.echo(
-            f"  {row.name:<{width}}  {row.n_projects:>8,}  {cost:>10}  {per_job:>9}  {row.n_without_cost:>7,}"
+            f"  {row.name:<{width}}  {row.n_projects:>8,}  {cost:>10}  {per_job:>9}  {per_worker:>10}  "
+            f"{row.n_without_cost:>7,}"
         )
     total = float(table_["cost_usd"].sum())
     click.echo(f"  {'all ' + level + ' parts':<{width}}  {'':>8}  {format_usd(total):>10}")

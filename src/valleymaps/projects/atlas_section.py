@@ -1,8 +1,11 @@
 """The atlas section of infrastructure projects: a project page, an investment page, tables, PNGs.
 
-Registered in :data:`valleymaps.atlas_sections.SECTIONS` (lazily). Reads the projects
-from ``$VALLEYMAPS_DB_URL`` when it is set, else from the workspace's
-GeoPackage; a workspace without projects gets no pages.
+Registered in :data:`valleymaps.atlas_sections.SECTIONS` (lazily). The atlas build reads
+the projects once (:func:`load_project_overlay`: from ``$VALLEYMAPS_DB_URL`` when it is
+set, else from the workspace's GeoPackage), lays them over the cluster and flow pages and
+hands them to this section in :attr:`AtlasContext.projects`; a workspace without projects
+gets no pages. Investment per job uses the workspace's employment data; investment per
+resident worker its commuting flows (:func:`~valleymaps.projects.places.load_resident_workers`).
 """
 
 from __future__ import annotations
@@ -16,14 +19,22 @@ import pandas as pd
 from valleymaps import settings
 from valleymaps.atlas_sections import AtlasContext
 from valleymaps.projects.export import export_projects, export_summary
-from valleymaps.projects.places import load_jobs, load_region_tracts
+from valleymaps.projects.places import (
+    JobCounts,
+    WorkerCounts,
+    load_jobs,
+    load_region_tracts,
+    load_resident_workers,
+)
 from valleymaps.projects.store import GPKG_NAME, open_store, resolve_db_url
 from valleymaps.projects.summary import summarize_investment
 from valleymaps.render.atlas_index import AtlasCard
 from valleymaps.render.choropleth import MapText
 from valleymaps.render.investment_map import render_investment_map
+from valleymaps.render.project_overlay import ProjectOverlay
 from valleymaps.render.projects_map import format_usd, render_project_map
 from valleymaps.render.web_geometry import prepare_web_geometry
+from valleymaps.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -50,39 +61,84 @@ def _top_finding(summary: pd.DataFrame, column: str, noun: str) -> str | None:
     return f"{top['name']} has the most {noun} ({format_usd(float(top[column]))})"
 
 
+def load_project_overlay(ws: Workspace) -> ProjectOverlay | None:
+    """The workspace's projects for the atlas (read once per build), or None when it has none.
+
+    From ``$VALLEYMAPS_DB_URL`` when it is set, else from ``data/geo/projects.gpkg``.
+    On the cluster and flow pages they are off when a page opens: those pages are about
+    employment and commuting, and a planner switches on the project categories to read
+    against them (the investment and project pages open with them on).
+    """
+    url = resolve_db_url(None)
+    if url is None and not (ws.geo_dir / GPKG_NAME).is_file():
+        return None
+    projects = open_store(ws).load()
+    if projects.empty:
+        return None
+    sources = _sources(projects, "PostGIS database" if url else f"data/geo/{GPKG_NAME}")
+    return ProjectOverlay(projects, source_lines=tuple(sources), show=False)
+
+
+def _summarize(
+    projects: gpd.GeoDataFrame, places: gpd.GeoDataFrame, jobs: JobCounts | None, workers: WorkerCounts | None
+) -> pd.DataFrame:
+    return summarize_investment(
+        projects,
+        places,
+        jobs=jobs.jobs if jobs else None,
+        workers=workers.workers if workers else None,
+        jobs_source=jobs.source if jobs else "",
+        workers_source=_workers_source(workers) if workers else "",
+    )
+
+
+def _workers_source(workers: WorkerCounts) -> str:
+    return f"{workers.source} (employed residents, wherever they work)"
+
+
+def _synthetic_notice(jobs: list[JobCounts | None], workers: list[WorkerCounts | None]) -> str | None:
+    used = [
+        what
+        for what, counts in (("jobs used for investment per job", jobs),
+                             ("workers used for investment per resident worker", workers))
+        if any(c is not None and c.synthetic for c in counts)
+    ]  # fmt: skip
+    return f"{settings.SYNTHETIC_NOTICE} ({'; '.join(used)})" if used else None
+
+
 def projects_section(context: AtlasContext) -> list[AtlasCard]:
     """Write ``projects.html`` and ``investment.html`` (and their tables and PNGs) into the atlas."""
     ws = context.ws
-    url = resolve_db_url(None)
-    if url is None and not (ws.geo_dir / GPKG_NAME).is_file():
+    if context.projects is None or context.projects.projects.empty:
         return []
-    store = open_store(ws)
-    projects = store.load()
-    if projects.empty:
-        return []
+    projects = context.projects.projects
     region = ws.config.region_name
-    sources = _sources(projects, "PostGIS database" if url else f"data/geo/{GPKG_NAME}")
+    sources = list(context.projects.source_lines)
     counties = context.counties_web.copy()
     counties_named = counties.copy()
     counties_named["name"] = [f"{context.county_names.get(g, g)} County" for g in counties["geoid"]]
 
     jobs_c = load_jobs(ws, geoid_length=5)
-    county_summary = summarize_investment(projects, counties_named, jobs=jobs_c.jobs if jobs_c else None)
+    workers_c = load_resident_workers(ws, geoid_length=5)
+    county_summary = _summarize(projects, counties_named, jobs_c, workers_c)
     levels = [("county", "Counties", counties_named, county_summary)]
     tract_summary = None
     tracts_web = context.tracts_web
     if tracts_web is None:  # the cluster pages leave tracts out without tract jobs; investment needs none
         tracts = load_region_tracts(ws)
         tracts_web = prepare_web_geometry(tracts) if tracts is not None and len(tracts) else None
+    jobs_t = workers_t = None
     if tracts_web is not None:
         jobs_t = load_jobs(ws, geoid_length=11)
-        tract_summary = summarize_investment(projects, tracts_web, jobs=jobs_t.jobs if jobs_t else None)
+        workers_t = load_resident_workers(ws, geoid_length=11)
+        tract_summary = _summarize(projects, tracts_web, jobs_t, workers_t)
         levels.append(("tract", "Census tracts", tracts_web, tract_summary))
-    synthetic = bool(jobs_c and jobs_c.synthetic)
-    notice = settings.SYNTHETIC_NOTICE + " (jobs used for investment per job)" if synthetic else None
+    notice = _synthetic_notice([jobs_c, jobs_t], [workers_c, workers_t])
     invest_sources = list(sources)
     if jobs_c is not None:
         invest_sources.append(f"Jobs: {jobs_c.source}")
+    workers_sources = list(dict.fromkeys(_workers_source(w) for w in (workers_c, workers_t) if w is not None))
+    invest_sources += [f"Resident workers: {line}" for line in workers_sources]
 
     total = float(np.nansum(projects["cost_usd"].to_numpy(dtype=float)))
     unknown = int(projects["cost_usd"].isna().sum())
@@ -104,6 +160,7 @@ def projects_section(context: AtlasContext) -> list[AtlasCard]:
             synthetic_notice=notice,
         ),
         jobs_year=jobs_c.year if jobs_c else None,
+        workers_source="; ".join(workers_sources) or None,
         outlines=counties_named,
         scheme=ws.config.scheme,
         k=ws.config.classes,
@@ -135,7 +192,7 @@ def projects_section(context: AtlasContext) -> list[AtlasCard]:
         )
         fig.savefig(png_dir / "projects.png")
         thumb_projects = "png/projects.png"
-        spec = investment_metric_specs(jobs_year=None, has_workers=False)[0]
+        spec = investment_metric_specs(jobs_year=None, workers_source=None)[0]
         values = county_summary["cost_usd"].to_numpy(dtype=float)
         fig = render_static_map(
             counties_named,
@@ -158,10 +215,13 @@ def projects_section(context: AtlasContext) -> list[AtlasCard]:
     by_cat = projects["category"].value_counts()
     finding += "; most are " + str(by_cat.index[0]) + f" ({int(by_cat.iloc[0]):,})."
     invest_finding = _top_finding(county_summary, "cost_usd", "investment") or "No project has a cost yet."
-    if jobs_c is not None:
-        per_job = _top_finding(county_summary, "cost_per_job", "investment per job")
-        if per_job:
-            invest_finding += f"; {per_job}"
+    for column, noun in (
+        ("cost_per_job", "investment per job"),
+        ("cost_per_worker", "investment per resident worker"),
+    ):
+        top = _top_finding(county_summary, column, noun)
+        if top:
+            invest_finding += f"; {top}"
     log.info("projects section: %d projects, 2 pages", len(projects))
     return [
         AtlasCard("Infrastructure projects", finding, "projects.html", thumb_projects, kind=KIND),

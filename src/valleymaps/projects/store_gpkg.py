@@ -2,9 +2,12 @@
 
 Every import rewrites the file into a temporary copy that replaces the old
 one only when complete (:func:`valleymaps.io.atomic.atomic_path`): a failed
-import leaves the previous file untouched. The projects layer has GDAL's
-R-tree spatial index and a unique index on (agency, project_id); the import
-log is a table beside it.
+import leaves the previous file untouched. Imports run one at a time: each holds
+an exclusive lock (``projects.gpkg.lock``, :func:`valleymaps.io.lock.exclusive_lock`)
+from reading the file to replacing it, so two imports started together both land,
+one after the other, instead of the second overwriting the first; the second says
+it is waiting. The projects layer has GDAL's R-tree spatial index and a unique index
+on (agency, project_id); the import log is a table beside it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import pyogrio.errors
 
 from valleymaps.errors import DataSourceError
 from valleymaps.io.atomic import atomic_path
+from valleymaps.io.lock import exclusive_lock, lock_path_for
 from valleymaps.projects.schema import conform_projects, empty_projects
 from valleymaps.projects.store import (
     IMPORT_LOG_COLUMNS,
@@ -57,6 +61,7 @@ class GeoPackageStore:
         self.layer = layer
         self.log_layer = layer + IMPORTS_SUFFIX
         self.location = str(self.path)
+        self.lock_path = lock_path_for(self.path)
 
     def _layers(self) -> list[str]:
         if not self.path.is_file():
@@ -86,18 +91,22 @@ class GeoPackageStore:
     def upsert(self, projects: gpd.GeoDataFrame, *, log_entry: ImportLogEntry | None = None) -> UpsertResult:
         """Insert or replace ``projects`` by (agency, project id); all or nothing.
 
+        Holds the store's lock from reading to writing: an upsert started while another
+        runs waits for it (logging that it waits) and then merges into its result.
+
         Returns
         -------
         UpsertResult
         """
-        existing = self.load()
-        history = self.import_log()
-        merged, inserted, updated = merge_projects(existing, projects)
-        if log_entry is not None:
-            row = {**log_entry.__dict__, "inserted": inserted, "updated": updated}
-            history = pd.concat([history, pd.DataFrame([row])], ignore_index=True)
-        with atomic_path(self.path) as tmp:
-            self._write(tmp, merged, history)
+        with exclusive_lock(self.path, waiting=f"another import into {self.path}"):
+            existing = self.load()
+            history = self.import_log()
+            merged, inserted, updated = merge_projects(existing, projects)
+            if log_entry is not None:
+                row = {**log_entry.__dict__, "inserted": inserted, "updated": updated}
+                history = pd.concat([history, pd.DataFrame([row])], ignore_index=True)
+            with atomic_path(self.path) as tmp:
+                self._write(tmp, merged, history)
         log.info(
             "%s: %d projects inserted, %d replaced, %d in all", self.path.name, inserted, updated, len(merged)
         )

@@ -24,6 +24,7 @@ from valleymaps.projects.overlay import allocate_to_places
 SUMMARY_COLUMNS: tuple[str, ...] = (
     "geoid", "name", "n_projects", "cost_usd", "n_without_cost", "jobs", "workers",
     "cost_per_job", "cost_per_worker", "rank_cost_usd", "rank_cost_per_job", "rank_cost_per_worker",
+    "jobs_source", "workers_source",
 )  # fmt: skip
 
 
@@ -90,6 +91,8 @@ def summarize_investment(
     *,
     jobs: pd.Series | None = None,
     workers: pd.Series | None = None,
+    jobs_source: str = "",
+    workers_source: str = "",
 ) -> pd.DataFrame:
     """Investment per place: projects, total cost, cost per job and per resident worker.
 
@@ -102,7 +105,11 @@ def summarize_investment(
     jobs
         Jobs located in each place (index geoid), where known.
     workers
-        Resident workers of each place (index geoid), where known.
+        Employed residents of each place (index geoid: workers living there, wherever
+        they work), where known; see :func:`valleymaps.projects.places.load_resident_workers`.
+    jobs_source, workers_source
+        Where the jobs and the workers come from, written in every row (a table read on
+        its own still names its sources).
 
     Returns
     -------
@@ -118,10 +125,13 @@ def summarize_investment(
     >>> projects = gpd.GeoDataFrame({"agency": ["C"] * 2, "project_id": ["1", "2"],
     ...     "cost_usd": [100.0, float("nan")]},
     ...     geometry=[shapely.Point(-119.7, 36.5), shapely.Point(-119.2, 36.5)], crs="EPSG:4326")
-    >>> s = summarize_investment(projects, places, jobs=pd.Series({"A": 50.0}))
+    >>> s = summarize_investment(projects, places, jobs=pd.Series({"A": 50.0}),
+    ...                          workers=pd.Series({"A": 40.0, "B": 10.0}), workers_source="ACS flows")
     >>> s[["geoid", "n_projects", "cost_usd", "n_without_cost", "cost_per_job"]].to_dict("list")
     {'geoid': ['A', 'B'], 'n_projects': [1, 1], 'cost_usd': [100.0, 0.0], 'n_without_cost': [0, 1], \
 'cost_per_job': [2.0, nan]}
+    >>> s[["cost_per_worker", "workers_source"]].to_dict("list")
+    {'cost_per_worker': [2.5, 0.0], 'workers_source': ['ACS flows', 'ACS flows']}
     """
     alloc = allocate_investment(projects, places)
     alloc["unknown"] = alloc["cost_usd"].isna()
@@ -145,6 +155,8 @@ def summarize_investment(
     for col in ("cost_usd", "cost_per_job", "cost_per_worker"):  # places without investment get no rank
         values = out[col].to_numpy(dtype=float)
         out[f"rank_{col}"] = rank_descending(np.where(values > 0, values, np.nan))
+    out["jobs_source"] = jobs_source if jobs is not None else ""
+    out["workers_source"] = workers_source if workers is not None else ""
     return out[list(SUMMARY_COLUMNS)].reset_index(drop=True)
 
 

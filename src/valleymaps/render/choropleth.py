@@ -27,6 +27,7 @@ from valleymaps.flags import ALL_FLAGS
 from valleymaps.render._safe_json import script_json
 from valleymaps.render.classify import Classification, classify_values
 from valleymaps.render.metric_specs import MetricSpec, format_jobs, format_signed_jobs
+from valleymaps.render.project_overlay import ProjectOverlay, add_project_overlay
 
 
 @dataclass
@@ -247,6 +248,7 @@ def render_choropleth(
     breaks: Sequence[float] | None = None,
     outlines: gpd.GeoDataFrame | None = None,
     initial_metric: str | None = None,
+    projects: ProjectOverlay | None = None,
 ) -> folium.Map:
     """A choropleth page: levels as base layers, metrics switched in a panel.
 
@@ -268,6 +270,9 @@ def render_choropleth(
         Polygons drawn as lines over every level (county outlines).
     initial_metric
         Metric key selected when the page opens (default the first).
+    projects
+        Infrastructure projects laid over the choropleth, a layer per category in the
+        layer control (see :func:`~valleymaps.render.project_overlay.add_project_overlay`).
 
     Returns
     -------
@@ -334,6 +339,7 @@ def render_choropleth(
         outline.add_to(fmap)
         outline_layers.append(outline)
     _Attach(state, metric_meta, text, outline_layers).add_to(fmap)
+    add_project_overlay(fmap, projects)  # before the layer control, which lists the layers added so far
     folium.LayerControl(collapsed=False, position="topleft").add_to(fmap)
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     return fmap

@@ -36,6 +36,7 @@ from matplotlib.figure import Figure
 from valleymaps import settings
 from valleymaps.render._safe_json import script_json
 from valleymaps.render.choropleth import MapText
+from valleymaps.render.project_overlay import ProjectOverlay, add_project_overlay
 from valleymaps.render.static_map import static_layout
 
 #: Colours of the three kinds of flows (colour-blind safe: Okabe-Ito vermillion, blue, green).
@@ -207,6 +208,7 @@ def render_flow_map(
     kinds: Sequence[str] = ("leaving", "entering", "within"),
     notes: Sequence[str] = (),
     off_map_note: str | None = None,
+    projects: ProjectOverlay | None = None,
 ) -> folium.Map:
     """A flow map page.
 
@@ -249,6 +251,9 @@ def render_flow_map(
         differ from the flows...).
     off_map_note
         How places off the map are grouped ("Grouped by state"), shown in their panel.
+    projects
+        Infrastructure projects laid over the flows, a layer per category in a layer control
+        (top right; see :func:`~valleymaps.render.project_overlay.add_project_overlay`).
 
     Returns
     -------
@@ -320,6 +325,7 @@ def render_flow_map(
     root.header.add_child(Element(f"<script>{js}</script>"))
     root.title = text.title
     _FlowLayer(payload).add_to(fmap)
+    add_project_overlay(fmap, projects, layer_control="topright")
     # the region and the places its largest flows reach
     fmap.fit_bounds([[min(ys) - 0.1, min(xs) - 0.1], [max(ys) + 0.1, max(xs) + 0.1]],
                     padding_top_left=(300, 10), padding_bottom_right=(270, 10))

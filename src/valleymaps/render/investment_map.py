@@ -3,7 +3,7 @@
 The choropleth is :func:`valleymaps.render.choropleth.render_choropleth`
 (metrics switched in its panel: total investment, number of projects,
 investment per job and per resident worker where known); the projects are
-added over it with :func:`valleymaps.render.projects_map.add_project_layers`.
+laid over it (:class:`valleymaps.render.project_overlay.ProjectOverlay`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import pandas as pd
 
 from valleymaps.render.choropleth import LevelLayer, MapText, render_choropleth
 from valleymaps.render.metric_specs import MetricSpec
-from valleymaps.render.projects_map import add_project_layers, format_usd
+from valleymaps.render.project_overlay import ProjectOverlay
+from valleymaps.render.projects_map import format_usd
 
 
 def format_count(v: float) -> str:
@@ -28,8 +29,11 @@ def _usd(v: float) -> str:
     return "–" if v is None or v != v else format_usd(v)
 
 
-def investment_metric_specs(*, jobs_year: int | None, has_workers: bool) -> list[MetricSpec]:
-    """The metrics of an investment page (per job only when jobs are known)."""
+def investment_metric_specs(*, jobs_year: int | None, workers_source: str | None) -> list[MetricSpec]:
+    """The metrics of an investment page (per job, per resident worker only when they are known).
+
+    ``workers_source`` names the data the resident workers come from (None: unknown).
+    """
     specs = [
         MetricSpec(
             "cost_usd",
@@ -52,15 +56,16 @@ def investment_metric_specs(*, jobs_year: int | None, has_workers: bool) -> list
                 description="Project cost divided by the jobs located in the place",
             )
         )
-    if has_workers:
+    if workers_source is not None:
         specs.append(
             MetricSpec(
                 "cost_per_worker",
                 "cost_per_worker",
                 "Investment per resident worker",
-                "US dollars per worker",
+                "US dollars per employed resident",
                 _usd,
-                description="Project cost divided by the workers living in the place",
+                description="Project cost divided by the employed residents of the place "
+                f"(wherever they work); workers from {workers_source}",
             )
         )
     return specs
@@ -79,7 +84,7 @@ def render_investment_map(
     *,
     text: MapText,
     jobs_year: int | None,
-    has_workers: bool = False,
+    workers_source: str | None = None,
     outlines: gpd.GeoDataFrame | None = None,
     scheme: str | None = None,
     k: int | None = None,
@@ -98,14 +103,15 @@ def render_investment_map(
         Title, subtitle, source lines, synthetic-data notice.
     jobs_year
         Year of the job counts (None when jobs are unknown: no per-job metric).
-    has_workers
-        Whether resident workers are known (per-worker metric).
+    workers_source
+        Where the resident workers come from (the commuting flows), when they are known:
+        adds the per-worker metric.
     outlines
         County outlines over the tract level.
     scheme, k
         Classification.
     """
-    specs = investment_metric_specs(jobs_year=jobs_year, has_workers=has_workers)
+    specs = investment_metric_specs(jobs_year=jobs_year, workers_source=workers_source)
     nouns = {"county": "counties in the region", "tract": "tracts in the region"}
     layers = [
         LevelLayer(level, label, nouns.get(level, "places"), places, _values(summary), show=(i == 0))
@@ -121,11 +127,7 @@ def render_investment_map(
         k=k,
         outlines=outlines if len(levels) > 1 else None,
         initial_metric="cost_usd" if projects["cost_usd"].notna().any() else "n_projects",
+        # the page is about the projects' money: they are on when it opens
+        projects=ProjectOverlay(projects, show=True),
     )
-    # the layer control must come after every layer it lists
-    controls = [key for key, child in fmap._children.items() if isinstance(child, folium.LayerControl)]
-    moved = [fmap._children.pop(key) for key in controls]
-    add_project_layers(fmap, projects, panel=False, legend_title="Projects")
-    for control in moved:
-        fmap.add_child(control)
     return fmap

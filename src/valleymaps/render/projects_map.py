@@ -6,16 +6,19 @@ grows with cost; lines and polygons are drawn as such; popups list the
 project's fields; a panel filters by status and schedule. With many projects
 the points of each category are grouped with ``folium.plugins.MarkerCluster``.
 
-The data go into the page once, as JSON (:func:`script_json`), and every text
-from the user's file is put in the page with ``textContent``: a project named
-``<img src=x onerror=alert(1)>`` shows as exactly that.
+The data go into the page once, as JSON (:func:`script_json`), whatever the number of
+layers, and every text from the user's file is put in the page with ``textContent``:
+a project named ``<img src=x onerror=alert(1)>`` shows as exactly that. The same layers
+are laid over other pages by :mod:`valleymaps.render.project_overlay`.
 
 Rendering returns a :class:`folium.Map`; saving is the caller's business.
 """
 
 from __future__ import annotations
 
+import html
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -35,6 +38,8 @@ from valleymaps.render._safe_json import script_json
 
 #: Points above which each category's points are clustered (``cluster=None``).
 CLUSTER_THRESHOLD = 300
+#: The global a shared project data file sets (see :mod:`valleymaps.render.project_overlay`).
+DATA_GLOBAL = "valleymapsProjectData"
 
 
 @dataclass(frozen=True)
@@ -147,6 +152,19 @@ def _int_or_none(values: pd.Series) -> list[int | None]:
     return [None if pd.isna(v) else int(v) for v in values]
 
 
+def _category_keys(projects: gpd.GeoDataFrame) -> list[str]:
+    """Each project's category as a key of :data:`CATEGORY_STYLES` (unknown ones are "other")."""
+    return [c if c in CATEGORY_STYLES else "other" for c in projects["category"].astype(str)]
+
+
+def default_clustering(projects: gpd.GeoDataFrame) -> bool:
+    """Whether points are clustered when not said: more than :data:`CLUSTER_THRESHOLD` of them."""
+    if not len(projects):
+        return False
+    kinds = shapely.get_type_id(projects.geometry.to_numpy())
+    return int(np.isin(kinds, (0, 4)).sum()) > CLUSTER_THRESHOLD
+
+
 def project_payload(
     projects: gpd.GeoDataFrame, *, cluster: bool, legend_title: str = "Infrastructure projects"
 ) -> dict[str, Any]:
@@ -164,7 +182,7 @@ def project_payload(
     digits = settings.WEB_COORDINATE_PRECISION
     geoms = shapely.set_precision(web.geometry.to_numpy(), 10.0**-digits)
     kinds = shapely.get_type_id(geoms)
-    cats = [c if c in CATEGORY_STYLES else "other" for c in web["category"].astype(str)]
+    cats = _category_keys(web)
     cat_keys = list(CATEGORY_STYLES)
     statuses = [s for s in STATUS_ORDER]
     extra = sorted({s for s in web["status"].astype(str) if s not in statuses})
@@ -239,19 +257,23 @@ def project_payload(
 
 
 class _ProjectData(MacroElement):
-    """Declares the page's project data and state, before the category layers."""
+    """Declares the page's project data and state, before the category layers.
+
+    ``data`` is a JavaScript expression: the payload's JSON, or the global a shared data
+    file sets (:data:`DATA_GLOBAL`).
+    """
 
     _template = Template(
         """{% macro header(this, kwargs) %}{% endmacro %}
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = valleymapsProjects.load({{ this.payload_json }});
+var {{ this.get_name() }} = valleymapsProjects.load({{ this.data }}, {{ this._parent.get_name() }});
 {% endmacro %}"""
     )
 
-    def __init__(self, payload: dict[str, Any]):
+    def __init__(self, data: str):
         super().__init__()
         self._name = "VmProjects"
-        self.payload_json = script_json(payload)
+        self.data = data
 
 
 class _FillCategory(MacroElement):
@@ -340,11 +362,17 @@ def add_project_layers(
     source_lines: Sequence[str] = (),
     show: bool = True,
     legend_title: str = "Infrastructure projects",
+    layer_prefix: str = "",
+    legend_source_lines: Sequence[str] = (),
+    payload_json: str | None = None,
+    data_file: str | None = None,
 ) -> folium.Map:
     """Add the project layers, legend and (optionally) the title/filter panel to a map.
 
-    Use it to put projects over another map (a choropleth); :func:`render_project_map`
+    Use it to put projects over another map (a choropleth, a flow map; see
+    :func:`valleymaps.render.project_overlay.add_project_overlay`); :func:`render_project_map`
     makes a page of their own.
+    The projects go into the page once, whatever the number of category layers.
 
     Parameters
     ----------
@@ -363,19 +391,33 @@ def add_project_layers(
         Whether the category layers are on when the page opens.
     legend_title
         Heading of the legend.
+    layer_prefix
+        Put before each category's name in the layer control ("Projects: Rail (3)"), where
+        the projects share it with another map's layers.
+    legend_source_lines
+        Without the panel: where the projects come from, written at the foot of the legend
+        (the host page's source note is about its own data).
+    payload_json, data_file
+        The projects' data made once for several pages (see
+        :func:`valleymaps.render.project_overlay.prepare_project_overlay`):
+        its JSON, put in the page, or the name of the script file beside the page that holds
+        it. Both made with the default ``cluster`` and ``legend_title``. Default: made here.
     """
-    payload_cluster = cluster
-    n_points = (
-        int(np.isin(shapely.get_type_id(projects.geometry.to_numpy()), (0, 4)).sum()) if len(projects) else 0
-    )
-    if payload_cluster is None:
-        payload_cluster = n_points > CLUSTER_THRESHOLD
+    payload_cluster = default_clustering(projects) if cluster is None else cluster
     root = fmap.get_root()
     assert isinstance(root, folium.Figure)
     root.header.add_child(Element(f"<style>{_asset('projects.css')}</style>"), name="vm_projects_css")
     root.header.add_child(Element(f"<script>{_asset('projects.js')}</script>"), name="vm_projects_js")
-    payload = project_payload(projects, cluster=payload_cluster, legend_title=legend_title)
-    data = _ProjectData(payload)
+    if data_file is not None:
+        src = html.escape(data_file, quote=True)
+        root.header.add_child(Element(f'<script src="{src}"></script>'), name="vm_projects_data")
+        data = _ProjectData(f"window.{DATA_GLOBAL} || null")
+    else:
+        if payload_json is None:
+            payload_json = script_json(
+                project_payload(projects, cluster=payload_cluster, legend_title=legend_title)
+            )
+        data = _ProjectData(payload_json)
     data.add_to(fmap)
     points: MarkerCluster | None = None
     if payload_cluster:
@@ -384,7 +426,7 @@ def add_project_layers(
         points = MarkerCluster(
             name="Project points",
             control=False,
-            show=show,
+            show=True,  # always on the map: it holds the points of the category layers that are on
             icon_create_function="function (cluster) { return valleymapsProjects.clusterIcon(cluster); }",
             options={
                 "chunkedLoading": False,
@@ -395,10 +437,11 @@ def add_project_layers(
             },
         )
         points.add_to(fmap)
-    for index, cat in enumerate(payload["categories"]):
-        if not cat["count"]:
+    counts = Counter(_category_keys(projects))
+    for index, (key, style) in enumerate(CATEGORY_STYLES.items()):
+        if not counts[key]:
             continue
-        layer = folium.FeatureGroup(name=f"{cat['label']} ({cat['count']:,})", show=show)
+        layer = folium.FeatureGroup(name=f"{layer_prefix}{style.label} ({counts[key]:,})", show=show)
         layer.add_to(fmap)
         _FillCategory(data, layer, index, points).add_to(fmap)
     _AttachProjects(
@@ -410,6 +453,10 @@ def add_project_layers(
             "subtitle": subtitle,
             "summary": _summary_line(projects),
             "sourceLines": list(source_lines),
+            "legendOnlyWhenOn": not panel,
+            # over another map, whose own legend has the bottom right, and beside its source note
+            "legendPosition": "bottomright" if panel else "bottomleft",
+            "legendSourceLines": [] if panel else list(legend_source_lines),
         },
     ).add_to(fmap)
     return fmap
@@ -465,6 +512,9 @@ def render_project_map(
     )
     folium.TileLayer(settings.TILES, control=False).add_to(fmap)
     fmap.get_root().title = title  # type: ignore[attr-defined]
+    fmap.get_root().header.add_child(  # type: ignore[attr-defined]
+        Element(f"<style>{_asset('projects_page.css')}</style>"), name="vm_projects_page_css"
+    )
     if outlines is not None and len(outlines):
         _Outline(outlines).add_to(fmap)
     add_project_layers(

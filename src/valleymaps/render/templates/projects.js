@@ -75,11 +75,21 @@
     return span;
   }
 
-  function load(data) {
+  /* Lines and areas go in a pane of their own, above the overlay pane: laid over a choropleth
+   * whose levels are switched (each switch adds its polygons on top of the overlay pane), they
+   * stay drawn and clickable above it; markers stay above them. */
+  var SHAPE_PANE = "vmProjectShapes";
+
+  /* `data` is null when the page's shared data file (projects-data.js) did not load: the page
+   * was copied without it. The page's own map still works; the project layers stay empty. */
+  function load(data, map) {
+    if (!data) { return null; }
     var p = data.projects;
     var n = p.pid.length;
+    if (map && !map.getPane(SHAPE_PANE)) { map.createPane(SHAPE_PANE).style.zIndex = 450; }
     var state = {
       data: data,
+      pane: map ? SHAPE_PANE : "overlayPane",
       n: n,
       statusOn: data.statuses.map(function () { return true; }),
       yearFrom: data.years ? data.years[0] : null,
@@ -177,6 +187,7 @@
   /* Fill category c: its points go to `points` (the shared cluster group) when given, else to
    * `group` (the category's layer in the layer control), which always holds its lines and areas. */
   function fill(state, group, c, points) {
+    if (!state) { return group; }
     var d = state.data, p = d.projects;
     var pts = [], shapes = [];
     d.points.forEach(function (pt) {
@@ -197,6 +208,7 @@
       if (p.cat[i] !== c) { return; }
       var isLine = f.geometry.type.indexOf("LineString") >= 0;
       var g = L.geoJSON(f, {
+        pane: state.pane,
         style: function () {
           return isLine
             ? { color: cat.color, weight: d.lineWidths[p.size[i]], opacity: 0.9, dashArray: cat.dash || null, lineCap: "butt" }
@@ -274,9 +286,15 @@
     state.listeners.forEach(function (fn) { fn(); });
   }
 
-  function renderLegend(div, state, map) {
+  function renderLegend(div, state, map, options) {
     var d = state.data;
     div.textContent = "";
+    if (options.legendOnlyWhenOn) {
+      // over another map, the project legend appears with the first project layer switched on
+      var anyOn = state.layers.some(function (e) { return map.hasLayer(e.group); });
+      div.classList.toggle("vm-legend-hidden", !anyOn);
+      if (!anyOn) { return; }  // left empty: nothing of it in the page until a layer is on
+    }
     div.appendChild(el("div", "vm-legend-title", d.legendTitle));
     d.categories.forEach(function (cat, c) {
       if (!cat.count) { return; }
@@ -310,6 +328,9 @@
     if (d.cluster) {
       div.appendChild(el("div", "vm-legend-note", "Numbered circles group nearby projects; the ring shows their categories. Zoom in or click to see them."));
     }
+    (options.legendSourceLines || []).forEach(function (line) {
+      div.appendChild(el("div", "vm-legend-note vm-project-source", line));
+    });
   }
 
   function filterPanel(state, map) {
@@ -381,16 +402,21 @@
   }
 
   function attach(map, state, options) {
+    if (!state) {
+      map.getContainer().setAttribute("data-projects-ready", "missing");
+      return null;
+    }
     var d = state.data;
-    var legend = L.control({ position: "bottomright" });
+    var legend = L.control({ position: options.legendPosition || "bottomright" });
     legend.onAdd = function () {
-      var div = L.DomUtil.create("div", "vm-legend vm-project-legend leaflet-control");
+      var div = L.DomUtil.create("div", "vm-legend vm-project-legend leaflet-control" +
+        (options.legendOnlyWhenOn ? " vm-project-legend-overlay" : ""));
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       return div;
     };
     legend.addTo(map);
-    state.listeners.push(function () { renderLegend(legend.getContainer(), state, map); });
+    state.listeners.push(function () { renderLegend(legend.getContainer(), state, map, options); });
 
     if (options.panel) {
       var panel = L.control({ position: "topright" });
