@@ -57,6 +57,18 @@ class AnalysisError(ValleymapsError, ValueError):
     """The data do not support the requested computation."""
 
 
+class EmptyLayerError(AnalysisError):
+    """A layer has no features to measure from (after its ``where`` filter).
+
+    ``factor`` is the key of the suitability factor that reads the layer, when known:
+    a build leaves that factor out instead of the whole profile.
+    """
+
+    def __init__(self, message: str, *, factor: str | None = None) -> None:
+        super().__init__(message)
+        self.factor = factor
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found in an input.

@@ -22,22 +22,24 @@ import logging
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from valleymaps import settings
 from valleymaps.atlas_sections import AtlasContext
-from valleymaps.errors import ValleymapsError
+from valleymaps.errors import EmptyLayerError, ValleymapsError
 from valleymaps.io.atomic import atomic_path
 from valleymaps.render.atlas_index import AtlasCard
 from valleymaps.render.suitability_map import TargetLayer, render_suitability_map
 from valleymaps.render.suitability_png import render_suitability_png
 from valleymaps.suitability import defaults
 from valleymaps.suitability.catalog import list_profiles
-from valleymaps.suitability.layers import layer_catalog
+from valleymaps.suitability.layers import LayerCatalog, layer_catalog
 from valleymaps.suitability.model import SuitabilityResult, compute_suitability, drop_missing_layers
 from valleymaps.suitability.outputs import preview_and_overlay, site_table, target_layer
 from valleymaps.suitability.places import load_region
+from valleymaps.suitability.profile import Profile
 from valleymaps.suitability.run import load_projects
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,24 @@ def _finding(result: SuitabilityResult) -> str:
         f"Best site{where}: suitability {best['score']:.0f}/100, {best['area_acres']:,.0f} acres "
         f"({len(sites)} sites). Targets: {targets}."
     )
+
+
+def _compute_leaving_out_empty(profile: Profile, catalog: LayerCatalog, **kwargs: Any) -> SuitabilityResult:
+    """:func:`compute_suitability` without the factors whose layers are missing or have no features.
+
+    A workspace's project inventory without, say, broadband projects leaves the
+    broadband factor out (its weight shared among the others, and the page says
+    so), as a layer missing altogether does, rather than the whole profile.
+    """
+    empty: dict[str, str] = {}
+    while True:
+        try:
+            return compute_suitability(drop_missing_layers(profile, catalog, empty=empty),
+                                       catalog=catalog, **kwargs)
+        except EmptyLayerError as exc:
+            if exc.factor is None or exc.factor in empty:
+                raise
+            empty[exc.factor] = str(exc)
 
 
 def suitability_section(context: AtlasContext) -> list[AtlasCard]:
@@ -81,11 +101,10 @@ def suitability_section(context: AtlasContext) -> list[AtlasCard]:
     try:
         for profile in profiles:
             try:
-                trimmed = drop_missing_layers(profile, catalog)
-                result = compute_suitability(
-                    trimmed,
+                result = _compute_leaving_out_empty(
+                    profile,
+                    catalog,
                     region=region,
-                    catalog=catalog,
                     folder=scratch / profile.key,
                     ws=ws,
                     resolution=defaults.ATLAS_RESOLUTION_M,

@@ -27,7 +27,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from valleymaps.errors import AnalysisError, DataSourceError
+from valleymaps.errors import AnalysisError, DataSourceError, EmptyLayerError
 from valleymaps.suitability import defaults
 from valleymaps.suitability.cog import GridRasterWriter, gdal_env
 from valleymaps.suitability.grid import AnalysisGrid, make_grid
@@ -168,16 +168,24 @@ def find_missing_layers(profile: Profile, catalog: LayerCatalog) -> dict[str, st
     }
 
 
-def drop_missing_layers(profile: Profile, catalog: LayerCatalog) -> Profile:
-    """``profile`` without the factors and constraints whose data are missing (weights rescaled to 100)."""
+def drop_missing_layers(
+    profile: Profile, catalog: LayerCatalog, *, empty: Mapping[str, str] | None = None
+) -> Profile:
+    """``profile`` without the factors and constraints whose data are missing (weights rescaled to 100).
+
+    ``empty`` names more factors to leave out (factor key -> why: its layer has no
+    features), so that all the weights are rescaled once, from the profile's own.
+    """
+    empty = empty or {}
     missing_factors = []
     reasons = []
     for f in profile.factors:
-        if f.source.ref is not None and _missing(f.source.ref, catalog, kind=f.source.kind):
+        why = empty.get(f.key)
+        if why is None and f.source.ref is not None and _missing(f.source.ref, catalog, kind=f.source.kind):
+            why = catalog.explain_missing(f.source.ref)
+        if why is not None:
             missing_factors.append(f.key)
-            reasons.append(
-                f"{f.name} (weight {f.weight:g}) left out: {catalog.explain_missing(f.source.ref)}"
-            )
+            reasons.append(f"{f.name} (weight {f.weight:g}) left out: {why}")
     constraints = []
     for c in profile.constraints:
         if c.ref is not None and catalog.resolve(c.ref) is None:
@@ -458,7 +466,10 @@ def compute_suitability(
     outputs: list[FactorOutput] = []
     try:
         for f in profile.factors:
-            opened = _open_factor(f, grid, catalog, ws, step)
+            try:
+                opened = _open_factor(f, grid, catalog, ws, step)
+            except EmptyLayerError as exc:
+                raise EmptyLayerError(str(exc), factor=f.key) from exc
             sources[f.key] = opened.source
             outputs.append(
                 FactorOutput(

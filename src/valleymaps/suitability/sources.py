@@ -40,7 +40,7 @@ from rasterio.vrt import WarpedVRT
 from rasterio.warp import transform_bounds
 from rasterio.windows import Window
 
-from valleymaps.errors import AnalysisError, CRSError, DataSourceError, FieldError
+from valleymaps.errors import AnalysisError, CRSError, DataSourceError, EmptyLayerError, FieldError
 from valleymaps.io.vector import parse_crs
 from valleymaps.suitability._shapes import geojson_shapes
 from valleymaps.suitability.distance import DistanceStream
@@ -136,7 +136,7 @@ class DistanceSource:
     def __init__(self, layer: gpd.GeoDataFrame, grid: AnalysisGrid, *, cap_m: float, name: str, rows: int):
         geoms = layer.geometry.to_numpy()
         if len(geoms) == 0:
-            raise AnalysisError(
+            raise EmptyLayerError(
                 f"{name} has no features (after any 'where' filter); nothing to measure from."
             )
         reach = shapely.box(*grid.bounds).buffer(cap_m)
