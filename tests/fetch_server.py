@@ -50,6 +50,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from lodes_files import area_file_bytes, write_delineation_xlsx
+
 FAULTS: tuple[str, ...] = (
     "cut", "500", "503", "404", "reset", "corrupt", "stall", "hold", "ignore-range",
 )  # fmt: skip
@@ -59,6 +61,7 @@ TIGER_PREFIX = "/geo/tiger"
 CBP_PREFIX = "/programs-surveys/cbp/datasets"
 LODES_PREFIX = "/data/lodes"
 ACS_FLOWS_PREFIX = "/programs-surveys/demo/tables/metro-micro"
+METROS_PREFIX = "/programs-surveys/metro-micro/geographies/reference-files"
 
 _LAST_MODIFIED = formatdate(1_650_000_000, usegmt=True)
 
@@ -386,15 +389,6 @@ def cbp_state_zip(year: int) -> bytes:
     return _zip_bytes({f"cbp{yy}st.txt": ("\n".join(lines) + "\n").encode()})
 
 
-WAC_COLUMNS: tuple[str, ...] = (
-    "w_geocode", "C000", "CA01", "CA02", "CA03", "CE01", "CE02", "CE03",
-    *(f"CNS{i:02d}" for i in range(1, 21)),
-    "CR01", "CR02", "CR03", "CR04", "CR05", "CR07", "CT01", "CT02",
-    "CD01", "CD02", "CD03", "CD04", "CS01", "CS02",
-    "CFA01", "CFA02", "CFA03", "CFA04", "CFA05", "CFS01", "CFS02", "CFS03", "CFS04", "CFS05",
-    "createdate",
-)  # fmt: skip
-
 #: Blocks of the WAC fixture and their jobs by sector (CNS01..CNS20).
 WAC_BLOCKS: tuple[tuple[str, dict[int, int]], ...] = (
     ("060190001001000", {1: 40, 5: 10, 9: 5}),
@@ -403,20 +397,42 @@ WAC_BLOCKS: tuple[tuple[str, dict[int, int]], ...] = (
     ("060014001001000", {12: 100}),
 )
 
+#: Blocks of the RAC fixture and their employed residents by column: Fresno 2 + 5 = 7 (4 earning
+#: more than $3,333 a month, SE03), Kern 9, Alameda 10 (outside the region). The OD fixture has
+#: only 5 of the region's residents (Fresno 2, Kern 3): the RAC counts every job.
+RAC_BLOCKS: dict[str, dict[str, int]] = {
+    "060190001001001": {"CNS01": 2, "CE03": 1, "CA02": 2},
+    "060190002001000": {"CNS09": 4, "CNS16": 1, "CE03": 3, "CA02": 5},
+    "060290001001000": {"CNS05": 3, "CNS12": 6, "CE03": 2, "CA02": 9},
+    "060014001001000": {"CNS12": 10, "CE03": 10, "CA02": 10},
+}
+
 
 @functools.cache
 def lodes_wac_gz(state: str = "ca", year: int = 2021) -> bytes:
     """A gzip LODES WAC file like ``ca_wac_S000_JT00_2021.csv.gz``."""
-    lines = [",".join(WAC_COLUMNS)]
+    blocks = {}
     for block, sectors in WAC_BLOCKS:
         total = sum(sectors.values())
-        row: dict[str, object] = dict.fromkeys(WAC_COLUMNS, 0)
-        row.update({"w_geocode": block, "C000": total, "CA01": total, "CE01": total,
-                    "CR01": total, "CT01": total, "CD01": total, "CS01": total,
-                    "createdate": 20230321})
-        row.update({f"CNS{i:02d}": n for i, n in sectors.items()})
-        lines.append(",".join(str(row[c]) for c in WAC_COLUMNS))
-    return _gzip_bytes("\n".join(lines) + "\n")
+        blocks[block] = {**{f"CNS{i:02d}": n for i, n in sectors.items()},
+                         **dict.fromkeys(("CA01", "CE01", "CR01", "CT01", "CD01", "CS01"), total)}
+    return area_file_bytes("wac", blocks)
+
+
+@functools.cache
+def lodes_rac_gz(state: str = "ca", year: int = 2021) -> bytes:
+    """A gzip LODES RAC file like ``ca_rac_S000_JT00_2021.csv.gz`` (:data:`RAC_BLOCKS`)."""
+    return area_file_bytes("rac", RAC_BLOCKS)
+
+
+@functools.cache
+def delineation_xlsx(year: int = 2023) -> bytes:
+    """``list1_<year>.xlsx`` of the CBSA delineation files, laid out as published (title rows,
+    header, counties of a few real areas, among them Clark County, NV, home of the OD fixture's
+    out-of-state commuter, footnotes)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_delineation_xlsx(Path(tmp) / f"list1_{year}.xlsx", edition=f"July {year}")
+        return path.read_bytes()
 
 
 OD_COLUMNS: tuple[str, ...] = (
@@ -525,8 +541,9 @@ def acs_flows_xlsx(year: int = 2020) -> bytes:
 def census_site(year: int = 2021, *, state: str = "06", st: str = "ca") -> dict[str, bytes]:
     """The files of one year, at their paths on the real servers.
 
-    Tracts (both kinds), CBP county and state files, LODES8 WAC and OD (main,
-    aux), and the ACS flows tables (2016-2020 and 2011-2015).
+    Tracts (both kinds), CBP county and state files, LODES8 WAC, RAC and OD
+    (main, aux), the ACS flows tables (2016-2020 and 2011-2015) and the 2023
+    CBSA delineation file.
     """
     yy = f"{year % 100:02d}"
     return {
@@ -535,10 +552,12 @@ def census_site(year: int = 2021, *, state: str = "06", st: str = "ca") -> dict[
         f"{CBP_PREFIX}/{year}/cbp{yy}co.zip": cbp_county_zip(year),
         f"{CBP_PREFIX}/{year}/cbp{yy}st.zip": cbp_state_zip(year),
         f"{LODES_PREFIX}/LODES8/{st}/wac/{st}_wac_S000_JT00_{year}.csv.gz": lodes_wac_gz(st, year),
+        f"{LODES_PREFIX}/LODES8/{st}/rac/{st}_rac_S000_JT00_{year}.csv.gz": lodes_rac_gz(st, year),
         f"{LODES_PREFIX}/LODES8/{st}/od/{st}_od_main_JT00_{year}.csv.gz": lodes_od_gz(st, year, "main"),
         f"{LODES_PREFIX}/LODES8/{st}/od/{st}_od_aux_JT00_{year}.csv.gz": lodes_od_gz(st, year, "aux"),
         f"{ACS_FLOWS_PREFIX}/2020/commuting-flows-2020/table1.xlsx": acs_flows_xlsx(2020),
         f"{ACS_FLOWS_PREFIX}/2015/commuting-flows-2015/table1.xlsx": acs_flows_xlsx(2015),
+        f"{METROS_PREFIX}/2023/delineation-files/list1_2023.xlsx": delineation_xlsx(2023),
     }  # fmt: skip
 
 
@@ -549,6 +568,7 @@ def source_env(server: FileServer) -> dict[str, str]:
         "VALLEYMAPS_CBP_URL": server.url + CBP_PREFIX,
         "VALLEYMAPS_LODES_URL": server.url + LODES_PREFIX,
         "VALLEYMAPS_ACS_FLOWS_URL": server.url + ACS_FLOWS_PREFIX,
+        "VALLEYMAPS_METROS_URL": server.url + METROS_PREFIX,
     }
 
 

@@ -4,7 +4,8 @@
   build benchmark to give the 760 real tracts some employment;
 * :func:`write_od`, :func:`od_row`: an OD file of given rows; :func:`write_od_flows`: one of
   ``(home, work, workers, skilled)`` flows between tracts or blocks;
-* :func:`write_area_file`: a RAC or WAC file of given block counts (every published column);
+* :func:`write_area_file`, :func:`area_file_bytes`: a RAC or WAC file of given block counts (every
+  published column);
 * :func:`write_delineation_xlsx`: list1 of the Census Bureau's CBSA delineation files, laid out
   as published (title rows, header row, footnotes);
 * :func:`write_od_segments`: an OD file of (work tract, home tract, workers) flows with every
@@ -105,18 +106,23 @@ RAC_COLUMNS = [
 ]  # fmt: skip
 
 
-def write_area_file(path: Path, kind: str, blocks: Mapping[str, Mapping[str, int]]) -> Path:
-    """A gzipped RAC (``kind="rac"``) or WAC file: ``blocks`` maps a block GEOID (or anything to
-    write in its place) to counts by column (``CA01``, ``CE03``, ``CNS05``...); ``C000`` is the sum
-    of the ``CNS`` counts. Columns not given are 0."""
+def area_file_bytes(kind: str, blocks: Mapping[str, Mapping[str, int]]) -> bytes:
+    """The gzipped bytes of a RAC (``kind="rac"``) or WAC file: ``blocks`` maps a block GEOID (or
+    anything to write in its place) to counts by column (``CA01``, ``CE03``, ``CNS05``...);
+    ``C000`` is the sum of the ``CNS`` counts. Columns not given are 0."""
     columns = list(RAC_COLUMNS) if kind == "rac" else list(WAC_COLUMNS)
     lines = [",".join(columns)]
     for block, counts in blocks.items():
         total = sum(v for c, v in counts.items() if c.startswith("CNS"))
         values = {columns[0]: block, "C000": str(total), "createdate": "20230321"}
         lines.append(",".join(values.get(c, str(counts.get(c, 0))) for c in columns))
+    return gzip.compress(("\n".join(lines) + "\n").encode("ascii"), mtime=0)
+
+
+def write_area_file(path: Path, kind: str, blocks: Mapping[str, Mapping[str, int]]) -> Path:
+    """A gzipped RAC or WAC file at ``path`` (see :func:`area_file_bytes`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode("ascii")))
+    path.write_bytes(area_file_bytes(kind, blocks))
     return path
 
 

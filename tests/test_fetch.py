@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from fetch_server import (
@@ -12,17 +14,21 @@ from fetch_server import (
     ACS_FLOWS_PREFIX,
     CBP_PREFIX,
     LODES_PREFIX,
+    METROS_PREFIX,
     PROXY_VARIABLES,
     TIGER_PREFIX,
     FileServer,
     census_site,
     lodes_od_gz,
+    lodes_rac_gz,
     make_workspace,
     source_env,
 )
 from valleymaps import fetch
 from valleymaps.analysis.commuting import compute_inflow_outflow
 from valleymaps.employment import TOTAL_CODE
+from valleymaps.errors import MissingDatasetError
+from valleymaps.io.delineation import load_metro_areas
 from valleymaps.io.download import DownloadCache, OfflineError, RetryPolicy
 from valleymaps.io.employment.store import list_datasets, load_dataset
 from valleymaps.io.flows.store import list_flows, load_flows
@@ -122,11 +128,113 @@ def test_fetch_lodes7_od_is_named_apart(ws: Workspace, cache: DownloadCache,
     for part in ("main", "aux"):
         server.files[f"{LODES_PREFIX}/LODES7/ca/od/ca_od_{part}_JT01_2019.csv.gz"] = (
             lodes_od_gz("ca", 2019, part))
+    server.files[f"{LODES_PREFIX}/LODES7/ca/rac/ca_rac_S000_JT01_2019.csv.gz"] = lodes_rac_gz(
+        "ca", 2019)
 
     result = fetch.fetch_lodes_od(ws, year=2019, job_type="jt01", version="LODES7", cache=cache)
+    rac = fetch.fetch_lodes_rac(ws, year=2019, job_type="jt01", version="LODES7", cache=cache)
 
     assert result.imported is not None and result.imported.name == "ca_od_2019_jt01_lodes7"
     assert list_flows(ws) == ["ca_od_2019_jt01_lodes7"]
+    assert rac.imported is not None and rac.imported.name == "ca_od_2019_jt01_lodes7"
+    assert "rac" in load_flows(ws, "ca_od_2019_jt01_lodes7").totals
+
+
+def test_fetch_lodes_rac_adds_employed_residents_to_the_od_dataset(
+    ws: Workspace, cache: DownloadCache, server: FileServer
+) -> None:
+    fetch.fetch_lodes_od(ws, year=2021, cache=cache)
+
+    result = fetch.fetch_lodes_rac(ws, year=2021, cache=cache)
+
+    assert result.path == cache.root / "lodes/LODES8/ca/rac/ca_rac_S000_JT00_2021.csv.gz"
+    assert result.totals is not None and result.totals.kind == "rac"
+    assert result.imported is result.totals.dataset and result.imported.name == "ca_od_2021_jt00"
+    stored = load_flows(ws, "ca_od_2021_jt00")
+    assert stored.residents is not None and stored.jobs is None
+    residents = stored.residents.set_index("geoid")
+    # by hand from the RAC fixture: Fresno blocks 2 + (4 + 1) jobs, 1 + 3 of them SE03; Kern 3 + 6
+    assert residents.loc["06019", "workers"] == 7 and residents.loc["06019", "SE03"] == 4
+    assert residents.loc["06019000200", "workers"] == 5
+    assert residents.loc["060190002001", "workers"] == 5
+    assert residents.loc["06029", "workers"] == 9
+    county = stored.tables["county"]
+    measures = compute_inflow_outflow(county, level="county", segments=[""],
+                                      region_counties=list(ws.config.region_counties),
+                                      residents=stored.residents)
+    fresno = measures.set_index("geoid").loc["06019"]
+    assert fresno["living"] == 7  # from the RAC file; the OD flows alone give 2
+    assert fresno["living_od"] == 2
+
+
+def test_fetch_lodes_rac_without_the_od_dataset_says_what_to_fetch(
+    ws: Workspace, cache: DownloadCache, server: FileServer
+) -> None:
+    with pytest.raises(MissingDatasetError) as info:
+        fetch.fetch_lodes_rac(ws, year=2021, cache=cache)
+
+    message = str(info.value)
+    assert "no LODES OD flows dataset 'ca_od_2021_jt00'" in message
+    assert "'valleymaps fetch lodes --year 2021 --table od --table rac'" in message
+    assert list_flows(ws) == []
+    assert (cache.root / "lodes/LODES8/ca/rac/ca_rac_S000_JT00_2021.csv.gz").is_file()
+
+
+def test_fetch_lodes_wac_adds_jobs_to_the_od_dataset_once_it_is_there(
+    ws: Workspace, cache: DownloadCache, server: FileServer
+) -> None:
+    before = fetch.fetch_lodes_wac(ws, year=2021, cache=cache)
+
+    assert before.imported is not None and before.totals is None
+    assert "'valleymaps fetch lodes --year 2021 --table od --table wac'" in before.notes[0]
+
+    fetch.fetch_lodes_od(ws, year=2021, cache=cache)
+    after = fetch.fetch_lodes_wac(ws, year=2021, cache=cache)
+
+    assert after.imported is not None and after.imported.name == "ca_wac_S000_JT00_2021"
+    assert after.totals is not None and after.totals.kind == "wac" and after.notes == ()
+    jobs = load_flows(ws, "ca_od_2021_jt00").jobs
+    assert jobs is not None
+    assert jobs.set_index("geoid").loc["06019", "workers"] == 105  # 55 + 50, as the employment
+
+
+def test_fetch_metros_stores_the_delineation(ws: Workspace, cache: DownloadCache,
+                                             server: FileServer) -> None:
+    result = fetch.fetch_metros(ws, cache=cache)
+
+    assert result.path == cache.root / "metros/2023/delineation-files/list1_2023.xlsx"
+    assert result.imported == ws.root / "data/geo/cbsa_delineation.csv"
+    assert result.imported.is_file()
+    metros = load_metro_areas(ws)
+    assert metros is not None and metros.edition == "July 2023"
+    assert metros.name_of(metros.keys_of(pd.Series(["32003"])).iloc[0]) == (
+        "Las Vegas-Henderson-North Las Vegas, NV metro area")
+
+
+@pytest.mark.parametrize(("year", "expected"), [
+    (2020, "published only as an old-style Excel workbook (list1_2020.xls)"),
+    (2019, "are not published for 2019. Years available: 2023."),
+])
+def test_fetch_metros_of_a_missing_year_lists_the_years(
+    ws: Workspace, cache: DownloadCache, server: FileServer, year: int, expected: str
+) -> None:
+    with pytest.raises(YearNotAvailableError, match=re.escape(expected)) as info:
+        fetch.fetch_metros(ws, year=year, cache=cache)
+
+    assert info.value.available == [2023]
+    assert server.hits_for() == []
+    assert not (ws.root / "data/geo/cbsa_delineation.csv").exists()
+
+
+def test_fetch_metros_newer_year_not_on_the_server(ws: Workspace, cache: DownloadCache,
+                                                   server: FileServer) -> None:
+    with pytest.raises(YearNotAvailableError) as info:
+        fetch.fetch_metros(ws, year=2024, cache=cache)
+
+    message = str(info.value)
+    assert "answered 404" in message and "Years available: 2023." in message
+    assert [h.path for h in server.hits_for()] == [
+        f"{METROS_PREFIX}/2024/delineation-files/list1_2024.xlsx"]
 
 
 def test_without_a_workspace_only_downloads(cache: DownloadCache, server: FileServer) -> None:
@@ -177,9 +285,10 @@ def test_fetch_all_then_nothing_twice(ws: Workspace, cache: DownloadCache,
     second = fetch.fetch_all(ws, year=2021, cache=cache)
 
     assert first.ok and second.ok, (first.errors, second.errors)
-    assert steps == [("tracts", 2021), ("cbp", 2021), ("lodes-wac", 2021), ("lodes-od", 2021),
-                     ("acs-flows", 2020)]
-    assert n_hits == 7  # tract, cbp co + st, wac, od main + aux, acs flows
+    assert steps == [("tracts", 2021), ("cbp", 2021), ("lodes-od", 2021), ("lodes-wac", 2021),
+                     ("lodes-rac", 2021), ("acs-flows", 2020), ("metros", 2023)]
+    assert [s for s, _ in steps] == list(fetch.ALL_STEPS)
+    assert n_hits == 9  # tract, cbp co + st, od main + aux, wac, rac, acs flows, delineation
     assert len(server.hits_for()) == n_hits
     assert all(r.from_cache for r in second.results.values())
     # the second run imports the same data again
@@ -189,6 +298,15 @@ def test_fetch_all_then_nothing_twice(ws: Workspace, cache: DownloadCache,
         for level, table in a.tables.items():
             assert table.equals(b.tables[level]), (step, level)
     assert list_flows(ws) == ["acs_county_flows_2016_2020", "ca_od_2021_jt00"]
+    for step, kind in (("lodes-wac", "wac"), ("lodes-rac", "rac")):
+        totals = second.results[step].totals
+        assert totals is not None and totals.kind == kind, step
+        assert totals.dataset.name == "ca_od_2021_jt00"
+    stored = load_flows(ws, "ca_od_2021_jt00")
+    assert sorted(stored.totals) == ["rac", "wac"]
+    assert stored.residents is not None
+    assert stored.residents.set_index("geoid").loc["06019", "workers"] == 7
+    assert first.results["metros"].imported == ws.root / "data/geo/cbsa_delineation.csv"
 
 
 def test_fetch_all_records_a_failed_step_and_goes_on(ws: Workspace, cache: DownloadCache,
@@ -199,7 +317,23 @@ def test_fetch_all_records_a_failed_step_and_goes_on(ws: Workspace, cache: Downl
 
     assert list(result.errors) == ["cbp"]
     assert isinstance(result.errors["cbp"], YearNotAvailableError)
-    assert list(result.results) == ["tracts", "lodes-wac", "lodes-od", "acs-flows"]
+    assert list(result.results) == ["tracts", "lodes-od", "lodes-wac", "lodes-rac", "acs-flows",
+                                    "metros"]
+
+
+def test_fetch_all_without_the_od_files_says_what_the_totals_need(
+    ws: Workspace, cache: DownloadCache, server: FileServer
+) -> None:
+    del server.files[f"{LODES_PREFIX}/LODES8/ca/od/ca_od_aux_JT00_2021.csv.gz"]
+
+    result = fetch.fetch_all(ws, year=2021, cache=cache)
+
+    assert list(result.errors) == ["lodes-od", "lodes-rac"]
+    assert isinstance(result.errors["lodes-rac"], MissingDatasetError)
+    assert "--table od --table rac" in str(result.errors["lodes-rac"])
+    wac = result.results["lodes-wac"]
+    assert wac.imported is not None and wac.totals is None  # the employment is imported anyway
+    assert "--table od --table wac" in wac.notes[0]
 
 
 def test_fetch_all_stops_when_offline(ws: Workspace, cache: DownloadCache,
@@ -240,10 +374,11 @@ def test_workspace_sources_table_is_used(ws: Workspace, cache: DownloadCache,
 def test_default_years() -> None:
     assert fetch.default_year("all") == 2022
     assert fetch.default_year("acs-flows") == 2020
+    assert fetch.default_year("metros") == 2023
     assert fetch.default_year("lodes", version="LODES7") == 2019
 
 
 def test_prefixes_match_the_official_paths() -> None:
     for key, prefix in [("tiger", TIGER_PREFIX), ("cbp", CBP_PREFIX), ("lodes", LODES_PREFIX),
-                        ("acs_flows", ACS_FLOWS_PREFIX)]:
+                        ("acs_flows", ACS_FLOWS_PREFIX), ("metros", METROS_PREFIX)]:
         assert SOURCES[key].default_url.endswith(prefix)

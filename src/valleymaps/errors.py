@@ -49,6 +49,10 @@ class ConfigError(ValleymapsError, ValueError):
     """A configuration file (workspace, clusters, mapping) is invalid."""
 
 
+class MissingDatasetError(ConfigError):
+    """A dataset a step builds on is not in the workspace; the message says how to get it."""
+
+
 class ClassificationError(ValleymapsError, ValueError):
     """An unknown classification scheme or unusable class breaks."""
 

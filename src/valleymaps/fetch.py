@@ -11,16 +11,25 @@ downloads the file into the cache unless a valid copy is there already
 * :func:`fetch_cbp`: County Business Patterns county and state files, one
   employment dataset through
   :func:`~valleymaps.io.employment.store.import_employment`.
-* :func:`fetch_lodes_wac`: a LODES workplace area characteristics file, one
-  employment dataset (blocks summed to tracts, counties, state).
 * :func:`fetch_lodes_od`: a state's LODES origin-destination files, main and
   aux parts together, one flows dataset through
   :func:`~valleymaps.io.flows.store.import_flows` (as ``valleymaps import flows
   --format lodes-od``).
+* :func:`fetch_lodes_wac`: a LODES workplace area characteristics file, one
+  employment dataset (blocks summed to tracts, counties, state), and, when the
+  OD dataset of the same state, year and job type is there, its jobs added to it
+  as WAC area totals (:func:`~valleymaps.io.flows.store.import_area_totals`, as
+  ``valleymaps import flows --format lodes-wac``).
+* :func:`fetch_lodes_rac`: a LODES residence area characteristics file, its
+  employed residents added to that OD dataset as RAC area totals (the OD
+  dataset must be fetched first).
 * :func:`fetch_acs_flows`: the ACS county-to-county commuting flows workbook
   (``table1.xlsx``), one flows dataset through the same function.
-* :func:`fetch_lodes_rac`, :func:`fetch_lodes_crosswalk`: download only
-  (``result.path`` is the cached file).
+* :func:`fetch_metros`: the CBSA delineation file (``list1_2023.xlsx``), stored
+  as ``data/geo/cbsa_delineation.csv`` through
+  :func:`~valleymaps.io.delineation.import_metro_delineation` (as ``valleymaps
+  import metros``): the flow maps then group outside places by metro area.
+* :func:`fetch_lodes_crosswalk`: download only (``result.path`` is the cached file).
 
 Every function takes ``cache`` (a :class:`~valleymaps.io.download.DownloadCache`
 or a folder; default: ``--cache-dir``, ``$VALLEYMAPS_CACHE_DIR`` or the
@@ -51,7 +60,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from valleymaps.employment import EmploymentDataset
-from valleymaps.errors import ValleymapsError
+from valleymaps.errors import ConfigError, MissingDatasetError, ValleymapsError
 from valleymaps.io.download import (
     Download,
     DownloadCache,
@@ -65,6 +74,7 @@ from valleymaps.io.sources import (
     CBP_YEARS,
     LODES_OD_PARTS,
     LODES_YEARS,
+    METRO_DELINEATION_FILES,
     TIGER_TRACT_YEARS,
     RemoteFile,
     YearNotAvailableError,
@@ -75,6 +85,7 @@ from valleymaps.io.sources import (
     known_years,
     lodes_crosswalk_file,
     lodes_file,
+    metro_delineation_file,
     resolve_state,
     tract_file,
 )
@@ -87,8 +98,27 @@ T = TypeVar("T")
 
 CacheLike = DownloadCache | str | os.PathLike[str] | None
 
-#: Steps of :func:`fetch_all`, in order.
-ALL_STEPS: tuple[str, ...] = ("tracts", "cbp", "lodes-wac", "lodes-od", "acs-flows")
+#: Steps of :func:`fetch_all`, in order: the LODES OD flows come before the RAC and WAC area
+#: totals that are added to them.
+ALL_STEPS: tuple[str, ...] = (
+    "tracts", "cbp", "lodes-od", "lodes-wac", "lodes-rac", "acs-flows", "metros",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class AddedTotals:
+    """LODES RAC or WAC area totals added to a LODES OD flows dataset.
+
+    Attributes
+    ----------
+    kind
+        ``"rac"`` (employed residents) or ``"wac"`` (jobs).
+    dataset
+        The OD flows dataset, with the totals in ``dataset.totals[kind]``.
+    """
+
+    kind: str
+    dataset: FlowDataset
 
 
 @dataclass(frozen=True)
@@ -101,12 +131,20 @@ class FetchResult(Generic[T]):
         One :class:`~valleymaps.io.download.Download` per file (cached path,
         whether it came from the cache, bytes received).
     imported
-        What the importer returned (tracts, an employment or a flows dataset),
-        or ``None`` when nothing was imported (download-only sources, no workspace).
+        What the importer returned (tracts, an employment or a flows dataset,
+        the stored delineation's path), or ``None`` when nothing was imported
+        (download-only sources, no workspace).
+    totals
+        LODES RAC/WAC: the area totals added to the OD flows dataset (for RAC
+        ``imported`` is that dataset too), ``None`` when none were added.
+    notes
+        What was not done, and why (WAC totals without an OD dataset).
     """
 
     downloads: list[Download]
     imported: T | None = None
+    totals: AddedTotals | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def path(self) -> Path:
@@ -317,6 +355,63 @@ def _version_tag(remote: RemoteFile) -> str | None:
     return None if version == "LODES8" else version.lower()
 
 
+def _od_dataset_name(remote: RemoteFile, job_type: str) -> str:
+    """Name of the OD flows dataset :func:`fetch_lodes_od` imports for the version, state and
+    year of the LODES file ``remote`` (``ca_od_2021_jt00``; ``ca_od_2019_jt00_lodes7``)."""
+    state = remote.path.split("/", 2)[1]
+    return "_".join(filter(None, [state, "od", str(remote.year), job_type.strip().lower(),
+                                  _version_tag(remote)]))
+
+
+def _fetch_od_command(remote: RemoteFile, job_type: str, kind: str) -> str:
+    """The ``valleymaps fetch lodes`` command that fetches the OD files, then ``kind``."""
+    version, state = remote.path.split("/", 2)[:2]
+    options = [f"--year {remote.year}"]
+    if state != "ca":
+        options.append(f"--state {state}")
+    if job_type.strip().upper() != "JT00":
+        options.append(f"--job-type {job_type.strip().upper()}")
+    if version != "LODES8":
+        options.append(f"--lodes-version {version}")
+    return f"valleymaps fetch lodes {' '.join(options)} --table od --table {kind}"
+
+
+def _add_area_totals(ws: Workspace, remote: RemoteFile, path: Path, *, kind: str,
+                     job_type: str) -> AddedTotals:
+    """Add the RAC/WAC file ``path`` to the OD flows dataset of its state, year, job type and
+    LODES version: the one :func:`fetch_lodes_od` names, else one imported under another name.
+
+    Raises
+    ------
+    MissingDatasetError
+        If the workspace has no such OD dataset, saying what to fetch.
+    """
+    from valleymaps.io.flows.store import import_area_totals, list_flows
+
+    od_name = _od_dataset_name(remote, job_type)
+    version = remote.path.split("/", 1)[0]
+    names = list_flows(ws)
+    if od_name in names:
+        dataset = import_area_totals(ws, path, kind=kind, name=od_name, lodes_version=version)
+        return AddedTotals(kind, dataset)
+    try:  # imported by hand under another name ('valleymaps import flows --name')
+        dataset = import_area_totals(ws, path, kind=kind, lodes_version=version)
+    except ConfigError as exc:
+        log.debug("no OD dataset for %s: %s", remote.name, exc)
+        raise MissingDatasetError(
+            f"no LODES OD flows dataset {od_name!r} in the workspace to add the {kind.upper()} "
+            f"totals of {remote.name} to (flows datasets there: {', '.join(names) or 'none'}): "
+            "they belong to the OD flows of the same state, year and job type. Fetch the OD "
+            f"files first: '{_fetch_od_command(remote, job_type, kind)}' (the OD files are "
+            f"imported first, then the totals; {remote.name} stays in the cache)."
+        ) from exc
+    return AddedTotals(kind, dataset)
+
+
+def _is_all_segments(segment: str) -> bool:
+    return segment.strip().upper() == "S000"
+
+
 def fetch_lodes_wac(
     ws: Workspace,
     *,
@@ -326,6 +421,7 @@ def fetch_lodes_wac(
     job_type: str = "JT00",
     version: str = "LODES8",
     name: str | None = None,
+    add_totals: bool = True,
     refresh: bool = False,
     on_progress: ProgressCallback | None = None,
     cache: CacheLike = None,
@@ -333,7 +429,10 @@ def fetch_lodes_wac(
     """Download a LODES workplace area characteristics file and import it.
 
     Blocks are summed to tracts, counties and the state (see
-    :mod:`valleymaps.io.employment.lodes_wac`).
+    :mod:`valleymaps.io.employment.lodes_wac`). When the workspace has the LODES OD flows
+    dataset of the same state, year, job type and version (:func:`fetch_lodes_od`), the file's
+    jobs are also added to it as WAC area totals (as ``valleymaps import flows --format
+    lodes-wac``); without one, ``result.notes`` says what to fetch.
 
     Parameters
     ----------
@@ -351,12 +450,17 @@ def fetch_lodes_wac(
         ``LODES8`` (2020 census blocks, default) or ``LODES7`` (2010 blocks).
     name
         Dataset name (default: the file name, with ``_lodes7`` for LODES7).
+    add_totals
+        Add the jobs to the OD flows dataset as WAC totals when it is there (S000 files only:
+        their columns carry every segment).
     refresh, on_progress, cache
         As for :func:`fetch_tracts`.
 
     Returns
     -------
     FetchResult[EmploymentDataset]
+        ``imported``: the employment dataset; ``totals``: the OD dataset with the WAC totals,
+        or ``None`` (``notes`` says why).
     """
     from valleymaps.io.employment.store import import_employment
 
@@ -367,7 +471,18 @@ def fetch_lodes_wac(
     if name is None and tag:
         name = remote.name.removesuffix(".csv.gz") + f"_{tag}"
     dataset = import_employment(ws, downloads[0].path, format="lodes-wac", year=year, name=name)
-    return FetchResult(downloads, dataset)
+    if not add_totals:
+        return FetchResult(downloads, dataset)
+    if not _is_all_segments(segment):
+        return FetchResult(downloads, dataset, notes=(
+            f"jobs not added to the commuting flows as WAC totals: those come from the S000 file "
+            f"(its columns carry every segment), not {segment.strip().upper()}.",))
+    try:
+        totals = _add_area_totals(ws, remote, downloads[0].path, kind="wac", job_type=job_type)
+    except MissingDatasetError as exc:
+        return FetchResult(downloads, dataset,
+                           notes=(f"jobs not added to the commuting flows as WAC totals: {exc}",))
+    return FetchResult(downloads, dataset, totals=totals)
 
 
 def fetch_lodes_od(
@@ -403,7 +518,8 @@ def fetch_lodes_od(
     detail_level
         Level of the finer flows kept for the region: ``tract`` or ``block_group``.
     name
-        Dataset name (default ``<st>_od_<year>_<jt>``, with ``_lodes7`` for LODES7).
+        Dataset name (default ``<st>_od_<year>_<jt>``, with ``_lodes7`` for LODES7; the RAC
+        and WAC totals fetched later are added to the dataset of that name).
     refresh, on_progress, cache
         As for :func:`fetch_tracts`.
     on_read
@@ -421,9 +537,8 @@ def fetch_lodes_od(
     downloads = _download_all(remotes, cache=cache, refresh=refresh, on_progress=on_progress)
     if ws is None:
         return FetchResult(downloads)
-    tag = _version_tag(remotes[0])
-    if name is None and tag:
-        name = f"{resolve_state(state)[1]}_od_{year}_{job_type.strip().lower()}_{tag}"
+    if name is None:
+        name = _od_dataset_name(remotes[0], job_type)
     dataset = import_flows(ws, [d.path for d in downloads], format="lodes-od", year=year,
                            name=name, detail_level=detail_level, lodes_version=version.upper(),
                            on_progress=on_read)
@@ -441,15 +556,50 @@ def fetch_lodes_rac(
     refresh: bool = False,
     on_progress: ProgressCallback | None = None,
     cache: CacheLike = None,
-) -> FetchResult[None]:
-    """Download a LODES residence area characteristics file into the cache (no import yet).
+) -> FetchResult[FlowDataset]:
+    """Download a LODES residence area characteristics file and add its employed residents to
+    the LODES OD flows dataset of the same state, year, job type and version.
 
-    Parameters are those of :func:`fetch_lodes_wac`; ``result.path`` is the cached file.
+    The import is that of ``valleymaps import flows --format lodes-rac``
+    (:func:`~valleymaps.io.flows.store.import_area_totals`): blocks summed to block groups,
+    tracts and counties; the inflow/outflow measures then take the employed residents from
+    them. The OD dataset must be there first (:func:`fetch_lodes_od`).
+
+    Parameters
+    ----------
+    ws
+        The workspace; ``None``: download only (``result.path`` is the cached file).
+    year, state, job_type, version
+        As for :func:`fetch_lodes_wac`.
+    segment
+        ``S000`` (default): its columns carry every segment. Another segment's file is
+        downloaded only (``result.notes`` says so).
+    refresh, on_progress, cache
+        As for :func:`fetch_tracts`.
+
+    Returns
+    -------
+    FetchResult[FlowDataset]
+        ``imported``: the OD flows dataset with its RAC totals (``totals`` says the same).
+
+    Raises
+    ------
+    MissingDatasetError
+        If the workspace has no LODES OD dataset of the file's state, year, job type and
+        version; the message says what to fetch.
     """
     remote = lodes_file("rac", year=year, state=state, segment=segment, job_type=job_type,
                         version=version, workspace_root=_root(ws))
-    return FetchResult(_download_all([remote], cache=cache, refresh=refresh,
-                                     on_progress=on_progress))
+    downloads = _download_all([remote], cache=cache, refresh=refresh, on_progress=on_progress)
+    if ws is None:
+        return FetchResult(downloads)
+    if not _is_all_segments(segment):
+        return FetchResult(downloads, notes=(
+            f"not imported: the employed residents of the commuting flows come from the S000 "
+            f"file (its columns carry every segment), not {segment.strip().upper()}; the file "
+            "stays in the cache.",))
+    totals = _add_area_totals(ws, remote, downloads[0].path, kind="rac", job_type=job_type)
+    return FetchResult(downloads, totals.dataset, totals=totals)
 
 
 def fetch_lodes_crosswalk(
@@ -509,19 +659,61 @@ def fetch_acs_flows(
     return FetchResult(downloads, dataset)
 
 
+def fetch_metros(
+    ws: Workspace | None,
+    *,
+    year: int | None = None,
+    refresh: bool = False,
+    on_progress: ProgressCallback | None = None,
+    cache: CacheLike = None,
+) -> FetchResult[Path]:
+    """Download the Census Bureau's CBSA delineation file (list1) and store it in the workspace.
+
+    The import is that of ``valleymaps import metros``
+    (:func:`~valleymaps.io.delineation.import_metro_delineation`): one row per county of a
+    metropolitan or micropolitan statistical area, in ``data/geo/cbsa_delineation.csv``. The
+    flow maps and top-destination tables then group the places outside the region by metro
+    area ("Rest of <state>" for counties outside every area).
+
+    Parameters
+    ----------
+    ws
+        The workspace; ``None``: download only.
+    year
+        Year of the delineation (default: the latest, 2023). Only editions published as
+        ``.xlsx`` are offered; older ones (``list1_2020.xls``...) are answered with the years
+        that exist and how to convert them.
+    refresh, on_progress, cache
+        As for :func:`fetch_tracts`.
+
+    Returns
+    -------
+    FetchResult[pathlib.Path]
+        ``imported``: the stored table.
+    """
+    from valleymaps.io.delineation import import_metro_delineation
+
+    remote = metro_delineation_file(year, workspace_root=_root(ws))
+    downloads = _download_all([remote], cache=cache, refresh=refresh, on_progress=on_progress)
+    if ws is None:
+        return FetchResult(downloads)
+    return FetchResult(downloads, import_metro_delineation(ws, downloads[0].path))
+
+
 def default_year(step: str, *, kind: str = "cb", version: str = "LODES8") -> int:
     """The latest year known for a step of :data:`ALL_STEPS` (``all``: the latest every
     annual source has).
 
     Examples
     --------
-    >>> default_year("acs-flows")
-    2020
+    >>> default_year("acs-flows"), default_year("metros")
+    (2020, 2023)
     """
     lodes = max(LODES_YEARS[version.upper()])
     tracts = max(TIGER_TRACT_YEARS if kind == "tiger" else CB_TRACT_YEARS)
     latest = {"tracts": tracts, "cbp": max(CBP_YEARS), "lodes-wac": lodes, "lodes-od": lodes,
-              "lodes": lodes, "acs-flows": acs_flows_year_for(9999)}
+              "lodes-rac": lodes, "lodes": lodes, "acs-flows": acs_flows_year_for(9999),
+              "metros": max(METRO_DELINEATION_FILES)}
     if step == "all":
         return min(tracts, max(CBP_YEARS), lodes)
     return latest[step]
@@ -560,11 +752,13 @@ def fetch_all(
     on_read: Callable[[int, int], None] | None = None,
     cache: CacheLike = None,
 ) -> FetchAllResult:
-    """Fetch everything the atlas uses and import it: tracts, CBP, LODES WAC and OD, ACS flows.
+    """Fetch everything the atlas uses and import it: tracts, CBP, LODES OD, WAC and RAC, ACS
+    flows, metro areas.
 
-    Each step imports what it downloads into the workspace, as its own ``fetch_*`` function
-    does: tracts, two employment datasets (CBP, LODES WAC) and two flows datasets (LODES OD
-    main and aux together, the ACS table).
+    Each step (:data:`ALL_STEPS`) imports what it downloads into the workspace, as its own
+    ``fetch_*`` function does: tracts, two employment datasets (CBP, LODES WAC), two flows
+    datasets (LODES OD main and aux together, the ACS table), the WAC and RAC area totals
+    added to the LODES OD dataset (after it), and the CBSA delineation for the metro roll-up.
 
     A step that fails does not stop the others (its error is recorded),
     except when the machine is offline: :class:`OfflineError` is raised at once.
@@ -575,7 +769,8 @@ def fetch_all(
         The workspace.
     year
         Data year for tracts, CBP and LODES (default: the latest year all of
-        them have); ACS flows use the last 5-year table ending in or before it.
+        them have); ACS flows use the last 5-year table ending in or before it,
+        metro areas the latest delineation whatever the year.
     state
         State abbreviation or FIPS code (tracts, LODES).
     kind
@@ -606,11 +801,14 @@ def fetch_all(
         ("tracts", lambda: data_year,
          lambda y: fetch_tracts(ws, year=y, state=state, kind=kind, **common)),
         ("cbp", lambda: data_year, lambda y: fetch_cbp(ws, year=y, **common)),
-        ("lodes-wac", lambda: data_year,
-         lambda y: fetch_lodes_wac(ws, year=y, state=state, **common)),
         ("lodes-od", lambda: data_year,
          lambda y: fetch_lodes_od(ws, year=y, state=state, on_read=on_read, **common)),
+        ("lodes-wac", lambda: data_year,
+         lambda y: fetch_lodes_wac(ws, year=y, state=state, **common)),
+        ("lodes-rac", lambda: data_year,
+         lambda y: fetch_lodes_rac(ws, year=y, state=state, **common)),
         ("acs-flows", flows_year, lambda y: fetch_acs_flows(ws, year=y, **common)),
+        ("metros", lambda: default_year("metros"), lambda y: fetch_metros(ws, year=y, **common)),
     ]
     for step, pick_year, run in steps:
         outcome: FetchResult[Any] | ValleymapsError

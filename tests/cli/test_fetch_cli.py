@@ -17,11 +17,13 @@ from click.testing import CliRunner, Result
 from fetch_server import (
     ACS_FLOWS_PREFIX,
     CBP_PREFIX,
+    LODES_PREFIX,
     PROXY_VARIABLES,
     TIGER_PREFIX,
     FileServer,
     census_site,
     free_port,
+    lodes_rac_gz,
     make_workspace,
     source_env,
 )
@@ -166,6 +168,7 @@ def test_offline_says_how_to_use_a_mirror(ws: Workspace, server: FileServer, tmp
         ("lodes", "--segment", "S999"),
         ("lodes", "--table", "blocks"),
         ("lodes", "--lodes-version", "LODES5"),
+        ("metros", "--state", "ca"),
         ("nothing",),
     ],
 )
@@ -187,25 +190,34 @@ def test_fetch_all_imports_everything_then_build_draws_the_flows(
     result = fetch(ws, tmp_path / "cache", "all", "--year", "2021")
 
     assert result.exit_code == 0, result.output
-    for step in ("[tracts] 2021", "[cbp] 2021", "[lodes-wac] 2021", "[lodes-od] 2021",
-                 "[acs-flows] 2020"):
-        assert step in result.output
+    steps = ["[tracts] 2021", "[cbp] 2021", "[lodes-od] 2021", "[lodes-wac] 2021",
+             "[lodes-rac] 2021", "[acs-flows] 2020",
+             "[metros] 2023 (the latest CBSA delineation, whatever --year)"]
+    assert [result.output.find(step) for step in steps] == sorted(
+        result.output.find(step) for step in steps)
     assert "Imported 3 of 4 tracts" in result.output
     assert "Imported cbp_2021" in result.output
     assert "Imported ca_wac_S000_JT00_2021" in result.output
     assert ("Imported ca_od_2021_jt00: LEHD LODES8 origin-destination 2021, all jobs (JT00), "
             "main+aux parts of CA (2 files)") in result.output
+    assert "Added LEHD LODES8 WAC 2021, all jobs (JT00), of CA to ca_od_2021_jt00" in result.output
+    assert "Added LEHD LODES8 RAC 2021, all jobs (JT00), of CA to ca_od_2021_jt00" in result.output
+    assert "San Joaquin Valley: 16 employed residents (the OD flows give 5)" in result.output
     assert "Imported acs_county_flows_2016_2020: ACS 2016–2020" in result.output
-    assert "not imported" not in result.output
-    assert "Done: 5 of 5 steps, 7 files (0 from the cache)" in result.output
-    imported = ("Imported into " + str(ws.root) + ": 3 tracts; employment cbp_2021; employment "
-                "ca_wac_S000_JT00_2021; flows ca_od_2021_jt00; flows acs_county_flows_2016_2020")
+    assert "Imported the CBSA delineation (July 2023) from list1_2023.xlsx" in result.output
+    assert "not imported" not in result.output and "not added" not in result.output
+    assert "Done: 7 of 7 steps, 9 files (0 from the cache)" in result.output
+    imported = ("Imported into " + str(ws.root) + ": 3 tracts; employment cbp_2021; flows "
+                "ca_od_2021_jt00; employment ca_wac_S000_JT00_2021; WAC totals in "
+                "ca_od_2021_jt00; RAC totals in ca_od_2021_jt00; flows acs_county_flows_2016_2020; "
+                "metro areas (CBSA delineation, July 2023)")
     assert imported in result.output
+    assert (ws.root / "data/geo/cbsa_delineation.csv").is_file()
 
     again = fetch(ws, tmp_path / "cache", "all", "--year", "2021")
 
     assert again.exit_code == 0, again.output
-    assert "Done: 5 of 5 steps, 7 files (7 from the cache), 0 bytes downloaded." in again.output
+    assert "Done: 7 of 7 steps, 9 files (9 from the cache), 0 bytes downloaded." in again.output
     assert "downloaded " not in again.output
     assert imported in again.output  # imported again, from the cache
 
@@ -220,6 +232,14 @@ def test_fetch_all_imports_everything_then_build_draws_the_flows(
     index = (ws.maps_dir / "index.html").read_text(encoding="utf-8")
     assert "flows-ca-od-2021-jt00-county.html" in index
     assert "commuting-acs-county-flows-2016-2020.html" in index
+    # the Nevada commuter of the aux file lives in Clark County: named by its metro area
+    flow_page = (ws.maps_dir / "flows-ca-od-2021-jt00-county.html").read_text(encoding="utf-8")
+    assert '"name":"Las Vegas-Henderson-North Las Vegas, NV metro area"' in flow_page
+    outside = (ws.maps_dir / "tables/commuting-ca-od-2021-jt00-outside.csv").read_text(
+        encoding="utf-8")
+    assert "M29820,\"Las Vegas-Henderson-North Las Vegas, NV metro area\",1" in outside
+    commuting = (ws.maps_dir / "commuting-ca-od-2021-jt00.html").read_text(encoding="utf-8")
+    assert "(CBSAs, July 2023 delineation) (workspace data/geo/cbsa_delineation.csv)" in commuting
 
 
 def test_fetch_all_reports_a_failed_step_and_exits_1(ws: Workspace, server: FileServer,
@@ -229,7 +249,7 @@ def test_fetch_all_reports_a_failed_step_and_exits_1(ws: Workspace, server: File
     result = fetch(ws, tmp_path / "cache", "all", "--year", "2021")
 
     assert result.exit_code == 1
-    assert "Done: 4 of 5 steps" in result.output
+    assert "Done: 6 of 7 steps" in result.output
     assert "Imported into" in result.output and "employment cbp_2021" not in result.output
     assert "Error: cbp: County Business Patterns 2021, counties is not on the server" in (
         result.output)
@@ -240,6 +260,7 @@ def test_fetch_lodes_tables(ws: Workspace, server: FileServer, tmp_path: Path) -
                    "--table", "od", "--segment", "s000", "--job-type", "jt00")
 
     assert result.exit_code == 0, result.output
+    assert "Fetching LODES8 od, wac 2021 for CA" in result.output
     assert "Imported ca_wac_S000_JT00_2021" in result.output
     assert "downloaded ca_od_main_JT00_2021.csv.gz" in result.output
     assert "downloaded ca_od_aux_JT00_2021.csv.gz" in result.output
@@ -247,7 +268,75 @@ def test_fetch_lodes_tables(ws: Workspace, server: FileServer, tmp_path: Path) -
     # Kern -> Fresno 3, Fresno -> Kern 2 (main file), Nevada -> Fresno 1 (aux file)
     assert "county pairs: 3 (3 touching San Joaquin Valley), 6 workers" in result.output
     assert "San Joaquin Valley: 5 employed residents, 6 jobs" in result.output
+    # the OD dataset came first, so the WAC jobs were added to it: Fresno 105 + Kern 75
+    assert "San Joaquin Valley: 180 jobs (the OD flows give 6)" in result.output
     assert "not imported" not in result.output
+
+
+def test_fetch_lodes_rac_imports_the_od_files_first(ws: Workspace, server: FileServer,
+                                                    tmp_path: Path) -> None:
+    result = fetch(ws, tmp_path / "cache", "lodes", "--year", "2021", "--table", "rac",
+                   "--table", "od")
+
+    assert result.exit_code == 0, result.output
+    assert "Fetching LODES8 od, rac 2021 for CA" in result.output
+    od_at = result.output.index("Imported ca_od_2021_jt00")
+    rac_at = result.output.index("Added LEHD LODES8 RAC 2021, all jobs (JT00), of CA to "
+                                 "ca_od_2021_jt00")
+    assert od_at < rac_at
+    assert "downloaded ca_rac_S000_JT00_2021.csv.gz" in result.output
+    # the RAC fixture: Fresno 7, Kern 9 employed residents; the OD flows have 2 + 3 of them
+    assert "San Joaquin Valley: 16 employed residents (the OD flows give 5)" in result.output
+    assert (ws.root / "data/econ/flows/ca_od_2021_jt00.rac.csv").is_file()
+
+
+def test_fetch_lodes_rac_without_the_od_dataset_says_what_to_fetch(
+    ws: Workspace, server: FileServer, tmp_path: Path
+) -> None:
+    server.files[f"{LODES_PREFIX}/LODES8/ca/rac/ca_rac_S000_JT01_2021.csv.gz"] = lodes_rac_gz()
+
+    result = fetch(ws, tmp_path / "cache", "lodes", "--year", "2021", "--table", "rac",
+                   "--job-type", "jt01")
+
+    assert result.exit_code == 1
+    assert "Error: no LODES OD flows dataset 'ca_od_2021_jt01'" in result.output
+    assert ("'valleymaps fetch lodes --year 2021 --job-type JT01 --table od --table rac'"
+            in result.output)
+    assert "Traceback" not in result.output
+
+
+def test_fetch_lodes_wac_alone_imports_the_employment_and_says_what_the_totals_need(
+    ws: Workspace, server: FileServer, tmp_path: Path
+) -> None:
+    result = fetch(ws, tmp_path / "cache", "lodes", "--year", "2021")
+
+    assert result.exit_code == 0, result.output
+    assert "Imported ca_wac_S000_JT00_2021" in result.output
+    assert "jobs not added to the commuting flows as WAC totals" in result.output
+    assert "'valleymaps fetch lodes --year 2021 --table od --table wac'" in result.output
+
+
+def test_fetch_metros(ws: Workspace, server: FileServer, tmp_path: Path) -> None:
+    result = fetch(ws, tmp_path / "cache", "metros")
+
+    assert result.exit_code == 0, result.output
+    assert "Fetching the CBSA delineation file (metro areas) of 2023" in result.output
+    assert "downloaded list1_2023.xlsx" in result.output
+    assert ("Imported the CBSA delineation (July 2023) from list1_2023.xlsx: 8 counties in 7 "
+            "areas (6 metropolitan, 1 micropolitan)") in result.output
+    assert (ws.root / "data/geo/cbsa_delineation.csv").is_file()
+    assert (tmp_path / "cache/metros/2023/delineation-files/list1_2023.xlsx").is_file()
+
+
+def test_fetch_metros_of_an_xls_year_lists_the_xlsx_ones(ws: Workspace, server: FileServer,
+                                                          tmp_path: Path) -> None:
+    result = fetch(ws, tmp_path / "cache", "metros", "--year", "2020")
+
+    assert result.exit_code == 1
+    assert "Error: The 2020 CBSA delineation file is published only as an old-style Excel " in (
+        result.output)
+    assert "Delineations published as .xlsx: 2023. Pass --year 2023" in result.output
+    assert "Traceback" not in result.output and server.hits_for() == []
 
 
 def test_fetch_acs_flows_imports_the_workbook(ws: Workspace, server: FileServer,
@@ -289,11 +378,11 @@ def test_help_lists_the_commands_and_the_mirror_variables() -> None:
     result = run("fetch", "--help")
 
     assert result.exit_code == 0
-    for command in ("tracts", "cbp", "lodes", "acs-flows", "all"):
+    for command in ("tracts", "cbp", "lodes", "acs-flows", "metros", "all"):
         assert command in result.output
     for source in SOURCES.values():
         assert source.env_var in result.output
-    for command in ("tracts", "cbp", "lodes", "acs-flows", "all"):
+    for command in ("tracts", "cbp", "lodes", "acs-flows", "metros", "all"):
         sub = run("fetch", command, "--help")
         assert sub.exit_code == 0 and "--cache-dir" in sub.output and "--refresh" in sub.output
 

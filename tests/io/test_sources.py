@@ -13,6 +13,8 @@ from valleymaps.io.sources import (
     CB_TRACT_YEARS,
     CBP_YEARS,
     LODES_YEARS,
+    METRO_DELINEATION_FILES,
+    METRO_DELINEATION_XLS,
     SOURCES,
     TIGER_TRACT_YEARS,
     YearNotAvailableError,
@@ -25,6 +27,7 @@ from valleymaps.io.sources import (
     format_years,
     lodes_crosswalk_file,
     lodes_file,
+    metro_delineation_file,
     resolve_state,
     tract_file,
 )
@@ -66,6 +69,9 @@ def _official_urls(monkeypatch: pytest.MonkeyPatch) -> None:
         (lambda: acs_flows_file(2010),
          f"{CENSUS}/programs-surveys/demo/tables/metro-micro/2010/commuting-employment-2010/"
          "table1.xlsx"),
+        (lambda: metro_delineation_file(),
+         f"{CENSUS}/programs-surveys/metro-micro/geographies/reference-files/2023/"
+         "delineation-files/list1_2023.xlsx"),
     ],
 )
 def test_official_urls(remote, url: str) -> None:
@@ -115,7 +121,8 @@ def test_bad_source_settings_are_all_reported(tmp_path: Path) -> None:
         configured_urls(root)
 
     message = str(info.value)
-    assert "unknown data source 'tigr'" in message and "tiger, cbp, lodes, acs_flows" in message
+    assert "unknown data source 'tigr'" in message
+    assert "tiger, cbp, lodes, acs_flows, metros" in message
     assert "must be an http:// or https:// URL (found 'ftp://old.example.gov')" in message
 
 
@@ -140,6 +147,7 @@ def test_missing_workspace_or_table_gives_official_urls(tmp_path: Path) -> None:
         (lambda: lodes_file("wac", year=2020, version="LODES7"), "2002-2019"),
         (lambda: lodes_file("wac", year=2001), "2002-2022"),
         (lambda: acs_flows_file(2021), "2010 (2006-2010), 2015 (2011-2015), 2020 (2016-2020)"),
+        (lambda: metro_delineation_file(2019), "2023"),
     ],
 )
 def test_missing_year_lists_the_years_that_exist(call, listed: str) -> None:
@@ -157,6 +165,29 @@ def test_year_after_the_known_ones_is_tried_up_to_this_year() -> None:
         check_year(this_year + 1, CBP_YEARS, what="CBP")
     with pytest.raises(YearNotAvailableError):
         check_year(max(CBP_YEARS) + 1, CBP_YEARS, what="CBP", allow_newer=False)
+
+
+@pytest.mark.parametrize("year", sorted(METRO_DELINEATION_XLS))
+def test_metro_editions_published_as_xls_are_refused_with_the_xlsx_ones(
+    year: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VALLEYMAPS_METROS_URL", "https://mirror.example.gov/metros")
+
+    with pytest.raises(YearNotAvailableError) as info:
+        metro_delineation_file(year)
+
+    message = str(info.value)
+    xls = METRO_DELINEATION_XLS[year]
+    assert f"The {year} CBSA delineation file is published only as an old-style Excel" in message
+    assert f"Delineations published as .xlsx: {format_years(METRO_DELINEATION_FILES)}." in message
+    assert f"download https://mirror.example.gov/metros/{xls}, save it as .xlsx" in message
+    assert info.value.available == sorted(METRO_DELINEATION_FILES)
+
+
+def test_metro_delineations_offered_are_xlsx_workbooks() -> None:
+    assert all(path.endswith(".xlsx") for path in METRO_DELINEATION_FILES.values())
+    assert metro_delineation_file().year == max(METRO_DELINEATION_FILES) == 2023
+    assert metro_delineation_file().cache_key == "metros/2023/delineation-files/list1_2023.xlsx"
 
 
 def test_acs_flows_table_for_a_data_year() -> None:

@@ -18,6 +18,7 @@ import click
 from valleymaps import fetch as fetch_lib
 from valleymaps.employment import EmploymentDataset
 from valleymaps.errors import ValleymapsError
+from valleymaps.io.delineation import load_delineation_meta
 from valleymaps.io.download import Download, DownloadCache, DownloadProgress
 from valleymaps.io.flows.dataset import FlowDataset
 from valleymaps.io.sources import (
@@ -25,15 +26,22 @@ from valleymaps.io.sources import (
     LODES_JOB_TYPES,
     LODES_SEGMENTS,
     LODES_YEARS,
+    METRO_DELINEATION_FILES,
     acs_flows_years_text,
+    format_years,
 )
 from valleymaps.io.tracts import TractReadResult
 from valleymaps.workspace import Workspace
 
-from .flows_cmd import report_flows
+from .flows_cmd import report_flows, report_totals
+from .metros_cmd import report_metros
 from .options import workspace_option
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: ``fetch lodes --table`` values, in the order they are fetched: the OD flows before the RAC
+#: and WAC totals added to them.
+LODES_TABLE_ORDER: tuple[str, ...] = ("od", "wac", "rac", "xwalk")
 
 
 def _size(n: int) -> str:
@@ -159,8 +167,9 @@ def _report_dataset(ws: Workspace, dataset: EmploymentDataset) -> None:
     click.echo(f"  -> {ws.employment_dir / (dataset.name + '.csv')}")
 
 
-def _report_imported(ws: Workspace, imported: object) -> str | None:
-    """Report what a fetch imported; its short description (``None``: nothing imported)."""
+def _report_imported(ws: Workspace, imported: object, source: str) -> str | None:
+    """Report what a fetch imported (from the file named ``source``); its short description
+    (``None``: nothing imported)."""
     if isinstance(imported, TractReadResult):
         _report_tracts(ws, imported)
         return f"{imported.n_kept:,} tracts"
@@ -170,7 +179,29 @@ def _report_imported(ws: Workspace, imported: object) -> str | None:
     if isinstance(imported, FlowDataset):
         report_flows(ws, imported)
         return f"flows {imported.name}"
+    if isinstance(imported, Path):
+        report_metros(ws, imported, source)
+        edition = load_delineation_meta(ws).get("edition")
+        return f"metro areas (CBSA delineation{f', {edition}' if edition else ''})"
     return None
+
+
+def _report_result(ws: Workspace, result: fetch_lib.FetchResult[Any]) -> list[str]:
+    """Report the downloads, the import, the RAC/WAC totals added and the notes of one fetch;
+    short descriptions of what was imported, for the summary of 'fetch all'."""
+    _report_downloads(result.downloads)
+    done: list[str] = []
+    totals = result.totals
+    if result.imported is not None and (totals is None or result.imported is not totals.dataset):
+        what = _report_imported(ws, result.imported, result.path.name)
+        if what is not None:
+            done.append(what)
+    if totals is not None:
+        report_totals(ws, totals.dataset, totals.kind)
+        done.append(f"{totals.kind.upper()} totals in {totals.dataset.name}")
+    for note in result.notes:
+        click.echo(f"  {note}")
+    return done
 
 
 def _not_imported(what: str) -> None:
@@ -236,8 +267,8 @@ def fetch_group() -> None:
 
     \b
     Mirrors and proxies: set VALLEYMAPS_TIGER_URL, VALLEYMAPS_CBP_URL,
-    VALLEYMAPS_LODES_URL or VALLEYMAPS_ACS_FLOWS_URL to a base URL with the
-    same folder layout, or add them to valleymaps.toml:
+    VALLEYMAPS_LODES_URL, VALLEYMAPS_ACS_FLOWS_URL or VALLEYMAPS_METROS_URL
+    to a base URL with the same folder layout, or add them to valleymaps.toml:
       [sources]
       tiger = "https://mirror.example.gov/geo/tiger"
     https_proxy / http_proxy are honoured.
@@ -246,7 +277,8 @@ def fetch_group() -> None:
     Examples:
       valleymaps fetch all --year 2021
       valleymaps fetch tracts --year 2021 --kind tiger
-      valleymaps fetch lodes --year 2021 --table wac --table od
+      valleymaps fetch lodes --year 2021 --table od --table rac --table wac
+      valleymaps fetch metros
     """
 
 
@@ -293,12 +325,14 @@ def cbp_cmd(year: int | None, state: str | None, refresh: bool, cache_dir: Path 
 
 @fetch_group.command("lodes")
 @common_options(state_default="ca", year_help="Data year (default: the latest known).")
-@click.option("--table", "tables", type=click.Choice(["wac", "od", "rac", "xwalk"],
-              case_sensitive=False), multiple=True, default=("wac",), show_default=True,
-              help="Files to fetch (repeat the option for several): wac (jobs by workplace, "
-              "imported as an employment dataset), od (origin-destination, main and aux parts, "
-              "imported together as one flows dataset), rac (jobs by residence), xwalk (block "
-              "crosswalk); rac and xwalk are cached, not imported yet.")
+@click.option("--table", "tables", type=click.Choice(LODES_TABLE_ORDER, case_sensitive=False),
+              multiple=True, default=("wac",), show_default=True,
+              help="Files to fetch (repeat the option for several; they are fetched in the "
+              "order od, wac, rac, xwalk): od (origin-destination, main and aux parts, imported "
+              "together as one flows dataset), wac (jobs by workplace: an employment dataset, "
+              "and the jobs of the OD dataset's areas when it is there), rac (employed residents "
+              "by home: added to the OD dataset, which must be there or fetched with it), xwalk "
+              "(block crosswalk, cached, not imported).")
 @click.option("--segment", metavar="|".join(LODES_SEGMENTS[:4]) + "|...", default="S000",
               show_default=True, callback=_upper_choice(LODES_SEGMENTS),
               help="Worker segment of WAC/RAC files: " + ", ".join(LODES_SEGMENTS) + ".")
@@ -313,37 +347,36 @@ def lodes_cmd(year: int | None, state: str, refresh: bool, cache_dir: Path | Non
               lodes_version: str) -> None:
     """LEHD LODES files of a state, imported into the workspace.
 
-    WAC becomes an employment dataset (blocks summed to tracts, counties and
-    the state). OD main and aux become one flows dataset, as with 'valleymaps
-    import flows --format lodes-od': aux holds the workers who live in another
-    state, so they count as in-commuters. RAC and the crosswalk are downloaded
-    into the cache only: valleymaps cannot import them yet.
+    OD main and aux become one flows dataset, as with 'valleymaps import flows
+    --format lodes-od': aux holds the workers who live in another state, so
+    they count as in-commuters. RAC (S000) adds the employed residents of
+    every block group, tract and county to that dataset, WAC (S000) its jobs,
+    as with 'import flows --format lodes-rac|lodes-wac'; the commuting maps
+    then take those totals from them, as OnTheMap does. The OD dataset must be
+    there first: ask for od with rac, it is fetched first. WAC also becomes an
+    employment dataset (blocks summed to tracts, counties and the state). The
+    crosswalk is downloaded into the cache only.
     """
     ws = Workspace.open(workspace_dir)
     version = lodes_version
     y = year if year is not None else fetch_lib.default_year("lodes", version=version)
     common: dict[str, Any] = {"state": state, "job_type": job_type, "version": version,
               "refresh": refresh}
-    wanted = list(dict.fromkeys(t.lower() for t in tables))
+    asked = {t.lower() for t in tables}
+    wanted = [t for t in LODES_TABLE_ORDER if t in asked]  # the OD flows before their totals
     click.echo(f"Fetching {version} {', '.join(wanted)} {y} for {state.upper()}")
 
     def call(cache: DownloadCache, bars: _ProgressBars) -> None:
         for table in wanted:
             if table == "wac":
-                wac = fetch_lib.fetch_lodes_wac(ws, year=y, segment=segment, cache=cache,
-                                                on_progress=bars, **common)
-                _report_downloads(wac.downloads)
-                _report_imported(ws, wac.imported)
+                _report_result(ws, fetch_lib.fetch_lodes_wac(
+                    ws, year=y, segment=segment, cache=cache, on_progress=bars, **common))
             elif table == "od":
-                od = fetch_lib.fetch_lodes_od(ws, year=y, cache=cache, on_progress=bars,
-                                              on_read=bars.reading, **common)
-                _report_downloads(od.downloads)
-                _report_imported(ws, od.imported)
+                _report_result(ws, fetch_lib.fetch_lodes_od(
+                    ws, year=y, cache=cache, on_progress=bars, on_read=bars.reading, **common))
             elif table == "rac":
-                rac = fetch_lib.fetch_lodes_rac(ws, year=y, segment=segment, cache=cache,
-                                                on_progress=bars, **common)
-                _report_downloads(rac.downloads)
-                _not_imported("LODES residence area characteristics")
+                _report_result(ws, fetch_lib.fetch_lodes_rac(
+                    ws, year=y, segment=segment, cache=cache, on_progress=bars, **common))
             else:
                 xwalk = fetch_lib.fetch_lodes_crosswalk(
                     ws, state=state, version=version, refresh=refresh, cache=cache,
@@ -373,8 +406,31 @@ def acs_flows_cmd(year: int | None, refresh: bool, cache_dir: Path | None,
     click.echo(f"Fetching ACS county-to-county commuting flows, table ending {y}")
     result = _run(cache_dir, lambda cache, bars: fetch_lib.fetch_acs_flows(
         ws, year=y, name=name, refresh=refresh, on_progress=bars, cache=cache))
-    _report_downloads(result.downloads)
-    _report_imported(ws, result.imported)
+    _report_result(ws, result)
+
+
+@fetch_group.command(
+    "metros",
+    help="Metro areas: the Census Bureau's CBSA delineation file (list1), stored as "
+    "data/geo/cbsa_delineation.csv.\n\nThe import is that of 'valleymaps import metros': the "
+    "counties of every metropolitan and micropolitan statistical area. The flow maps and "
+    "top-destination tables then group the places outside the region by metro area (\"Rest of "
+    "<state>\" for counties outside every area). Delineations published as .xlsx: "
+    f"{format_years(METRO_DELINEATION_FILES)}; older ones are .xls files, which valleymaps cannot "
+    "read.",
+)
+@common_options(state_default=None, state=False,
+                year_help="Year of the delineation: "
+                + ", ".join(str(y) for y in sorted(METRO_DELINEATION_FILES))
+                + " (default: the latest).")
+def metros_cmd(year: int | None, refresh: bool, cache_dir: Path | None,
+               workspace_dir: Path) -> None:
+    ws = Workspace.open(workspace_dir)
+    y = year if year is not None else fetch_lib.default_year("metros")
+    click.echo(f"Fetching the CBSA delineation file (metro areas) of {y}")
+    result = _run(cache_dir, lambda cache, bars: fetch_lib.fetch_metros(
+        ws, year=y, refresh=refresh, on_progress=bars, cache=cache))
+    _report_result(ws, result)
 
 
 @fetch_group.command("all")
@@ -385,18 +441,23 @@ def acs_flows_cmd(year: int | None, refresh: bool, cache_dir: Path | None,
 @click.pass_context
 def all_cmd(ctx: click.Context, year: int | None, state: str, refresh: bool,
             cache_dir: Path | None, workspace_dir: Path, kind: str) -> None:
-    """Everything the atlas uses, each imported: tracts, CBP, LODES WAC and OD, ACS flows.
+    """Everything the atlas uses, each imported: tracts, CBP, LODES OD, WAC and RAC, ACS flows,
+    metro areas.
 
     Tracts go to data/geo/tracts.gpkg; CBP and LODES WAC become employment
     datasets; LODES OD (main and aux parts together) and the ACS table become
-    flows datasets, as with 'valleymaps import'. ACS flows come from the last
-    5-year table ending in or before --year. A step that fails does not stop
-    the others; the command then exits with 1. Then run 'valleymaps build'.
+    flows datasets, as with 'valleymaps import'; then the WAC jobs and RAC
+    employed residents are added to the LODES OD dataset as its area totals.
+    ACS flows come from the last 5-year table ending in or before --year; metro
+    areas from the latest CBSA delineation, whatever --year. A step that fails
+    does not stop the others; the command then exits with 1. Then run
+    'valleymaps build'.
     """
     ws = Workspace.open(workspace_dir)
 
     def on_step(step: str, step_year: int) -> None:
-        click.echo(f"[{step}] {step_year}")
+        note = " (the latest CBSA delineation, whatever --year)" if step == "metros" else ""
+        click.echo(f"[{step}] {step_year}{note}")
 
     imported: list[str] = []
 
@@ -404,12 +465,10 @@ def all_cmd(ctx: click.Context, year: int | None, state: str, refresh: bool,
         if isinstance(outcome, ValleymapsError):
             click.secho(f"  failed: {outcome}", fg="red", err=True)
             return
-        _report_downloads(outcome.downloads)
-        what = _report_imported(ws, outcome.imported)
-        if what is None:
+        done = _report_result(ws, outcome)
+        if not done and not outcome.notes:
             _not_imported("these files")
-        else:
-            imported.append(what)
+        imported.extend(done)
 
     result = _run(cache_dir, lambda cache, bars: fetch_lib.fetch_all(
         ws, year=year, state=state, kind=kind.lower(), refresh=refresh, on_progress=bars,

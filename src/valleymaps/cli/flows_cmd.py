@@ -67,7 +67,7 @@ def flows(files: tuple[Path, ...], fmt: str, year: int | None, detail_level: str
     """
     ws = Workspace.open(workspace_dir)
     if fmt in AREA_FORMATS:
-        _report_totals(ws, import_flows(ws, list(files), format=fmt, year=year, name=name,
+        report_totals(ws, import_flows(ws, list(files), format=fmt, year=year, name=name,
                                         lodes_version=lodes_version), AREA_FORMATS[fmt])
         return
     with tqdm(total=None, unit="B", unit_scale=True, desc="Reading flows", leave=False,
@@ -109,7 +109,9 @@ def report_flows(ws: Workspace, dataset: FlowDataset) -> None:
     click.echo(f"Wrote {flows_dir(ws) / dataset.name}.*  (see the maps with 'valleymaps build')")
 
 
-def _report_totals(ws: Workspace, dataset: FlowDataset, kind: str) -> None:
+def report_totals(ws: Workspace, dataset: FlowDataset, kind: str) -> None:
+    """Say what RAC (``kind="rac"``) or WAC totals were added to ``dataset``, and how the region's
+    total compares with the OD flows'."""
     totals = dataset.totals[kind]
     what = "employed residents" if kind == "rac" else "jobs"
     click.echo(f"Added {totals.source} to {dataset.name} ({dataset.source}): {what} of every "

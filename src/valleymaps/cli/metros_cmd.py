@@ -27,16 +27,20 @@ def metros(file: Path, workspace_dir: Path) -> None:
     every area) in the flow pages and the top-destination tables.
 
     \b
-    Download it from:
+    Download it from (or let 'valleymaps fetch metros' download and import it):
       https://www2.census.gov/programs-surveys/metro-micro/geographies/reference-files/2023/delineation-files/list1_2023.xlsx
     Example:
       valleymaps import metros list1_2023.xlsx
     """
     ws = Workspace.open(workspace_dir)
-    path = import_metro_delineation(ws, file)
+    report_metros(ws, import_metro_delineation(ws, file), file.name)
+
+
+def report_metros(ws: Workspace, path: Path, source: str) -> None:
+    """Say what delineation was stored at ``path`` (read from the file named ``source``)."""
     meta = load_delineation_meta(ws)
     click.echo(f"Imported the CBSA delineation ({meta.get('edition') or 'edition not stated'}) from "
-               f"{file.name}: {meta.get('counties', 0):,} counties in {meta.get('cbsas', 0):,} areas "
+               f"{source}: {meta.get('counties', 0):,} counties in {meta.get('cbsas', 0):,} areas "
                f"({meta.get('metropolitan', 0):,} metropolitan, {meta.get('micropolitan', 0):,} "
                "micropolitan)")
     for note in meta.get("notes", []):

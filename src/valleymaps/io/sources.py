@@ -1,6 +1,6 @@
 """Where the public data live: every official URL pattern, in one place.
 
-Four sources, each with a base URL that a mirror, an agency proxy or a test
+Five sources, each with a base URL that a mirror, an agency proxy or a test
 server can replace:
 
 =========  ==========================================================  =======================
@@ -11,6 +11,8 @@ cbp        https://www2.census.gov/programs-surveys/cbp/datasets       County Bu
 lodes      https://lehd.ces.census.gov/data/lodes                      LEHD LODES (WAC, OD, RAC)
 acs_flows  https://www2.census.gov/programs-surveys/demo/tables/       ACS county-to-county
            metro-micro                                                 commuting flows
+metros     https://www2.census.gov/programs-surveys/metro-micro/       CBSA delineation file
+           geographies/reference-files                                 (metro areas, list1)
 =========  ==========================================================  =======================
 
 A base URL is taken, in order, from the environment variable
@@ -24,7 +26,7 @@ default above. A mirror must keep the folder layout below the base URL::
 
 The functions returning a :class:`RemoteFile` (:func:`tract_file`,
 :func:`cbp_file`, :func:`lodes_file`, :func:`lodes_crosswalk_file`,
-:func:`acs_flows_file`) also check the year against the years each source is
+:func:`acs_flows_file`, :func:`metro_delineation_file`) also check the year against the years each source is
 known to publish, and refuse a year that does not exist with the list of
 those that do. Years newer than the last one known here are tried (the
 Census Bureau publishes a new year every year); the server then says whether
@@ -89,7 +91,7 @@ class Source:
     Attributes
     ----------
     key
-        Short name used in settings (``tiger``, ``cbp``, ``lodes``, ``acs_flows``).
+        Short name used in settings (``tiger``, ``cbp``, ``lodes``, ``acs_flows``, ``metros``).
     title
         What it publishes, for messages.
     default_url
@@ -136,6 +138,13 @@ SOURCES: Mapping[str, Source] = MappingProxyType(
             "https://www2.census.gov/programs-surveys/demo/tables/metro-micro",
             "https://www.census.gov/topics/employment/commuting/guidance/flows.html",
         ),
+        "metros": Source(
+            "metros",
+            "Census Bureau CBSA delineation files (metropolitan and micropolitan areas)",
+            "https://www2.census.gov/programs-surveys/metro-micro/geographies/reference-files",
+            "https://www.census.gov/geographies/reference-files/time-series/demo/metro-micro/"
+            "delineation-files.html",
+        ),
     }
 )
 
@@ -170,6 +179,26 @@ ACS_FLOWS_TABLES: Mapping[int, tuple[str, str]] = MappingProxyType(
         2010: ("2006-2010", "2010/commuting-employment-2010/table1.xlsx"),
         2015: ("2011-2015", "2015/commuting-flows-2015/table1.xlsx"),
         2020: ("2016-2020", "2020/commuting-flows-2020/table1.xlsx"),
+    }
+)
+
+#: CBSA delineation files (list1: the counties of each metropolitan and micropolitan statistical
+#: area) published as ``.xlsx`` workbooks, by the year of the delineation (OMB bulletin 23-01,
+#: July 2023), and their path below the base URL. Later editions are expected at the same place
+#: (``{year}/delineation-files/list1_{year}.xlsx``) and are tried.
+METRO_DELINEATION_FILES: Mapping[int, str] = MappingProxyType(
+    {2023: "2023/delineation-files/list1_2023.xlsx"}
+)
+
+#: Earlier delineations, published only as old-style Excel ``.xls`` workbooks, which the
+#: delineation reader refuses: they are named in the message, not fetched.
+METRO_DELINEATION_XLS: Mapping[int, str] = MappingProxyType(
+    {
+        2013: "2013/delineation-files/list1.xls",
+        2015: "2015/delineation-files/list1.xls",
+        2017: "2017/delineation-files/list1.xls",
+        2018: "2018/delineation-files/list1_Sep_2018.xls",
+        2020: "2020/delineation-files/list1_2020.xls",
     }
 )
 
@@ -331,7 +360,7 @@ def base_url(
     Parameters
     ----------
     key
-        ``tiger``, ``cbp``, ``lodes`` or ``acs_flows`` (``acs-flows`` also works).
+        ``tiger``, ``cbp``, ``lodes``, ``acs_flows`` (``acs-flows`` also works) or ``metros``.
     workspace_root
         Workspace whose ``valleymaps.toml`` ``[sources]`` table is read, if any.
     environ
@@ -751,11 +780,76 @@ def acs_flows_file(
     )
 
 
+def metro_delineation_file(
+    year: int | None = None,
+    *,
+    base_url: str | None = None,
+    workspace_root: str | os.PathLike[str] | None = None,
+) -> RemoteFile:
+    """The CBSA delineation file (list1, ``.xlsx``) of the delineation of ``year``.
+
+    Parameters
+    ----------
+    year
+        Year of the delineation (default: the latest known, 2023). Only the editions published as
+        ``.xlsx`` are offered (:data:`METRO_DELINEATION_FILES`); years after the last one known are
+        tried at the same place.
+    base_url, workspace_root
+        As for :func:`tract_file`.
+
+    Raises
+    ------
+    YearNotAvailableError
+        For a year without an ``.xlsx`` edition, listing those that exist (and, for an edition
+        published only as ``.xls``, its address and how to convert it).
+
+    Examples
+    --------
+    >>> base = "https://www2.census.gov/programs-surveys/metro-micro/geographies/reference-files"
+    >>> metro_delineation_file(base_url=base).url
+    'https://www2.census.gov/programs-surveys/metro-micro/geographies/reference-files/2023/delineation-files/list1_2023.xlsx'
+    >>> metro_delineation_file(2020, base_url="https://mirror.example.gov")
+    Traceback (most recent call last):
+    ...
+    valleymaps.io.sources.YearNotAvailableError: The 2020 CBSA delineation file is published only \
+as an old-style Excel workbook (list1_2020.xls), which valleymaps cannot read. Delineations \
+published as .xlsx: 2023. Pass --year 2023, or download \
+https://mirror.example.gov/2020/delineation-files/list1_2020.xls, save it as .xlsx in a \
+spreadsheet and run 'valleymaps import metros list1_2020.xlsx'.
+    """
+    years = sorted(METRO_DELINEATION_FILES)
+    year = years[-1] if year is None else year
+    base = _base("metros", base_url, workspace_root)
+    if year in METRO_DELINEATION_XLS:
+        xls = METRO_DELINEATION_XLS[year]
+        name = xls.rsplit("/", 1)[-1]
+        raise YearNotAvailableError(
+            f"The {year} CBSA delineation file is published only as an old-style Excel workbook "
+            f"({name}), which valleymaps cannot read. Delineations published as .xlsx: "
+            f"{format_years(years)}. Pass --year {years[-1]}, or download {base}/{xls}, save it as "
+            f".xlsx in a spreadsheet and run 'valleymaps import metros "
+            f"{name.removesuffix('.xls')}.xlsx'.",
+            year=year,
+            available=years,
+        )
+    check_year(year, years, what="CBSA delineation files (.xlsx)")
+    path = METRO_DELINEATION_FILES.get(year, f"{year}/delineation-files/list1_{year}.xlsx")
+    return RemoteFile(
+        SOURCES["metros"],
+        path,
+        base,
+        f"CBSA delineation file (list1) of {year}",
+        year,
+    )
+
+
 def known_years(remote: RemoteFile) -> list[int]:
     """The years the source (and LODES version, tract kind) of ``remote`` is known to publish."""
     key = remote.source.key
     if key == "acs_flows":
         return sorted(ACS_FLOWS_TABLES)
+    if key == "metros":
+        return sorted(METRO_DELINEATION_FILES)
     if key == "cbp":
         return list(CBP_YEARS)
     if key == "lodes":
