@@ -445,3 +445,25 @@ def point_on_line(path: Locator) -> tuple[float, float]:
         }"""
     )
     return float(point[0]), float(point[1])
+
+
+def hover_for_tooltip(page: Page, target: Locator, *, tries: int = 3, timeout_ms: float = 5_000) -> Locator:
+    """Hover ``target`` until Leaflet shows its tooltip; return the tooltip.
+
+    A page may still be fitting its map to the data (an animated zoom) when first
+    hovered, which moves the shape from under a mouse that then never moves again:
+    move away and hover once more.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    tip = page.locator(".leaflet-tooltip")
+    for attempt in range(tries):
+        page.mouse.move(0, 0)
+        target.hover()
+        try:
+            tip.wait_for(timeout=timeout_ms)
+            return tip
+        except PlaywrightTimeoutError:
+            if attempt == tries - 1:
+                raise
+    return tip

@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 import pytest
-from harness import assert_no_errors
+from harness import assert_no_errors, hover_for_tooltip
 
 from valleymaps.atlas import build_atlas
 from valleymaps.io.employment.store import import_employment
@@ -52,9 +52,7 @@ def test_cluster_page_draws_counties_legend_and_tooltips(atlas, open_page, scree
     source.locator("summary").click()
     assert "us-atlas" in source.inner_text()
 
-    interactive_paths(page).nth(0).hover()
-    tip = page.locator(".leaflet-tooltip")
-    tip.wait_for()
+    tip = hover_for_tooltip(page, interactive_paths(page).nth(0))
     name = tip.locator(".vm-tip-name").inner_text()
     row = table[(table.place == name) & (table.cluster == "energy") & table.component.isna()].iloc[0]
     assert tip.locator(".vm-tip-value").inner_text() == f"{format_jobs(row.employment)} jobs"
@@ -84,9 +82,7 @@ def test_tract_level_and_county_outlines(atlas, open_page, screenshot):
     page.locator(".leaflet-control-layers-base label", has_text="Census tracts").click()
     assert interactive_paths(page).count() == 24  # one per tract; outlines are not interactive
     assert page.locator(".vm-legend-level").all_inner_texts() == ["Census tracts"]
-    interactive_paths(page).nth(0).hover()
-    tip = page.locator(".leaflet-tooltip")
-    tip.wait_for()
+    tip = hover_for_tooltip(page, interactive_paths(page).nth(0))
     assert re.match(r"Tract \d+(\.\d+)?, \w[\w ]* County", tip.locator(".vm-tip-name").inner_text())
     assert "approximated by NAICS sectors" in tip.inner_text()  # sector-proxy flag explained
     screenshot(page, "tracts")

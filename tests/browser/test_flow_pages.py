@@ -9,7 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
-from harness import PageOpener, assert_no_errors
+from harness import PageOpener, assert_no_errors, hover_for_tooltip
 from shapely.geometry import box
 
 from lodes_files import od_row, write_area_file, write_delineation_xlsx, write_od
@@ -193,10 +193,7 @@ def test_leakage_choropleth_tooltips_carry_margins_of_error(
     page, report = open_page(atlas / "commuting-acs-county-flows-2009-2013.html")
     shapes = page.locator("path.leaflet-interactive")
     assert shapes.count() == 2
-    shapes.first.hover()
-    tip = page.locator(".leaflet-tooltip")
-    tip.wait_for()
-    text = tip.inner_text()
+    text = hover_for_tooltip(page, shapes.first).inner_text()
     assert "Out-commuting (leakage) rate, 2009–2013" in text
     assert "Margin of error (90%): ±" in text
     assert "Out-commuting" in page.locator(".vm-legend").inner_text()
