@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from project_files import BAKERSFIELD, FRESNO, MODESTO, VISALIA, row, write_csv
-from valleymaps.io.lock import lock_path_for
+from valleymaps.io.filelock import lock_path
 from valleymaps.projects.store import GPKG_NAME
 from valleymaps.projects.store_gpkg import GeoPackageStore
 from valleymaps.workspace import Workspace
@@ -49,7 +49,7 @@ def test_concurrent_imports_wait_for_each_other_and_both_land(ws: Workspace, tmp
     logs = [tmp_path / "fresno.err", tmp_path / "kern.err"]
 
     # hold the lock as a running import does, so that both imports start while it is taken
-    fd = os.open(lock_path_for(gpkg), os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(lock_path(gpkg), os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         os.write(fd, f"{os.getpid()}\n".encode())

@@ -65,8 +65,8 @@ def test_a_failed_import_leaves_the_file_as_it_was(tmp_path: Path, monkeypatch: 
     with pytest.raises(OSError, match="disk full"):
         store.upsert(inventory(2, name="Half written"))
     assert path.read_bytes() == before
-    # no temporary file left; the lock file (never deleted) stays beside the store
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["projects.gpkg", "projects.gpkg.lock"]
+    # no temporary file left, nor the lock file (removed when the import lets go of it)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["projects.gpkg"]
 
 
 def test_import_into_the_workspace_and_log(ws: Workspace, tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 Every import rewrites the file into a temporary copy that replaces the old
 one only when complete (:func:`valleymaps.io.atomic.atomic_path`): a failed
 import leaves the previous file untouched. Imports run one at a time: each holds
-an exclusive lock (``projects.gpkg.lock``, :func:`valleymaps.io.lock.exclusive_lock`)
+an exclusive lock (``projects.gpkg.lock``, :func:`valleymaps.io.filelock.exclusive_lock`)
 from reading the file to replacing it, so two imports started together both land,
 one after the other, instead of the second overwriting the first; the second says
 it is waiting. The projects layer has GDAL's R-tree spatial index and a unique index
@@ -23,7 +23,7 @@ import pyogrio.errors
 
 from valleymaps.errors import DataSourceError
 from valleymaps.io.atomic import atomic_path
-from valleymaps.io.lock import exclusive_lock, lock_path_for
+from valleymaps.io.filelock import exclusive_lock, lock_path
 from valleymaps.projects.schema import conform_projects, empty_projects
 from valleymaps.projects.store import (
     IMPORT_LOG_COLUMNS,
@@ -61,7 +61,7 @@ class GeoPackageStore:
         self.layer = layer
         self.log_layer = layer + IMPORTS_SUFFIX
         self.location = str(self.path)
-        self.lock_path = lock_path_for(self.path)
+        self.lock_path = lock_path(self.path)
 
     def _layers(self) -> list[str]:
         if not self.path.is_file():
@@ -98,7 +98,12 @@ class GeoPackageStore:
         -------
         UpsertResult
         """
-        with exclusive_lock(self.path, waiting=f"another import into {self.path}"):
+        def waiting(holder: int | None) -> None:
+            by = f" (process {holder})" if holder is not None else ""
+            log.warning("waiting for another import into %s to finish%s; lock file %s",
+                        self.path, by, self.lock_path)
+
+        with exclusive_lock(self.lock_path, on_wait=waiting):
             existing = self.load()
             history = self.import_log()
             merged, inserted, updated = merge_projects(existing, projects)
