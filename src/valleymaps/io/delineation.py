@@ -36,6 +36,7 @@ import pandas as pd
 from valleymaps.analysis.metros import MetroAreas
 from valleymaps.errors import DataSourceError, FieldError, Problem, ValidationError
 from valleymaps.io.atomic import atomic_path, write_text_atomic
+from valleymaps.io.excel import open_workbook
 from valleymaps.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -95,19 +96,10 @@ def _norm(label: object) -> str:
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise DataSourceError(f"{path} is not a readable .xlsx workbook ({exc}). Download it again, "
-                              "or save it as .xlsx or .csv.") from exc
-    try:
+    with open_workbook(path, hint="Download it again, or save it as .xlsx or .csv.") as book:
         sheet = book.worksheets[0]
         for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield number, list(row)
-    finally:
-        book.close()
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, list[object]]]:

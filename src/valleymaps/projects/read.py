@@ -23,6 +23,7 @@ import pandas as pd
 from pyproj import CRS
 
 from valleymaps.errors import DataSourceError
+from valleymaps.io.excel import open_workbook
 from valleymaps.io.vector import VECTOR_EXTENSIONS, read_vector
 from valleymaps.projects.mapping import COMMON_NAMES, header_key
 
@@ -194,23 +195,8 @@ def read_excel_table(path: str | os.PathLike[str], *, sheet: str | None = None) 
         If the workbook cannot be opened, has no such sheet, or the sheet to
         read is unclear (the message lists the sheets).
     """
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
     p = Path(path)
-    if not p.is_file():
-        raise DataSourceError(f"{p} does not exist. Check the file name and folder.")
-    try:
-        wb = load_workbook(p, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise DataSourceError(
-            f"{p} cannot be opened as an Excel workbook ({exc}). Save it again as .xlsx."
-        ) from exc
-    except Exception as exc:  # zipfile.BadZipFile and friends
-        raise DataSourceError(
-            f"{p} cannot be opened as an Excel workbook ({exc}). Save it again as .xlsx."
-        ) from exc
-    try:
+    with open_workbook(p, hint="Save it again as .xlsx.") as wb:
         names = list(wb.sheetnames)
         if sheet is not None:
             match = [n for n in names if n == sheet] or [n for n in names if n.lower() == sheet.lower()]
@@ -231,8 +217,6 @@ def read_excel_table(path: str | os.PathLike[str], *, sheet: str | None = None) 
             chosen = preferred[0]
         ws = wb[chosen]
         values = [list(r) for r in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
     head_index = 0
     scores = [_header_score(r) for r in values[:10]]
     if scores and max(scores) >= 2:

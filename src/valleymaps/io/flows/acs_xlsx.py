@@ -49,6 +49,7 @@ from typing import Any
 import pandas as pd
 
 from valleymaps.errors import DataSourceError, FieldError
+from valleymaps.io.excel import open_workbook
 from valleymaps.io.flows.acs_county import (
     COLUMNS,
     AcsFlowsRead,
@@ -175,24 +176,11 @@ def _text(value: Any, width: int | None = None) -> str:
 
 def _open_rows(path: Path) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
     """Each sheet's name and rows (cell values), read with openpyxl."""
-    from openpyxl import load_workbook
-
-    if not path.exists():
-        raise DataSourceError(f"{path} does not exist. Check the file name and folder.")
-    if path.is_dir():
-        raise DataSourceError(f"{path} is a folder; pass the workbook (table1.xlsx) inside it.")
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises zipfile, KeyError, ValueError... for bad files
-        raise DataSourceError(
-            f"{path} cannot be opened as an Excel workbook ({type(exc).__name__}: {exc}). Pass the "
-            "table as published (table1.xlsx), or open it in a spreadsheet and save it as .xlsx."
-        ) from exc
-    try:
+    hint = ("Pass the table as published (table1.xlsx), or open it in a spreadsheet and save it "
+            "as .xlsx.")
+    with open_workbook(path, hint=hint) as wb:
         for sheet in wb.worksheets:
             yield sheet.title, list(sheet.iter_rows(values_only=True))
-    finally:
-        wb.close()
 
 
 def read_acs_xlsx_flows(path: str | os.PathLike[str], *, sheet: str | None = None
