@@ -381,7 +381,7 @@ def _dataset_pages(
     skilled = cm.SKILLED_SEGMENT in segments
     county_flows = ds.tables["county"]
     year = int(ds.vintage[-4:]) if ds.vintage[-4:].isdigit() else 0
-    notice = settings.SYNTHETIC_NOTICE.replace("employment", "commuting") if ds.synthetic else None
+    notice = settings.synthetic_notice("commuting") if ds.synthetic else None
     sources = _source_lines(ds, context, metros)
     rollup = "metro" if metros is not None else "auto"
     cards: list[AtlasCard] = []

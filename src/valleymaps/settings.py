@@ -66,5 +66,20 @@ NO_DATA_COLOR: str = "#bdbdbd"
 #: Web map tiles (a light basemap that keeps the choropleth readable).
 TILES: str = "Esri.WorldGrayCanvas"
 
-#: Text shown on every map that draws synthetic data.
-SYNTHETIC_NOTICE: str = "Synthetic sample data (not real employment figures)"
+
+
+def synthetic_notice(what: str | None = "employment") -> str:
+    """Text shown on every map that draws synthetic data; ``what`` kind of figures they are not.
+
+    >>> synthetic_notice("commuting")
+    'Synthetic sample data (not real commuting figures)'
+    >>> synthetic_notice(None)
+    'Synthetic sample data (not real figures; the sources say which)'
+    """
+    if what is None:
+        return "Synthetic sample data (not real figures; the sources say which)"
+    return f"Synthetic sample data (not real {what} figures)"
+
+
+#: Text shown on every map that draws synthetic employment data.
+SYNTHETIC_NOTICE: str = synthetic_notice()

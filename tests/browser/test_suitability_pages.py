@@ -168,7 +168,7 @@ def test_popups_name_the_commuting_data_and_flag_synthetic_flows(tmp_path, open_
     )
     page, report = open_page(run.page)
     panel = page.locator(".vm-suit-panel").inner_text()
-    assert settings.SYNTHETIC_NOTICE in panel
+    assert settings.synthetic_notice(None) in panel  # the synthetic data are flows, not jobs
     assert "Labour pool within 15 km: LEHD LODES8 origin-destination 2021" in panel
     site = page.locator("path.vm-site").first.bounding_box()
     assert site is not None

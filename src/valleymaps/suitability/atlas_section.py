@@ -138,7 +138,7 @@ def suitability_section(context: AtlasContext) -> list[AtlasCard]:
                     outlines=region,
                     source_lines=layers[-1].source_lines,
                     notes=list(layers[-1].notes),
-                    synthetic_notice=settings.SYNTHETIC_NOTICE if result.synthetic else None,
+                    synthetic_notice=settings.synthetic_notice(None) if result.synthetic else None,
                 )
                 name = f"suitability-{profile.key}.png"
                 fig.savefig(context.build_dir / "png" / name)
@@ -167,7 +167,7 @@ def suitability_section(context: AtlasContext) -> list[AtlasCard]:
                 "Profiles: data/econ/suitability/*.toml (weights, transforms, constraints, site rules).",
             ],
             outlines=region,
-            synthetic_notice=settings.SYNTHETIC_NOTICE if synthetic else None,
+            synthetic_notice=settings.synthetic_notice(None) if synthetic else None,
         )
         with atomic_path(context.build_dir / PAGE) as tmp:
             fmap.save(str(tmp))

@@ -189,7 +189,7 @@ def run_target(
             subtitle=f"{ws.config.region_name} site suitability · {profile.name}",
             source_lines=sources,
             outlines=region,
-            synthetic_notice=settings.SYNTHETIC_NOTICE if result.synthetic else None,
+            synthetic_notice=settings.synthetic_notice(None) if result.synthetic else None,
         )
         with atomic_path(work / "map.html") as tmp:
             fmap.save(str(tmp))
@@ -204,7 +204,7 @@ def run_target(
                 outlines=region,
                 source_lines=[*layer.source_lines, *sources],
                 notes=list(layer.notes),
-                synthetic_notice=settings.SYNTHETIC_NOTICE if result.synthetic else None,
+                synthetic_notice=settings.synthetic_notice(None) if result.synthetic else None,
             )
             fig.savefig(work / "map.png")
             files.append(work / "map.png")
