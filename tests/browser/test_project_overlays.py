@@ -187,6 +187,11 @@ def test_projects_over_a_commuting_flow_map(
     assert arcs > 0 and page.locator("path.vm-arc").count() == arcs
     _check_project_overlay(page, report)
     assert page.locator("path.vm-arc").count() == arcs  # the flows are still drawn
+    # the project legend sits under the flows panel, hiding none of it
+    panel = page.locator(".vm-flow-panel").bounding_box()
+    legend = page.locator(".vm-project-legend").bounding_box()
+    assert panel is not None and legend is not None
+    assert legend["y"] >= panel["y"] + panel["height"]
     screenshot(page)
     _no_errors(report)
 

@@ -325,7 +325,9 @@ def render_flow_map(
     root.header.add_child(Element(f"<script>{js}</script>"))
     root.title = text.title
     _FlowLayer(payload).add_to(fmap)
-    add_project_overlay(fmap, projects, layer_control="topright")
+    # the legend goes under the flows panel (top left): at the bottom left it would cover the
+    # panel's foot in a short window
+    add_project_overlay(fmap, projects, layer_control="topright", legend_position="topleft")
     # the region and the places its largest flows reach
     fmap.fit_bounds([[min(ys) - 0.1, min(xs) - 0.1], [max(ys) + 0.1, max(xs) + 0.1]],
                     padding_top_left=(300, 10), padding_bottom_right=(270, 10))

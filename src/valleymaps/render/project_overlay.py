@@ -94,7 +94,11 @@ OVERLAY_LAYER_PREFIX = "Projects: "
 
 
 def add_project_overlay(
-    fmap: folium.Map, overlay: ProjectOverlay | None, *, layer_control: str | None = None
+    fmap: folium.Map,
+    overlay: ProjectOverlay | None,
+    *,
+    layer_control: str | None = None,
+    legend_position: str | None = None,
 ) -> folium.Map:
     """Lay projects over a map: a layer per category in its layer control, legend, popups.
 
@@ -112,6 +116,9 @@ def add_project_overlay(
     layer_control
         Add a layer control at this corner ("topright" ...) after the project layers, for
         host pages that have none.
+    legend_position
+        Corner of the project legend (default bottom left, see
+        :func:`~valleymaps.render.projects_map.add_project_layers`).
     """
     if overlay is None or not len(overlay.projects):
         return fmap
@@ -124,6 +131,7 @@ def add_project_overlay(
         legend_source_lines=overlay.source_lines,
         payload_json=overlay.payload_json,
         data_file=overlay.data_file,
+        legend_position=legend_position,
     )
     if layer_control is not None:
         folium.LayerControl(collapsed=False, position=layer_control).add_to(fmap)

@@ -366,6 +366,7 @@ def add_project_layers(
     legend_source_lines: Sequence[str] = (),
     payload_json: str | None = None,
     data_file: str | None = None,
+    legend_position: str | None = None,
 ) -> folium.Map:
     """Add the project layers, legend and (optionally) the title/filter panel to a map.
 
@@ -397,6 +398,10 @@ def add_project_layers(
     legend_source_lines
         Without the panel: where the projects come from, written at the foot of the legend
         (the host page's source note is about its own data).
+    legend_position
+        Corner of the legend (default: bottom right with the panel, bottom left over another
+        map, whose own legend has the bottom right). Leaflet stacks the controls of one corner,
+        so a host whose panel fills a corner puts the legend in that corner, under its panel.
     payload_json, data_file
         The projects' data made once for several pages (see
         :func:`valleymaps.render.project_overlay.prepare_project_overlay`):
@@ -454,8 +459,7 @@ def add_project_layers(
             "summary": _summary_line(projects),
             "sourceLines": list(source_lines),
             "legendOnlyWhenOn": not panel,
-            # over another map, whose own legend has the bottom right, and beside its source note
-            "legendPosition": "bottomright" if panel else "bottomleft",
+            "legendPosition": legend_position or ("bottomright" if panel else "bottomleft"),
             "legendSourceLines": [] if panel else list(legend_source_lines),
         },
     ).add_to(fmap)
