@@ -34,6 +34,48 @@ class CRSError(ValleymapsError, ValueError):
     """A layer has no coordinate reference system, or one we cannot use."""
 
 
+class YearNotAvailableError(DataSourceError):
+    """A source publishes no file for the requested year; the message lists the years it has.
+
+    Attributes
+    ----------
+    year
+        The year asked for.
+    available
+        The years the source is known to publish.
+    """
+
+    def __init__(self, message: str, *, year: int, available: Sequence[int]):
+        super().__init__(message)
+        self.year = year
+        self.available = list(available)
+
+
+class DownloadError(DataSourceError):
+    """A file could not be downloaded (HTTP error, retries exhausted, damaged file).
+
+    Attributes
+    ----------
+    url
+        The URL asked for.
+    status
+        The HTTP status of the last answer, if the server answered.
+    """
+
+    def __init__(self, message: str, *, url: str, status: int | None = None):
+        super().__init__(message)
+        self.url = url
+        self.status = status
+
+
+class OfflineError(DownloadError):
+    """The host cannot be reached at all: no network, name not resolved, connection refused."""
+
+
+class RemoteNotFoundError(DownloadError):
+    """The server answered 404 (or 410): the file does not exist there."""
+
+
 class FieldError(ValleymapsError, KeyError):
     """A required column is missing or holds values of the wrong kind."""
 

@@ -60,14 +60,15 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from valleymaps.employment import EmploymentDataset
-from valleymaps.errors import ConfigError, MissingDatasetError, ValleymapsError
-from valleymaps.io.download import (
-    Download,
-    DownloadCache,
+from valleymaps.errors import (
+    ConfigError,
+    MissingDatasetError,
     OfflineError,
-    ProgressCallback,
     RemoteNotFoundError,
+    ValleymapsError,
+    YearNotAvailableError,
 )
+from valleymaps.io.download import Download, DownloadCache, ProgressCallback
 from valleymaps.io.flows.dataset import FlowDataset
 from valleymaps.io.sources import (
     CB_TRACT_YEARS,
@@ -77,7 +78,6 @@ from valleymaps.io.sources import (
     METRO_DELINEATION_FILES,
     TIGER_TRACT_YEARS,
     RemoteFile,
-    YearNotAvailableError,
     acs_flows_file,
     acs_flows_year_for,
     available_years_text,

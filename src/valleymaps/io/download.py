@@ -71,7 +71,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from valleymaps import __version__
-from valleymaps.errors import DataSourceError
+from valleymaps.errors import DownloadError, OfflineError, RemoteNotFoundError
 from valleymaps.io.atomic import write_text_atomic
 from valleymaps.io.filelock import exclusive_lock, lock_path
 
@@ -112,31 +112,6 @@ _OFFLINE_ERRNOS = frozenset(
     )
     if code is not None
 )
-
-
-class DownloadError(DataSourceError):
-    """A file could not be downloaded (HTTP error, retries exhausted, damaged file).
-
-    Attributes
-    ----------
-    url
-        The URL asked for.
-    status
-        The HTTP status of the last answer, if the server answered.
-    """
-
-    def __init__(self, message: str, *, url: str, status: int | None = None):
-        super().__init__(message)
-        self.url = url
-        self.status = status
-
-
-class OfflineError(DownloadError):
-    """The host cannot be reached at all: no network, name not resolved, connection refused."""
-
-
-class RemoteNotFoundError(DownloadError):
-    """The server answered 404 (or 410): the file does not exist there."""
 
 
 def default_cache_dir() -> Path:

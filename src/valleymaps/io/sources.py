@@ -54,7 +54,7 @@ from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 
-from valleymaps.errors import ConfigError, DataSourceError
+from valleymaps.errors import ConfigError, YearNotAvailableError
 
 log = logging.getLogger(__name__)
 
@@ -65,23 +65,6 @@ ENV_SUFFIX = "_URL"
 #: Name of the workspace configuration file and its table of base URLs.
 CONFIG_NAME = "valleymaps.toml"
 CONFIG_TABLE = "sources"
-
-
-class YearNotAvailableError(DataSourceError):
-    """A source publishes no file for the requested year; the message lists the years it has.
-
-    Attributes
-    ----------
-    year
-        The year asked for.
-    available
-        The years the source is known to publish.
-    """
-
-    def __init__(self, message: str, *, year: int, available: Sequence[int]):
-        super().__init__(message)
-        self.year = year
-        self.available = list(available)
 
 
 @dataclass(frozen=True)
@@ -456,7 +439,7 @@ def check_year(
     >>> check_year(2005, range(2011, 2025), what="TIGER/Line census tracts")
     Traceback (most recent call last):
     ...
-    valleymaps.io.sources.YearNotAvailableError: TIGER/Line census tracts are not published \
+    valleymaps.errors.YearNotAvailableError: TIGER/Line census tracts are not published \
 for 2005. Years available: 2011-2024. Pass --year with one of these.
     """
     years = sorted(available)
@@ -811,7 +794,7 @@ def metro_delineation_file(
     >>> metro_delineation_file(2020, base_url="https://mirror.example.gov")
     Traceback (most recent call last):
     ...
-    valleymaps.io.sources.YearNotAvailableError: The 2020 CBSA delineation file is published only \
+    valleymaps.errors.YearNotAvailableError: The 2020 CBSA delineation file is published only \
 as an old-style Excel workbook (list1_2020.xls), which valleymaps cannot read. Delineations \
 published as .xlsx: 2023. Pass --year 2023, or download \
 https://mirror.example.gov/2020/delineation-files/list1_2020.xls, save it as .xlsx in a \
