@@ -354,7 +354,9 @@ def build_atlas(
         (build_dir / "png").mkdir()
         (build_dir / "tables").mkdir()
         if projects is not None:  # made once: in each page, or (a large inventory) in a file beside them
-            projects = prepare_project_overlay(projects, build_dir)
+            projects = prepare_project_overlay(projects)
+            if projects.data_file is not None and projects.data_file_text is not None:
+                (build_dir / projects.data_file).write_text(projects.data_file_text, encoding="utf-8")
         total_steps = len(clusters) + 1
         cards = []
         for step, cluster in enumerate(clusters, start=1):

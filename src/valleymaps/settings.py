@@ -83,3 +83,65 @@ def synthetic_notice(what: str | None = "employment") -> str:
 
 #: Text shown on every map that draws synthetic employment data.
 SYNTHETIC_NOTICE: str = synthetic_notice()
+
+
+# --------------------------------------------------------------------------------------------
+# Site suitability (valleymaps.suitability; short names in valleymaps.suitability.defaults)
+# --------------------------------------------------------------------------------------------
+
+#: Cell size of the analysis grid, in metres of California Albers (EPSG:3310).
+SUITABILITY_RESOLUTION_M: float = 100.0
+
+#: Cell size used by ``valleymaps build`` for the atlas pages. Coarser than
+#: :data:`SUITABILITY_RESOLUTION_M` so that every shipped profile fits in a fast build;
+#: run ``valleymaps suitability`` for the full-resolution rasters.
+SUITABILITY_ATLAS_RESOLUTION_M: float = 250.0
+
+#: Rows of the grid processed at a time (raster blocks are this tall).
+SUITABILITY_STRIP_ROWS: int = 512
+
+#: Tile size of the Cloud-optimised GeoTIFFs written.
+SUITABILITY_BLOCK_SIZE: int = 512
+
+#: GDAL block cache (MB): big enough for a strip of tiles of a few layers,
+#: small enough to keep memory flat whatever the grid size.
+SUITABILITY_GDAL_CACHE_MB: int = 128
+
+#: Distances are computed up to this many metres; farther cells get this value.
+#: A factor's transform usually reaches its floor long before.
+SUITABILITY_DISTANCE_CAP_M: float = 50_000.0
+
+#: Candidate sites are searched on cells at least this large (metres): the
+#: suitability is averaged over blocks of whole cells (a block with any
+#: excluded cell is excluded) so the search stays small at 30 m.
+SUITABILITY_SITE_SEARCH_CELL_M: float = 100.0
+
+#: Candidate sites: how many, their size and spacing.
+SUITABILITY_SITE_COUNT: int = 10
+SUITABILITY_SITE_MIN_ACRES: float = 40.0
+SUITABILITY_SITE_MAX_ACRES: float = 320.0
+SUITABILITY_SITE_MIN_DISTANCE_M: float = 5_000.0
+
+#: A site split out of a large suitable area stays within this many times the
+#: radius of a circle of ``max_acres`` around its best cell (1 = a disc; larger
+#: lets sites follow a ridge of high suitability further).
+SUITABILITY_SITE_SHAPE_FACTOR: float = 1.5
+
+#: When a profile gives no score threshold for sites, cells in the best
+#: ``SUITABILITY_SITE_TOP_PERCENT`` percent of the suitable land qualify.
+SUITABILITY_SITE_TOP_PERCENT: float = 10.0
+
+#: Sensitivity check: each weight is moved by this many points (up and down).
+SUITABILITY_SENSITIVITY_POINTS: float = 10.0
+
+#: Colour map of suitability (perceptually uniform, colour-blind safe).
+SUITABILITY_COLORMAP: str = "viridis"
+
+#: Longest side (pixels) of the suitability image drawn on web maps.
+SUITABILITY_OVERLAY_MAX_PX: int = 1200
+
+#: Longest side (pixels) of the suitability drawn on static PNG maps.
+SUITABILITY_PNG_MAX_PX: int = 800
+
+#: Square metres per acre.
+SUITABILITY_M2_PER_ACRE: float = 4046.8564224

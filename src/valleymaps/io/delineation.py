@@ -15,7 +15,7 @@ are fixed).
 :func:`import_metro_delineation` stores it in a workspace as ``data/geo/cbsa_delineation.csv``
 (``county_geoid,cbsa_code,cbsa_title,cbsa_type,county_name,state_name``, all text) with its
 provenance in ``cbsa_delineation.meta.json``; :func:`load_metro_areas` reads it back for the
-metro roll-up (:class:`valleymaps.analysis.metros.MetroAreas`).
+metro roll-up (:class:`valleymaps.core.metros.MetroAreas`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from typing import Any
 
 import pandas as pd
 
-from valleymaps.analysis.metros import MetroAreas
+from valleymaps.core.metros import MetroAreas
 from valleymaps.errors import DataSourceError, FieldError, Problem, ValidationError
 from valleymaps.io.atomic import atomic_path, write_text_atomic
 from valleymaps.io.excel import open_workbook

@@ -70,7 +70,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from valleymaps import __version__
+from valleymaps._version import __version__
 from valleymaps.errors import DownloadError, OfflineError, RemoteNotFoundError
 from valleymaps.io.atomic import write_text_atomic
 from valleymaps.io.filelock import exclusive_lock, lock_path

@@ -37,7 +37,7 @@ import pandas as pd
 from pyproj import CRS
 
 from valleymaps import settings
-from valleymaps.analysis.geometry import find_missing_geometries, repair_polygons
+from valleymaps.core.geometry import find_missing_geometries, repair_polygons
 from valleymaps.errors import (
     FieldError,
     GeometryRepairedWarning,

@@ -5,14 +5,14 @@ The host page gets a layer per project category in its layer control (named
 page (:mod:`valleymaps.render.projects_map`), and their legend, which appears once a
 category is on. An atlas makes the projects' page data once
 (:func:`prepare_project_overlay`): into each page for an ordinary inventory, or once
-into a script file beside the pages for a large one.
+into a script file beside the pages for a large one (this module returns that script's
+text; the caller writes it).
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import folium
 import geopandas as gpd
@@ -40,9 +40,10 @@ class ProjectOverlay:
         Where the projects come from, written at the foot of their legend.
     show
         Whether the project layers are on when the page opens.
-    payload_json, data_file
+    payload_json, data_file, data_file_text
         Set by :func:`prepare_project_overlay` for pages that share the projects: their data
-        made once, as JSON put in each page, or in a script file beside the pages.
+        made once, as JSON put in each page, or as a script (``data_file_text``) that the
+        caller writes into ``data_file`` beside the pages.
     """
 
     projects: gpd.GeoDataFrame
@@ -50,6 +51,7 @@ class ProjectOverlay:
     show: bool = False
     payload_json: str | None = None
     data_file: str | None = None
+    data_file_text: str | None = None
 
 
 #: Largest project data (characters of JSON) put into each page the projects are laid over.
@@ -61,17 +63,24 @@ INLINE_PROJECT_DATA_LIMIT = 500_000
 PROJECT_DATA_FILE = "projects-data.js"
 
 
-def prepare_project_overlay(overlay: ProjectOverlay, folder: Path) -> ProjectOverlay:
-    """Make the projects' page data once for all the pages of ``folder`` they are laid over.
+def prepare_project_overlay(overlay: ProjectOverlay) -> ProjectOverlay:
+    """Make the projects' page data once for all the pages of an atlas they are laid over.
 
     Up to :data:`INLINE_PROJECT_DATA_LIMIT` characters the data go into each page (a page
-    works on its own, copied anywhere); beyond, they are written once into
-    ``folder/PROJECT_DATA_FILE``, which the pages load (keep the pages and the file together).
+    works on its own, copied anywhere); beyond, the pages load them from one script file,
+    :data:`PROJECT_DATA_FILE`, whose text comes back in ``data_file_text``: write it beside
+    the pages (keep the pages and the file together). Nothing is written here.
 
     Returns
     -------
     ProjectOverlay
-        ``overlay`` with ``payload_json`` or ``data_file`` set.
+        ``overlay`` with ``payload_json``, or ``data_file`` and ``data_file_text``, set.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> prepare_project_overlay(ProjectOverlay(gpd.GeoDataFrame())).data_file is None
+    True
     """
     if not len(overlay.projects):
         return overlay
@@ -79,14 +88,18 @@ def prepare_project_overlay(overlay: ProjectOverlay, folder: Path) -> ProjectOve
         project_payload(overlay.projects, cluster=default_clustering(overlay.projects))
     )
     if len(payload_json) <= INLINE_PROJECT_DATA_LIMIT:
-        return replace(overlay, payload_json=payload_json, data_file=None)
-    (folder / PROJECT_DATA_FILE).write_text(f"window.{DATA_GLOBAL} = {payload_json};\n", encoding="utf-8")
+        return replace(overlay, payload_json=payload_json, data_file=None, data_file_text=None)
     log.info(
-        "projects: %d characters of data, written once to %s for every page",
+        "projects: %d characters of data, to be written once to %s for every page",
         len(payload_json),
         PROJECT_DATA_FILE,
     )
-    return replace(overlay, payload_json=None, data_file=PROJECT_DATA_FILE)
+    return replace(
+        overlay,
+        payload_json=None,
+        data_file=PROJECT_DATA_FILE,
+        data_file_text=f"window.{DATA_GLOBAL} = {payload_json};\n",
+    )
 
 
 #: Before each project layer's name in the layer control of a page that is not about projects.

@@ -21,7 +21,7 @@ from rasterio.crs import CRS
 from rasterio.enums import Resampling
 from rasterio.warp import calculate_default_transform, reproject
 
-from valleymaps.suitability import defaults
+from valleymaps import settings
 
 WEB_MERCATOR = "EPSG:3857"
 _TRANSPARENT = 255
@@ -53,13 +53,13 @@ class OverlayImage:
 
 def color_stops(cmap: str | None = None, n: int = 11) -> list[str]:
     """``n`` hex colours evenly spaced along the suitability colour map (0 to 100)."""
-    cm = colormaps[cmap or defaults.COLORMAP]
+    cm = colormaps[cmap or settings.SUITABILITY_COLORMAP]
     return [to_hex(cm(i / (n - 1))) for i in range(n)]
 
 
 def palette_png(values: npt.NDArray[np.floating], *, cmap: str | None = None) -> bytes:
     """Encode suitability (0-100, NaN = none) as a palette PNG: 101 colours plus transparency."""
-    cm = colormaps[cmap or defaults.COLORMAP]
+    cm = colormaps[cmap or settings.SUITABILITY_COLORMAP]
     index = np.full(values.shape, _TRANSPARENT, dtype=np.uint8)
     finite = np.isfinite(values)
     index[finite] = np.clip(np.rint(values[finite]), 0, 100).astype(np.uint8)
@@ -84,7 +84,7 @@ def web_overlay(
     transform, crs
         Georeferencing of ``values``.
     cmap
-        Colour map name (default :data:`~valleymaps.suitability.defaults.COLORMAP`).
+        Colour map name (default :data:`~valleymaps.suitability.settings.SUITABILITY_COLORMAP`).
     """
     src = np.asarray(values, dtype=np.float32)
     height, width = src.shape

@@ -14,7 +14,6 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 from valleymaps import settings
-from valleymaps.suitability import defaults
 
 
 def render_suitability_png(
@@ -56,7 +55,7 @@ def render_suitability_png(
     h, w = values.shape
     left, top = transform @ (0, 0)
     right, bottom = transform @ (w, h)
-    cm = colormaps[cmap or defaults.COLORMAP].with_extremes(bad=(0.0, 0.0, 0.0, 0.0))
+    cm = colormaps[cmap or settings.SUITABILITY_COLORMAP].with_extremes(bad=(0.0, 0.0, 0.0, 0.0))
     image = ax.imshow(
         np.ma.masked_invalid(values),
         extent=(left, right, bottom, top),

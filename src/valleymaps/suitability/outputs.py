@@ -18,7 +18,8 @@ import rasterio
 from affine import Affine
 from rasterio.enums import Resampling
 
-from valleymaps import __version__, settings
+from valleymaps import settings
+from valleymaps._version import __version__
 from valleymaps.io.atomic import atomic_path, write_text_atomic
 from valleymaps.render.suitability_image import OverlayImage, web_overlay
 from valleymaps.render.suitability_map import FactorInfo, TargetLayer, format_value

@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from valleymaps.analysis.commuting import ABROAD_PLACES
+from valleymaps.core.codes import ABROAD_PLACES
 from valleymaps.errors import DataSourceError, FieldError, Problem, ValidationError
 
 log = logging.getLogger(__name__)
