@@ -269,7 +269,7 @@ def test_acs_flows_fixture_reads_like_the_published_table(cache: DownloadCache,
     import pandas as pd
 
     path = fetch.fetch_acs_flows(None, year=2020, cache=cache).path
-    table = pd.read_excel(path, header=7, skipfooter=4, dtype=str)
+    table = pd.read_excel(path, header=7, skipfooter=4, dtype=str, engine="openpyxl")
 
     assert len(table) == len(ACS_FLOWS)
     assert table.columns[8] == "Workers in Commuting Flow"

@@ -66,7 +66,7 @@ def test_other_files_are_refused_with_what_to_pass(tmp_path: Path) -> None:
 
 def test_a_csv_saved_from_the_workbook_reads_the_same(tmp_path: Path) -> None:
     from_xlsx = read_cbsa_delineation(write_delineation_xlsx(tmp_path / "list1_2023.xlsx"))
-    frame = pd.read_excel(tmp_path / "list1_2023.xlsx", header=None, dtype=str)
+    frame = pd.read_excel(tmp_path / "list1_2023.xlsx", header=None, dtype=str, engine="openpyxl")
     csv = tmp_path / "list1_2023.csv"
     frame.to_csv(csv, index=False, header=False, encoding="cp1252")
     from_csv = read_cbsa_delineation(csv)
