@@ -36,6 +36,7 @@ BUNDLED_FILES: tuple[str, ...] = (
     "geo/ca_counties.meta.json",
     "econ/clusters.toml",
     "econ/leakage_targets.csv",
+    "econ/leakage_exclusions.toml",
     "econ/employment/employment_synthetic_county_2011_2021.csv",
     "econ/employment/employment_synthetic_county_2011_2021.meta.json",
     "econ/project_mapping.example.toml",
