@@ -95,6 +95,13 @@ class MissingDatasetError(ConfigError):
     """A dataset a step builds on is not in the workspace; the message says how to get it."""
 
 
+class UnknownNameError(ValleymapsError, ValueError):
+    """A name (cluster, metric, level, dataset, table) is not one valleymaps knows.
+
+    The message lists the valid names.
+    """
+
+
 class ClassificationError(ValleymapsError, ValueError):
     """An unknown classification scheme or unusable class breaks."""
 
