@@ -19,8 +19,8 @@ from valleymaps.analysis.io_model import (
     parse_exclusions,
     prepare_structure,
 )
+from valleymaps.core.io_tables import IOTables
 from valleymaps.errors import AnalysisError, ConfigError
-from valleymaps.io_tables import IOTables
 
 M = 1e6  # the tables are in millions
 

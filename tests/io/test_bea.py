@@ -11,9 +11,9 @@ import pytest
 
 from bea_files import INDUSTRIES, bea_workbook_bytes, workbook_bytes, write_bea_workbooks
 from valleymaps.analysis.io_model import compute_leakage, map_employment_to_industries
+from valleymaps.core.io_tables import parse_naics_list
 from valleymaps.errors import DataSourceError, MissingDatasetError
 from valleymaps.io.bea import import_io, io_store_paths, load_io_tables, read_bea_workbooks
-from valleymaps.io_tables import parse_naics_list
 from valleymaps.workspace import Workspace, init_workspace
 
 REPO = Path(__file__).resolve().parents[2]

@@ -1,7 +1,7 @@
 """A regional input-output model of value-chain leakage, built from the national tables.
 
 Pure computation (numpy and pandas; no files, no network). Given the BEA's national
-tables (:class:`~valleymaps.io_tables.IOTables`) and employment by NAICS code for a region
+tables (:class:`~valleymaps.core.io_tables.IOTables`) and employment by NAICS code for a region
 and for the nation, :func:`compute_leakage` estimates what the region's industries buy from
 other businesses and how much of it they buy outside the region - the "leakage" that an
 attracted or expanded local business could capture. Notation (``c`` commodity, ``i, j``
@@ -59,9 +59,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from valleymaps.core.io_tables import NON_REGIONAL_FINAL_USES, IOTables
 from valleymaps.employment import SECTOR_RANGES, TOTAL_CODE
 from valleymaps.errors import AnalysisError, ConfigError
-from valleymaps.io_tables import NON_REGIONAL_FINAL_USES, IOTables
 
 #: Methods of regional purchase coefficients.
 METHODS: tuple[str, ...] = ("sdp", "slq", "cilq", "flq")

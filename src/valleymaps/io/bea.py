@@ -16,7 +16,7 @@ back as text. Below the Use table's commodity rows come ``T005`` and the value-a
 output). The Make table ends with row ``T007`` and column ``T008``; the import matrix has no
 total rows. The files are identified by their title (cell A1), whatever their names.
 
-:func:`read_bea_workbooks` returns an :class:`~valleymaps.io_tables.IOTables`;
+:func:`read_bea_workbooks` returns an :class:`~valleymaps.core.io_tables.IOTables`;
 :func:`save_io_tables` stores it as ``data/econ/io/bea_<year>_detail.npz`` (compressed
 arrays, a few hundred kilobytes) with ``bea_<year>_detail.meta.json`` (source files and
 their SHA-256, notes); :func:`load_io_tables` reads it back. The tables are stored as
@@ -41,9 +41,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from valleymaps.core.io_tables import IOTables, parse_naics_list
 from valleymaps.errors import DataSourceError, MissingDatasetError
 from valleymaps.io.atomic import write_bytes_atomic, write_text_atomic
-from valleymaps.io_tables import IOTables, parse_naics_list
 from valleymaps.workspace import Workspace
 
 log = logging.getLogger(__name__)
