@@ -9,8 +9,8 @@ from valleymaps.render.classify import classify_values, resolve_scheme
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("quantiles", "Quantiles"), ("Natural Breaks", "NaturalBreaks"), ("natural_breaks", "NaturalBreaks"),
-     ("jenks", "NaturalBreaks"), ("EQUAL-INTERVAL", "EqualInterval"), ("user_defined", "UserDefined")],
+    [("quantiles", "Quantiles"), ("Natural Breaks", "FisherJenks"), ("natural_breaks", "FisherJenks"),
+     ("jenks", "FisherJenks"), ("EQUAL-INTERVAL", "EqualInterval"), ("user_defined", "UserDefined")],
 )
 def test_scheme_names_are_forgiving(name, expected):
     assert resolve_scheme(name) == expected
@@ -76,3 +76,31 @@ def test_values_all_at_the_centre_make_one_class():
     c = classify_values([0.0, 0.0, 0.0], center=0.0)
     assert c.class_of([0.0]).tolist() == [0]
     assert len(c.labels(str)) == len(c.colors) == 1
+
+
+@pytest.mark.parametrize("name", ["natural_breaks", "jenks", "Natural Breaks"])
+def test_natural_breaks_are_the_same_on_every_run(name):
+    # 760 skewed tract values: k-means NaturalBreaks gave 12 different sets of breaks in 30 runs
+    values = np.random.default_rng(7).lognormal(3, 1.2, 760)
+    first = classify_values(values, scheme=name, k=5).breaks
+    assert all(classify_values(values, scheme=name, k=5).breaks == first for _ in range(30))
+
+
+def test_natural_breaks_are_the_exact_fisher_jenks_optimum():
+    # three obvious groups: the optimal breaks end each group
+    values = [1, 2, 3, 10, 11, 12, 30, 31, 32]
+    assert classify_values(values, scheme="natural_breaks", k=3).breaks == (3.0, 12.0, 32.0)
+
+
+def test_fisher_jenks_breaks_match_mapclassify():
+    import warnings
+
+    import mapclassify
+
+    from valleymaps.render.classify import fisher_jenks_breaks
+
+    values = np.round(np.random.default_rng(3).lognormal(3, 1.0, 120), 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Numba not installed": the slow exact version
+        expected = [float(b) for b in mapclassify.FisherJenks(values, k=5).bins]
+    assert fisher_jenks_breaks(values, k=5) == pytest.approx(expected)

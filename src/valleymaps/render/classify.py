@@ -1,7 +1,7 @@
 """Classify values for a choropleth and colour the classes.
 
 Schemes are looked up by name, forgivingly (case, spaces, ``-`` and ``_`` are
-ignored): ``quantiles``, ``natural_breaks`` (also ``jenks``), ``equal_interval``
+ignored): ``quantiles``, ``natural_breaks`` (also ``jenks``: Fisher–Jenks, exact), ``equal_interval``
 and ``user_defined`` (with ``breaks``). Sizes get a sequential palette;
 measures with a meaningful centre (LQ = 1, change = 0) a diverging one whose
 middle falls exactly on the centre. Both palettes are colour-blind safe
@@ -30,9 +30,10 @@ from valleymaps.errors import ClassificationError
 _SCHEMES: dict[str, str] = {
     "quantiles": "Quantiles",
     "quantile": "Quantiles",
-    "naturalbreaks": "NaturalBreaks",
-    "jenks": "NaturalBreaks",
-    "fisherjenks": "NaturalBreaks",
+    "naturalbreaks": "FisherJenks",
+    "natural": "FisherJenks",
+    "jenks": "FisherJenks",
+    "fisherjenks": "FisherJenks",
     "equalinterval": "EqualInterval",
     "userdefined": "UserDefined",
     "user": "UserDefined",
@@ -44,8 +45,11 @@ SCHEME_NAMES: tuple[str, ...] = ("quantiles", "natural_breaks", "equal_interval"
 def resolve_scheme(name: str) -> str:
     """mapclassify class name for a scheme name given by a user.
 
-    >>> resolve_scheme("Natural Breaks"), resolve_scheme("QUANTILES")
-    ('NaturalBreaks', 'Quantiles')
+    ``natural_breaks`` and ``jenks`` are Fisher–Jenks (exact, the same breaks on every
+    run), not mapclassify's ``NaturalBreaks`` (unseeded k-means, different breaks between runs).
+
+    >>> resolve_scheme("Natural Breaks"), resolve_scheme("QUANTILES"), resolve_scheme("jenks")
+    ('FisherJenks', 'Quantiles', 'FisherJenks')
     """
     key = "".join(ch for ch in name.lower() if ch.isalnum())
     try:
@@ -96,6 +100,8 @@ def _mapclassify_breaks(
     k = max(1, min(k, len(np.unique(values))))
     if k == 1:
         return [float(values.max())]
+    if scheme == "FisherJenks":
+        return fisher_jenks_breaks(values, k=k)
     import mapclassify  # slow to import (several seconds): only when a map is classified
 
     with warnings.catch_warnings():
@@ -104,6 +110,67 @@ def _mapclassify_breaks(
         warnings.filterwarnings("ignore", message="Not enough unique values", category=UserWarning)
         classifier = getattr(mapclassify, scheme)(values, k=k)
     return sorted({float(b) for b in classifier.bins})
+
+
+def fisher_jenks_breaks(values: npt.ArrayLike, *, k: int) -> list[float]:
+    """Upper bounds of the ``k`` classes that minimise the within-class sum of squares.
+
+    The exact Fisher–Jenks optimum (dynamic programming over the distinct values weighted by
+    their counts), so the same data give the same breaks on every run; mapclassify's
+    ``FisherJenks`` computes the same breaks but needs numba to be fast.
+
+    >>> fisher_jenks_breaks([1, 2, 3, 10, 11, 12, 30, 31, 32], k=3)
+    [3.0, 12.0, 32.0]
+    """
+    x, counts = np.unique(np.asarray(values, dtype=float), return_counts=True)
+    n = len(x)
+    k = max(1, min(int(k), n))
+    centred = x - x.mean()  # less cancellation in the sums of squares
+    w = counts.astype(float)
+    cw = np.concatenate([[0.0], np.cumsum(w)])
+    cx = np.concatenate([[0.0], np.cumsum(w * centred)])
+    cxx = np.concatenate([[0.0], np.cumsum(w * centred * centred)])
+    # cost[j, i]: least sum of squares of the first i distinct values in j classes;
+    # start[j, i]: where the last of those classes starts. The best start never decreases
+    # with i (1-D k-means), so each layer is solved by divide and conquer, one level of
+    # the recursion at a time for all intervals at once: O(k n log n).
+    cost = np.full((k + 1, n + 1), np.inf)
+    cost[0, 0] = 0.0
+    start = np.zeros((k + 1, n + 1), dtype=int)
+    for j in range(1, k + 1):
+        lo, hi = np.array([j]), np.array([n])
+        opt_lo, opt_hi = np.array([j - 1]), np.array([n - 1])
+        while len(lo):
+            mid = (lo + hi) // 2
+            first = np.maximum(opt_lo, j - 1)
+            last = np.minimum(opt_hi, mid - 1)
+            sizes = last - first + 1
+            task = np.repeat(np.arange(len(mid)), sizes)
+            offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+            m = first[task] + np.arange(len(task)) - offsets[task]
+            i = mid[task]
+            s = cx[i] - cx[m]
+            total = cost[j - 1, m] + np.maximum((cxx[i] - cxx[m]) - s * s / (cw[i] - cw[m]), 0.0)
+            least = np.minimum.reduceat(total, offsets)
+            hits = np.flatnonzero(total <= least[task])
+            _, pick = np.unique(task[hits], return_index=True)
+            best = m[hits[pick]]
+            cost[j, mid] = least
+            start[j, mid] = best
+            left = lo <= mid - 1
+            right = mid + 1 <= hi
+            lo = np.concatenate([lo[left], mid[right] + 1])
+            hi = np.concatenate([mid[left] - 1, hi[right]])
+            opt_lo, opt_hi = (
+                np.concatenate([opt_lo[left], best[right]]),
+                np.concatenate([best[left], opt_hi[right]]),
+            )
+    breaks: list[float] = []
+    i = n
+    for j in range(k, 0, -1):
+        breaks.append(float(x[i - 1]))
+        i = int(start[j, i])
+    return sorted(breaks)
 
 
 def _sample(cmap_name: str, positions: npt.ArrayLike) -> list[str]:
