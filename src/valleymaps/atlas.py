@@ -258,6 +258,32 @@ def build_atlas(
     -------
     AtlasResult
     """
+    from valleymaps.render.element_ids import stable_element_ids
+
+    with stable_element_ids(f"atlas:{ws.config.region_name}"):  # the same pages on every build
+        return _build_atlas(
+            ws,
+            scheme=scheme,
+            classes=classes,
+            breaks=breaks,
+            base_year=base_year,
+            end_year=end_year,
+            png=png,
+            on_progress=on_progress,
+        )
+
+
+def _build_atlas(
+    ws: Workspace,
+    *,
+    scheme: str | None,
+    classes: int | None,
+    breaks: Sequence[float] | None,
+    base_year: int | None,
+    end_year: int | None,
+    png: bool,
+    on_progress: ProgressCallback | None,
+) -> AtlasResult:
     cfg = ws.config
     scheme = scheme or cfg.scheme
     classes = classes or cfg.classes

@@ -10,7 +10,8 @@ from click.testing import CliRunner
 from valleymaps.cli import cli
 
 SQUARE = [[-119.8, 36.7], [-119.79, 36.7], [-119.79, 36.71], [-119.8, 36.71], [-119.8, 36.7]]
-BOWTIE = [[-119.7, 36.7], [-119.69, 36.71], [-119.69, 36.7], [-119.7, 36.71], [-119.7, 36.7]]
+# BOWTIE lies in Kings County (near Hanford), SQUARE in Fresno
+BOWTIE = [[-119.65, 36.3], [-119.64, 36.31], [-119.64, 36.3], [-119.65, 36.31], [-119.65, 36.3]]
 
 CBP = (
     '"fipstate","fipscty","naics","emp_nf","emp","qp1_nf","qp1","ap_nf","ap","est"\n'

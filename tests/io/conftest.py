@@ -32,6 +32,33 @@ def square(i: int, size: float = 0.01) -> Polygon:
     return box(x0, y0, x0 + size, y0 + size)
 
 
+def _county_anchor(county: str) -> tuple[float, float] | None:
+    """A point inside a California county (bundled boundaries), for tracts that must lie there."""
+    if county == "06019":
+        return None
+    if not _ANCHORS:
+        from valleymaps.workspace import bundled_data_dir
+
+        counties = gpd.read_file(bundled_data_dir() / "geo" / "ca_counties.geojson")
+        for geoid, geom in zip(counties["geoid"], counties.geometry, strict=True):
+            p = geom.representative_point()
+            _ANCHORS[str(geoid)] = (p.x, p.y)
+    return _ANCHORS.get(county)
+
+
+_ANCHORS: dict[str, tuple[float, float]] = {}
+
+
+def tract_square(geoid: object, i: int, size: float = 0.01) -> Polygon:
+    """The i-th small square, in the county the GEOID names (Fresno: :func:`square`)."""
+    text = str(geoid)
+    anchor = _county_anchor(text.zfill(11)[:5] if text.isdigit() else text[:5])
+    if anchor is None:
+        return square(i, size)
+    x0, y0 = anchor[0] + i * size, anchor[1]
+    return box(x0, y0, x0 + size, y0 + size)
+
+
 def bowtie(i: int, size: float = 0.01) -> Polygon:
     """A self-intersecting (invalid) square."""
     x0, y0 = -119.8 + i * size, 36.7
@@ -42,7 +69,9 @@ def tract_frame(
     geoids: Sequence[object] = GEOIDS, *, crs: str | None = "EPSG:4326", column: str = "GEOID"
 ) -> gpd.GeoDataFrame:
     gdf = gpd.GeoDataFrame(
-        {column: list(geoids)}, geometry=[square(i) for i in range(len(geoids))], crs="EPSG:4326"
+        {column: list(geoids)},
+        geometry=[tract_square(g, i) for i, g in enumerate(geoids)],
+        crs="EPSG:4326",
     )
     if crs is None:
         return gdf.set_crs(None, allow_override=True)
@@ -191,7 +220,7 @@ def make_file(tmp_path: Path) -> Callable[[str, str], Path]:
 def build() -> types.SimpleNamespace:
     """The builders and sample rows of this module."""
     names = [
-        "GEOIDS", "square", "bowtie", "tract_frame", "write_vector", "zip_shapefile",
+        "GEOIDS", "square", "tract_square", "bowtie", "tract_frame", "write_vector", "zip_shapefile",
         "topojson_text", "CBP_HEADER_NEW", "CBP_NEW_ROWS", "cbp_row", "CBP_HEADER_OLD",
         "CBP_OLD_ROWS", "cbp_old_row", "lodes_header", "lodes_row", "lines",
     ]  # fmt: skip

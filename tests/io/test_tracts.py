@@ -28,7 +28,7 @@ def test_reads_geoid_column_keeps_region_and_reprojects(tmp_path: Path, build: S
 
 
 def test_builds_geoid_from_parts_with_vintage_suffix(tmp_path: Path, build: SimpleNamespace) -> None:
-    gdf = build.tract_frame(["x"] * 2).drop(columns="GEOID")
+    gdf = build.tract_frame(["06019000501", "06107000100"]).drop(columns="GEOID")
     gdf["STATEFP10"] = ["06", "06"]
     gdf["COUNTYFP10"] = ["019", "107"]
     gdf["TRACTCE10"] = ["000501", "000100"]
@@ -46,7 +46,7 @@ def test_zipped_shapefile_and_prefixed_geoid(tmp_path: Path, build: SimpleNamesp
 
 def test_topojson_needs_assumed_crs_and_uses_id(tmp_path: Path, build: SimpleNamespace) -> None:
     path = tmp_path / "06019.topo.json"
-    path.write_text(build.topojson_text([(g, build.square(i)) for i, g in enumerate(build.GEOIDS)]))
+    path.write_text(build.topojson_text([(g, build.tract_square(g, i)) for i, g in enumerate(build.GEOIDS)]))
     with pytest.raises(CRSError, match="--assume-crs EPSG:4326"):
         read_tracts(path)
     result = read_tracts(path, assume_crs="EPSG:4326")

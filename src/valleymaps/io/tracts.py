@@ -38,7 +38,9 @@ from pyproj import CRS
 
 from valleymaps import settings
 from valleymaps.core.geometry import find_missing_geometries, repair_polygons
+from valleymaps.core.misplaced import describe_misplaced, find_misplaced
 from valleymaps.errors import (
+    DataSourceError,
     FieldError,
     GeometryRepairedWarning,
     Problem,
@@ -47,8 +49,8 @@ from valleymaps.errors import (
     WorkspaceError,
 )
 from valleymaps.io.atomic import atomic_path
-from valleymaps.io.vector import read_vector
-from valleymaps.workspace import Workspace
+from valleymaps.io.vector import parse_crs, read_vector
+from valleymaps.workspace import Workspace, bundled_data_dir
 
 log = logging.getLogger(__name__)
 
@@ -255,12 +257,57 @@ def _find_geoid(path: Path, gdf: gpd.GeoDataFrame, id_column: str | None) -> tup
     )
 
 
+def reference_counties(ws: Workspace | None = None) -> gpd.GeoDataFrame:
+    """County polygons tracts are checked against: the workspace's, else the bundled ones."""
+    path = ws.counties_path if ws is not None and ws.counties_path.is_file() else None
+    if path is None:
+        path = bundled_data_dir() / "geo" / "ca_counties.geojson"
+    gdf = read_vector(path)
+    if "geoid" not in gdf.columns or "name" not in gdf.columns:
+        raise DataSourceError(
+            f"{path} has no 'geoid' and 'name' columns; restore it with 'valleymaps init --force'."
+        )
+    return gdf[["geoid", "name", gdf.geometry.name]]
+
+
+def _misplaced_problems(
+    path: Path,
+    gdf: gpd.GeoDataFrame,
+    geoid: pd.Series,
+    region: Collection[str],
+    counties: gpd.GeoDataFrame,
+) -> list[Problem]:
+    """Tracts whose coordinates do not fit their CRS or lie outside their county, one line per cause."""
+    county = geoid.astype("string").str.slice(0, 5)
+    in_region = county.isin(list(region)).fillna(False).astype(bool).to_numpy()
+    if not in_region.any():
+        return []
+    rows = np.flatnonzero(in_region)
+    expected = [str(c) for c in county.to_numpy()[rows]]
+    found = find_misplaced(gdf.geometry.iloc[rows].reset_index(drop=True), expected, counties)
+    if not found:
+        return []
+    names = dict(zip(counties["geoid"].astype(str), counties["name"].astype(str), strict=True))
+    labels = [f"feature {r + 1} ({geoid.iloc[r]})" for r in rows]
+    declared = CRS.from_user_input(gdf.crs).to_string() if gdf.crs is not None else "no CRS"
+    lines = describe_misplaced(
+        found,
+        labels=labels,
+        declared=declared,
+        expected_names=[f"{names.get(c, c)} County ({c})" for c in expected],
+        n_total=len(rows),
+    )
+    return [Problem(f"{path.name}: {line}") for line in lines]
+
+
 def _read_file(
     path: Path,
     *,
     assume_crs: str | CRS | None,
     id_column: str | None,
     layer: str | None,
+    region: Collection[str] | None = None,
+    counties: gpd.GeoDataFrame | None = None,
 ) -> _FileTracts:
     gdf = read_vector(path, assume_crs=assume_crs, layer=layer, preferred_layer=TRACTS_LAYER)
     if gdf.empty:
@@ -270,6 +317,21 @@ def _read_file(
             problems=[Problem(f"no features in {path.name}; pass a file of census tract polygons.")],
         )
     geoid, problems = _find_geoid(path, gdf, id_column)
+    if not problems and counties is not None and region is not None:
+        misplaced = _misplaced_problems(path, gdf, geoid, region, counties)
+        if misplaced and assume_crs is not None:
+            # the file declares a CRS that its coordinates do not fit: --assume-crs corrects it
+            assumed = gdf.set_crs(parse_crs(assume_crs), allow_override=True)
+            if not _misplaced_problems(path, assumed, geoid, region, counties):
+                log.warning(
+                    "%s declares %s but its coordinates fit --assume-crs %s: read as %s",
+                    path.name,
+                    gdf.crs.to_string() if gdf.crs is not None else "no CRS",
+                    assumed.crs.to_string(),
+                    assumed.crs.to_string(),
+                )
+                gdf, misplaced = assumed, []
+        problems.extend(misplaced)
     out = gpd.GeoDataFrame(
         {
             "geoid": geoid.to_numpy(dtype=object, na_value=None),
@@ -401,6 +463,7 @@ def read_tracts(
     id_column: str | None = None,
     layer: str | None = None,
     counties: Collection[str] | None = None,
+    county_geometry: gpd.GeoDataFrame | None = None,
 ) -> TractReadResult:
     """Read census tracts from one or more vector files.
 
@@ -420,6 +483,12 @@ def read_tracts(
     counties
         County GEOIDs to keep; defaults to the San Joaquin Valley
         (:data:`valleymaps.settings.VALLEY_COUNTIES`).
+    county_geometry
+        County polygons (``geoid``, ``name``) each tract must lie in or overlap (the county its
+        GEOID names); default the bundled California counties. Tracts elsewhere, with
+        latitude/longitude swapped or with coordinates in another CRS than declared are an
+        error naming the likely cause (a declared CRS the coordinates do not fit is replaced by
+        ``assume_crs`` when that one fits).
 
     Returns
     -------
@@ -434,10 +503,17 @@ def read_tracts(
         If no GEOID column is found.
     ValidationError
         If GEOIDs are numbers or lost their leading zero, are malformed or
-        duplicated, or no tract is in the region; every problem is listed.
+        duplicated, no tract is in the region, or tracts do not lie in their
+        county; every problem is listed.
     """
     region = list(counties) if counties is not None else list(settings.VALLEY_COUNTIES)
-    files = [_read_file(p, assume_crs=assume_crs, id_column=id_column, layer=layer) for p in _as_paths(paths)]
+    reference = county_geometry if county_geometry is not None else reference_counties()
+    files = [
+        _read_file(
+            p, assume_crs=assume_crs, id_column=id_column, layer=layer, region=region, counties=reference
+        )
+        for p in _as_paths(paths)
+    ]
     bad = {f.path: f.problems for f in files if f.problems}
     if bad:
         raise _problems_error(bad)
@@ -474,6 +550,7 @@ def check_tracts(
     id_column: str | None = None,
     layer: str | None = None,
     counties: Collection[str] | None = None,
+    county_geometry: gpd.GeoDataFrame | None = None,
 ) -> list[Problem]:
     """Every problem :func:`read_tracts` would find in ``path``, without raising.
 
@@ -488,7 +565,10 @@ def check_tracts(
     p = Path(path)
     region = list(counties) if counties is not None else list(settings.VALLEY_COUNTIES)
     try:
-        one = _read_file(p, assume_crs=assume_crs, id_column=id_column, layer=layer)
+        reference = county_geometry if county_geometry is not None else reference_counties()
+        one = _read_file(
+            p, assume_crs=assume_crs, id_column=id_column, layer=layer, region=region, counties=reference
+        )
     except ValleymapsError as exc:
         return [Problem(str(exc))]
     if one.problems:
@@ -539,6 +619,7 @@ def import_tracts(
         id_column=id_column,
         layer=layer,
         counties=list(ws.config.region_counties),
+        county_geometry=reference_counties(ws),
     )
     replaced = ws.tracts_path.exists()
     write_tracts(result.gdf, ws.tracts_path)

@@ -34,6 +34,7 @@ from valleymaps import settings
 from valleymaps.errors import DataSourceError, OutputExistsError
 from valleymaps.io.atomic import atomic_path, replace_dir
 from valleymaps.io.vector import read_vector
+from valleymaps.render.element_ids import stable_element_ids
 from valleymaps.render.suitability_map import render_suitability_map
 from valleymaps.render.suitability_png import render_suitability_png
 from valleymaps.suitability.catalog import TargetChoice, choose_target
@@ -183,14 +184,15 @@ def run_target(
             "(a cell counts in the zone holding its centre).",
             f"Profile: {profile.path.name if profile.path else profile.key} ({profile.name}).",
         ]
-        fmap = render_suitability_map(
-            [layer],
-            title=f"Where could {choice.target.lower()} locate?",
-            subtitle=f"{ws.config.region_name} site suitability · {profile.name}",
-            source_lines=sources,
-            outlines=region,
-            synthetic_notice=settings.synthetic_notice(None) if result.synthetic else None,
-        )
+        with stable_element_ids(f"suitability:{profile.key}"):  # the same page on every run
+            fmap = render_suitability_map(
+                [layer],
+                title=f"Where could {choice.target.lower()} locate?",
+                subtitle=f"{ws.config.region_name} site suitability · {profile.name}",
+                source_lines=sources,
+                outlines=region,
+                synthetic_notice=settings.synthetic_notice(None) if result.synthetic else None,
+            )
         with atomic_path(work / "map.html") as tmp:
             fmap.save(str(tmp))
         files.append(work / "map.html")
