@@ -7,15 +7,31 @@ from pathlib import Path
 import geopandas as gpd
 from shapely.geometry import box
 
+from valleymaps.workspace import bundled_data_dir
+
 TRACT_CSV_HEADER = "geoid,naics,year,employment,flag\n"
 
 
+def county_anchor(county: str) -> tuple[float, float]:
+    """A point inside a California county (bundled boundaries): where its test tracts start."""
+    if not _ANCHORS:
+        counties = gpd.read_file(bundled_data_dir() / "geo" / "ca_counties.geojson")
+        for geoid, geom in zip(counties["geoid"], counties.geometry, strict=True):
+            p = geom.representative_point()
+            _ANCHORS[str(geoid)] = (round(p.x, 3), round(p.y, 3))
+    return _ANCHORS[county]
+
+
+_ANCHORS: dict[str, tuple[float, float]] = {}
+
+
 def write_square_tracts(path: Path, county_geoids: list[str], per_county: int = 3) -> list[str]:
-    """A GeoJSON of small square tracts (3 per county, side by side) with GEOIDs as text."""
+    """A GeoJSON of small square tracts (3 per county, side by side, inside it) with GEOIDs as text."""
     rows, geoms = [], []
-    for c, county in enumerate(county_geoids):
+    for county in county_geoids:
+        ax, ay = county_anchor(county)
         for t in range(per_county):
-            x0, y0 = -120.5 + t * 0.05, 35.5 + c * 0.2
+            x0, y0 = ax + t * 0.05, ay
             rows.append(f"{county}{(t + 1) * 100:06d}")
             geoms.append(box(x0, y0, x0 + 0.05, y0 + 0.05))
     gpd.GeoDataFrame({"GEOID": rows}, geometry=geoms, crs=4326).to_file(path, driver="GeoJSON")
