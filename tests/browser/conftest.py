@@ -31,6 +31,11 @@ from harness import (
     save_screenshot,
 )
 
+# harness.py is a helper module, not tests: collected as a doctest module (--doctest-modules) it
+# would be imported a second time under another name, with its own state. Its examples are
+# checked by test_harness_smoke.py.
+collect_ignore = ["harness.py"]
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 

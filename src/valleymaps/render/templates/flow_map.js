@@ -495,7 +495,7 @@
     // base layers not shown yet: folium declares them as globals named VmLevel_<id>
     Object.keys(global).forEach(function (k) {
       if (k.indexOf("vm_level_") === 0 || k.indexOf("VmLevel") === 0) {
-        try { attach(global[k]); } catch (err) { /* not a layer */ }
+        try { attach(global[k]); } catch (ignored) { /* not a layer */ }
       }
     });
   }

@@ -5,15 +5,23 @@
 (function (global) {
   "use strict";
 
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  /* Symbol shapes on a 20 x 20 box: element name and attributes (built with the DOM, never parsed). */
   var SHAPES = {
-    circle: '<circle cx="10" cy="10" r="8"/>',
-    square: '<rect x="2.5" y="2.5" width="15" height="15"/>',
-    diamond: '<polygon points="10,0.8 19.2,10 10,19.2 0.8,10"/>',
-    triangle: '<polygon points="10,1.5 19,18 1,18"/>',
-    hexagon: '<polygon points="5,1.8 15,1.8 19.5,10 15,18.2 5,18.2 0.5,10"/>',
-    star: '<polygon points="10,0.8 12.7,7 19.3,7.4 14.2,11.7 15.8,18.6 10,14.9 4.2,18.6 5.8,11.7 0.7,7.4 7.3,7"/>',
-    cross: '<polygon points="6.5,1 13.5,1 13.5,6.5 19,6.5 19,13.5 13.5,13.5 13.5,19 6.5,19 6.5,13.5 1,13.5 1,6.5 6.5,6.5"/>'
+    circle: ["circle", { cx: 10, cy: 10, r: 8 }],
+    square: ["rect", { x: 2.5, y: 2.5, width: 15, height: 15 }],
+    diamond: ["polygon", { points: "10,0.8 19.2,10 10,19.2 0.8,10" }],
+    triangle: ["polygon", { points: "10,1.5 19,18 1,18" }],
+    hexagon: ["polygon", { points: "5,1.8 15,1.8 19.5,10 15,18.2 5,18.2 0.5,10" }],
+    star: ["polygon", { points: "10,0.8 12.7,7 19.3,7.4 14.2,11.7 15.8,18.6 10,14.9 4.2,18.6 5.8,11.7 0.7,7.4 7.3,7" }],
+    cross: ["polygon", { points: "6.5,1 13.5,1 13.5,6.5 19,6.5 19,13.5 13.5,13.5 13.5,19 6.5,19 6.5,13.5 1,13.5 1,6.5 6.5,6.5" }]
   };
+
+  function svgEl(tag, attrs) {
+    var e = document.createElementNS(SVG_NS, tag);
+    Object.keys(attrs).forEach(function (k) { e.setAttribute(k, String(attrs[k])); });
+    return e;
+  }
 
   /* A DivIcon that clones a prepared SVG element: much cheaper than parsing HTML for every marker. */
   var SymbolIcon = null;  // made on first use: Leaflet loads after this file
@@ -32,10 +40,10 @@
     return SymbolIcon;
   }
 
-  function el(tag, className, text) {
+  function el(tag, className, content) {
     var e = document.createElement(tag);
     if (className) { e.className = className; }
-    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    if (content !== undefined && content !== null) { e.textContent = String(content); }
     return e;
   }
 
@@ -54,24 +62,32 @@
   }
 
   function symbolSvg(shape, color, px, hollow) {
-    var fill = hollow ? "#ffffff" : color;
-    var stroke = hollow ? color : "#ffffff";
-    var width = hollow ? 2.6 : 1.4;
-    return '<svg xmlns="http://www.w3.org/2000/svg" width="' + px + '" height="' + px +
-      '" viewBox="-1 -1 22 22" style="display:block"><g fill="' + fill + '" stroke="' + stroke +
-      '" stroke-width="' + width + '" stroke-linejoin="round">' + (SHAPES[shape] || SHAPES.circle) + "</g></svg>";
+    var svg = svgEl("svg", { width: px, height: px, viewBox: "-1 -1 22 22", style: "display:block" });
+    var g = svgEl("g", {
+      fill: hollow ? "#ffffff" : color,
+      stroke: hollow ? color : "#ffffff",
+      "stroke-width": hollow ? 2.6 : 1.4,
+      "stroke-linejoin": "round"
+    });
+    var spec = SHAPES[shape] || SHAPES.circle;
+    g.appendChild(svgEl(spec[0], spec[1]));
+    svg.appendChild(g);
+    return svg;
   }
 
   function symbolElement(cat, px, hollow) {
     var span = el("span", "vm-symbol");
-    span.innerHTML = symbolSvg(cat.shape, cat.color, px, hollow);  // constants and numbers only
+    span.appendChild(symbolSvg(cat.shape, cat.color, px, hollow));
     return span;
   }
 
   function lineSample(cat) {
     var span = el("span", "vm-symbol");
-    span.innerHTML = '<svg xmlns="http://www.w3.org/2000/svg" width="26" height="12"><line x1="1" y1="6" x2="25" y2="6" stroke="' +
-      cat.color + '" stroke-width="3.5"' + (cat.dash ? ' stroke-dasharray="' + cat.dash + '"' : "") + "/></svg>";
+    var svg = svgEl("svg", { width: 26, height: 12 });
+    var attrs = { x1: 1, y1: 6, x2: 25, y2: 6, stroke: cat.color, "stroke-width": 3.5 };
+    if (cat.dash) { attrs["stroke-dasharray"] = cat.dash; }
+    svg.appendChild(svgEl("line", attrs));
+    span.appendChild(svg);
     return span;
   }
 
@@ -105,10 +121,9 @@
       var key = c + ":" + sizeIndex + ":" + (hollow ? 1 : 0);
       if (!icons[key]) {
         var px = data.sizes[sizeIndex];
-        var template = document.createElement("div");
-        template.innerHTML = symbolSvg(data.categories[c].shape, data.categories[c].color, px, hollow);
+        var template = symbolSvg(data.categories[c].shape, data.categories[c].color, px, hollow);
         icons[key] = new (symbolIconClass())({
-          template: template.firstChild,
+          template: template,
           className: "vm-project-icon vm-cat-" + c,
           iconSize: [px + 2, px + 2],
           iconAnchor: [px / 2 + 1, px / 2 + 1],

@@ -53,7 +53,7 @@
     return box;
   }
 
-  function makeTarget(target, map) {
+  function makeTarget(target) {
     var group = L.layerGroup();
     var image = L.imageOverlay(target.image, target.bounds,
       { opacity: 0.82, className: "vm-suit-image", interactive: false });
@@ -135,7 +135,7 @@
   function attach(map, spec) {
     map.fitBounds(spec.bounds, { animate: false, padding: [10, 10] });
     L.tileLayer(spec.tiles.url, spec.tiles.options).addTo(map);
-    var groups = spec.targets.map(function (t, i) { t.index = i; return makeTarget(t, map); });
+    var groups = spec.targets.map(function (t, i) { t.index = i; return makeTarget(t); });
     var overlays = {};
     groups.forEach(function (g) { overlays[g.vmTarget.title] = g; });
     if (spec.outlines) {
