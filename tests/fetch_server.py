@@ -62,6 +62,7 @@ CBP_PREFIX = "/programs-surveys/cbp/datasets"
 LODES_PREFIX = "/data/lodes"
 ACS_FLOWS_PREFIX = "/programs-surveys/demo/tables/metro-micro"
 METROS_PREFIX = "/programs-surveys/metro-micro/geographies/reference-files"
+BEA_PREFIX = "/industry/xls/io-annual"
 
 _LAST_MODIFIED = formatdate(1_650_000_000, usegmt=True)
 
@@ -561,6 +562,14 @@ def census_site(year: int = 2021, *, state: str = "06", st: str = "ca") -> dict[
     }  # fmt: skip
 
 
+def bea_site() -> dict[str, bytes]:
+    """The BEA's three detail input-output workbooks (small economy, published layout) at their
+    paths on apps.bea.gov (see ``bea_files``)."""
+    from bea_files import bea_workbook_bytes
+
+    return {f"{BEA_PREFIX}/{name}": data for name, data in bea_workbook_bytes().items()}
+
+
 def source_env(server: FileServer) -> dict[str, str]:
     """``VALLEYMAPS_<SOURCE>_URL`` variables pointing every source at ``server``."""
     return {
@@ -569,6 +578,7 @@ def source_env(server: FileServer) -> dict[str, str]:
         "VALLEYMAPS_LODES_URL": server.url + LODES_PREFIX,
         "VALLEYMAPS_ACS_FLOWS_URL": server.url + ACS_FLOWS_PREFIX,
         "VALLEYMAPS_METROS_URL": server.url + METROS_PREFIX,
+        "VALLEYMAPS_BEA_URL": server.url + BEA_PREFIX,
     }
 
 

@@ -29,6 +29,10 @@ downloads the file into the cache unless a valid copy is there already
   as ``data/geo/cbsa_delineation.csv`` through
   :func:`~valleymaps.io.delineation.import_metro_delineation` (as ``valleymaps
   import metros``): the flow maps then group outside places by metro area.
+* :func:`fetch_bea`: the BEA's detail input-output workbooks (Use, Make, import matrix),
+  stored as ``data/econ/io/bea_<year>_detail.npz`` through
+  :func:`~valleymaps.io.bea.import_io` (as ``valleymaps import io``), for ``valleymaps
+  leakage``.
 * :func:`fetch_lodes_crosswalk`: download only (``result.path`` is the cached file).
 
 Every function takes ``cache`` (a :class:`~valleymaps.io.download.DownloadCache`
@@ -81,6 +85,7 @@ from valleymaps.io.sources import (
     acs_flows_file,
     acs_flows_year_for,
     available_years_text,
+    bea_io_files,
     cbp_file,
     known_years,
     lodes_crosswalk_file,
@@ -698,6 +703,43 @@ def fetch_metros(
     if ws is None:
         return FetchResult(downloads)
     return FetchResult(downloads, import_metro_delineation(ws, downloads[0].path))
+
+
+def fetch_bea(
+    ws: Workspace | None,
+    *,
+    year: int = 2012,
+    refresh: bool = False,
+    on_progress: ProgressCallback | None = None,
+    cache: CacheLike = None,
+) -> FetchResult[Any]:
+    """Download the BEA's detail Use, Make and import-matrix workbooks and store the tables.
+
+    The import is that of ``valleymaps import io`` (:func:`~valleymaps.io.bea.import_io`):
+    the tables of ``year`` (a sheet of each workbook) go to
+    ``data/econ/io/bea_<year>_detail.npz`` with the files' SHA-256 in its ``.meta.json``.
+
+    Parameters
+    ----------
+    ws
+        The workspace; ``None``: download only.
+    year
+        2012 (the benchmark, default) or 2007.
+    refresh, on_progress, cache
+        As for :func:`fetch_tracts`.
+
+    Returns
+    -------
+    FetchResult[IOTables]
+        ``imported``: the tables stored.
+    """
+    from valleymaps.io.bea import import_io
+
+    remotes = bea_io_files(year, workspace_root=_root(ws))
+    downloads = _download_all(remotes, cache=cache, refresh=refresh, on_progress=on_progress)
+    if ws is None:
+        return FetchResult(downloads)
+    return FetchResult(downloads, import_io(ws, [d.path for d in downloads], year=year))
 
 
 def default_year(step: str, *, kind: str = "cb", version: str = "LODES8") -> int:

@@ -35,6 +35,13 @@ REGION_GEOID: str = "SJV"
 REFERENCE_GEOID: str = STATE_FIPS
 REFERENCE_NAME: str = "California"
 
+#: The reference state's share of national jobs, used by the leakage model only when the
+#: employment data have no national rows: national jobs by industry are then the state's
+#: divided by this share. About 11% for California (BLS Current Employment Statistics, 2012
+#: annual averages, roughly 14.7 of 134 million nonfarm payroll jobs; approximate). Dollars of
+#: leakage scale with it; rankings by supply-demand pooling and SLQ/CILQ do not.
+STATE_SHARE_OF_NATION: float = 0.11
+
 #: Coordinate reference system for analysis (California Albers, metres).
 ANALYSIS_CRS: str = "EPSG:3310"
 

@@ -223,7 +223,7 @@ def test_unknown_state_says_what_to_give() -> None:
         (lambda: lodes_file("wac", year=2021, version="LODES9"), "LODES8, LODES7"),
         (lambda: tract_file(2021, kind="gdb"), "use one of: cb, tiger"),
         (lambda: cbp_file(2021, level="us"), "'co' (counties) or 'st' (states)"),
-        (lambda: base_url("bea"), "unknown data source 'bea'"),
+        (lambda: base_url("implan"), "unknown data source 'implan'"),
     ],
 )
 def test_bad_arguments_are_answered_with_the_valid_values(call, message: str) -> None:

@@ -813,7 +813,7 @@ def naics_to_commodities(concordance: pd.DataFrame, naics: Sequence[str]) -> lis
     ['322120']
     """
     hits = []
-    for code, p in zip(concordance["bea_code"], concordance["naics"], strict=True):
+    for code, p in zip(concordance["bea_code"].tolist(), concordance["naics"].tolist(), strict=True):
         if p and any(n.startswith(p) or p.startswith(n) for n in naics):
             hits.append(code)
     return sorted(set(hits))

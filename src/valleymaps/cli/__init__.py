@@ -56,6 +56,7 @@ def _register() -> None:
         flows_cmd,
         import_cmd,
         init_cmd,
+        leakage_cmd,
         metros_cmd,
         projects_cmd,
         suitability_cmd,
@@ -72,6 +73,8 @@ def _register() -> None:
     cli.add_command(suitability_cmd.suitability)
     import_cmd.import_group.add_command(flows_cmd.flows)
     import_cmd.import_group.add_command(metros_cmd.metros)
+    import_cmd.import_group.add_command(leakage_cmd.import_io_cmd)
+    cli.add_command(leakage_cmd.leakage)
 
 
 _register()

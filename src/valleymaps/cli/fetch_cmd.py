@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from valleymaps import fetch as fetch_lib
+from valleymaps.core.io_tables import IOTables
 from valleymaps.employment import EmploymentDataset
 from valleymaps.errors import ValleymapsError
 from valleymaps.io.delineation import load_delineation_meta
@@ -23,6 +24,7 @@ from valleymaps.io.download import Download, DownloadCache, DownloadProgress
 from valleymaps.io.flows.dataset import FlowDataset
 from valleymaps.io.sources import (
     ACS_FLOWS_TABLES,
+    BEA_IO_YEARS,
     LODES_JOB_TYPES,
     LODES_SEGMENTS,
     LODES_YEARS,
@@ -34,6 +36,7 @@ from valleymaps.io.tracts import TractReadResult
 from valleymaps.workspace import Workspace
 
 from .flows_cmd import report_flows, report_totals
+from .leakage_cmd import report_io_tables
 from .metros_cmd import report_metros
 from .options import workspace_option
 
@@ -179,6 +182,9 @@ def _report_imported(ws: Workspace, imported: object, source: str) -> str | None
     if isinstance(imported, FlowDataset):
         report_flows(ws, imported)
         return f"flows {imported.name}"
+    if isinstance(imported, IOTables):
+        report_io_tables(ws, imported)
+        return f"BEA {imported.year} input-output tables"
     if isinstance(imported, Path):
         report_metros(ws, imported, source)
         edition = load_delineation_meta(ws).get("edition")
@@ -267,8 +273,8 @@ def fetch_group() -> None:
 
     \b
     Mirrors and proxies: set VALLEYMAPS_TIGER_URL, VALLEYMAPS_CBP_URL,
-    VALLEYMAPS_LODES_URL, VALLEYMAPS_ACS_FLOWS_URL or VALLEYMAPS_METROS_URL
-    to a base URL with the same folder layout, or add them to valleymaps.toml:
+    VALLEYMAPS_LODES_URL, VALLEYMAPS_ACS_FLOWS_URL, VALLEYMAPS_METROS_URL
+    or VALLEYMAPS_BEA_URL to a base URL with the same folder layout, or add them to valleymaps.toml:
       [sources]
       tiger = "https://mirror.example.gov/geo/tiger"
     https_proxy / http_proxy are honoured.
@@ -279,6 +285,7 @@ def fetch_group() -> None:
       valleymaps fetch tracts --year 2021 --kind tiger
       valleymaps fetch lodes --year 2021 --table od --table rac --table wac
       valleymaps fetch metros
+      valleymaps fetch bea             # BEA input-output tables, for 'valleymaps leakage'
     """
 
 
@@ -429,6 +436,25 @@ def metros_cmd(year: int | None, refresh: bool, cache_dir: Path | None,
     y = year if year is not None else fetch_lib.default_year("metros")
     click.echo(f"Fetching the CBSA delineation file (metro areas) of {y}")
     result = _run(cache_dir, lambda cache, bars: fetch_lib.fetch_metros(
+        ws, year=y, refresh=refresh, on_progress=bars, cache=cache))
+    _report_result(ws, result)
+
+
+@fetch_group.command(
+    "bea",
+    help="Input-output tables: the Bureau of Economic Analysis's detail Use, Make and import-matrix "
+    "workbooks (2018 release, before redefinitions, producers' prices), stored as "
+    "data/econ/io/bea_<year>_detail.npz for 'valleymaps leakage'.\n\nThe import is that of "
+    "'valleymaps import io'. Detail tables exist for "
+    + ", ".join(str(y) for y in BEA_IO_YEARS) + " (default: 2012, the benchmark).",
+)
+@common_options(state_default=None, state=False, year_help="Table year: "
+                + ", ".join(str(y) for y in BEA_IO_YEARS) + " (default: 2012).")
+def bea_cmd(year: int | None, refresh: bool, cache_dir: Path | None, workspace_dir: Path) -> None:
+    ws = Workspace.open(workspace_dir)
+    y = 2012 if year is None else year
+    click.echo(f"Fetching the BEA detail input-output tables of {y}")
+    result = _run(cache_dir, lambda cache, bars: fetch_lib.fetch_bea(
         ws, year=y, refresh=refresh, on_progress=bars, cache=cache))
     _report_result(ws, result)
 

@@ -1,6 +1,6 @@
 """Where the public data live: every official URL pattern, in one place.
 
-Five sources, each with a base URL that a mirror, an agency proxy or a test
+Six sources, each with a base URL that a mirror, an agency proxy or a test
 server can replace:
 
 =========  ==========================================================  =======================
@@ -13,6 +13,8 @@ acs_flows  https://www2.census.gov/programs-surveys/demo/tables/       ACS count
            metro-micro                                                 commuting flows
 metros     https://www2.census.gov/programs-surveys/metro-micro/       CBSA delineation file
            geographies/reference-files                                 (metro areas, list1)
+bea        https://apps.bea.gov/industry/xls/io-annual                 BEA input-output tables
+                                                                       (detail Use, Make, imports)
 =========  ==========================================================  =======================
 
 A base URL is taken, in order, from the environment variable
@@ -26,9 +28,9 @@ default above. A mirror must keep the folder layout below the base URL::
 
 The functions returning a :class:`RemoteFile` (:func:`tract_file`,
 :func:`cbp_file`, :func:`lodes_file`, :func:`lodes_crosswalk_file`,
-:func:`acs_flows_file`, :func:`metro_delineation_file`) also check the year against the years each source is
-known to publish, and refuse a year that does not exist with the list of
-those that do. Years newer than the last one known here are tried (the
+:func:`acs_flows_file`, :func:`metro_delineation_file`, :func:`bea_io_files`) also check
+the year against the years each source is known to publish, and refuse a year that does
+not exist with the list of those that do. Years newer than the last one known here are tried (the
 Census Bureau publishes a new year every year); the server then says whether
 it exists.
 
@@ -128,6 +130,12 @@ SOURCES: Mapping[str, Source] = MappingProxyType(
             "https://www.census.gov/geographies/reference-files/time-series/demo/metro-micro/"
             "delineation-files.html",
         ),
+        "bea": Source(
+            "bea",
+            "Bureau of Economic Analysis input-output tables",
+            "https://apps.bea.gov/industry/xls/io-annual",
+            "https://www.bea.gov/itable/input-output",
+        ),
     }
 )
 
@@ -184,6 +192,16 @@ METRO_DELINEATION_XLS: Mapping[int, str] = MappingProxyType(
         2020: "2020/delineation-files/list1_2020.xls",
     }
 )
+
+#: The BEA's detail input-output workbooks before redefinitions (2018 comprehensive update,
+#: 2012 NAICS): Use table at producers' prices, Make table, import matrix. Each holds a sheet
+#: per year; detail tables exist for the benchmark years 2007 and 2012 only.
+BEA_IO_FILES: tuple[str, ...] = (
+    "IOUse_Before_Redefinitions_PRO_DET.xlsx",
+    "IOMake_Before_Redefinitions_DET.xlsx",
+    "ImportMatrices_Before_Redefinitions_DET_2007_2012.xlsx",
+)
+BEA_IO_YEARS: tuple[int, ...] = (2007, 2012)
 
 #: LODES versions that will get no new years.
 CLOSED_LODES_VERSIONS: frozenset[str] = frozenset({"LODES7"})
@@ -826,6 +844,46 @@ spreadsheet and run 'valleymaps import metros list1_2020.xlsx'.
     )
 
 
+def bea_io_files(
+    year: int = 2012,
+    *,
+    base_url: str | None = None,
+    workspace_root: str | os.PathLike[str] | None = None,
+) -> list[RemoteFile]:
+    """The BEA's detail Use, Make and import-matrix workbooks (sheet ``year`` is read from each).
+
+    Parameters
+    ----------
+    year
+        2012 (the benchmark, default) or 2007: the years with detail tables.
+    base_url, workspace_root
+        As for :func:`tract_file`.
+
+    Examples
+    --------
+    >>> [f.url for f in bea_io_files(base_url="https://apps.bea.gov/industry/xls/io-annual")][0]
+    'https://apps.bea.gov/industry/xls/io-annual/IOUse_Before_Redefinitions_PRO_DET.xlsx'
+    >>> bea_io_files(2017, base_url="https://mirror.example.gov")
+    Traceback (most recent call last):
+    ...
+    valleymaps.errors.YearNotAvailableError: BEA detail input-output tables are not published \
+for 2017; years available: 2007, 2012.
+    """
+    if year not in BEA_IO_YEARS:
+        raise YearNotAvailableError(
+            f"BEA detail input-output tables are not published for {year}; years available: "
+            f"{format_years(BEA_IO_YEARS)}.",
+            year=year,
+            available=list(BEA_IO_YEARS),
+        )
+    base = _base("bea", base_url, workspace_root)
+    titles = ("Use table", "Make table", "import matrix")
+    return [
+        RemoteFile(SOURCES["bea"], name, base, f"BEA detail {title} ({name})", year)
+        for name, title in zip(BEA_IO_FILES, titles, strict=True)
+    ]
+
+
 def known_years(remote: RemoteFile) -> list[int]:
     """The years the source (and LODES version, tract kind) of ``remote`` is known to publish."""
     key = remote.source.key
@@ -835,6 +893,8 @@ def known_years(remote: RemoteFile) -> list[int]:
         return sorted(METRO_DELINEATION_FILES)
     if key == "cbp":
         return list(CBP_YEARS)
+    if key == "bea":
+        return list(BEA_IO_YEARS)
     if key == "lodes":
         return list(LODES_YEARS.get(remote.path.split("/", 1)[0], ()))
     return list(TIGER_TRACT_YEARS if remote.path.startswith("TIGER") else CB_TRACT_YEARS)
