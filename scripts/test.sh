@@ -53,7 +53,8 @@ run_logged() {
 SYSTEM_PACKAGES=(
     chromium          # browser tests (tests/browser), launched from /usr/bin/chromium
     fonts-dejavu-core # a real font, so map labels render in screenshots
-    gcc               # the LODES OD reader compiles its inner loop on first use (tests cover it)
+    gcc               # pip builds the LODES OD reader's compiled loop (setup.py; tests cover it)
+    python3-dev       # ... with Python's headers
     libatomic1        # needed by the node binary inside the playwright wheel
     postgresql-15            # PostGIS tests (tests/projects)
     postgresql-15-postgis-3
@@ -129,7 +130,7 @@ install_python() {
         run_logged "python3 -m venv .venv" python3 -m venv .venv
     fi
     local stamp=.venv/.valleymaps-installed want
-    want=$(fingerprint pyproject.toml)
+    want=$(fingerprint pyproject.toml setup.py src/valleymaps/io/flows/_odscan.c)
     if [[ $FORCE != 1 && -f $stamp && $(cat "$stamp") == "$want" ]] \
         && .venv/bin/python -c 'import valleymaps, pytest, playwright' 2>/dev/null; then
         say "python: .venv up to date"

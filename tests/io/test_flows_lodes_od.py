@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import os
 import random
 from collections.abc import Callable
 from pathlib import Path
@@ -35,7 +36,10 @@ def read(request: pytest.FixtureRequest) -> Callable[..., object]:
         from valleymaps.io.flows import _odscan
 
         if _odscan.load() is None:
-            pytest.skip("no C compiler: the compiled engine is not available here")
+            if os.environ.get("CI"):
+                pytest.fail("the compiled LODES OD engine was not built at install time (CI: gcc and "
+                            "python3-dev are installed by scripts/test.sh)")
+            pytest.skip("the compiled engine was not built at install here (no C compiler?)")
     return functools.partial(read_lodes_od, engine=request.param)
 
 
@@ -183,3 +187,36 @@ def test_file_names_tell_state_part_job_type_and_year() -> None:
     assert parse_od_name("ca_od_aux_JT01_2019.csv.gz") == {
         "state": "ca", "part": "aux", "job_type": "JT01", "year": "2019"}
     assert parse_od_name("od.csv") is None
+
+
+def test_without_the_compiled_reader_it_says_once_how_to_get_it(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    """A source install without a compiler still reads OD files, and says why it is slower."""
+    import importlib
+
+    from valleymaps.io.flows import _odscan
+
+    real_import = importlib.import_module
+
+    def no_extension(name: str, *args: object) -> object:
+        if name == _odscan.EXTENSION:
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args)
+
+    monkeypatch.setattr(importlib, "import_module", no_extension)
+    monkeypatch.delenv("VALLEYMAPS_OD_ENGINE", raising=False)
+    _odscan.load.cache_clear()
+    try:
+        with caplog.at_level("WARNING", logger="valleymaps.io.flows._odscan"):
+            path = write_od(tmp_path / "ca_od_main_JT00_2021.csv.gz", MAIN_ROWS)
+            first = read_lodes_od([path])
+            read_lodes_od([path])
+        warnings = [r for r in caplog.records if "slower pure-Python engine" in r.getMessage()]
+        assert len(warnings) == 1  # once per process
+        assert "apt install gcc python3-dev" in warnings[0].getMessage()
+        assert first.county["workers"].sum() == sum(int(r.split(",")[2]) for r in MAIN_ROWS)
+        with pytest.raises(DataSourceError, match="not installed"):
+            read_lodes_od([path], engine="c")
+    finally:
+        _odscan.load.cache_clear()

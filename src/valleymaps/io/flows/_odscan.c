@@ -9,10 +9,18 @@
  * region when use_region). A work
  * place that comes back later sets run[RUN_UNSORTED] and the caller merges the output.
  *
- * Plain C99, no Python headers: loaded with ctypes by _odscan.py. Keep in step with the
- * constants there.
+ * Built when the package is installed, as the extension module valleymaps.io.flows._odscan_ext
+ * (setup.py defines VALLEYMAPS_ODSCAN_MODULE: the module only carries ODSCAN_ABI, the loop itself
+ * is plain C99 called through ctypes by _odscan.py). Keep in step with the constants there, and
+ * bump ODSCAN_ABI (both sides) when a signature or constant changes.
  */
+#ifdef VALLEYMAPS_ODSCAN_MODULE
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#endif
 #include <stdint.h>
+
+#define ODSCAN_ABI 1
 
 enum { SKIP = 0, W_GEOCODE = 1, H_GEOCODE = 2, COUNT = 3 };
 enum { DONE = 0, TABLE_FULL = 1, TOO_MANY_ERRORS = 2 };
@@ -282,3 +290,19 @@ void od_format(const int64_t *values, int64_t n, int64_t width, uint8_t *out) {
         }
     }
 }
+
+#ifdef VALLEYMAPS_ODSCAN_MODULE
+static struct PyModuleDef odscan_module = {
+    PyModuleDef_HEAD_INIT, "_odscan_ext",
+    "Compiled inner loop of the LODES OD reader (called through ctypes, see _odscan.py).", -1, NULL,
+};
+
+PyMODINIT_FUNC PyInit__odscan_ext(void) {
+    PyObject *m = PyModule_Create(&odscan_module);
+    if (m != NULL && PyModule_AddIntConstant(m, "ABI", ODSCAN_ABI) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
+#endif

@@ -1,31 +1,38 @@
-"""Load the compiled inner loop of the LODES OD reader (``_odscan.c``), compiling it on first use.
+"""Load the compiled inner loop of the LODES OD reader (``_odscan.c``).
 
-The C source ships with the package. The first time it is needed it is compiled with the
-system C compiler (``$CC`` or ``cc``) into the user's cache folder
-(``$VALLEYMAPS_CACHE_DIR``, else ``$XDG_CACHE_HOME/valleymaps``, else ``~/.cache/valleymaps``)
-and loaded with :mod:`ctypes`; later runs load the cached library. Without a compiler,
-:func:`load` returns None and the reader uses its slower pure-Python (pyarrow + numpy) engine.
-Calls into the library release the GIL, so decompression runs on another core meanwhile.
+The loop is built when the package is installed, as the extension module
+``valleymaps.io.flows._odscan_ext`` (``setup.py``; a wheel carries it). Its functions are plain
+C99, called through :mod:`ctypes` with declared argument types; the calls release the GIL, so
+decompression runs on another core meanwhile. When the module is missing (installed from source
+on a machine without a C compiler or without Python's headers) :func:`load` returns None, the
+reader uses its slower pure-Python (pyarrow + numpy) engine, and a warning says so once, with
+how to get the fast one. ``VALLEYMAPS_OD_ENGINE=python`` asks for the pure-Python engine.
 """
 
 from __future__ import annotations
 
 import ctypes
-import hashlib
+import importlib
 import logging
 import os
-import shutil
-import subprocess
-import sys
-import sysconfig
-import tempfile
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
 import numpy as np
 
 log = logging.getLogger(__name__)
+
+#: The compiled module, and the version of the interface between it and this file.
+EXTENSION = "valleymaps.io.flows._odscan_ext"
+ABI = 1
+
+#: What the fallback says (once per process).
+SLOW_ENGINE_MESSAGE = (
+    "LODES OD files are read with the slower pure-Python engine (about half as fast): the "
+    "compiled reader {module} {why}. To get the fast one, install a C compiler and Python's "
+    "headers (Debian: apt install gcc python3-dev) and reinstall valleymaps "
+    "('pip install --force-reinstall --no-deps .' in its folder, or a wheel built for this "
+    "platform)."
+)
 
 # constants shared with _odscan.c
 SKIP, W_GEOCODE, H_GEOCODE, COUNT = 0, 1, 2, 3
@@ -42,56 +49,28 @@ _P = ctypes.c_void_p
 _I = ctypes.c_int64
 
 
-def cache_dir() -> Path:
-    """Where compiled helpers are kept."""
-    if os.environ.get("VALLEYMAPS_CACHE_DIR"):
-        return Path(os.environ["VALLEYMAPS_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "valleymaps"
-
-
-def _source() -> bytes:
-    return (resources.files("valleymaps.io.flows") / "_odscan.c").read_bytes()
-
-
-def _compile(source: bytes, target: Path) -> bool:
-    compiler = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
-    if not compiler:
-        log.info("no C compiler found: LODES OD files are read with the slower pure-Python engine")
-        return False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
-        src = Path(tmp) / "_odscan.c"
-        src.write_bytes(source)
-        out = Path(tmp) / target.name
-        cmd = [*compiler.split(), "-O3", "-std=c99", "-shared", "-fPIC", "-o", str(out), str(src)]
-        try:
-            result = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
-        except (OSError, subprocess.SubprocessError) as exc:
-            log.info("compiling the LODES OD reader failed (%s): using the pure-Python engine", exc)
-            return False
-        if result.returncode != 0 or not out.is_file():
-            log.info("compiling the LODES OD reader failed: %s", result.stderr.strip()[:500])
-            return False
-        os.replace(out, target)  # atomic: concurrent processes never load a half-written file
-    log.debug("compiled %s", target)
-    return True
+def _slow(why: str) -> None:
+    log.warning(SLOW_ENGINE_MESSAGE.format(module=EXTENSION, why=why))
 
 
 @lru_cache(maxsize=1)
 def load() -> ctypes.CDLL | None:
-    """The compiled library, or None when it cannot be built on this machine."""
+    """The compiled library, or None (the pure-Python engine) when it is not installed."""
     if os.environ.get("VALLEYMAPS_OD_ENGINE", "").lower() == "python":
         return None
-    source = _source()
-    tag = hashlib.sha256(source + sys.version.encode() + (sysconfig.get_platform() or "").encode())
-    target = cache_dir() / f"_odscan-{tag.hexdigest()[:16]}{'.dll' if os.name == 'nt' else '.so'}"
     try:
-        if not target.is_file() and not _compile(source, target):
-            return None
-        lib = ctypes.CDLL(str(target))
+        module = importlib.import_module(EXTENSION)
+    except ImportError as exc:
+        _slow(f"is not installed ({exc})")
+        return None
+    if getattr(module, "ABI", None) != ABI:
+        _slow(f"is from another version of valleymaps (interface {getattr(module, 'ABI', '?')}, "
+              f"this one needs {ABI})")
+        return None
+    try:
+        lib = ctypes.CDLL(str(module.__file__))
     except OSError as exc:
-        log.info("cannot load the compiled LODES OD reader (%s): using the pure-Python engine", exc)
+        _slow(f"cannot be loaded ({exc})")
         return None
     lib.od_scan.restype = _I
     lib.od_scan.argtypes = [

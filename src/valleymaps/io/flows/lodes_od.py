@@ -17,10 +17,10 @@ elsewhere) to see every worker.
 Blocks are summed by GEOID prefix into county pairs (all of them) and pairs at a finer level
 (tract by default), optionally only pairs with an end in the region's counties. The file is
 decompressed in a background thread (ISA-L) while a small compiled loop (``_odscan.c``, built
-with the system C compiler on first use) parses each chunk and sums it by pairs; nothing per row
+when the package is installed) parses each chunk and sums it by pairs; nothing per row
 outlives its chunk, so memory depends on the number of pairs, not on the size of the file.
-Without a C compiler a pure-Python engine (pyarrow's CSV reader and numpy) does the same, more
-slowly.
+Where it could not be built a pure-Python engine (pyarrow's CSV reader and numpy) does the
+same, more slowly, and says so once.
 
 >>> import gzip, tempfile, pathlib
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "ca_od_main_JT00_2021.csv.gz"
@@ -876,8 +876,8 @@ def read_lodes_od(
         raise ValueError(f"unknown engine {engine!r}; use auto, c or python")
     lib = None if engine == "python" else k.load()
     if engine == "c" and lib is None:
-        raise DataSourceError("the compiled LODES OD reader is not available (no C compiler?); "
-                              "use engine='auto' or 'python'.")
+        raise DataSourceError("the compiled LODES OD reader is not installed (built at install time "
+                              "with a C compiler and Python's headers); use engine='auto' or 'python'.")
     path_list = [Path(paths)] if isinstance(paths, str | os.PathLike) else [Path(p) for p in paths]
     if not path_list:
         raise DataSourceError("no LODES OD file given; pass at least one .csv.gz file.")
