@@ -163,3 +163,27 @@ def test_concordance_maps_the_bundled_sample_or_says_what_it_cannot(  # type: ig
     assert any("333914" in n for n in m.notes)  # a NAICS 2017 code mapped through 33391
     res = compute_leakage(real_tables, state * 0.1, state, method="flq")
     assert any("92" in n and "no BEA industry" in n for n in res.notes)
+
+
+@pytest.mark.realdata
+@pytest.mark.skipif(len(REAL_FILES) < 3, reason=f"no BEA detail workbooks in {REALDATA_IO}")
+def test_identities_hold_on_the_real_tables(real_tables) -> None:  # type: ignore[no-untyped-def]
+    from valleymaps.analysis.io_model import METHODS, prepare_structure
+
+    emp = pd.read_csv(BUNDLED_EMPLOYMENT, dtype={"geoid": str, "naics": str})
+    emp = emp[emp["year"] == 2021]
+    state = emp[emp["geoid"] == "06"].set_index("naics")["employment"]
+    fresno = emp[emp["geoid"] == "06019"].set_index("naics")["employment"]
+    s = prepare_structure(real_tables)
+    use = np.maximum(real_tables.use, 0)
+    for method in METHODS:
+        nation = compute_leakage(s, state, state, method=method)
+        assert np.allclose(nation.by_commodity["rpc"], 1.0), method
+        assert nation.by_commodity["leakage_us_usd"].abs().max() < 1.0, method  # under $1
+        region = compute_leakage(s, fresno, state, method=method)
+        c = region.by_commodity
+        x_reg = region.industries["output_usd"].to_numpy()
+        inputs = (use.sum(axis=0) / real_tables.industry_output * x_reg).sum()
+        assert c["demand_usd"].sum() == pytest.approx(inputs)
+        assert (c["leakage_usd"] <= c["demand_usd"] * (1 + 1e-9) + 1e-6).all(), method
+        assert (c["leakage_us_usd"] >= -1e-6).all(), method

@@ -22,15 +22,21 @@ industry; national tables before redefinitions, producers' prices):
    demand ``z^R_cj = a_cj x^R_j``; by commodity ``z^R_c = sum_j z^R_cj``.
 4. **Regional supply** ``s^R_c = sum_j (V_jc / x_j) x^R_j`` from the Make table's product mix.
 5. **Regional purchase coefficients** ``r_cj`` (the share of the region's domestic purchases
-   of ``c`` by ``j`` made in the region), by one of:
+   of ``c`` by ``j`` made in the region), by one of the methods below. "The nation" is the
+   part of it the employment data cover (``x^N_j`` of industries with national jobs: a source
+   without government leaves public hospitals and utilities out of both sides), so a region
+   equal to the nation gets ``r = 1`` everywhere; a commodity no covered industry makes
+   (government output, used goods) gets 1 and flag ``N``.
 
    * ``sdp`` - supply-demand pooling: ``r_c = min(1, (s^R_c / D^R_c) / min(1, s^N_c / D^N_c))``
      with ``D^R_c = sum_j d_cj x^R_j + phi f_c``, domestic final demand ``f_c`` (personal
      consumption, private investment, government; not exports, imports, inventories) scaled
      by the region's share of national jobs ``phi = E^R / E^N``. Dividing by the nation's own
      ratio keeps national inventory draw-downs from reading as leakage.
-   * ``slq`` - simple location quotient ``r_c = min(1, LQ_c)``, ``LQ_c = (s^R_c / s^N_c) / phi``.
-   * ``cilq`` - cross-industry: ``r_cj = min(1, LQ_c / LQ_j)`` (``LQ_c`` on the diagonal).
+   * ``slq`` - simple location quotient ``r_c = min(1, LQ_c)``, ``LQ_c = (s^R_c / s^N_c) / phi'``
+     (``phi'`` the region's share of the covered industries' national jobs).
+   * ``cilq`` - cross-industry: ``r_cj = min(1, LQ_c / LQ_j)`` (``LQ_c`` on the diagonal),
+     ``LQ_j = (x^R_j / x^N_j) / phi'``.
    * ``flq`` - Flegg's: ``r_cj = min(1, lambda CILQ_cj)`` (``lambda LQ_c`` on the diagonal),
      ``lambda = [log2(1 + phi)]^delta``.
 6. **Leakage**: to the rest of the United States ``sum_j (1 - r_cj) d_cj x^R_j``; from
@@ -85,10 +91,27 @@ COMMODITY_FLAGS: dict[str, str] = {
     "W": "regional supply partly estimated from parent totals because values were withheld",
     "A": "mostly bought from abroad (import-matrix share at least 50%)",
     "E": "excluded from the targets by the exclusion list",
+    "N": "no industry in the employment data makes it nationally (government output, used goods): "
+         "bought in the region as far as the model can tell",
 }
 
 _RANGE_PARTS = {rng: [f"{int(rng[:2]) + k}" for k in range(int(rng[3:]) - int(rng[:2]) + 1)]
                 for rng in SECTOR_RANGES.values()}
+
+
+def _matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` for a thin ``b`` (or thin ``a``), as one matrix-vector product per thin side.
+
+    A multi-threaded BLAS matrix product of 405 x 405 by 405 x 9 stalls for tens of
+    milliseconds on a loaded machine (threads waiting for cores); matrix-vector products run on
+    one thread and take a millisecond.
+    """
+    if 0 in a.shape or 0 in b.shape:
+        return np.zeros((a.shape[0], b.shape[1]))
+    if b.shape[1] <= a.shape[0]:
+        return np.stack([a @ b[:, k] for k in range(b.shape[1])], axis=1).reshape(a.shape[0],
+                                                                                  b.shape[1])
+    return np.stack([a[k] @ b for k in range(a.shape[0])], axis=0).reshape(a.shape[0], b.shape[1])
 
 
 # --- step 1: employment by NAICS -> BEA industries ----------------------------------------
@@ -305,9 +328,8 @@ def map_employment_to_industries(
         for c in withheld_codes:
             for q in _node_prefixes(c):
                 for length in range(2, len(q) + 1):  # atoms containing the row
-                    hit_atoms.update(by_atom_prefix.get(q[:length], ()))
-                hit_atoms.update(a for p, ids in by_atom_prefix.items() if p.startswith(q)
-                                 for a in ids)
+                    hit_atoms.update(atoms.by_prefix.get(q[:length], ()))
+                hit_atoms.update(atoms.under.get(q, ()))  # atoms inside it
         withheld[atom_ind[sorted(hit_atoms)]] = True
         notes.append(
             f"{len(withheld_codes)} NAICS rows withheld (e.g. {withheld_codes[0]}): their jobs are "
@@ -324,7 +346,7 @@ def map_employment_to_industries(
         for ci, prefixes in enumerate(clusters.values()):
             pset = set(prefixes)
             member[ci] = [1.0 if heads & pset else 0.0 for heads in node_heads]
-        cluster_jobs = pd.DataFrame((member * resid[None, :]) @ node_to_ind,
+        cluster_jobs = pd.DataFrame(_matmul((member * resid[None, :]), node_to_ind),
                                     index=list(clusters), columns=tables.industries)
     return IndustryEmployment(jobs=jobs, withheld=withheld, unmapped=unmapped,
                               cluster_jobs=cluster_jobs, total=total, notes=notes)
@@ -365,6 +387,8 @@ class NationalStructure:
     demand: np.ndarray
     diagonal: np.ndarray
     atoms: _Atoms
+    farm_industries: np.ndarray
+    farm_commodities: np.ndarray
     notes: list[str] = field(default_factory=list)
 
 
@@ -401,8 +425,10 @@ def prepare_structure(tables: IOTables) -> NationalStructure:
     demand = a_dom @ x + final_dom
     pos = {c: k for k, c in enumerate(tables.commodities)}
     diagonal = np.array([pos.get(c, -1) for c in tables.industries])
+    farm_i = np.array([c.startswith(FARM_NAICS) for c in tables.industries], dtype=bool)
+    farm_c = np.array([c.startswith(FARM_NAICS) for c in tables.commodities], dtype=bool)
     return NationalStructure(tables, a, a_dom, a_imp, mix, final_dom, supply, demand, diagonal,
-                             _atoms(tables), notes)
+                             _atoms(tables), farm_i, farm_c, notes)
 
 
 # --- steps 2-6 -------------------------------------------------------------------------------
@@ -493,37 +519,41 @@ def parse_exclusions(text: str, *, source_name: str = "leakage_exclusions.toml")
 
 
 def _rpc_matrix(
-    method: str, s: NationalStructure, x_reg: np.ndarray, supply: np.ndarray, d_dom: np.ndarray,
-    phi: float, delta: float,
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """Regional purchase coefficients: a commodity vector (sdp, slq) or a matrix (cilq, flq)."""
+    method: str, s: NationalStructure, *, x_reg: np.ndarray, x_cov: np.ndarray, supply: np.ndarray,
+    d_dom: np.ndarray, phi: float, phi_cov: float, delta: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Regional purchase coefficients - a commodity vector (sdp, slq) or a matrix (cilq, flq) -
+    and the commodities no covered industry makes nationally (their coefficient is 1).
+
+    The nation is taken over the industries the employment data cover (``x_cov``: national
+    output of industries with national jobs), so a region equal to the nation gets 1 everywhere
+    even when the data leave out government or other industries.
+    """
+    nat_supply = s.product_mix.T @ x_cov
+    no_producer = nat_supply <= 0
     if method == "sdp":
         demand = d_dom.sum(axis=1) + phi * s.final_domestic
         ratio = np.divide(supply, demand, out=np.ones_like(supply), where=demand > 0)
-        nat = np.minimum(1.0, np.divide(s.supply, s.demand, out=np.ones_like(supply),
-                                        where=s.demand > 0))
+        nat_demand = s.a_dom @ x_cov + s.final_domestic
+        nat = np.minimum(1.0, np.divide(nat_supply, nat_demand, out=np.ones_like(supply),
+                                        where=nat_demand > 0))
         nat = np.where(nat > 0, nat, 1.0)
-        return np.minimum(1.0, ratio / nat), None
-    lq_c = np.divide(supply, s.supply * phi, out=np.zeros_like(supply),
-                     where=(s.supply > 0) & (phi > 0))
+        return np.where(no_producer, 1.0, np.minimum(1.0, ratio / nat)), no_producer
+    lq_c = np.divide(supply, nat_supply * phi_cov, out=np.full_like(supply, np.inf),
+                     where=~no_producer & (phi_cov > 0))
     if method == "slq":
-        return np.minimum(1.0, lq_c), None
-    x = s.tables.industry_output
-    lq_j = np.divide(x_reg, x * phi, out=np.zeros_like(x_reg), where=(x > 0) & (phi > 0))
+        return np.minimum(1.0, lq_c), no_producer
+    lq_j = np.divide(x_reg, x_cov * phi_cov, out=np.zeros_like(x_reg),
+                     where=(x_cov > 0) & (phi_cov > 0))
     cilq = np.divide(lq_c[:, None], lq_j[None, :], out=np.full((len(lq_c), len(lq_j)), np.inf),
                      where=lq_j[None, :] > 0)
     has = s.diagonal >= 0
     cols = np.flatnonzero(has)
     cilq[s.diagonal[has], cols] = lq_c[s.diagonal[has]]
-    if method == "cilq":
-        return np.minimum(1.0, cilq), lq_c
-    lam = math.log2(1.0 + phi) ** delta
-    return np.minimum(1.0, lam * cilq), lq_c
-
-
-def _share_text(shares: np.ndarray, labels: Sequence[str], top: int = 3) -> str:
-    order = np.argsort(-shares, kind="stable")[:top]
-    return "; ".join(f"{labels[k]} {shares[k]:.0%}" for k in order if shares[k] > 0.005)
+    if method == "flq":
+        cilq = cilq * (math.log2(1.0 + phi) ** delta)
+        cilq[no_producer] = 1.0
+    return np.minimum(1.0, cilq), no_producer
 
 
 def compute_leakage(
@@ -594,7 +624,7 @@ def compute_leakage(
     e_reg, e_nat = reg.jobs.copy(), nat.jobs.copy()
 
     # farms
-    is_farm = np.array([any(c.startswith(f) for f in FARM_NAICS) for c in t.industries])
+    is_farm = s.farm_industries
     x = t.industry_output
     if farms_in_source:
         farm_coverage = "included"
@@ -638,7 +668,11 @@ def compute_leakage(
     # step 4: supply
     supply = s.product_mix.T @ x_reg
     # step 5: purchase coefficients
-    rpc, _ = _rpc_matrix(method, s, x_reg, supply, z_dom, phi, delta)
+    covered = e_nat > 0
+    x_cov = np.where(covered, x, 0.0)
+    phi_cov = float(e_reg[covered].sum() / e_nat[covered].sum()) if covered.any() else 0.0
+    rpc, no_producer = _rpc_matrix(method, s, x_reg=x_reg, x_cov=x_cov, supply=supply,
+                                   d_dom=z_dom, phi=phi, phi_cov=phi_cov, delta=delta)
     local = (rpc[:, None] * z_dom) if rpc.ndim == 1 else rpc * z_dom
     leak_us_cells = z_dom - local
 
@@ -655,7 +689,7 @@ def compute_leakage(
     com_idx = {c: k for k, c in enumerate(t.commodities)}
     makes = s.product_mix > 0
     withheld_c = (makes & reg.withheld[:, None]).any(axis=0)
-    farm_c = np.array([any(c.startswith(f) for f in FARM_NAICS) for c in t.commodities])
+    farm_c = s.farm_commodities
     share_abroad = np.divide(leak_abroad, leak, out=np.zeros_like(leak), where=leak > 0)
     excl_reason = []
     for c in t.commodities:
@@ -669,6 +703,8 @@ def compute_leakage(
             f += "F"
         if withheld_c[k]:
             f += "W"
+        if no_producer[k]:
+            f += "N"
         if share_abroad[k] >= ABROAD_FLAG_SHARE:
             f += "A"
         if excluded[k]:
@@ -705,20 +741,26 @@ def compute_leakage(
         wts = np.ones((1, len(t.industries)))
         keys = [OTHER_BUYERS]
     parts = {
-        "demand_usd": z @ wts.T,
-        "leakage_us_usd": leak_us_cells @ wts.T,
-        "leakage_abroad_usd": z_imp @ wts.T,
+        "demand_usd": _matmul(z, wts.T),
+        "leakage_us_usd": _matmul(leak_us_cells, wts.T),
+        "leakage_abroad_usd": _matmul(z_imp, wts.T),
     }
     nk = len(keys)
+    flat = {k: v.reshape(-1) * mill for k, v in parts.items()}
+    keep = np.flatnonzero(flat["demand_usd"] > 0)
+    com_pos, key_pos = keep // nk, keep % nk
+    com_arr, title_arr = np.array(t.commodities, dtype=object), np.array(t.commodity_titles,
+                                                                         dtype=object)
+    key_arr = np.array(keys, dtype=object)
+    name_arr = np.array([names.get(k, k) for k in keys], dtype=object)
     by_cluster = pd.DataFrame({
-        "cluster": np.tile(keys, len(t.commodities)),
-        "cluster_name": [names.get(k, k) for k in keys] * len(t.commodities),
-        "commodity": np.repeat(t.commodities, nk),
-        "description": np.repeat(t.commodity_titles, nk),
-        **{k: v.reshape(-1) * mill for k, v in parts.items()},
+        "cluster": key_arr[key_pos],
+        "cluster_name": name_arr[key_pos],
+        "commodity": com_arr[com_pos],
+        "description": title_arr[com_pos],
+        **{k: v[keep] for k, v in flat.items()},
     })
     by_cluster["leakage_usd"] = by_cluster["leakage_us_usd"] + by_cluster["leakage_abroad_usd"]
-    by_cluster = by_cluster[by_cluster["demand_usd"] > 0].reset_index(drop=True)
 
     # targets
     leak_k = parts["leakage_us_usd"] + parts["leakage_abroad_usd"]  # commodities x clusters
@@ -727,7 +769,14 @@ def compute_leakage(
     totals = leak_k.sum(axis=1, keepdims=True)
     leak_share = np.divide(leak_k, totals, out=np.zeros_like(leak_k), where=totals > 0)
     labels = [names.get(k, k) for k in keys]
-    buying = [_share_text(leak_share[com_idx[c]], labels) for c in tgt["commodity"]]
+    rows_t = np.array([com_idx[c] for c in tgt["commodity"].tolist()], dtype=int)
+    share_t = leak_share[rows_t]
+    order_t = np.argsort(-share_t, axis=1, kind="stable")[:, :3]
+    top_share = np.take_along_axis(share_t, order_t, axis=1).tolist()
+    buying = [
+        "; ".join(f"{labels[k]} {v:.0%}" for k, v in zip(ks, vs, strict=True) if v > 0.005)
+        for ks, vs in zip(order_t.tolist(), top_share, strict=True)
+    ]
     targets = pd.DataFrame({
         "rank": np.arange(1, len(tgt) + 1),
         "commodity": tgt["commodity"].to_numpy(),
