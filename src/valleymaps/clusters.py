@@ -21,11 +21,13 @@ in ``sector_proxy``.
 from __future__ import annotations
 
 import tomllib
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from valleymaps.employment import LODES_SECTORS
-from valleymaps.errors import ConfigError, DataSourceError, Problem, ValidationError
+from valleymaps.errors import ConfigError, ConfigWarning, DataSourceError, Problem, ValidationError
+from valleymaps.naics import find_naics_problem
 
 _SECTOR_CODES = frozenset(LODES_SECTORS.values())
 
@@ -92,6 +94,7 @@ def parse_clusters(text: str, *, source_name: str = "clusters.toml") -> list[Clu
     if not isinstance(table, dict) or not table:
         raise ConfigError(f"{source_name}: no [clusters.<key>] tables found.")
     problems: list[Problem] = []
+    implausible: list[str] = []
     clusters: list[Cluster] = []
     for key, spec in table.items():
         where = f"[clusters.{key}]"
@@ -114,6 +117,8 @@ def parse_clusters(text: str, *, source_name: str = "clusters.toml") -> list[Clu
                             "(write prefixes as text, e.g. \"3261\")"
                         )
                     )
+                elif (reason := find_naics_problem(code)) is not None:
+                    implausible.append(f"{where} component '{ckey}': NAICS code {code!r}: {reason}")
             components.append(
                 Component(key=ckey, name=str(cspec.get("name", ckey)), naics=tuple(codes))
             )
@@ -139,6 +144,16 @@ def parse_clusters(text: str, *, source_name: str = "clusters.toml") -> list[Clu
         )
     if problems:
         raise ValidationError(source_name, problems)
+    if implausible:
+        warnings.warn(
+            f"{source_name}: {len(implausible)} NAICS code"
+            + (" matches" if len(implausible) == 1 else "s match")
+            + " no industry of any NAICS edition and count no jobs; correct "
+            + ("it: " if len(implausible) == 1 else "them: ")
+            + "; ".join(implausible),
+            ConfigWarning,
+            stacklevel=2,
+        )
     return clusters
 
 

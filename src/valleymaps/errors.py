@@ -10,8 +10,50 @@ Messages say what is wrong, show the offending value and say what to do.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+#: Characters of a value from the data echoed in a message; longer values are cut with "…".
+ECHO_LIMIT = 80
+
+#: A run of this many characters without a space in a message is a value from the data, not text.
+_LONG_RUN = re.compile(r"\S{200,}")
+
+#: Longest line of a message (the rest is cut with "…").
+_LINE_LIMIT = 1000
+
+
+def cut_value(value: object, *, limit: int = ECHO_LIMIT) -> str:
+    """The value as it is echoed in a message: quoted, cut to ``limit`` characters with "…".
+
+    A 10 MB cell must not become a 10 MB message: every value from the data that a message
+    shows goes through this function.
+
+    >>> cut_value("06019")
+    "'06019'"
+    >>> cut_value("x" * 100_000)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…' (100,000 characters)"
+    """
+    text = value if isinstance(value, str) else str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit] + '…'!r} ({len(text):,} characters)"
+
+
+def cut_message(text: str) -> str:
+    """``text`` with every overlong run of characters and every overlong line cut.
+
+    The safety net behind :func:`cut_value`, applied to every message the command line prints.
+
+    >>> cut_message("bad value " + "9" * 500 + " in row 1") == f"bad value {'9' * 80}… (500 characters) in row 1"
+    True
+    """
+    text = _LONG_RUN.sub(lambda m: f"{m.group(0)[:ECHO_LIMIT]}… ({len(m.group(0)):,} characters)", text)
+    return "\n".join(
+        line if len(line) <= _LINE_LIMIT else f"{line[:_LINE_LIMIT]}… ({len(line):,} characters)"
+        for line in text.split("\n")
+    )
 
 
 class ValleymapsError(Exception):
@@ -149,7 +191,8 @@ class Problem:
         if self.column is not None:
             where.append(f"column '{self.column}'")
         prefix = ", ".join(where)
-        return f"{prefix}: {self.message}" if prefix else self.message
+        message = cut_message(self.message)
+        return f"{prefix}: {message}" if prefix else message
 
 
 class ValidationError(ValleymapsError, ValueError):
@@ -190,3 +233,8 @@ class GeometryRepairedWarning(ValleymapsWarning):
 
 class DataQualityWarning(ValleymapsWarning):
     """Values are suppressed, flagged or approximated in a way users should know."""
+
+
+class ConfigWarning(ValleymapsWarning):
+    """A configuration file holds something that is probably a mistake (an unknown key, a code
+    that exists nowhere); it is ignored or kept as written, and the warning says the fix."""

@@ -70,6 +70,15 @@ DIVERGING_CMAP: str = "PuOr_r"
 #: Fill colour for places without data (suppressed, missing).
 NO_DATA_COLOR: str = "#bdbdbd"
 
+#: Largest suitability grid (cells) run without ``--force``: 200 million cells (the Valley at
+#: 30 m has about 154 million; at 10 m 1.4 billion, at 1 m 139 billion). Above it the run
+#: refuses with the cell count and the memory and disk it would need.
+SUITABILITY_MAX_CELLS: int = 200_000_000
+
+#: Rough peak memory of a suitability run per grid cell (bytes, float32 arrays); the disk a run
+#: writes is about 4 bytes per cell for each factor raster, twice, and the result.
+SUITABILITY_BYTES_PER_CELL: int = 12
+
 #: Web map tiles (a light basemap that keeps the choropleth readable).
 TILES: str = "Esri.WorldGrayCanvas"
 

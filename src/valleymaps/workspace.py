@@ -16,15 +16,17 @@ Examples
 
 from __future__ import annotations
 
+import difflib
 import logging
 import shutil
 import tomllib
+import warnings
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from valleymaps import settings
-from valleymaps.errors import ConfigError, OutputExistsError, WorkspaceError
+from valleymaps.errors import ConfigError, ConfigWarning, OutputExistsError, WorkspaceError, cut_value
 
 log = logging.getLogger(__name__)
 
@@ -86,31 +88,121 @@ class WorkspaceConfig:
 
     @classmethod
     def from_toml(cls, path: Path) -> WorkspaceConfig:
-        """Read a ``valleymaps.toml``; missing keys take the package defaults."""
+        """Read a ``valleymaps.toml``; missing keys take the package defaults.
+
+        Unknown sections and keys are ignored with a :class:`~valleymaps.errors.ConfigWarning`
+        naming the nearest valid one; values of the wrong kind are one :class:`ConfigError`
+        listing every problem.
+        """
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: not valid TOML ({exc}). Fix the file or delete it.") from exc
-        region = raw.get("region", {})
-        reference = raw.get("reference", {})
-        maps = raw.get("maps", {})
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{path}: not UTF-8 text ({exc.reason}). Save it as UTF-8.") from exc
+        warn_unknown_keys(raw, path=path)
+        problems: list[str] = []
+
+        def section(name: str) -> dict[str, object]:
+            value = raw.get(name, {})
+            if isinstance(value, dict):
+                return value
+            problems.append(f"[{name}] must be a table (a [{name}] header with keys under it), "
+                            f"not {type(value).__name__} {cut_value(value)}")
+            return {}
+
+        def text(table: dict[str, object], where: str, key: str, default: str) -> str:
+            value = table.get(key, default)
+            if isinstance(value, str):
+                return value
+            problems.append(f"[{where}] {key} must be text in quotes, not {type(value).__name__} "
+                            f"{cut_value(value)}")
+            return default
+
+        region, reference, maps = section("region"), section("reference"), section("maps")
         counties = region.get("counties", dict(settings.VALLEY_COUNTIES))
-        bad = [g for g in counties if not (isinstance(g, str) and len(g) == 5 and g.isdigit())]
-        if bad:
-            raise ConfigError(
-                f"{path}: [region] counties keys must be 5-digit county GEOIDs as text "
-                f"(found {bad!r}); write them quoted, for example \"06019\" = \"Fresno\"."
+        example = 'counties = { "06019" = "Fresno", "06029" = "Kern" }'
+        if not isinstance(counties, dict):
+            problems.append(
+                f"[region] counties must be a table of county GEOID = name, not a "
+                f"{type(counties).__name__} ({cut_value(counties)}); write it as {example}"
             )
+            counties = dict(settings.VALLEY_COUNTIES)
+        else:
+            bad = [g for g in counties if not (isinstance(g, str) and len(g) == 5 and g.isdigit())]
+            if bad:
+                problems.append(
+                    f"[region] counties keys must be 5-digit county GEOIDs as text (found "
+                    f"{cut_value(bad)}); write them quoted, for example \"06019\" = \"Fresno\""
+                )
+            names = [k for k, v in counties.items() if not isinstance(v, str)]
+            if names:
+                problems.append(f"[region] counties: the name of {', '.join(names[:5])} must be text "
+                                f"in quotes; write {example}")
+            if not counties:
+                problems.append(f"[region] counties is empty; list the region's counties: {example}")
         classes = maps.get("classes", settings.DEFAULT_CLASSES)
-        if not isinstance(classes, int) or not 2 <= classes <= 9:
-            raise ConfigError(f"{path}: [maps] classes must be a whole number 2-9 (found {classes!r}).")
-        return cls(
-            region_name=str(region.get("name", settings.REGION_NAME)),
+        if isinstance(classes, bool) or not isinstance(classes, int) or not 2 <= classes <= 9:
+            problems.append(f"[maps] classes must be a whole number 2-9 (found {cut_value(classes)})")
+            classes = settings.DEFAULT_CLASSES
+        config = cls(
+            region_name=text(region, "region", "name", settings.REGION_NAME),
             region_counties={str(k): str(v) for k, v in counties.items()},
-            reference_geoid=str(reference.get("geoid", settings.REFERENCE_GEOID)),
-            reference_name=str(reference.get("name", settings.REFERENCE_NAME)),
-            scheme=str(maps.get("scheme", settings.DEFAULT_SCHEME)),
+            reference_geoid=text(reference, "reference", "geoid", settings.REFERENCE_GEOID),
+            reference_name=text(reference, "reference", "name", settings.REFERENCE_NAME),
+            scheme=text(maps, "maps", "scheme", settings.DEFAULT_SCHEME),
             classes=classes,
+        )
+        if len(problems) == 1:
+            raise ConfigError(f"{path}: {problems[0]}.")
+        if problems:
+            raise ConfigError(f"{path}: {len(problems)} problems:\n" + "\n".join(f"  - {p}" for p in problems))
+        return config
+
+
+#: The sections of ``valleymaps.toml`` and their keys (others are warned about, then ignored).
+KNOWN_KEYS: dict[str, tuple[str, ...]] = {
+    "region": ("name", "counties"),
+    "reference": ("geoid", "name"),
+    "maps": ("scheme", "classes"),
+}
+
+
+def warn_unknown_keys(raw: dict[str, object], *, path: Path) -> None:
+    """Warn about sections and keys of ``valleymaps.toml`` that valleymaps does not read.
+
+    A misspelt key would otherwise be ignored in silence and its default used; the warning
+    names the nearest valid key.
+    """
+    unknown: list[str] = []
+
+    def nearest(word: str, choices: list[str]) -> str:
+        close = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.6)
+        return f" (did you mean {close[0]!r}?)" if close else f" (valid: {', '.join(choices)})"
+
+    sections = list(KNOWN_KEYS)
+    all_keys = [f"{s}.{k}" for s, keys in KNOWN_KEYS.items() for k in keys]
+    for name, value in raw.items():
+        if name not in KNOWN_KEYS:
+            if not isinstance(value, dict):
+                # a key written above every section header
+                hint = difflib.get_close_matches(name.lower(), [k.split(".")[1] for k in all_keys], n=1)
+                where = next((k for k in all_keys if hint and k.endswith("." + hint[0])), None)
+                unknown.append(f"key {name!r} outside any section"
+                               + (f" (did you mean {where!r}?)" if where else ""))
+            else:
+                unknown.append(f"section [{name}]{nearest(name, sections)}")
+            continue
+        if isinstance(value, dict):
+            for key in value:
+                if key not in KNOWN_KEYS[name]:
+                    unknown.append(f"key {key!r} in [{name}]{nearest(key, list(KNOWN_KEYS[name]))}")
+    if unknown:
+        warnings.warn(
+            f"{path}: ignored (valleymaps does not know {'them' if len(unknown) > 1 else 'it'}; "
+            f"the default is used instead): {'; '.join(unknown)}",
+            ConfigWarning,
+            stacklevel=3,
         )
 
 

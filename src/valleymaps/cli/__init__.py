@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 import sys
+import warnings
+from pathlib import Path
 
 import click
 
 from valleymaps import __version__
-from valleymaps.errors import ValleymapsError
+from valleymaps.errors import ValleymapsError, ValleymapsWarning, cut_message
 
 
 class _ValleymapsGroup(click.Group):
@@ -23,7 +25,7 @@ class _ValleymapsGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ValleymapsError as exc:
-            click.secho(f"Error: {exc}", fg="red", err=True)
+            click.secho(f"Error: {cut_message(str(exc))}", fg="red", err=True)
             ctx.exit(1)
 
 
@@ -31,7 +33,16 @@ class _ValleymapsGroup(click.Group):
 @click.version_option(__version__, prog_name="valleymaps")
 @click.option("-v", "--verbose", count=True, help="Log what happens, with counts (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
-def cli(verbose: int, quiet: bool) -> None:
+@click.option(
+    "--workspace",
+    "-w",
+    "workspace_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Workspace folder every command acts on (default: the current folder); a command's own "
+    "-w wins.",
+)
+def cli(verbose: int, quiet: bool, workspace_dir: Path | None) -> None:
     """Maps of the San Joaquin Valley's industry clusters.
 
     \b
@@ -47,6 +58,24 @@ def cli(verbose: int, quiet: bool) -> None:
         level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr, force=True
     )
     logging.captureWarnings(True)
+    warnings.showwarning = _show_warning
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: object = None,
+    line: str | None = None,
+) -> None:
+    """Log valleymaps' own warnings as their message alone; others as Python formats them."""
+    if issubclass(category, ValleymapsWarning):
+        logging.getLogger("valleymaps").warning("%s", message)
+    else:
+        logging.getLogger("py.warnings").warning(
+            "%s", warnings.formatwarning(message, category, filename, lineno, line)
+        )
 
 
 def _register() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -338,9 +339,27 @@ def parse_distance(value: str) -> float:
     return float(m["num"]) * _UNITS[key]
 
 
+def _coordinate_callback(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """Refuse a longitude outside -180..180 or a latitude outside -90..90 (and nan, inf)."""
+    if value is None:
+        return None
+    limit = 180.0 if param.name == "lon" else 90.0
+    if not math.isfinite(value) or abs(value) > limit:
+        example = "-119.79" if param.name == "lon" else "36.74"
+        raise click.BadParameter(
+            f"{value!r} is not a {'longitude' if param.name == 'lon' else 'latitude'} "
+            f"(decimal degrees between -{limit:g} and {limit:g}, e.g. {example}); "
+            "were --lon and --lat swapped, or projected metres given?",
+            ctx=ctx, param=param,
+        )
+    return value
+
+
 @projects_group.command("near")
-@click.option("--lon", type=float, default=None, help="Longitude of the site (decimal degrees).")
-@click.option("--lat", type=float, default=None, help="Latitude of the site (decimal degrees).")
+@click.option("--lon", type=float, default=None, callback=_coordinate_callback,
+              help="Longitude of the site (decimal degrees, -180 to 180).")
+@click.option("--lat", type=float, default=None, callback=_coordinate_callback,
+              help="Latitude of the site (decimal degrees, -90 to 90).")
 @click.option(
     "--place", metavar="GEOID", default=None, help="A county (5 digits) or tract (11 digits) instead."
 )

@@ -78,6 +78,11 @@ def _list_targets(ws: Workspace) -> None:
     help="Output folder (default outputs/suitability/<target>/).",
 )
 @overwrite_option
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Run a grid above the size limit (valleymaps.settings.SUITABILITY_MAX_CELLS, 200 million cells).",
+)
 @click.option("--no-png", is_flag=True, help="Skip the static PNG map.")
 @click.option(
     "--list", "list_only", is_flag=True, help="List the targets, profiles and missing layers, then stop."
@@ -91,6 +96,7 @@ def suitability(
     allow_missing: bool,
     out_dir: Path | None,
     overwrite: bool,
+    force: bool,
     no_png: bool,
     list_only: bool,
 ) -> None:
@@ -137,6 +143,7 @@ def suitability(
             out_dir=out_dir,
             overwrite=overwrite,
             png=not no_png,
+            force=force,
             on_progress=progress,
         )
     result = run.result

@@ -129,6 +129,39 @@ def check_resolution(resolution: float) -> float:
     return value
 
 
+def check_grid_size(grid: AnalysisGrid, *, n_factors: int = 1, force: bool = False) -> None:
+    """Refuse a grid above :data:`~valleymaps.settings.SUITABILITY_MAX_CELLS` unless ``force``.
+
+    The message gives the cells and the estimated memory and disk, and the resolution that fits.
+
+    >>> from shapely.geometry import box
+    >>> import geopandas as gpd
+    >>> region = gpd.GeoSeries([box(0, 0, 400_000, 400_000)], crs="EPSG:3310")
+    >>> check_grid_size(make_grid(region, resolution=30))
+    >>> check_grid_size(make_grid(region, resolution=1))
+    Traceback (most recent call last):
+    ...
+    valleymaps.errors.ConfigError: a 1 m grid over the region has 160,000,000,000 cells (400,000 x 400,000): ...
+    """
+    cells = grid.width * grid.height
+    if cells <= settings.SUITABILITY_MAX_CELLS or force:
+        return
+    memory = cells * settings.SUITABILITY_BYTES_PER_CELL
+    disk = cells * 4 * (2 * max(n_factors, 1) + 2)
+    fitting = grid.resolution * math.sqrt(cells / settings.SUITABILITY_MAX_CELLS)
+    raise ConfigError(
+        f"a {grid.resolution:g} m grid over the region has {cells:,} cells "
+        f"({grid.width:,} x {grid.height:,}): about {_gb(memory)} of memory and {_gb(disk)} of disk, "
+        f"above the limit of {settings.SUITABILITY_MAX_CELLS:,} cells "
+        "(valleymaps.settings.SUITABILITY_MAX_CELLS). "
+        f"Give --resolution {math.ceil(fitting)} or coarser, or pass --force to run it anyway."
+    )
+
+
+def _gb(n_bytes: float) -> str:
+    return f"{n_bytes / 1e9:,.1f} GB"
+
+
 def make_grid(region: gpd.GeoSeries | gpd.GeoDataFrame, *, resolution: float | None = None) -> AnalysisGrid:
     """The analysis grid covering ``region``.
 

@@ -168,6 +168,47 @@ def find_missing_layers(profile: Profile, catalog: LayerCatalog) -> dict[str, st
     }
 
 
+def check_layer_overrides(
+    profile: Profile, layers: Mapping[str, str | os.PathLike[str] | Sequence[str | os.PathLike[str]]] | None
+) -> None:
+    """Refuse ``--layer NAME=PATH`` overrides that the profile does not use or whose file is not there.
+
+    A misspelt name or path must not silently leave a factor out, even when missing layers are
+    allowed: every problem is listed in one error.
+
+    Raises
+    ------
+    ConfigError
+        If a name is not a layer of the profile, or a path does not exist.
+    """
+    import difflib
+
+    from valleymaps.errors import ConfigError, cut_value
+
+    used = sorted({ref.layer for _, ref in _refs(profile) if ref.layer is not None})
+    problems: list[str] = []
+    for name, value in (layers or {}).items():
+        if name not in used:
+            close = difflib.get_close_matches(name, used, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            problems.append(
+                f"--layer {cut_value(name)}: profile '{profile.key}' has no layer of that name; "
+                f"{hint}its layers: {', '.join(used) or 'none'}"
+            )
+        items = [value] if isinstance(value, str | os.PathLike) else list(value)
+        for item in items:
+            path = Path(os.path.expanduser(os.fspath(item)))
+            if not path.exists():
+                problems.append(f"--layer {cut_value(name)}={cut_value(os.fspath(item))}: no such file "
+                                f"({path.resolve()}); check the path")
+    if problems:
+        raise ConfigError(
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} with --layer "
+            "(--allow-missing does not cover a misspelt layer or path):\n"
+            + "\n".join(f"  - {p}" for p in problems)
+        )
+
+
 def drop_missing_layers(
     profile: Profile, catalog: LayerCatalog, *, empty: Mapping[str, str] | None = None
 ) -> Profile:
@@ -578,6 +619,7 @@ __all__: Sequence[str] = (
     "SuitabilityResult",
     "compute_suitability",
     "distance_cap",
+    "check_layer_overrides",
     "drop_missing_layers",
     "find_missing_layers",
 )

@@ -38,9 +38,11 @@ from valleymaps.render.element_ids import stable_element_ids
 from valleymaps.render.suitability_map import render_suitability_map
 from valleymaps.render.suitability_png import render_suitability_png
 from valleymaps.suitability.catalog import TargetChoice, choose_target
+from valleymaps.suitability.grid import check_grid_size, make_grid
 from valleymaps.suitability.layers import layer_catalog, pick_layer
 from valleymaps.suitability.model import (
     SuitabilityResult,
+    check_layer_overrides,
     compute_suitability,
     drop_missing_layers,
     find_missing_layers,
@@ -104,6 +106,7 @@ def run_target(
     out_dir: str | os.PathLike[str] | None = None,
     overwrite: bool = False,
     png: bool = True,
+    force: bool = False,
     on_progress: ProgressCallback | None = None,
 ) -> TargetRun:
     """Model the suitability of the region for one target industry and publish the results.
@@ -129,6 +132,9 @@ def run_target(
         Replace an existing output folder.
     png
         Also write ``map.png``.
+    force
+        Run even when the grid has more cells than
+        :data:`~valleymaps.settings.SUITABILITY_MAX_CELLS`.
     on_progress
         ``on_progress(stage, done, total)``.
 
@@ -140,13 +146,17 @@ def run_target(
         If the output folder exists and ``overwrite`` is false.
     DataSourceError
         If layers are missing (and ``allow_missing`` is false).
+    ConfigError
+        If a ``layers`` name is not a layer of the profile or its file does not exist (even with
+        ``allow_missing``), or the grid is too large (and ``force`` is false).
     """
     choice = choose_target(target, ws=ws, profile_path=profile_path)
-    final = Path(out_dir) if out_dir is not None else ws.outputs_dir / "suitability" / choice.slug
+    final = (Path(out_dir) if out_dir is not None else ws.outputs_dir / "suitability" / choice.slug).resolve()
     if final.exists() and not overwrite:
         raise OutputExistsError(f"{final} exists. Pass --overwrite to replace it.")
-    catalog = layer_catalog(ws, overrides=layers)
     profile = choice.profile
+    check_layer_overrides(profile, layers)
+    catalog = layer_catalog(ws, overrides=layers)
     missing = find_missing_layers(profile, catalog)
     if missing and not allow_missing:
         raise DataSourceError(
@@ -157,6 +167,7 @@ def run_target(
         )
     profile = drop_missing_layers(profile, catalog)
     region = load_region(ws)
+    check_grid_size(make_grid(region, resolution=resolution), n_factors=len(profile.factors), force=force)
     zones, zone_level = load_zones(ws, region)
     final.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{final.name}-build-", dir=final.parent))
