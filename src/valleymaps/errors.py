@@ -46,7 +46,8 @@ def cut_message(text: str) -> str:
 
     The safety net behind :func:`cut_value`, applied to every message the command line prints.
 
-    >>> cut_message("bad value " + "9" * 500 + " in row 1") == f"bad value {'9' * 80}… (500 characters) in row 1"
+    >>> text = cut_message("bad value " + "9" * 500 + " in row 1")
+    >>> text == f"bad value {'9' * 80}… (500 characters) in row 1"
     True
     """
     text = _LONG_RUN.sub(lambda m: f"{m.group(0)[:ECHO_LIMIT]}… ({len(m.group(0)):,} characters)", text)

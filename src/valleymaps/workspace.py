@@ -156,7 +156,8 @@ class WorkspaceConfig:
         if len(problems) == 1:
             raise ConfigError(f"{path}: {problems[0]}.")
         if problems:
-            raise ConfigError(f"{path}: {len(problems)} problems:\n" + "\n".join(f"  - {p}" for p in problems))
+            listed = "\n".join(f"  - {p}" for p in problems)
+            raise ConfigError(f"{path}: {len(problems)} problems:\n{listed}")
         return config
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+
 def _workspace_callback(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
     """The command's ``-w`` if given, else the group's (``valleymaps -w DIR build``), else ``.``."""
     if value is not None:

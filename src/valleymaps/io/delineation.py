@@ -37,6 +37,7 @@ from valleymaps.core.metros import MetroAreas
 from valleymaps.errors import DataSourceError, FieldError, Problem, ValidationError
 from valleymaps.io.atomic import atomic_path, write_text_atomic
 from valleymaps.io.excel import open_workbook
+from valleymaps.io.text_encoding import decode_wide, detect_encoding, detect_file_encoding, is_wide_unicode
 from valleymaps.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,11 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
 def _csv_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
     raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
+        declared = detect_encoding(raw[:4096])
+        if declared is not None and is_wide_unicode(declared):
+            text = decode_wide(path, raw, declared)
+        else:
+            text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")  # saved by Excel on Windows
     for number, row in enumerate(csv.reader(text.splitlines()), start=1):
@@ -326,5 +331,7 @@ def load_metro_areas(ws: Workspace) -> MetroAreas | None:
     path = delineation_path(ws)
     if not path.is_file():
         return None
-    table = pd.read_csv(path, dtype="str", keep_default_na=False)
+    declared = detect_file_encoding(path)
+    table = pd.read_csv(path, dtype="str", keep_default_na=False,
+                        encoding=declared if is_wide_unicode(declared) else "utf-8-sig")
     return MetroAreas.from_table(table, edition=str(load_delineation_meta(ws).get("edition", "")))

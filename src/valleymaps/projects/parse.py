@@ -72,6 +72,24 @@ def is_missing(value: Any) -> bool:
     return type(value).__name__ in {"NAType", "NaTType"}
 
 
+def is_blank(value: Any) -> bool:
+    """True for None, NaN, pandas' NA and empty or all-space text: the test for id and text cells.
+
+    A project may be called "NA" or "None" (an id, an agency's abbreviation, a name): in id and
+    text columns only an empty cell is missing. Numbers, years and choices use :func:`is_missing`.
+
+    >>> is_blank(" "), is_blank("NA"), is_blank("nan"), is_blank(float("nan"))
+    (True, False, False, True)
+    """
+    if isinstance(value, str):
+        return not value.strip()
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    return type(value).__name__ in {"NAType", "NaTType"}
+
+
 def parse_cost(value: Any, *, multiplier: float = 1.0) -> float | None:
     """Dollars from ``"$1.2M"``, ``"1,200,000"``, ``"$350K"``, ``"2.5 billion"`` or a number.
 

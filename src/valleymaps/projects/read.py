@@ -24,6 +24,7 @@ from pyproj import CRS
 
 from valleymaps.errors import DataSourceError
 from valleymaps.io.excel import open_workbook
+from valleymaps.io.text_encoding import decode_wide, detect_encoding, is_wide_unicode
 from valleymaps.io.vector import VECTOR_EXTENSIONS, read_vector
 from valleymaps.projects.mapping import COMMON_NAMES, header_key
 
@@ -116,6 +117,10 @@ def detect_source_kind(source: str | os.PathLike[str]) -> str:
 
 
 def _decode(path: Path, data: bytes) -> str:
+    declared = detect_encoding(data[:4096])
+    if declared is not None and is_wide_unicode(declared):
+        log.info("%s is %s text; read it as such", path.name, declared.upper())
+        return decode_wide(path, data, declared)
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = data.decode(encoding)

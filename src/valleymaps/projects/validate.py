@@ -38,6 +38,7 @@ from valleymaps.projects.mapping import (
 )
 from valleymaps.projects.overlay import main_place
 from valleymaps.projects.parse import (
+    is_blank,
     is_missing,
     parse_category,
     parse_coordinate,
@@ -101,8 +102,12 @@ class ValidationResult:
         return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
+#: Fields of free text or ids: only an empty cell is missing there ("NA" is a valid id or name).
+TEXT_FIELDS = frozenset({"project_id", "agency", "name", "funding_source", "description"})
+
+
 def _text(value: Any) -> str:
-    if is_missing(value):
+    if is_blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -221,7 +226,8 @@ class _RowReader:
             years = [y for h, y in self.flag_headers[fld] if parse_flag(row.get(h))]
             value = min(years) if years else None
             column = ", ".join(h for h, _ in self.flag_headers[fld])
-        if is_missing(value) and fld in m.defaults:
+        empty = is_blank(value) if fld in TEXT_FIELDS else is_missing(value)
+        if empty and fld in m.defaults:
             value = m.defaults[fld]
         return value, column
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from valleymaps.errors import ConfigError, DataSourceError
+from valleymaps.io.text_encoding import detect_file_encoding, is_wide_unicode
 from valleymaps.suitability.layers import suitability_dirs
 from valleymaps.suitability.profile import Profile, load_profile, normalize_target, slugify
 from valleymaps.workspace import Workspace, bundled_data_dir
@@ -69,7 +70,9 @@ def load_targets(ws: Workspace | None = None) -> pd.DataFrame:
     ]
     for path in candidates:
         if path.is_file():
-            table = pd.read_csv(path, dtype=str)
+            declared = detect_file_encoding(path)
+            table = pd.read_csv(path, dtype=str,
+                                encoding=declared if is_wide_unicode(declared) else "utf-8-sig")
             if "description" not in table.columns:
                 raise DataSourceError(
                     f"{path} has no 'description' column (found: {', '.join(table.columns)})."

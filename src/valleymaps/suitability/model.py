@@ -617,9 +617,9 @@ def compute_suitability(
 __all__: Sequence[str] = (
     "FactorOutput",
     "SuitabilityResult",
+    "check_layer_overrides",
     "compute_suitability",
     "distance_cap",
-    "check_layer_overrides",
     "drop_missing_layers",
     "find_missing_layers",
 )

@@ -41,6 +41,7 @@ from valleymaps.errors import (
     ValidationError,
     WorkspaceError,
 )
+from valleymaps.io.text_encoding import detect_file_encoding, is_wide_unicode
 from valleymaps.suitability.profile import SourceSpec
 from valleymaps.workspace import Workspace
 
@@ -114,7 +115,10 @@ def read_place_table(path: str | os.PathLike[str], *, id_column: str, column: st
     """
     p = Path(path)
     try:
-        table = pd.read_csv(p, dtype={id_column: str})
+        declared = detect_file_encoding(p)
+        table = pd.read_csv(p, dtype={id_column: str}, na_values={column: ["", "NA", "nan", "NaN", "NULL"]},
+                            keep_default_na=False,
+                            encoding=declared if is_wide_unicode(declared) else "utf-8-sig")
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise DataSourceError(f"{p} cannot be read as a CSV table ({exc}).") from exc
     for needed in (id_column, column):

@@ -16,6 +16,7 @@ import pandas as pd
 
 from valleymaps.employment import EMPLOYMENT_COLUMNS, EmploymentDataset, normalize_naics
 from valleymaps.errors import DataSourceError, Problem, ValidationError
+from valleymaps.io.text_encoding import utf8_stream
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,9 @@ def check_exists(path: Path) -> None:
 def open_table(path: Path) -> Iterator[IO[bytes]]:
     """Open a text table, looking inside a ``.zip`` and decompressing ``.gz``.
 
-    Yields a binary file object for :func:`pandas.read_csv`.
+    Yields a binary file object for :func:`pandas.read_csv`: UTF-8 (with or without a
+    byte-order mark) or Windows-1252 as they are, UTF-16 files (byte-order mark) re-encoded
+    as UTF-8.
     """
     check_exists(path)
     suffix = path.suffix.lower()
@@ -78,14 +81,14 @@ def open_table(path: Path) -> Iterator[IO[bytes]]:
                 )
             log.debug("reading %s from %s", members[0], path.name)
             with archive.open(members[0]) as fh:
-                yield fh
+                yield utf8_stream(path, fh)
         return
     if suffix == ".gz":
         with gzip.open(path, "rb") as gz:
-            yield gz  # type: ignore[misc]
+            yield utf8_stream(path, gz)  # type: ignore[arg-type]
         return
     with open(path, "rb") as fh:
-        yield fh
+        yield utf8_stream(path, fh)
 
 
 def read_header(path: Path) -> list[str]:

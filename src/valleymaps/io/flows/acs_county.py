@@ -41,6 +41,7 @@ import pandas as pd
 
 from valleymaps.core.codes import ABROAD_PLACES
 from valleymaps.errors import DataSourceError, FieldError, Problem, ValidationError
+from valleymaps.io.text_encoding import detect_file_encoding, is_wide_unicode
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,8 @@ def _read_text(path: Path) -> pd.DataFrame:
         raise DataSourceError(f"{path} does not exist. Check the file name and folder.")
     if path.is_dir():
         raise DataSourceError(f"{path} is a folder; pass the .csv file inside it.")
-    for encoding in ("utf-8-sig", "cp1252"):
+    declared = detect_file_encoding(path)
+    for encoding in (declared,) if is_wide_unicode(declared) else ("utf-8-sig", "cp1252"):
         try:
             return pd.read_csv(
                 path, dtype=str, keep_default_na=False, encoding=encoding, skip_blank_lines=True

@@ -51,6 +51,7 @@ import pandas as pd
 from valleymaps.errors import DataSourceError, FieldError, Problem, ValidationError
 from valleymaps.io.flows import _odscan as k
 from valleymaps.io.flows._odscan import ptr
+from valleymaps.io.text_encoding import detect_encoding, is_wide_unicode
 
 log = logging.getLogger(__name__)
 
@@ -187,8 +188,16 @@ def _open_binary(path: Path) -> tuple[IO[bytes], IO[bytes]]:
     if path.is_dir():
         raise DataSourceError(f"{path} is a folder; pass the .csv.gz file inside it.")
     raw = open(path, "rb")  # noqa: SIM115 - closed by the caller
-    magic = raw.read(2)
+    head = raw.read(4096)
+    magic = head[:2]
     raw.seek(0)
+    declared = detect_encoding(head)
+    if is_wide_unicode(declared):
+        raw.close()
+        raise DataSourceError(
+            f"{path} is {str(declared).upper()} text; LODES files are plain ASCII CSV (usually "
+            ".csv.gz). Download it again, or save it as CSV UTF-8."
+        )
     if magic != _GZIP_MAGIC:
         return raw, raw
     try:
