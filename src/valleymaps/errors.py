@@ -69,6 +69,14 @@ class OutputExistsError(ValleymapsError, FileExistsError):
     """An output exists and overwriting it was not asked for."""
 
 
+class DataExistsError(OutputExistsError):
+    """An import would replace data already in the workspace, and replacing was not asked for.
+
+    The one rule of every import (tracts, employment, flows): the message gives what is there
+    and what would replace it (counts before and after) and the option (``--replace``).
+    """
+
+
 class DataSourceError(ValleymapsError, OSError):
     """A data file cannot be opened or read (missing, wrong format, corrupt)."""
 

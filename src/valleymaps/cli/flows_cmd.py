@@ -14,7 +14,7 @@ from valleymaps.io.flows.store import FORMATS, flows_dir, import_flows, resolve_
 from valleymaps.settings import SYNTHETIC_NOTICE
 from valleymaps.workspace import Workspace
 
-from .options import workspace_option
+from .options import replace_option, workspace_option
 
 
 def _format_callback(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -41,9 +41,10 @@ def _format_callback(ctx: click.Context, param: click.Parameter, value: str) -> 
               help="Dataset name in the workspace (default: from the files); lodes-rac/lodes-wac: "
               "the LODES OD dataset to add the totals to (default: the one of the same state, year "
               "and job type).")
+@replace_option
 @workspace_option
 def flows(files: tuple[Path, ...], fmt: str, year: int | None, detail_level: str,
-          lodes_version: str | None, name: str | None, workspace_dir: Path) -> None:
+          lodes_version: str | None, name: str | None, replace: bool, workspace_dir: Path) -> None:
     """Import commuting flows from FILE... into data/econ/flows/.
 
     LODES origin-destination files of one year and job type (a state's main
@@ -68,7 +69,7 @@ def flows(files: tuple[Path, ...], fmt: str, year: int | None, detail_level: str
     ws = Workspace.open(workspace_dir)
     if fmt in AREA_FORMATS:
         report_totals(ws, import_flows(ws, list(files), format=fmt, year=year, name=name,
-                                        lodes_version=lodes_version), AREA_FORMATS[fmt])
+                                        lodes_version=lodes_version, replace=replace), AREA_FORMATS[fmt])
         return
     with tqdm(total=None, unit="B", unit_scale=True, desc="Reading flows", leave=False,
               disable=None) as bar:
@@ -79,7 +80,7 @@ def flows(files: tuple[Path, ...], fmt: str, year: int | None, detail_level: str
 
         dataset = import_flows(ws, list(files), format=fmt, year=year, name=name,
                                detail_level=detail_level, lodes_version=lodes_version,
-                               on_progress=progress)
+                               on_progress=progress, replace=replace)
     report_flows(ws, dataset)
 
 

@@ -17,7 +17,7 @@ from valleymaps.io.tracts import import_tracts
 from valleymaps.settings import SYNTHETIC_NOTICE
 from valleymaps.workspace import Workspace
 
-from .options import workspace_option
+from .options import replace_option, workspace_option
 
 _LEVELS = {2: ("state", "states"), 5: ("county", "counties"), 11: ("tract", "tracts")}
 
@@ -89,12 +89,14 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
     default=None,
     help="Layer to read in files with several (default: 'tracts' or the only polygon layer).",
 )
+@replace_option
 @workspace_option
 def tracts(
     files: tuple[Path, ...],
     assume_crs: str | None,
     id_column: str | None,
     layer: str | None,
+    replace: bool,
     workspace_dir: Path,
 ) -> None:
     """Import census tracts from FILE... into data/geo/tracts.gpkg.
@@ -113,7 +115,9 @@ def tracts(
     with warnings.catch_warnings():
         # the repair count is reported below
         warnings.simplefilter("ignore", GeometryRepairedWarning)
-        result = import_tracts(ws, list(files), assume_crs=assume_crs, id_column=id_column, layer=layer)
+        result = import_tracts(
+            ws, list(files), assume_crs=assume_crs, id_column=id_column, layer=layer, replace=replace
+        )
     counties = ws.config.region_counties
     click.echo(
         f"Read {_plural(result.n_read, 'tract')} from {_plural(result.n_files, 'file')}: "
@@ -185,12 +189,14 @@ def summarize_dataset(dataset: EmploymentDataset) -> list[str]:
     metavar="NAME",
     help="Dataset name in the workspace (default: from the file name).",
 )
+@replace_option
 @workspace_option
 def employment(
     files: tuple[Path, ...],
     fmt: str,
     year: int | None,
     name: str | None,
+    replace: bool,
     workspace_dir: Path,
 ) -> None:
     """Import employment from FILE... into data/econ/employment/.
@@ -206,7 +212,7 @@ def employment(
       valleymaps import employment my_jobs.csv --format csv
     """
     ws = Workspace.open(workspace_dir)
-    dataset = import_employment(ws, list(files), format=fmt, year=year, name=name)
+    dataset = import_employment(ws, list(files), format=fmt, year=year, name=name, replace=replace)
     click.echo(
         f"Imported {dataset.name}: {dataset.source} "
         f"({dataset.format}, {_plural(len(dataset.imported_from), 'file')})"

@@ -37,3 +37,11 @@ overwrite_option = click.option(
     default=False,
     help="Replace existing outputs instead of refusing.",
 )
+
+replace_option = click.option(
+    "--replace",
+    is_flag=True,
+    default=False,
+    help="Replace the data of the same name already in the workspace (without it, an import that "
+    "would replace data refuses and says what is there).",
+)

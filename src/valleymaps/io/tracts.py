@@ -34,12 +34,14 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 from pyproj import CRS
 
 from valleymaps import settings
 from valleymaps.core.geometry import find_missing_geometries, repair_polygons
 from valleymaps.core.misplaced import describe_misplaced, find_misplaced
 from valleymaps.errors import (
+    DataExistsError,
     DataSourceError,
     FieldError,
     GeometryRepairedWarning,
@@ -49,6 +51,7 @@ from valleymaps.errors import (
     WorkspaceError,
 )
 from valleymaps.io.atomic import atomic_path
+from valleymaps.io.filelock import exclusive_lock, lock_path
 from valleymaps.io.vector import parse_crs, read_vector
 from valleymaps.workspace import Workspace, bundled_data_dir
 
@@ -594,12 +597,16 @@ def import_tracts(
     assume_crs: str | CRS | None = None,
     id_column: str | None = None,
     layer: str | None = None,
+    replace: bool = False,
 ) -> TractReadResult:
     """Read tracts (see :func:`read_tracts`) and store them in the workspace.
 
     Keeps the tracts of the workspace's region counties and writes them to
-    ``data/geo/tracts.gpkg`` (layer ``tracts``), replacing earlier imported
-    tracts only once the new file is complete.
+    ``data/geo/tracts.gpkg`` (layer ``tracts``). Tracts imported before are replaced only
+    when ``replace`` is true, and only once the new file is complete. The check and the write
+    hold the lock ``tracts.gpkg.lock`` (:func:`valleymaps.io.filelock.exclusive_lock`, as
+    project imports do): of two imports at once, the second waits and then refuses (or, with
+    ``replace``, replaces the first one's tracts knowingly).
 
     Parameters
     ----------
@@ -607,11 +614,18 @@ def import_tracts(
         The workspace.
     paths, assume_crs, id_column, layer
         As for :func:`read_tracts`.
+    replace
+        Replace the tracts imported before.
 
     Returns
     -------
     TractReadResult
         What was read and kept.
+
+    Raises
+    ------
+    DataExistsError
+        If the workspace has tracts and ``replace`` is false (the counts before and after).
     """
     result = read_tracts(
         paths,
@@ -621,8 +635,20 @@ def import_tracts(
         counties=list(ws.config.region_counties),
         county_geometry=reference_counties(ws),
     )
-    replaced = ws.tracts_path.exists()
-    write_tracts(result.gdf, ws.tracts_path)
+    def waiting(pid: int | None) -> None:
+        by = f" (process {pid})" if pid else ""
+        log.warning("waiting for another import into %s to finish%s", ws.tracts_path, by)
+
+    with exclusive_lock(lock_path(ws.tracts_path), on_wait=waiting):
+        replaced = ws.tracts_path.exists()
+        if replaced and not replace:
+            before = _count_features(ws.tracts_path)
+            raise DataExistsError(
+                f"{ws.tracts_path} already holds {before} tracts; this import would replace them "
+                f"with the {result.n_kept:,} tracts of {', '.join(str(p) for p in _as_paths(paths))}. "
+                "Pass --replace to replace them (all of them: tract imports are not merged)."
+            )
+        write_tracts(result.gdf, ws.tracts_path)
     log.info(
         "%s %s with %d tracts",
         "replaced" if replaced else "wrote",
@@ -630,6 +656,13 @@ def import_tracts(
         result.n_kept,
     )
     return result
+
+
+def _count_features(path: Path) -> str:
+    try:
+        return f"{int(pyogrio.read_info(str(path), layer=TRACTS_LAYER)['features']):,}"
+    except Exception:
+        return "an unknown number of"
 
 
 def load_tracts(ws: Workspace) -> gpd.GeoDataFrame:

@@ -23,6 +23,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from valleymaps.errors import cut_value
 from valleymaps.projects.schema import (
     CATEGORIES,
     CATEGORY_SYNONYMS,
@@ -113,7 +114,7 @@ def parse_cost(value: Any, *, multiplier: float = 1.0) -> float | None:
     if is_missing(value):
         return None
     if isinstance(value, bool):
-        raise ValueError(f"cost {value!r} is not an amount")
+        raise ValueError(f"cost {cut_value(value)} is not an amount")
     if isinstance(value, int | float):
         amount = float(value)
     else:
@@ -124,17 +125,17 @@ def parse_cost(value: Any, *, multiplier: float = 1.0) -> float | None:
         m = _COST.match(text)
         if m is None or m["scale"] not in _SCALES:
             raise ValueError(
-                f"cost {str(value)!r} is not an amount; write it as 1200000, 1,200,000, $1.2M or $350K"
+                f"cost {cut_value(str(value))} is not an amount; write it as 1200000, 1,200,000, "
+                "$1.2M or $350K"
             )
-        amount = float(m["num"].replace(",", "")) * _SCALES[m["scale"]]
-        if m["exp"]:
-            amount *= 10.0 ** int(m["exp"])
+        # float() of the whole literal: 1e309 is inf (refused below), never an OverflowError
+        amount = float(f"{m['num'].replace(',', '')}e{m['exp'] or 0}") * _SCALES[m["scale"]]
         if m["neg"] or m["neg2"] or accounting:
             amount = -amount
-    if not math.isfinite(amount):
-        raise ValueError(f"cost {value!r} is not a finite amount")
+    if not math.isfinite(amount) or not math.isfinite(amount * multiplier):
+        raise ValueError(f"cost {cut_value(value)} is not a finite amount (too large for a number)")
     if amount < 0:
-        raise ValueError(f"cost {value!r} is negative; a project's cost is 0 or more")
+        raise ValueError(f"cost {cut_value(value)} is negative; a project's cost is 0 or more")
     return amount * multiplier
 
 

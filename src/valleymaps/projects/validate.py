@@ -27,7 +27,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from valleymaps import settings
-from valleymaps.errors import Problem, ValidationError
+from valleymaps.errors import Problem, ValidationError, cut_value
 from valleymaps.projects.locate import REGION_TOLERANCE_M, check_locations, source_crs
 from valleymaps.projects.mapping import (
     COMMON_NAMES,
@@ -246,7 +246,7 @@ def _point_or_wkt(reader: _RowReader, row: Mapping[str, Any], add: Any) -> Any:
             except shapely.errors.GEOSException:
                 add(
                     "bad_geometry",
-                    f"{column} {_text(cell)[:60]!r} is not WKT (e.g. POINT (-119.78 36.74))",
+                    f"{column} {cut_value(_text(cell))} is not WKT (e.g. POINT (-119.78 36.74))",
                     column,
                     cell,
                 )
@@ -510,6 +510,15 @@ def validate_projects(
                     "bad_geometry",
                     f"a {geom.geom_type} is not a point, line or polygon; split it into those",
                     columns.get("wkt"),
+                )
+            elif not shapely.is_valid(geom):
+                add(
+                    "bad_geometry",
+                    f"the {geom.geom_type} is not valid ({cut_value(shapely.is_valid_reason(geom))}): "
+                    "its boundary crosses itself or a ring is open; redraw it, or repair it (QGIS: "
+                    "Fix geometries) and import again",
+                    columns.get("wkt"),
+                    _text(shapely.to_wkt(geom, rounding_precision=6))[:200],
                 )
             else:
                 geoms[i] = shapely.force_2d(geom)

@@ -29,9 +29,10 @@ import pandas as pd
 
 from valleymaps import settings
 from valleymaps.employment import EMPLOYMENT_COLUMNS, EmploymentDataset
-from valleymaps.errors import ConfigError, ValidationError
+from valleymaps.errors import ConfigError, DataExistsError, ValidationError
 from valleymaps.io.atomic import write_text_atomic
 from valleymaps.io.employment._common import safe_name
+from valleymaps.io.filelock import exclusive_lock, lock_path
 from valleymaps.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -200,19 +201,44 @@ def import_employment(
     year: int | None = None,
     name: str | None = None,
     states: Collection[str] | None = (settings.STATE_FIPS,),
+    replace: bool = False,
 ) -> EmploymentDataset:
     """Read employment files and save them as one dataset in the workspace.
 
     See :func:`valleymaps.io.employment.read_employment` for the parameters
     and errors. Nothing is written unless every file reads without problems.
+    A dataset of the same name (the bundled synthetic one included) is replaced only when
+    ``replace`` is true; the check and the write hold the dataset's lock, so two imports
+    of one name cannot both think they are first.
 
     Returns
     -------
     EmploymentDataset
         The dataset saved.
+
+    Raises
+    ------
+    DataExistsError
+        If a dataset of that name exists and ``replace`` is false (rows before and after).
     """
     from valleymaps.io.employment import read_employment
 
     dataset = read_employment(paths, format=format, year=year, name=name, states=states)
-    save_dataset(ws, dataset)
+    csv_path, meta_path = dataset_paths(ws, dataset.name)
+    with exclusive_lock(lock_path(csv_path)):
+        if csv_path.exists() and not replace:
+            meta = _read_meta(meta_path)
+            rows = meta.get("rows")
+            if not isinstance(rows, int):
+                with open(csv_path, "rb") as fh:
+                    rows = max(sum(1 for _ in fh) - 1, 0)
+            years = meta.get("years") or []
+            was = f"{rows:,} rows" + (f", years {', '.join(map(str, years))}" if years else "")
+            raise DataExistsError(
+                f"employment dataset {dataset.name!r} exists ({csv_path}: {was}); this import would "
+                f"replace it with {len(dataset.table):,} rows, years {dataset.vintage or 'none'} "
+                f"(from {', '.join(dataset.imported_from)}). Pass --replace to replace it, or "
+                "--name NEW to keep both."
+            )
+        save_dataset(ws, dataset)
     return dataset

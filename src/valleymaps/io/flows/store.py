@@ -34,9 +34,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from valleymaps.errors import ConfigError, DataSourceError, FieldError, Problem, ValidationError
+from valleymaps.errors import (
+    ConfigError,
+    DataExistsError,
+    DataSourceError,
+    FieldError,
+    Problem,
+    ValidationError,
+)
 from valleymaps.io.atomic import atomic_path, write_text_atomic
 from valleymaps.io.employment._common import is_synthetic, safe_name
+from valleymaps.io.filelock import exclusive_lock, lock_path
 from valleymaps.io.flows import acs_county, acs_xlsx, lodes_area, lodes_od
 from valleymaps.io.flows.dataset import FLOW_COLUMNS, LEVEL_LENGTHS, FlowDataset
 from valleymaps.io.flows.lodes_area import AreaTotals
@@ -484,6 +492,7 @@ def import_area_totals(
     year: int | None = None,
     name: str | None = None,
     lodes_version: str | None = None,
+    replace: bool = False,
 ) -> FlowDataset:
     """Add the area totals of LODES RAC or WAC files to the LODES OD dataset they belong to.
 
@@ -503,6 +512,8 @@ def import_area_totals(
         When the file names and folders do not tell them.
     name
         The OD dataset to add them to (default: the one of the same state, year and job type).
+    replace
+        Replace totals of the same kind the dataset holds already (else refuse).
 
     Returns
     -------
@@ -522,6 +533,13 @@ def import_area_totals(
                                                lodes_version=lodes_version)
     dataset = _find_dataset(ws, totals, name)
     previous = _read_meta(ws, dataset.name)
+    old = (previous.get("totals") or {}).get(kind)
+    if old is not None and not replace:
+        raise DataExistsError(
+            f"flows {dataset.name!r} already hold {kind.upper()} totals ({old.get('source', kind)}: "
+            f"{old.get('rows', 0):,} areas); this import would replace them with {totals.source} "
+            f"({len(totals.table):,} areas). Pass --replace to replace them."
+        )
     dataset.totals[kind] = totals
     _write_totals(ws, dataset.name, totals)
     kept = {k: str(v.get("imported_at")) for k, v in (previous.get("totals") or {}).items() if k != kind}
@@ -555,8 +573,13 @@ def import_flows(
     name: str | None = None,
     lodes_version: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    replace: bool = False,
 ) -> FlowDataset:
     """Read flow files and save them as one dataset in the workspace's flows store.
+
+    A dataset of the same name is replaced only when ``replace`` is true (else
+    :class:`~valleymaps.errors.DataExistsError` with the pairs before and after); the check and
+    the write hold the dataset's lock.
 
     LODES tract pairs are kept where the home or the work place is in the workspace's region;
     county pairs are all kept. RAC and WAC files (formats ``lodes-rac``, ``lodes-wac``) are added
@@ -580,10 +603,20 @@ def import_flows(
     fmt = resolve_flow_format(format)
     if fmt in lodes_area.FORMATS:
         return import_area_totals(ws, paths, kind=lodes_area.FORMATS[fmt], year=year, name=name,
-                                  lodes_version=lodes_version)
+                                  lodes_version=lodes_version, replace=replace)
     dataset = read_flows(paths, format=fmt, region_counties=list(ws.config.region_counties),
                          detail_level=detail_level, year=year, name=name, lodes_version=lodes_version,
                          on_progress=on_progress)
-    _carry_totals(ws, dataset)
-    save_flows(ws, dataset)
+    with exclusive_lock(lock_path(_meta_path(ws, dataset.name))):
+        if dataset.name in list_flows(ws) and not replace:
+            rows = _read_meta(ws, dataset.name).get("rows") or {}
+            was = ", ".join(f"{n:,} {level} pairs" for level, n in rows.items()) or "no pairs"
+            now = ", ".join(f"{len(t):,} {level} pairs" for level, t in dataset.tables.items())
+            raise DataExistsError(
+                f"flows dataset {dataset.name!r} exists ({flows_dir(ws)}: {was}); this import would "
+                f"replace it with {now} (from {', '.join(dataset.imported_from)}). Pass --replace to "
+                "replace it, or --name NEW to keep both."
+            )
+        _carry_totals(ws, dataset)
+        save_flows(ws, dataset)
     return dataset
