@@ -49,6 +49,7 @@ from valleymaps.errors import (
     ValidationError,
     ValleymapsError,
     WorkspaceError,
+    cut_value,
 )
 from valleymaps.io.atomic import atomic_path
 from valleymaps.io.filelock import exclusive_lock, lock_path
@@ -187,7 +188,18 @@ def _check_code_column(
     missing = text.isna() | (text == "")
     digits = text.str.fullmatch(r"\d+").fillna(False).astype(bool)
     lengths = text.str.len()
-    short = digits & (lengths == width - 1)
+    if width == 11 and digits.any():
+        level = _other_level(lengths[digits & ~missing])
+        if level is not None:
+            example = str(text[digits].iloc[0])
+            return text, [Problem(
+                f"the file holds {level[1]} ({level[0]}-digit ids, e.g. {example}), not census tracts "
+                "(11-digit GEOIDs). Pass a tract file (e.g. cb_2021_06_tract_500k.zip or "
+                "tl_2021_06_tract.zip), or --id-column for the column holding the tract GEOID.",
+                column=column,
+            )]
+    # a lost leading zero leaves 10 digits that do not start with 0 (06019... -> 6019...)
+    short = digits & (lengths == width - 1) & ~text.str.startswith("0").fillna(False).astype(bool)
     if short.any():
         example = str(text[short].iloc[0])
         if width == 11:
@@ -204,19 +216,49 @@ def _check_code_column(
     missing_mask = missing.to_numpy(dtype=bool)
     bad = (~missing & ~short & ~(digits & (lengths == width))).to_numpy(dtype=bool)
     for pos in np.flatnonzero(missing_mask | bad):
-        message = (
-            f"no {what}; every feature needs one."
-            if missing_mask[pos]
-            else f"{text.iloc[pos]!r} is not a {what} of {width} digits."
-        )
+        value = str(text.iloc[pos]) if not missing_mask[pos] else ""
+        if missing_mask[pos]:
+            message = f"no {what}; every feature needs one."
+        elif value.isdigit():
+            message = (f"{cut_value(value)} has {len(value)} digits; a {what} has {width}: a digit is "
+                       "missing or extra, or it is another kind of code.")
+        else:
+            message = f"{cut_value(value)} is not a {what} of {width} digits."
         problems.append(Problem(message, row=int(pos) + 1, column=column))
     return text, problems
+
+
+#: Census codes of other levels, by their number of digits, as a tract import tells them.
+_OTHER_LEVELS: dict[int, str] = {2: "states", 5: "counties", 12: "block groups", 15: "census blocks"}
+
+
+def _other_level(lengths: pd.Series) -> tuple[int, str] | None:
+    """(digits, level) when every code has the length of another level's codes (counties...)."""
+    unique = set(lengths.dropna().astype(int))
+    if len(unique) == 1:
+        (n,) = unique
+        if n in _OTHER_LEVELS:
+            return n, _OTHER_LEVELS[n]
+    return None
+
+
+def _missing_dbf(path: Path) -> bool:
+    """Whether ``path`` is a shapefile whose ``.dbf`` (the attribute table) is not beside it."""
+    if path.suffix.lower() != ".shp":
+        return False
+    return not any(p.suffix.lower() == ".dbf" and p.stem == path.stem for p in path.parent.iterdir())
 
 
 def _find_geoid(path: Path, gdf: gpd.GeoDataFrame, id_column: str | None) -> tuple[pd.Series, list[Problem]]:
     """The 11-character GEOID of every feature (by position) and the problems found."""
     columns = [c for c in gdf.columns if c != gdf.geometry.name]
     found = ", ".join(columns) or "no columns"
+    if not columns and _missing_dbf(path):
+        raise DataSourceError(
+            f"{path.name}: the shapefile's .dbf file ({path.stem}.dbf, its attribute table with the "
+            f"GEOIDs) is missing from {path.parent}. Copy all the shapefile's files (.shp, .shx, "
+            ".dbf, .prj) into one folder, or pass the .zip as downloaded."
+        )
     if id_column is not None:
         column = _lookup(columns, id_column)
         if column is None:
