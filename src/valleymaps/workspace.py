@@ -161,11 +161,14 @@ class WorkspaceConfig:
         return config
 
 
-#: The sections of ``valleymaps.toml`` and their keys (others are warned about, then ignored).
-KNOWN_KEYS: dict[str, tuple[str, ...]] = {
+#: The sections of ``valleymaps.toml`` and their keys (others are warned about, then ignored);
+#: ``None``: any key (``[sources]`` names download sources, see :mod:`valleymaps.io.sources`).
+#: A module that reads a new key from ``valleymaps.toml`` adds it here.
+KNOWN_KEYS: dict[str, tuple[str, ...] | None] = {
     "region": ("name", "counties"),
     "reference": ("geoid", "name"),
     "maps": ("scheme", "classes"),
+    "sources": None,
 }
 
 
@@ -182,7 +185,7 @@ def warn_unknown_keys(raw: dict[str, object], *, path: Path) -> None:
         return f" (did you mean {close[0]!r}?)" if close else f" (valid: {', '.join(choices)})"
 
     sections = list(KNOWN_KEYS)
-    all_keys = [f"{s}.{k}" for s, keys in KNOWN_KEYS.items() for k in keys]
+    all_keys = [f"{s}.{k}" for s, keys in KNOWN_KEYS.items() for k in keys or ()]
     for name, value in raw.items():
         if name not in KNOWN_KEYS:
             if not isinstance(value, dict):
@@ -194,10 +197,11 @@ def warn_unknown_keys(raw: dict[str, object], *, path: Path) -> None:
             else:
                 unknown.append(f"section [{name}]{nearest(name, sections)}")
             continue
-        if isinstance(value, dict):
+        keys = KNOWN_KEYS[name]
+        if isinstance(value, dict) and keys is not None:
             for key in value:
-                if key not in KNOWN_KEYS[name]:
-                    unknown.append(f"key {key!r} in [{name}]{nearest(key, list(KNOWN_KEYS[name]))}")
+                if key not in keys:
+                    unknown.append(f"key {key!r} in [{name}]{nearest(key, list(keys))}")
     if unknown:
         warnings.warn(
             f"{path}: ignored (valleymaps does not know {'them' if len(unknown) > 1 else 'it'}; "

@@ -354,7 +354,8 @@ def test_byte_order_marks_are_read_by_every_csv_reader(fresh_workspace: Path, tm
         text = ("h_state_fips,h_county_fips,w_state_fips,w_county_fips,flow,moe\n"
                 "06,019,006,019,317272,2838\n06,019,006,039,9921,763\n")
         path = write("acs_county_flows_2009_2013_us.csv", text)
-        expect_success(fresh_workspace, ["import", "flows", str(path), "--format", "acs-county"], "county pairs")
+        expect_success(fresh_workspace, ["import", "flows", str(path), "--format", "acs-county"],
+                       "county pairs")
     else:
         text = ("CBSA Code,Metropolitan Division Code,CSA Code,CBSA Title,Metropolitan/Micropolitan "
                 "Statistical Area,Metropolitan Division Title,CSA Title,County/County Equivalent,"
@@ -418,7 +419,8 @@ def test_ten_digits_starting_with_zero_are_not_a_lost_zero(fresh_workspace: Path
     assert "leading zero" not in outcome.output
 
 
-def test_ten_digits_not_starting_with_zero_are_still_a_lost_zero(fresh_workspace: Path, tmp_path: Path) -> None:
+def test_ten_digits_not_starting_with_zero_are_still_a_lost_zero(fresh_workspace: Path,
+                                                                  tmp_path: Path) -> None:
     path = tmp_path / "tracts.geojson"
     gpd.GeoDataFrame({"GEOID": ["6019000100"]}, geometry=[shapely.box(-120, 36, -119.9, 36.1)],
                      crs=4326).to_file(path)

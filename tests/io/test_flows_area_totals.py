@@ -102,7 +102,7 @@ def test_totals_are_stored_with_the_od_dataset_of_the_same_state_year_and_job_ty
     assert rac.read_bytes() == original  # the input is not modified
 
     # importing the OD files again keeps the totals that still fit
-    again = import_flows(ws, [_od(tmp_path)], format="lodes-od")
+    again = import_flows(ws, [_od(tmp_path)], format="lodes-od", replace=True)
     assert sorted(again.totals) == ["rac", "wac"]
     assert sorted(load_flows(ws, "ca_od_2021_jt00").totals) == ["rac", "wac"]
 
@@ -133,7 +133,8 @@ def test_od_dataset_records_its_lodes_version_in_the_source(ws: Workspace, tmp_p
     unknown = import_flows(ws, [_od(tmp_path, year=2018)], format="lodes-od")
     assert unknown.lodes_version is None and unknown.source.startswith("LEHD LODES origin-destination")
     assert any("pass --lodes-version" in n for n in unknown.notes)
-    given = import_flows(ws, [_od(tmp_path, year=2018)], format="lodes-od", lodes_version="LODES7")
+    given = import_flows(ws, [_od(tmp_path, year=2018)], format="lodes-od", lodes_version="LODES7",
+                         replace=True)
     assert given.source.startswith("LEHD LODES7 origin-destination 2018")
     assert load_flows(ws, given.name).lodes_version == "LODES7"
 

@@ -86,7 +86,7 @@ def test_malformed_geoids_are_listed_with_feature_numbers(tmp_path: Path, build:
     path = build.write_vector(build.tract_frame(["06019000501", "060190005", None]), tmp_path / "t.geojson")
     problems = check_tracts(path)
     assert [(p.row, p.column) for p in problems] == [(2, "GEOID"), (3, "GEOID")]
-    assert "'060190005' is not a tract GEOID of 11 digits" in problems[0].message
+    assert "'060190005' has 9 digits; a tract GEOID has 11" in problems[0].message
     with pytest.raises(ValidationError, match="2 problems found"):
         read_tracts(path)
 

@@ -83,8 +83,11 @@ def utf8_stream(path: Path, fh: IO[bytes]) -> IO[bytes]:
 
     ``fh`` must be positioned at its start; the returned stream is too.
     """
-    head = fh.read(4096)
-    encoding = detect_encoding(head)
+    try:
+        head = fh.read(4)  # a byte-order mark
+    except (EOFError, OSError) as exc:  # a truncated download fails where the reader reads it
+        return io.BufferedReader(_Prefixed(b"", fh, error=exc))
+    encoding = detect_encoding(head) if len(head) == 4 else None
     if not is_wide_unicode(encoding):
         return io.BufferedReader(_Prefixed(head, fh))
     assert encoding is not None
@@ -99,11 +102,13 @@ def utf8_stream(path: Path, fh: IO[bytes]) -> IO[bytes]:
 
 
 class _Prefixed(io.RawIOBase):
-    """A binary stream giving ``head`` and then the rest of ``fh``."""
+    """A binary stream giving ``head`` and then the rest of ``fh`` (or raising ``error``, the one
+    reading its head raised)."""
 
-    def __init__(self, head: bytes, fh: IO[bytes]):
+    def __init__(self, head: bytes, fh: IO[bytes], *, error: BaseException | None = None):
         self._head = head
         self._fh = fh
+        self._error = error
 
     def readable(self) -> bool:
         return True
@@ -114,7 +119,10 @@ class _Prefixed(io.RawIOBase):
             buffer[:n] = self._head[:n]
             self._head = self._head[n:]
             return n
-        data = self._fh.read(len(buffer))
+        if self._error is not None:
+            raise self._error
+        read = getattr(self._fh, "read1", self._fh.read)  # what is there, as the stream gives it
+        data = read(len(buffer))
         n = len(data)
         buffer[:n] = data
         return n

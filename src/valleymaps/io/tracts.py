@@ -645,7 +645,8 @@ def import_tracts(
 
     Keeps the tracts of the workspace's region counties and writes them to
     ``data/geo/tracts.gpkg`` (layer ``tracts``). Tracts imported before are replaced only
-    when ``replace`` is true, and only once the new file is complete. The check and the write
+    when ``replace`` is true (the same tracts again replace nothing), and only once the new
+    file is complete. The check and the write
     hold the lock ``tracts.gpkg.lock`` (:func:`valleymaps.io.filelock.exclusive_lock`, as
     project imports do): of two imports at once, the second waits and then refuses (or, with
     ``replace``, replaces the first one's tracts knowingly).
@@ -683,7 +684,7 @@ def import_tracts(
 
     with exclusive_lock(lock_path(ws.tracts_path), on_wait=waiting):
         replaced = ws.tracts_path.exists()
-        if replaced and not replace:
+        if replaced and not replace and not _holds_same_tracts(ws.tracts_path, result.gdf):
             before = _count_features(ws.tracts_path)
             raise DataExistsError(
                 f"{ws.tracts_path} already holds {before} tracts; this import would replace them "
@@ -698,6 +699,17 @@ def import_tracts(
         result.n_kept,
     )
     return result
+
+
+def _holds_same_tracts(path: Path, gdf: gpd.GeoDataFrame) -> bool:
+    """Whether ``path`` holds exactly these tracts (importing the same file again replaces nothing)."""
+    try:
+        old = pyogrio.read_dataframe(str(path), layer=TRACTS_LAYER)
+    except Exception:
+        return False
+    if len(old) != len(gdf) or list(old["geoid"]) != list(gdf["geoid"]):
+        return False
+    return bool(old.geometry.geom_equals_exact(gdf.geometry.reset_index(drop=True), tolerance=1e-9).all())
 
 
 def _count_features(path: Path) -> str:

@@ -193,6 +193,15 @@ def load_datasets(ws: Workspace) -> list[EmploymentDataset]:
     return datasets
 
 
+def _holds_same_rows(csv_path: Path, dataset: EmploymentDataset) -> bool:
+    """Whether the stored CSV already holds exactly the rows ``dataset`` would write (importing
+    the same data again replaces nothing)."""
+    try:
+        return csv_path.read_text(encoding="utf-8") == dataset_to_csv_text(dataset.table)
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def import_employment(
     ws: Workspace,
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
@@ -207,9 +216,10 @@ def import_employment(
 
     See :func:`valleymaps.io.employment.read_employment` for the parameters
     and errors. Nothing is written unless every file reads without problems.
-    A dataset of the same name (the bundled synthetic one included) is replaced only when
-    ``replace`` is true; the check and the write hold the dataset's lock, so two imports
-    of one name cannot both think they are first.
+    A dataset of the same name (the bundled synthetic one included) holding other rows is
+    replaced only when ``replace`` is true (the same rows again replace nothing); the check
+    and the write hold the dataset's lock, so two imports of one name cannot both think they
+    are first.
 
     Returns
     -------
@@ -226,7 +236,7 @@ def import_employment(
     dataset = read_employment(paths, format=format, year=year, name=name, states=states)
     csv_path, meta_path = dataset_paths(ws, dataset.name)
     with exclusive_lock(lock_path(csv_path)):
-        if csv_path.exists() and not replace:
+        if csv_path.exists() and not replace and not _holds_same_rows(csv_path, dataset):
             meta = _read_meta(meta_path)
             rows = meta.get("rows")
             if not isinstance(rows, int):

@@ -534,7 +534,7 @@ def import_area_totals(
     dataset = _find_dataset(ws, totals, name)
     previous = _read_meta(ws, dataset.name)
     old = (previous.get("totals") or {}).get(kind)
-    if old is not None and not replace:
+    if old is not None and not replace and not _same_totals(ws, dataset.name, kind, previous, totals):
         raise DataExistsError(
             f"flows {dataset.name!r} already hold {kind.upper()} totals ({old.get('source', kind)}: "
             f"{old.get('rows', 0):,} areas); this import would replace them with {totals.source} "
@@ -546,6 +546,32 @@ def import_area_totals(
     _write_meta(ws, dataset, totals_imported=kept, imported_at=previous.get("imported_at"))
     log.info("added %s totals (%s) to flows %s", kind.upper(), totals.source, dataset.name)
     return dataset
+
+
+def _same_table(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    if list(a.columns) != list(b.columns) or len(a) != len(b):
+        return False
+    return bool(all(a[c].astype(str).reset_index(drop=True).equals(b[c].astype(str).reset_index(drop=True))
+                    for c in a.columns))
+
+
+def _holds_same_pairs(ws: Workspace, dataset: FlowDataset) -> bool:
+    """Whether the stored dataset of that name holds exactly the pairs ``dataset`` would write
+    (importing the same files again replaces nothing)."""
+    try:
+        old = load_flows(ws, dataset.name)
+    except (DataSourceError, ConfigError, FieldError, ValidationError):
+        return False
+    return (old.format == dataset.format and sorted(old.tables) == sorted(dataset.tables)
+            and all(_same_table(old.tables[lv], t) for lv, t in dataset.tables.items()))
+
+
+def _same_totals(ws: Workspace, name: str, kind: str, meta: dict[str, Any], totals: AreaTotals) -> bool:
+    try:
+        old = _read_totals(ws, name, kind, (meta.get("totals") or {}).get(kind) or {})
+    except (DataSourceError, FieldError, ValidationError):
+        return False
+    return _same_table(old.table, totals.table)
 
 
 def _carry_totals(ws: Workspace, dataset: FlowDataset) -> None:
@@ -577,7 +603,8 @@ def import_flows(
 ) -> FlowDataset:
     """Read flow files and save them as one dataset in the workspace's flows store.
 
-    A dataset of the same name is replaced only when ``replace`` is true (else
+    A dataset of the same name holding other pairs is replaced only when ``replace`` is true
+    (the same pairs again replace nothing; else
     :class:`~valleymaps.errors.DataExistsError` with the pairs before and after); the check and
     the write hold the dataset's lock.
 
@@ -608,7 +635,7 @@ def import_flows(
                          detail_level=detail_level, year=year, name=name, lodes_version=lodes_version,
                          on_progress=on_progress)
     with exclusive_lock(lock_path(_meta_path(ws, dataset.name))):
-        if dataset.name in list_flows(ws) and not replace:
+        if dataset.name in list_flows(ws) and not replace and not _holds_same_pairs(ws, dataset):
             rows = _read_meta(ws, dataset.name).get("rows") or {}
             was = ", ".join(f"{n:,} {level} pairs" for level, n in rows.items()) or "no pairs"
             now = ", ".join(f"{len(t):,} {level} pairs" for level, t in dataset.tables.items())
