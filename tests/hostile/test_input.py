@@ -227,23 +227,36 @@ def test_employment_name_of_the_bundled_synthetic_dataset_is_refused(fresh_works
                    name, "exists", "rows", "with 1 rows", "--replace", "--name NEW")
 
 
-def test_employment_imported_twice_is_refused_then_replaced_when_asked(fresh_workspace: Path,
-                                                                       tmp_path: Path) -> None:
+def test_employment_imported_again_with_other_rows_is_refused_then_replaced_when_asked(
+    fresh_workspace: Path, tmp_path: Path
+) -> None:
     jobs = tmp_path / "jobs.csv"
     jobs.write_text("geoid,naics,year,employment\n06019,11,2021,5\n06029,11,2021,7\n", encoding="utf-8")
     args = ["import", "employment", str(jobs), "--format", "csv"]
     expect_success(fresh_workspace, args, "rows: 2")
-    expect_refusal(fresh_workspace, args, "'jobs' exists", "2 rows", "--replace")
-    expect_success(fresh_workspace, [*args, "--replace"], "rows: 2")
+    expect_success(fresh_workspace, args, "rows: 2")  # the same rows again replace nothing
+    jobs.write_text("geoid,naics,year,employment\n06019,11,2021,6\n", encoding="utf-8")
+    expect_refusal(fresh_workspace, args, "'jobs' exists", "2 rows", "with 1 rows", "--replace")
+    expect_success(fresh_workspace, [*args, "--replace"], "rows: 1")
 
 
-def test_flows_dataset_imported_twice_is_refused(fresh_workspace: Path, tmp_path: Path) -> None:
-    acs = write_acs_county_flows(tmp_path / "acs_county_flows_2009_2013_us.csv",
-                                 [("06019", "06019", 1000, 50), ("06019", "06029", 200, 20)])
+def test_flows_dataset_imported_again_with_other_pairs_is_refused(fresh_workspace: Path,
+                                                                  tmp_path: Path) -> None:
+    name = "acs_county_flows_2009_2013_us.csv"
+    acs = write_acs_county_flows(tmp_path / name, [("06019", "06019", 1000, 50), ("06019", "06029", 200, 20)])
     args = ["import", "flows", str(acs), "--format", "acs-county"]
     expect_success(fresh_workspace, args)
-    expect_refusal(fresh_workspace, args, "flows dataset", "exists", "county pairs", "--replace")
+    expect_success(fresh_workspace, args)  # the same pairs again replace nothing
+    write_acs_county_flows(tmp_path / name, [("06019", "06019", 1001, 50)])
+    expect_refusal(fresh_workspace, args, "flows dataset", "exists", "2 county pairs", "1 county pairs",
+                   "--replace")
     expect_success(fresh_workspace, [*args, "--replace"])
+
+
+def test_tracts_imported_again_unchanged_replace_nothing(fresh_workspace: Path, tmp_path: Path) -> None:
+    path = _tracts(tmp_path, "a.geojson", 2)
+    expect_success(fresh_workspace, ["import", "tracts", str(path)])
+    expect_success(fresh_workspace, ["import", "tracts", str(path)], "kept 6")
 
 
 def test_flows_name_of_another_dataset_is_refused(fresh_workspace: Path, tmp_path: Path) -> None:
