@@ -29,6 +29,7 @@ import pandas as pd
 
 from valleymaps import __version__, settings
 from valleymaps.analysis.cluster_employment import ALL_CLUSTERS, aggregate_cluster_employment
+from valleymaps.analysis.coverage import coverage_column, coverage_findings
 from valleymaps.analysis.headline import Headline, compute_headline
 from valleymaps.analysis.metrics import compute_cluster_metrics
 from valleymaps.atlas_sections import SECTIONS, AtlasContext
@@ -153,22 +154,46 @@ def _finding(
         if not state.empty and pd.notna(state.iloc[0]["growth_rate"]):
             text += f" ({reference}: {format_percent(state.iloc[0]['growth_rate'])})"
         parts.append(text)
-    elif not reg.empty:
+    elif not reg.empty and pd.notna(reg.iloc[0]["employment"]):
         parts.append(f"{region}: {reg.iloc[0]['employment']:,.0f} jobs in {int(reg.iloc[0]['year'])}")
+    parts += coverage_findings(cluster, m)
     return "; ".join(parts) + "." if parts else "No employment data for this cluster."
 
 
-def _headline_text(h: Headline, region: str) -> str:
+def private_growth_text(h: Headline, *, source: str = "") -> str:
+    """The plan's private-sector figure, or why it cannot be computed from this source."""
+    if h.has_ownership:
+        if h.base_year is None:
+            return "Private-sector job growth needs two years of data."
+        if h.share_of_private_growth is None:
+            return f"Private-sector employment did not grow since {h.base_year}."
+        return (
+            f"Counting private employers only, as the plan does, the clusters held "
+            f"{format_percent(h.share_of_private_growth)} of private-sector job growth since "
+            f"{h.base_year}."
+        )
+    what = source or "The employment source"
+    return (
+        f"{what} does not tell private from public employers, so the clusters' share of "
+        "private-sector job growth cannot be computed exactly (import QCEW for that)."
+    )
+
+
+def _headline_text(h: Headline, region: str, *, source: str = "", coverage_note: str = "") -> str:
     text = f"In {h.end_year}, the clusters held {format_percent(h.share_of_employment)} of {region} jobs"
     if h.base_year is not None:
         if h.share_of_growth is not None:
             text += f" and {format_percent(h.share_of_growth)} of job growth since {h.base_year}"
         elif h.total_change is not None:
             text += f"; total employment did not grow since {h.base_year}"
+    text += " (Public Sector Infrastructure aside)."
+    text += " " + private_growth_text(h, source=source)
     text += (
-        " (Public Sector Infrastructure aside). The 2012 action plan found 41% of employment and 73% "
-        "of private-sector job growth for 2001–2010."
+        " The 2012 action plan found 41% of employment and 73% of private-sector job growth for "
+        "2001–2010."
     )
+    if coverage_note:
+        text += f" {coverage_note}: the clusters' figures leave those industries out."
     if "I" in h.flag:
         text += " Some parts were withheld in the source, so the figures are lower bounds."
     return text
@@ -178,6 +203,11 @@ def _source_lines(ws: Workspace, used: dict[str, EmploymentDataset], tracts_note
     lines = []
     for level, ds in used.items():
         lines.append(f"{level} employment: {ds.source} ({ds.vintage})")
+        if ds.coverage_note:
+            lines.append(f"{ds.coverage_note}: shown as \"not covered by this source\", never 0 jobs.")
+        if ds.private is not None:
+            owners = "private employers only" if ws.config.ownership == "private" else "every ownership"
+            lines.append(f"{level} employment counts {owners} ([employment] ownership in valleymaps.toml).")
     meta_path = ws.geo_dir / "ca_counties.meta.json"
     if meta_path.is_file():
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -320,8 +350,9 @@ def _build_atlas(
         )
     with_tracts = tracts is not None and tract_ds is not None
 
-    def metrics_for(ds: EmploymentDataset) -> pd.DataFrame:
-        ce = aggregate_cluster_employment(ds.table, clusters)
+    def metrics_for(ds: EmploymentDataset, *, private: bool = cfg.ownership == "private") -> pd.DataFrame:
+        table = ds.private if private and ds.private is not None else ds.table
+        ce = aggregate_cluster_employment(table, clusters, not_covered=ds.not_covered)
         return compute_cluster_metrics(
             ce,
             region_counties=cfg.region_counties,
@@ -363,7 +394,8 @@ def _build_atlas(
     year = int(metrics["year"].iloc[0])
     base = None if metrics["base_year"].isna().all() else int(metrics["base_year"].dropna().iloc[0])
     specs_base = cluster_metric_specs(has_change=base is not None, reference_name=reference_name)
-    headline = compute_headline(metrics)
+    private_metrics = metrics_for(county_ds, private=True) if county_ds.private is not None else None
+    headline = compute_headline(metrics, private_metrics=private_metrics)
     vintage = "Sources · employment " + "; ".join(f"{lvl.lower()} {ds.vintage}" for lvl, ds in used.items())
     projects = load_project_overlay(ws)  # once per build: over every cluster page, and for the sections
 
@@ -485,6 +517,7 @@ def _build_atlas(
         if tract_web is not None:
             place_names |= dict(zip(tract_web["geoid"], tract_web["name"], strict=True))
         table.insert(1, "place", table["geoid"].map(place_names))
+        table["coverage"] = coverage_column(table["flag"])
         table_path = build_dir / "tables" / "cluster_metrics.csv"
         table.to_csv(table_path, index=False)
         result.tables.append(ws.maps_dir / "tables" / table_path.name)
@@ -497,7 +530,9 @@ def _build_atlas(
             f"{base}–{year}"
             if base
             else f"{year}",
-            headline=_headline_text(headline, cfg.region_name),
+            headline=_headline_text(
+                headline, cfg.region_name, source=county_ds.source, coverage_note=county_ds.coverage_note
+            ),
             synthetic_notice=notice,
             footer_lines=sources,
             downloads=[("Cluster metrics (CSV)", "tables/cluster_metrics.csv"), *context.downloads],

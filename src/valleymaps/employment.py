@@ -17,6 +17,21 @@ flag       str     data-quality flags, see :mod:`valleymaps.flags` ("" = clean)
 
 Rows with the same (geoid, year) but NAICS codes at different levels may
 coexist (CBP publishes every level); aggregations pick one level per prefix.
+``geoid`` is ``US`` for the nation (QCEW's ``US000``).
+
+Two more things travel with a dataset, beside the table:
+
+* **Coverage**: ``not_covered`` lists the NAICS prefixes its source leaves
+  out by design (County Business Patterns does not count crop and animal
+  production, railroads, the Postal Service ...; see :data:`SOURCE_GAPS`).
+  A cluster or component made only of such industries is "not covered by
+  this source" (flag ``C``), never 0 jobs.
+* **Ownership**: sources that tell ownership (QCEW: federal, state and local
+  government, private) give ``table`` for all ownerships and ``private``, the
+  same layout restricted to private employers. That smallest addition keeps
+  the one table everyone reads, and lets the plan's *private-sector* job
+  growth be computed exactly; ``private`` is ``None`` for sources without
+  ownership (CBP counts mostly private employers but cannot tell them apart).
 """
 
 from __future__ import annotations
@@ -31,6 +46,45 @@ TOTAL_CODE = "TOTAL"
 
 #: NAICS sectors that span several 2-digit codes, keyed by their first code.
 SECTOR_RANGES: dict[str, str] = {"31": "31-33", "44": "44-45", "48": "48-49"}
+
+#: GEOID of the nation (QCEW area ``US000``).
+NATION_GEOID = "US"
+
+#: Ownership settings: every employer (government included), or private employers only.
+OWNERSHIPS: tuple[str, ...] = ("all", "private")
+
+#: NAICS prefixes each source format leaves out by design, and how to say it.
+#: County Business Patterns, per the Census Bureau ("CBP covers approximately 1,200 NAICS
+#: industries, excluding ..."; it also leaves out public schools, 6111-6113, but keeps private
+#: ones, so those codes stay covered). LODES counts every sector; QCEW every covered job.
+SOURCE_GAPS: dict[str, tuple[tuple[str, ...], str]] = {
+    "cbp": (
+        ("111", "112", "482", "491", "5251", "525920", "814", "92"),
+        "County Business Patterns does not count crop and animal production (NAICS 111-112), "
+        "rail transportation (482), the Postal Service (491), insurance and employee benefit "
+        "funds (5251), trusts and estates (525920), private households (814) or public "
+        "administration (92), nor most government employers",
+    ),
+}
+
+
+def default_not_covered(format: str) -> tuple[str, ...]:
+    """The NAICS prefixes a source format leaves out by design (``()``: it covers all).
+
+    >>> default_not_covered("cbp")[:3], default_not_covered("qcew")
+    (('111', '112', '482'), ())
+    """
+    return SOURCE_GAPS.get(format, ((), ""))[0]
+
+
+def is_covered(code: str, not_covered: tuple[str, ...] | list[str]) -> bool:
+    """False when NAICS ``code`` lies inside a prefix the source leaves out.
+
+    >>> is_covered("111", ["111", "112"]), is_covered("1111", ["111"]), is_covered("11", ["111"])
+    (False, False, True)
+    """
+    return not any(code.startswith(p) for p in not_covered)
+
 
 #: LODES WAC/RAC industry columns -> NAICS sector.
 LODES_SECTORS: dict[str, str] = {
@@ -59,6 +113,11 @@ class EmploymentDataset:
         True for invented sample data; every map showing it says so.
     imported_from
         Original file names.
+    not_covered
+        NAICS prefixes the source leaves out by design (see :data:`SOURCE_GAPS`).
+    private
+        The same table for private employers only, when the source tells
+        ownership (QCEW); ``None`` otherwise.
     """
 
     name: str
@@ -67,6 +126,8 @@ class EmploymentDataset:
     format: str
     synthetic: bool = False
     imported_from: list[str] = field(default_factory=list)
+    not_covered: tuple[str, ...] = ()
+    private: pd.DataFrame | None = None
 
     @property
     def years(self) -> list[int]:
@@ -75,6 +136,16 @@ class EmploymentDataset:
     @property
     def vintage(self) -> str:
         return ", ".join(str(y) for y in self.years)
+
+    @property
+    def coverage_note(self) -> str:
+        """What the source leaves out, in words (``""`` when it covers every industry)."""
+        if not self.not_covered:
+            return ""
+        known, text = SOURCE_GAPS.get(self.format, ((), ""))
+        if text and tuple(self.not_covered) == known:
+            return text
+        return f"{self.source} does not count NAICS {', '.join(self.not_covered)}"
 
     def geoid_lengths(self) -> set[int]:
         return {int(n) for n in self.table["geoid"].str.len().unique()}

@@ -43,7 +43,18 @@ QUALITY_FLAGS: dict[str, str] = {
     "I": "incomplete: includes withheld parts, so the value is a lower bound",
 }
 
-ALL_FLAGS: dict[str, str] = {**SUPPRESSION_FLAGS, **SIZE_CLASS_FLAGS, **QUALITY_FLAGS}
+#: Codes that say what the source counts at all (set on aggregates, never read from files).
+NOT_COVERED = "C"
+PARTLY_COVERED = "U"
+COVERAGE_FLAGS: dict[str, str] = {
+    NOT_COVERED: "not covered by this source: it does not count these industries",
+    PARTLY_COVERED: "partly not covered by this source: industries it does not count are "
+    "left out, so the value is a lower bound",
+}
+
+ALL_FLAGS: dict[str, str] = {
+    **SUPPRESSION_FLAGS, **SIZE_CLASS_FLAGS, **QUALITY_FLAGS, **COVERAGE_FLAGS,
+}  # fmt: skip
 
 #: Flags whose value is missing (withheld) rather than published.
 WITHHELD: frozenset[str] = frozenset(SUPPRESSION_FLAGS) | frozenset(SIZE_CLASS_FLAGS)

@@ -42,6 +42,11 @@ REFERENCE_NAME: str = "California"
 #: leakage scale with it; rankings by supply-demand pooling and SLQ/CILQ do not.
 STATE_SHARE_OF_NATION: float = 0.11
 
+#: Whose jobs the clusters count (``[employment] ownership``): ``"all"`` employers,
+#: government included (public hospitals belong to Health and Wellness, public utilities to
+#: Energy), or ``"private"`` only. Applies to sources that tell ownership (QCEW).
+EMPLOYMENT_OWNERSHIP: str = "all"
+
 #: Coordinate reference system for analysis (California Albers, metres).
 ANALYSIS_CRS: str = "EPSG:3310"
 
@@ -78,6 +83,10 @@ SUITABILITY_MAX_CELLS: int = 200_000_000
 #: Rough peak memory of a suitability run per grid cell (bytes, float32 arrays); the disk a run
 #: writes is about 4 bytes per cell for each factor raster, twice, and the result.
 SUITABILITY_BYTES_PER_CELL: int = 12
+
+#: Fill colour for values the employment source does not cover (crop production in County
+#: Business Patterns): set apart from "no data or withheld".
+NOT_COVERED_COLOR: str = "#f2f0f7"
 
 #: Web map tiles (a light basemap that keeps the choropleth readable).
 TILES: str = "Esri.WorldGrayCanvas"

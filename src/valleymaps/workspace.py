@@ -85,6 +85,7 @@ class WorkspaceConfig:
     reference_name: str = settings.REFERENCE_NAME
     scheme: str = settings.DEFAULT_SCHEME
     classes: int = settings.DEFAULT_CLASSES
+    ownership: str = settings.EMPLOYMENT_OWNERSHIP
 
     @classmethod
     def from_toml(cls, path: Path) -> WorkspaceConfig:
@@ -145,7 +146,15 @@ class WorkspaceConfig:
         if isinstance(classes, bool) or not isinstance(classes, int) or not 2 <= classes <= 9:
             problems.append(f"[maps] classes must be a whole number 2-9 (found {cut_value(classes)})")
             classes = settings.DEFAULT_CLASSES
+        ownership = section("employment").get("ownership", settings.EMPLOYMENT_OWNERSHIP)
+        if not isinstance(ownership, str) or ownership.strip().lower() not in ("all", "private"):
+            problems.append(
+                f"[employment] ownership must be \"all\" (every employer, government included) "
+                f"or \"private\" (found {cut_value(ownership)})"
+            )
+            ownership = settings.EMPLOYMENT_OWNERSHIP
         config = cls(
+            ownership=ownership.strip().lower(),
             region_name=text(region, "region", "name", settings.REGION_NAME),
             region_counties={str(k): str(v) for k, v in counties.items()},
             reference_geoid=text(reference, "reference", "geoid", settings.REFERENCE_GEOID),
@@ -168,6 +177,7 @@ KNOWN_KEYS: dict[str, tuple[str, ...] | None] = {
     "region": ("name", "counties"),
     "reference": ("geoid", "name"),
     "maps": ("scheme", "classes"),
+    "employment": ("ownership",),
     "sources": None,
 }
 

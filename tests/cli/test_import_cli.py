@@ -111,7 +111,7 @@ def test_import_employment_prints_summary(tmp_path: Path, workspace: Path) -> No
 def test_import_employment_bad_format_and_rows(tmp_path: Path, workspace: Path) -> None:
     path = tmp_path / "jobs.csv"
     path.write_text("geoid,naics,year,employment\n6019,11,2021,5\n06019,21,2021,\n")
-    code, _, err = _run("import", "employment", str(path), "--format", "qcew", "-w", str(workspace))
+    code, _, err = _run("import", "employment", str(path), "--format", "ces", "-w", str(workspace))
     assert code == 2 and "use one of: cbp" in err
     code, _, err = _run("import", "employment", str(path), "--format", "csv", "-w", str(workspace))
     assert code == 1

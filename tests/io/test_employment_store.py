@@ -108,8 +108,9 @@ def test_names_and_formats(make_file: MakeFile) -> None:
     with pytest.raises(ConfigError, match="cannot be a file name"):
         read_employment(path, format="csv", name="../evil")
     assert resolve_format("lodes_wac") == "lodes-wac"
-    with pytest.raises(ConfigError, match=r"unknown employment format 'qcew'; use one of: cbp"):
-        resolve_format("qcew")
+    assert resolve_format("QCEW") == resolve_format("bls") == "qcew"
+    with pytest.raises(ConfigError, match=r"unknown employment format 'ces'; use one of: cbp.*qcew"):
+        resolve_format("ces")
 
 
 def test_wrong_format_suggests_the_right_one(make_file: MakeFile) -> None:

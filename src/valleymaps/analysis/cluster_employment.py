@@ -20,6 +20,10 @@ Rules
 * Withheld parts (NaN) are never counted as zero: a sum with some withheld
   parts is a lower bound flagged ``I`` (plus the parts' own flags); a sum of
   only withheld parts is NaN.
+* Industries the source does not cover (``not_covered``, e.g. crop production
+  in County Business Patterns) are never zero either: a cluster or component
+  made only of them is NaN flagged ``C`` ("not covered by this source"); one
+  with some of them is the sum of the rest, flagged ``U`` (a lower bound).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ import pandas as pd
 
 from valleymaps.clusters import Cluster, collapse_prefixes
 from valleymaps.employment import TOTAL_CODE
-from valleymaps.flags import combine_flags
+from valleymaps.flags import NOT_COVERED, PARTLY_COVERED, combine_flags
 
 #: ``component`` value of rows that hold a whole cluster.
 WHOLE_CLUSTER = ""
@@ -129,8 +133,38 @@ def compute_totals(table: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([total_rows, summed], ignore_index=True)
 
 
+def _coverage(member_frame: pd.DataFrame, not_covered: Sequence[str]) -> pd.DataFrame:
+    """``cluster, component, coverage`` (``all``, ``part``, ``none``) of every member group."""
+    frame = member_frame.assign(
+        covered=[not any(p.startswith(x) for x in not_covered) for p in member_frame["prefix"]]
+    )
+    grouped = frame.groupby(["cluster", "component"])["covered"].agg(["sum", "size"]).reset_index()
+    grouped["coverage"] = np.select(
+        [grouped["sum"] == grouped["size"], grouped["sum"] == 0], ["all", "none"], "part"
+    )
+    return grouped[["cluster", "component", "coverage"]]
+
+
+def _apply_coverage(values: pd.DataFrame, places: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFrame:
+    """Flag partly covered groups ``U``; add NaN rows flagged ``C`` for groups not covered."""
+    part = coverage[coverage["coverage"] == "part"][["cluster", "component"]]
+    if not part.empty:
+        hit = values.merge(part, on=["cluster", "component"], how="left", indicator=True)["_merge"] == "both"
+        values = values.copy()
+        values.loc[hit.to_numpy(), "flag"] = values.loc[hit.to_numpy(), "flag"].map(
+            lambda f: combine_flags([f, PARTLY_COVERED])
+        )
+    none = coverage[coverage["coverage"] == "none"][["cluster", "component"]]
+    if none.empty or places.empty:
+        return values
+    missing = places.merge(none, how="cross")
+    missing["employment"] = np.nan
+    missing["flag"] = NOT_COVERED
+    return pd.concat([values, missing], ignore_index=True)
+
+
 def aggregate_cluster_employment(
-    table: pd.DataFrame, clusters: Sequence[Cluster]
+    table: pd.DataFrame, clusters: Sequence[Cluster], *, not_covered: Sequence[str] = ()
 ) -> ClusterEmployment:
     """Employment of every cluster and component, per place and year.
 
@@ -140,6 +174,9 @@ def aggregate_cluster_employment(
         Employment table (``geoid, naics, year, employment, flag``).
     clusters
         Cluster definitions (:func:`valleymaps.clusters.load_clusters`).
+    not_covered
+        NAICS prefixes the data's source does not count
+        (:attr:`~valleymaps.employment.EmploymentDataset.not_covered`).
 
     Returns
     -------
@@ -169,8 +206,16 @@ def aggregate_cluster_employment(
     prefixes = sorted(member_frame["prefix"].unique())
 
     by_prefix = _prefix_employment(table, prefixes)
+    coverage = _coverage(member_frame, not_covered)
+    if not_covered:
+        member_frame = member_frame[
+            [not any(p.startswith(x) for x in not_covered) for p in member_frame["prefix"]]
+        ]
     detailed = by_prefix[by_prefix["detailed"]].merge(member_frame, on="prefix")
     detailed_values = _sum_with_flags(detailed, ["geoid", "year", "cluster", "component"])
+    if not_covered:
+        places = by_prefix.loc[by_prefix["detailed"], ["geoid", "year"]].drop_duplicates()
+        detailed_values = _apply_coverage(detailed_values, places, coverage)
 
     proxy_values = _proxy_employment(table, by_prefix, clusters)
     values = pd.concat([detailed_values, proxy_values], ignore_index=True)

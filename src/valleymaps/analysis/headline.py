@@ -27,9 +27,39 @@ class Headline:
     clusters_change: float | None
     share_of_growth: float | None
     flag: str
+    #: Clusters' share of private-sector job growth, where the source tells ownership (QCEW):
+    #: both the clusters' change and the total change count private employers only.
+    share_of_private_growth: float | None = None
+    #: True when ``share_of_private_growth`` could be computed from private-ownership data.
+    has_ownership: bool = False
+    private_total_change: float | None = None
 
 
-def compute_headline(metrics: pd.DataFrame, *, region_geoid: str = "SJV") -> Headline:
+def _growth_share(r: pd.Series) -> tuple[float | None, float | None]:
+    """Total change and the clusters' share of it (None without growth)."""
+    if pd.isna(r["base_year"]):
+        return None, None
+    total_change = float(r["total"] - r["total_base"])
+    clusters_change = float(r["change"])
+    if total_change > 0 and not math.isnan(clusters_change):
+        return total_change, clusters_change / total_change
+    return total_change, None
+
+
+def _region_row(metrics: pd.DataFrame, region_geoid: str) -> pd.DataFrame:
+    return metrics[
+        (metrics["geoid"] == region_geoid)
+        & (metrics["cluster"] == ALL_CLUSTERS)
+        & (metrics["component"] == WHOLE_CLUSTER)
+    ]
+
+
+def compute_headline(
+    metrics: pd.DataFrame,
+    *,
+    region_geoid: str = "SJV",
+    private_metrics: pd.DataFrame | None = None,
+) -> Headline:
     """Clusters' (union of headline clusters) share of regional jobs and of job growth.
 
     Parameters
@@ -38,12 +68,11 @@ def compute_headline(metrics: pd.DataFrame, *, region_geoid: str = "SJV") -> Hea
         Output of :func:`valleymaps.analysis.metrics.compute_cluster_metrics`.
     region_geoid
         GEOID of the region rows.
+    private_metrics
+        The same metrics computed on private employers only (sources that tell
+        ownership, QCEW): gives the plan's share of *private-sector* job growth.
     """
-    row = metrics[
-        (metrics["geoid"] == region_geoid)
-        & (metrics["cluster"] == ALL_CLUSTERS)
-        & (metrics["component"] == WHOLE_CLUSTER)
-    ]
+    row = _region_row(metrics, region_geoid)
     if row.empty:
         raise ValueError("metrics have no region rows for the clusters together")
     r = row.iloc[0]
@@ -55,7 +84,15 @@ def compute_headline(metrics: pd.DataFrame, *, region_geoid: str = "SJV") -> Hea
         share_growth = clusters_change / total_change
         if math.isnan(share_growth):
             share_growth = None
+    private_share = private_change = None
+    if private_metrics is not None:
+        private_row = _region_row(private_metrics, region_geoid)
+        if not private_row.empty:
+            private_change, private_share = _growth_share(private_row.iloc[0])
     return Headline(
+        share_of_private_growth=private_share,
+        has_ownership=private_metrics is not None,
+        private_total_change=private_change,
         base_year=base_year,
         end_year=int(r["year"]),
         total=float(r["total"]),

@@ -23,7 +23,7 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from valleymaps import settings
-from valleymaps.flags import ALL_FLAGS
+from valleymaps.flags import ALL_FLAGS, NOT_COVERED
 from valleymaps.render._safe_json import script_json
 from valleymaps.render.classify import Classification, classify_values
 from valleymaps.render.metric_specs import MetricSpec, format_jobs, format_signed_jobs
@@ -79,6 +79,10 @@ class MapText:
     source_summary: str = "Sources and data vintage"
 
 
+#: Tooltip value and legend entry of places whose value the source does not cover (flag ``C``).
+NOT_COVERED_LABEL = "Not covered by this source"
+
+
 def _asset(name: str) -> str:
     return (resources.files("valleymaps.render") / "templates" / name).read_text(encoding="utf-8")
 
@@ -130,7 +134,10 @@ def _metric_payload(
     ranked = int(np.isfinite(ranks).sum())
     payload = {
         "cls": classification.class_of(values).tolist(),
-        "text": [_value_text(spec, v) for v in values],
+        "text": [
+            NOT_COVERED_LABEL if NOT_COVERED in f and np.isnan(v) else _value_text(spec, v)
+            for v, f in zip(values, flags, strict=True)
+        ],
         "rank": [None if not np.isfinite(r) else int(r) for r in ranks],
         "ranked": ranked,
         "flags": flags,
@@ -329,6 +336,11 @@ def render_choropleth(
             "classes": classes,
             "flagText": {code: f"{code.upper()}: {desc}" for code, desc in ALL_FLAGS.items()},
             "nodata": settings.NO_DATA_COLOR,
+            "notCovered": {
+                "color": settings.NOT_COVERED_COLOR,
+                "label": NOT_COVERED_LABEL,
+                "flag": NOT_COVERED,
+            },
             "stroke": "#ffffff",
             "weight": 0.5 if layer.level == "tract" else 1.2,
         }

@@ -1,6 +1,6 @@
 """Read employment files into :class:`~valleymaps.employment.EmploymentDataset`.
 
-Three formats, each in its own module:
+Four formats, each in its own module:
 
 ========== =================================== =======================================
 format     files                               module
@@ -9,6 +9,8 @@ cbp        County Business Patterns county or  :mod:`~valleymaps.io.employment.c
            state files (cbp21co.txt, .zip)
 lodes-wac  LEHD LODES WAC (ca_wac_S000_JT00_   :mod:`~valleymaps.io.employment.lodes_wac`
            2021.csv.gz)
+qcew       BLS QCEW CSVs by area (annual or    :mod:`~valleymaps.io.employment.qcew`
+           quarterly) and open-data API slices
 csv        geoid,naics,year,employment[,flag]  :mod:`~valleymaps.io.employment.plain_csv`
 ========== =================================== =======================================
 
@@ -27,9 +29,9 @@ from pathlib import Path
 import pandas as pd
 
 from valleymaps import settings
-from valleymaps.employment import EmploymentDataset
+from valleymaps.employment import EmploymentDataset, default_not_covered
 from valleymaps.errors import ConfigError, FieldError, Problem, ValidationError
-from valleymaps.io.employment import cbp, lodes_wac, plain_csv
+from valleymaps.io.employment import cbp, lodes_wac, plain_csv, qcew
 from valleymaps.io.employment._common import (
     duplicate_problems,
     finalize_table,
@@ -47,6 +49,8 @@ log = logging.getLogger(__name__)
 FORMATS: dict[str, str] = {
     cbp.FORMAT: "County Business Patterns county or state file (cbp21co.txt)",
     lodes_wac.FORMAT: "LEHD LODES workplace area characteristics (ca_wac_S000_JT00_2021.csv.gz)",
+    qcew.FORMAT: "BLS Quarterly Census of Employment and Wages, CSVs by area or open-data API "
+    "slices (2016.annual 06019 Fresno County, California.csv; 06019.csv)",
     plain_csv.FORMAT: "plain table geoid,naics,year,employment[,flag]",
 }
 
@@ -58,6 +62,9 @@ _ALIASES: dict[str, str] = {
     "plain": plain_csv.FORMAT,
     "plaincsv": plain_csv.FORMAT,
     "table": plain_csv.FORMAT,
+    "bls": qcew.FORMAT,
+    "quarterlycensusofemploymentandwages": qcew.FORMAT,
+    "cew": qcew.FORMAT,
 }
 
 
@@ -100,6 +107,8 @@ def detect_format(path: str | os.PathLike[str]) -> str | None:
         return lodes_wac.FORMAT
     if cbp.is_cbp_header(header):
         return cbp.FORMAT
+    if qcew.is_qcew_header(header):
+        return qcew.FORMAT
     if plain_csv.is_plain_csv_header(header):
         return plain_csv.FORMAT
     return None
@@ -118,6 +127,7 @@ def parse_employment_file(
         cbp.FORMAT: lambda: cbp.parse_cbp(path, year=year, states=states),
         lodes_wac.FORMAT: lambda: lodes_wac.parse_lodes_wac(path, year=year),
         plain_csv.FORMAT: lambda: plain_csv.parse_plain_csv(path, year=year),
+        qcew.FORMAT: lambda: _parse_qcew(path, states=states),
     }
     try:
         return parsers[fmt]()
@@ -126,6 +136,13 @@ def parse_employment_file(
         if detected is not None and detected != fmt:
             raise FieldError(f"{exc} It looks like a {detected} file: pass --format {detected}.") from exc
         raise
+
+
+def _parse_qcew(
+    path: str | os.PathLike[str], *, states: Collection[str] | None
+) -> tuple[pd.DataFrame, list[Problem]]:
+    records, problems, _ = qcew.read_qcew_records(path, states=states)
+    return qcew.combine_ownerships(records)[0], problems
 
 
 def _describe(fmt: str, table: pd.DataFrame, paths: list[Path]) -> str:
@@ -162,14 +179,14 @@ def read_employment(
         The files (e.g. ``cbp21co.txt`` and ``cbp21st.txt``, or one WAC file
         per year).
     format
-        ``cbp``, ``lodes-wac`` or ``csv`` (see :data:`FORMATS`).
+        ``cbp``, ``lodes-wac``, ``qcew`` or ``csv`` (see :data:`FORMATS`).
     year
         Reference year, for files whose name does not tell it.
     name
         Dataset name; default the file name (one file) or format and years.
     states
-        CBP only: state FIPS codes to keep (default California); ``None``
-        keeps every state.
+        CBP and QCEW: state FIPS codes to keep (default California); ``None``
+        keeps every state (QCEW always keeps the nation).
 
     Returns
     -------
@@ -202,6 +219,11 @@ def read_employment(
             f"dataset name {name!r} cannot be a file name; use letters, digits, '_', '-' "
             f"and '.', e.g. {safe_name(name)!r}."
         )
+    if fmt == qcew.FORMAT:  # the quarters of a year may be in several files: read together
+        for path in path_list:
+            if detect_format(path) not in (None, qcew.FORMAT):
+                parse_employment_file(path, format=fmt, states=states)  # says which format it is
+        return qcew.read_qcew(path_list, states=states, name=name)
     tables = []
     for path in path_list:
         table, problems = parse_employment_file(path, format=fmt, year=year, states=states)
@@ -221,6 +243,7 @@ def read_employment(
         format=fmt,
         synthetic=any(is_synthetic(p) for p in path_list),
         imported_from=[p.name for p in path_list],
+        not_covered=default_not_covered(fmt),
     )
     log.info(
         "read %d employment rows (%s) from %d file%s: %d places, years %s",

@@ -14,7 +14,12 @@ from typing import IO, Any
 
 import pandas as pd
 
-from valleymaps.employment import EMPLOYMENT_COLUMNS, EmploymentDataset, normalize_naics
+from valleymaps.employment import (
+    EMPLOYMENT_COLUMNS,
+    EmploymentDataset,
+    default_not_covered,
+    normalize_naics,
+)
 from valleymaps.errors import DataSourceError, Problem, ValidationError
 from valleymaps.io.text_encoding import utf8_stream
 
@@ -290,4 +295,5 @@ def dataset_from_file(
         format=format,
         synthetic=is_synthetic(path),
         imported_from=[path.name],
+        not_covered=default_not_covered(format),
     )

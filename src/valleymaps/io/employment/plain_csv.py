@@ -4,7 +4,7 @@ The simplest way to bring other data (state LMI tables, a consultant's
 estimates) into valleymaps. Rules:
 
 * ``geoid``: text of 2 (state), 5 (county) or 11 (tract) digits, leading
-  zeros kept (``06019``, not ``6019``);
+  zeros kept (``06019``, not ``6019``), or ``US`` for the nation;
 * ``naics``: a NAICS code of 2-6 digits, a sector range (``31-33``), CBP
   style padding (``11----``) or ``TOTAL``;
 * ``year``: four digits;
@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from valleymaps.employment import EmploymentDataset
+from valleymaps.employment import NATION_GEOID, EmploymentDataset
 from valleymaps.errors import FieldError, Problem
 from valleymaps.flags import ALL_FLAGS, WITHHELD, combine_flags
 from valleymaps.io.employment._common import (
@@ -60,7 +60,7 @@ def is_plain_csv_header(columns: Collection[str]) -> bool:
 def _check_geoids(geoid: pd.Series, rows: np.ndarray, column: str, problems: RowProblems) -> np.ndarray:
     is_digits = geoid.str.fullmatch(r"\d+").fillna(False).astype(bool).to_numpy()
     lengths = geoid.str.len().to_numpy()
-    good = is_digits & np.isin(lengths, GEOID_LENGTHS)
+    good = (is_digits & np.isin(lengths, GEOID_LENGTHS)) | (geoid == NATION_GEOID).to_numpy()
     lost = is_digits & np.isin(lengths, [n - 1 for n in GEOID_LENGTHS])
     for pos in np.flatnonzero(~good):
         value = geoid.iloc[pos]

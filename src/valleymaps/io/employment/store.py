@@ -10,6 +10,12 @@ zeros, withheld values as empty cells with their flag) and a JSON sidecar:
      "synthetic": false, "imported_from": ["cbp21co.txt"], "years": [2021],
      "rows": 41230, "imported_at": "2024-05-01T12:00:00+00:00"}
 
+The sidecar also records ``not_covered``, the NAICS prefixes the source
+leaves out (see :data:`valleymaps.employment.SOURCE_GAPS`; older sidecars
+without it get their format's default), and ``ownership``: ``"all"`` when
+the source tells ownership (QCEW), with the private employers' table in
+``private/<name>.csv`` (same columns) beside it; ``"unknown"`` otherwise.
+
 Both files are written atomically; :func:`load_datasets` reads them back
 exactly as they were saved.
 """
@@ -28,7 +34,7 @@ from typing import Any
 import pandas as pd
 
 from valleymaps import settings
-from valleymaps.employment import EMPLOYMENT_COLUMNS, EmploymentDataset
+from valleymaps.employment import EMPLOYMENT_COLUMNS, EmploymentDataset, default_not_covered
 from valleymaps.errors import ConfigError, DataExistsError, ValidationError
 from valleymaps.io.atomic import write_text_atomic
 from valleymaps.io.employment._common import safe_name
@@ -39,10 +45,18 @@ log = logging.getLogger(__name__)
 
 META_SUFFIX = ".meta.json"
 
+#: Sub-folder of the employment store holding private-ownership tables.
+PRIVATE_DIR = "private"
+
 
 def dataset_paths(ws: Workspace, name: str) -> tuple[Path, Path]:
     """The CSV and metadata paths of dataset ``name`` in ``ws``."""
     return ws.employment_dir / f"{name}.csv", ws.employment_dir / f"{name}{META_SUFFIX}"
+
+
+def private_path(ws: Workspace, name: str) -> Path:
+    """Where the private-ownership table of dataset ``name`` is stored."""
+    return ws.employment_dir / PRIVATE_DIR / f"{name}.csv"
 
 
 def _format_employment(value: float) -> str:
@@ -102,9 +116,17 @@ def save_dataset(ws: Workspace, dataset: EmploymentDataset) -> Path:
         "imported_from": list(dataset.imported_from),
         "years": dataset.years,
         "rows": len(dataset.table),
+        "not_covered": list(dataset.not_covered),
+        "ownership": "all" if dataset.private is not None else "unknown",
         "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     write_text_atomic(csv_path, dataset_to_csv_text(dataset.table))
+    private = private_path(ws, dataset.name)
+    if dataset.private is not None:
+        private.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(private, dataset_to_csv_text(dataset.private))
+    elif private.exists():  # a replaced dataset's private table must not outlive it
+        private.unlink()
     write_text_atomic(meta_path, json.dumps(meta, indent=2) + "\n")
     log.info(
         "%s %s: %d rows, years %s",
@@ -149,15 +171,28 @@ def load_dataset(ws: Workspace, name: str) -> EmploymentDataset:
         raise ValidationError(str(csv_path), problems)
     table = table[list(EMPLOYMENT_COLUMNS)]
     imported_from = meta.get("imported_from", [csv_path.name])
+    fmt = str(meta.get("format", "csv"))
+    private = None
+    private_csv = private_path(ws, name)
+    if meta.get("ownership") == "all" and private_csv.is_file():
+        private, problems = parse_plain_csv(private_csv)
+        if problems:
+            raise ValidationError(str(private_csv), problems)
+        private = private[list(EMPLOYMENT_COLUMNS)]
+    not_covered = meta.get("not_covered")
+    if not isinstance(not_covered, list):
+        not_covered = list(default_not_covered(fmt))
     return EmploymentDataset(
         name=name,
         table=table,
         source=str(meta.get("source", name)),
-        format=str(meta.get("format", "csv")),
+        format=fmt,
         synthetic=bool(meta.get("synthetic", "synthetic" in name.lower())),
         imported_from=[str(x) for x in imported_from]
         if isinstance(imported_from, list)
         else [str(imported_from)],
+        not_covered=tuple(str(c) for c in not_covered),
+        private=private,
     )
 
 

@@ -10,9 +10,16 @@
     return e;
   }
 
+  /* A value the source does not count at all (flag C): its own colour and legend entry. */
+  function notCovered(spec, m, i) {
+    return !!(spec.notCovered && m && m.cls[i] < 0 &&
+              (m.flags[i] || "").indexOf(spec.notCovered.flag) >= 0);
+  }
+
   function classColor(spec, metric, i) {
     var m = spec.metrics[metric];
     if (!m) { return spec.nodata; }
+    if (notCovered(spec, m, i)) { return spec.notCovered.color; }
     var c = m.cls[i];
     return c < 0 ? spec.nodata : spec.classes[metric].colors[c];
   }
@@ -26,7 +33,7 @@
       color: spec.stroke,
       weight: spec.weight,
       opacity: 0.9,
-      dashArray: missing ? "3 3" : null
+      dashArray: missing ? (notCovered(spec, m, i) ? "1 4" : "3 3") : null
     };
   }
 
@@ -97,12 +104,30 @@
           section.appendChild(row);
         });
       }
-      var nd = el("div", "vm-legend-row");
-      var ndsw = el("span", "vm-swatch vm-swatch-nodata");
-      ndsw.style.background = spec.nodata;
-      nd.appendChild(ndsw);
-      nd.appendChild(el("span", "vm-legend-label", "No data or withheld"));
-      section.appendChild(nd);
+      var m = spec.metrics[state.metric];
+      var nNotCovered = 0;
+      var nMissing = 0;
+      if (m) {
+        m.cls.forEach(function (c, i) {
+          if (notCovered(spec, m, i)) { nNotCovered += 1; } else if (c < 0) { nMissing += 1; }
+        });
+      }
+      if (nNotCovered > 0) {
+        var nc = el("div", "vm-legend-row vm-legend-notcovered");
+        var ncsw = el("span", "vm-swatch vm-swatch-notcovered");
+        ncsw.style.background = spec.notCovered.color;
+        nc.appendChild(ncsw);
+        nc.appendChild(el("span", "vm-legend-label", spec.notCovered.label));
+        section.appendChild(nc);
+      }
+      if (nNotCovered === 0 || nMissing > 0) {
+        var nd = el("div", "vm-legend-row");
+        var ndsw = el("span", "vm-swatch vm-swatch-nodata");
+        ndsw.style.background = spec.nodata;
+        nd.appendChild(ndsw);
+        nd.appendChild(el("span", "vm-legend-label", "No data or withheld"));
+        section.appendChild(nd);
+      }
       if (classes && classes.scheme) {
         section.appendChild(el("div", "vm-legend-note", "Classes: " + classes.scheme));
       }
