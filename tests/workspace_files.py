@@ -53,3 +53,42 @@ def write_tract_employment(path: Path, geoids: list[str]) -> Path:
             ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+CBP_COUNTY_HEADER = (
+    '"fipstate","fipscty","naics","emp_nf","emp","qp1_nf","qp1","ap_nf","ap","est","n<5",'
+    '"n5_9","n10_19","n20_49","n50_99","n100_249","n250_499","n500_999","n1000","n1000_1",'
+    '"n1000_2","n1000_3","n1000_4"'
+)
+CBP_STATE_HEADER = (
+    '"fipstate","naics","lfo","emp_nf","emp","qp1_nf","qp1","ap_nf","ap","est","n<5",'
+    '"n5_9","n10_19","n20_49","n50_99","n100_249","n250_499","n500_999","n1000"'
+)
+_CBP_TAIL = ',"G",97944,"G",424826,924,442,222,118,100,31,8,"N","N","N","N","N","N","N"'
+_CBP_STATE_TAIL = ',"G",97944,"G",424826,924,442,222,118,100,31,8,"N","N"'
+
+#: CBP codes as published (padded with - and /) and jobs per county; no 111/112 (CBP leaves
+#: crop and animal production out) and no 482 (rail).
+CBP_COUNTY_CODES: tuple[tuple[str, int], ...] = (
+    ("------", 100_000), ("11----", 3_000), ("115///", 3_000), ("1151//", 3_000),
+    ("11511/", 3_000), ("115114", 1_200), ("115115", 1_800), ("31----", 9_000),
+    ("311///", 6_000), ("3121//", 500), ("48----", 4_000), ("484///", 2_500), ("493///", 900),
+    ("62----", 15_000), ("622///", 5_000),
+)  # fmt: skip
+
+
+def write_cbp_files(folder: Path, county_geoids: list[str], year: int = 2021) -> list[Path]:
+    """A County Business Patterns county file and state file (``cbpYYco.txt``, ``cbpYYst.txt``)
+    in the published layout, for ``county_geoids`` and their state."""
+    yy = f"{year % 100:02d}"
+    county = [CBP_COUNTY_HEADER]
+    for n, geoid in enumerate(county_geoids):
+        for code, jobs in CBP_COUNTY_CODES:
+            county.append(f'"{geoid[:2]}","{geoid[2:]}","{code}","G",{jobs + 100 * n}{_CBP_TAIL}')
+    state = [CBP_STATE_HEADER]
+    for code, jobs in CBP_COUNTY_CODES:
+        state.append(f'"{county_geoids[0][:2]}","{code}","-","G",{jobs * 30}{_CBP_STATE_TAIL}')
+    paths = [folder / f"cbp{yy}co.txt", folder / f"cbp{yy}st.txt"]
+    paths[0].write_text("\n".join(county) + "\n", encoding="utf-8")
+    paths[1].write_text("\n".join(state) + "\n", encoding="utf-8")
+    return paths

@@ -86,7 +86,7 @@ SUITABILITY_BYTES_PER_CELL: int = 12
 
 #: Fill colour for values the employment source does not cover (crop production in County
 #: Business Patterns): set apart from "no data or withheld".
-NOT_COVERED_COLOR: str = "#f2f0f7"
+NOT_COVERED_COLOR: str = "#d8cbe6"
 
 #: Web map tiles (a light basemap that keeps the choropleth readable).
 TILES: str = "Esri.WorldGrayCanvas"

@@ -45,8 +45,9 @@ def coverage_findings(cluster: Cluster, metrics: pd.DataFrame) -> list[str]:
     >>> ag = Cluster("ag", "Agriculture", "", (Component("production", "Production", ("111",)),))
     >>> m = pd.DataFrame({"cluster": ["ag", "ag"], "component": ["", "production"],
     ...                   "level": ["region"] * 2, "flag": ["U", "C"]})
-    >>> coverage_findings(ag, m)
-    ['Production: not covered by this source (it does not count these industries)']
+    >>> coverage_findings(ag, m)  # doctest: +NORMALIZE_WHITESPACE
+    ['a lower bound: parts of the cluster are not covered by this source',
+     'Production: not covered by this source (it does not count these industries)']
     """
     rows = metrics[(metrics["cluster"] == cluster.key) & (metrics["level"] == "region")]
     names = {c.key: c.name for c in cluster.components}
@@ -58,4 +59,8 @@ def coverage_findings(cluster: Cluster, metrics: pd.DataFrame) -> list[str]:
     for key, name in names.items():
         if NOT_COVERED in flags.get(key, ""):
             out.append(f"{name}: {NOT_COVERED_TEXT} (it does not count these industries)")
+        elif PARTLY_COVERED in flags.get(key, ""):
+            out.append(f"{name}: {PARTLY_COVERED_TEXT} (a lower bound)")
+    if PARTLY_COVERED in whole:
+        out.insert(0, "a lower bound: parts of the cluster are not covered by this source")
     return out

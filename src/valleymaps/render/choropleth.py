@@ -131,6 +131,10 @@ def _metric_payload(
     rank_col = f"rank_{spec.key}" if spec.component == "" else "rank_employment"
     ranks = rows[rank_col].to_numpy(dtype=float) if rank_col in rows else np.full(len(rows), np.nan)
     flags = rows["flag"].fillna("").astype(str).tolist() if "flag" in rows else [""] * len(rows)
+    # a value the source does not count is only that: other flags (noise, totals) do not apply
+    flags = [
+        NOT_COVERED if NOT_COVERED in f and np.isnan(v) else f for f, v in zip(flags, values, strict=True)
+    ]
     ranked = int(np.isfinite(ranks).sum())
     payload = {
         "cls": classification.class_of(values).tolist(),

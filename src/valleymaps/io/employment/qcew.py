@@ -428,7 +428,7 @@ def combine_ownerships(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFram
 
     All ownerships: the own code 0 row where there is one, else the sum of own codes 1-5
     (a sum with withheld parts is a lower bound flagged ``I``; with only withheld parts it
-    is NaN). Private: own code 5.
+    is NaN, flagged ``D``). Private: own code 5.
 
     Examples
     --------
@@ -438,7 +438,7 @@ def combine_ownerships(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFram
     ...                   "withheld": [False, True, False], "missing": [False] * 3})
     >>> all_, private = combine_ownerships(r)
     >>> all_[["employment", "flag"]].values.tolist(), private["employment"].tolist()
-    [[4900.0, 'DI']], [4000.0]
+    ([[4900.0, 'I']], [4000.0])
     """
     rec = records.assign(flag=_flag(records["withheld"], records["missing"]))
     keys = ["geoid", "naics", "year"]
@@ -450,7 +450,8 @@ def combine_ownerships(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFram
     summed["employment"] = summed["sum"].where(summed["count"] > 0)
     flags = grouped["flag"].agg(combine_flags).reset_index(drop=True)
     partial = (summed["count"] < summed["size"]) & (summed["count"] > 0)
-    summed["flag"] = [combine_flags([f, "I"]) if p else f for f, p in zip(flags, partial, strict=True)]
+    # a lower bound is published, not withheld: flag I alone (D stays on the withheld part's own row)
+    summed["flag"] = ["I" if p else f for f, p in zip(flags, partial, strict=True)]
     all_owners = pd.concat([total[[*keys, "employment", "flag"]], summed[[*keys, "employment", "flag"]]])
     private = rec[rec["own"] == OWN_PRIVATE][[*keys, "employment", "flag"]]
     return finalize_table(all_owners), finalize_table(private)

@@ -29,7 +29,7 @@
     var missing = !m || m.cls[i] < 0;
     return {
       fillColor: classColor(spec, state.metric, i),
-      fillOpacity: missing ? 0.55 : 0.82,
+      fillOpacity: missing && !notCovered(spec, m, i) ? 0.55 : 0.82,
       color: spec.stroke,
       weight: spec.weight,
       opacity: 0.9,
@@ -94,7 +94,9 @@
       var section = el("div", "vm-legend-section");
       section.setAttribute("data-level", spec.level);
       section.appendChild(el("div", "vm-legend-level", spec.label));
-      if (classes) {
+      var m = spec.metrics[state.metric];
+      var classified = m ? m.cls.some(function (c) { return c >= 0; }) : false;
+      if (classes && classified) {
         classes.colors.forEach(function (color, k) {
           var row = el("div", "vm-legend-row");
           var sw = el("span", "vm-swatch");
@@ -104,7 +106,6 @@
           section.appendChild(row);
         });
       }
-      var m = spec.metrics[state.metric];
       var nNotCovered = 0;
       var nMissing = 0;
       if (m) {

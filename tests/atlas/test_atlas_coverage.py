@@ -1,0 +1,35 @@
+"""An atlas built from County Business Patterns says what CBP does not count."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from valleymaps.atlas import build_atlas
+from valleymaps.io.employment.store import import_employment
+from valleymaps.workspace import Workspace
+from workspace_files import write_cbp_files
+
+
+def test_cbp_atlas_says_not_covered_never_zero(bundled_ws: Workspace, tmp_path: Path) -> None:
+    files = write_cbp_files(tmp_path, list(bundled_ws.config.region_counties))
+    import_employment(bundled_ws, files, format="cbp", name="cbp_2021")
+    result = build_atlas(bundled_ws, png=False)
+    table = pd.read_csv(bundled_ws.maps_dir / "tables" / "cluster_metrics.csv", dtype={"geoid": str})
+    production = table[(table.cluster == "agriculture") & (table.component == "production")]
+    assert len(production) == 10  # 8 counties, the region, California
+    assert production["employment"].isna().all()
+    assert set(production["coverage"]) == {"not covered"} and production["flag"].str.contains("C").all()
+    whole = table[(table.cluster == "agriculture") & table.component.isna()]
+    assert set(whole["coverage"]) == {"partly covered"}
+    trucking = table[(table.cluster == "logistics") & (table.component == "trucking")]
+    assert trucking["coverage"].isna().all() and (trucking["employment"] > 0).all()
+
+    index = (bundled_ws.maps_dir / "index.html").read_text(encoding="utf-8")
+    assert "Production: not covered by this source" in index
+    assert "County Business Patterns does not count crop and animal production" in index
+    assert "does not tell private from public employers" in index
+    assert result.headline is not None and not result.headline.has_ownership
+    page = (bundled_ws.maps_dir / "cluster-agriculture.html").read_text(encoding="utf-8")
+    assert "Not covered by this source" in page

@@ -1,0 +1,104 @@
+"""The real QCEW files of ../shared/realdata/qcew: the eight Valley counties' 2016 quarterly
+"CSVs by area" files and a U.S. open-data API slice (2024 Q1)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from valleymaps.io.employment import detect_format, read_employment
+from valleymaps.io.employment._common import read_header
+from valleymaps.io.employment.qcew import describe_layout, read_qcew, read_qcew_records
+
+REPO = Path(__file__).resolve().parents[2]
+_CANDIDATES = [
+    REPO / ".." / "shared" / "realdata" / "qcew",
+    REPO / ".." / ".." / "shared" / "realdata" / "qcew",
+]
+QCEW = next((p.resolve() for p in _CANDIDATES if p.is_dir()), _CANDIDATES[0])
+FRESNO = QCEW / "2016.q1-q4 06019 Fresno County, California.csv"
+US_SLICE = QCEW / "US000_2024q1_api_slice.csv"
+
+pytestmark = [
+    pytest.mark.realdata,
+    pytest.mark.skipif(not FRESNO.is_file(), reason=f"no real QCEW files in {QCEW}"),
+]
+
+
+@pytest.fixture(scope="module")
+def fresno():  # type: ignore[no-untyped-def]
+    return read_qcew(FRESNO)
+
+
+def _raw_months(own: str, industry: str) -> list[int]:
+    with open(FRESNO, newline="", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["own_code"] == own and r["industry_code"] == industry]
+    assert sorted(r["qtr"] for r in rows) == ["1", "2", "3", "4"]
+    return [int(r[f"month{m}_emplvl"]) for r in rows for m in (1, 2, 3)]
+
+
+def test_fresno_2016_total_covered_jobs(fresno) -> None:  # type: ignore[no-untyped-def]
+    total = fresno.table.set_index("naics").loc["TOTAL"]
+    assert round(total["employment"]) == 374_939
+    assert total["employment"] == pytest.approx(np.mean(_raw_months("0", "10")))  # mean of 12 months
+    assert detect_format(FRESNO) == "qcew"
+    assert fresno.years == [2016] and set(fresno.table["geoid"]) == {"06019"}
+
+
+def test_private_plus_government_is_the_total() -> None:
+    records, problems, layouts = read_qcew_records(FRESNO)
+    assert problems == [] and layouts == ["CSVs by area, quarterly"]
+    totals = records[records["naics"] == "TOTAL"].set_index("own")["employment"]
+    assert set(totals.index) == {"0", "1", "2", "3", "5"}
+    assert totals[["1", "2", "3", "5"]].sum() == pytest.approx(totals["0"])
+
+
+def test_farm_jobs_counted_with_the_readme_figures(fresno) -> None:  # type: ignore[no-untyped-def]
+    private = fresno.private.set_index("naics")["employment"]
+    assert private["11"] == pytest.approx(46_700, abs=100)
+    assert private["111"] == pytest.approx(13_900, abs=100)
+    assert private["115"] == pytest.approx(30_600, abs=100)
+    assert private["TOTAL"] < fresno.table.set_index("naics").loc["TOTAL", "employment"]
+
+
+def test_withheld_cells_are_missing_never_zero(fresno) -> None:  # type: ignore[no-untyped-def]
+    with open(FRESNO, newline="", encoding="utf-8") as fh:
+        withheld = {
+            r["industry_code"]
+            for r in csv.DictReader(fh)
+            if r["own_code"] == "5" and r["disclosure_code"] == "N" and r["agglvl_code"] == "78"
+        }
+    assert withheld
+    private = fresno.private.set_index("naics")
+    rows = private.loc[sorted(withheld & set(private.index))]
+    assert rows["employment"].isna().all() and rows["flag"].str.contains("D").all()
+    assert not fresno.table["naics"].isin(["101", "102", "1011", "1021", "10"]).any()  # BLS groupings
+
+
+def test_all_eight_counties_read_together() -> None:
+    files = sorted(QCEW.glob("2016.q1-q4 *.csv"))
+    assert len(files) == 8
+    ds = read_employment(files, format="qcew", name="qcew_valley_2016")
+    assert ds.table["geoid"].nunique() == 8 and ds.private is not None
+    assert ds.not_covered == ()
+
+
+def test_api_slice_layout_and_a_single_quarter_is_refused(tmp_path: Path) -> None:
+    assert describe_layout(read_header(US_SLICE)) == "open-data API slice, quarterly"
+    records, problems, _ = read_qcew_records(US_SLICE)
+    assert records.empty
+    assert len(problems) == 1 and "only quarter 1" in problems[0].message
+    # the same slice for the four quarters (quarter number changed) gives the annual average
+    text = US_SLICE.read_bytes()
+    paths = []
+    for q in "1234":
+        path = tmp_path / f"US000_2024_q{q}.csv"
+        path.write_bytes(text.replace(b'"2024","1"', f'"2024","{q}"'.encode()))
+        paths.append(path)
+    ds = read_qcew(paths)
+    total = ds.table.set_index(["geoid", "naics"]).loc[("US", "TOTAL"), "employment"]
+    assert total == pytest.approx(np.mean([152393725, 153129544, 153848430]))
+    assert ds.private is not None and ("US" in set(ds.private["geoid"]))

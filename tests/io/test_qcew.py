@@ -1,0 +1,174 @@
+"""The QCEW reader on files built in code in the four published layouts, and every quirk."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from qcew_files import COLUMNS, Row, county_rows, qcew_bytes
+from valleymaps.errors import FieldError, ValidationError
+from valleymaps.io.employment import detect_format, import_employment, load_datasets, read_employment
+from valleymaps.io.employment.qcew import read_qcew
+from valleymaps.io.employment.store import private_path
+from valleymaps.workspace import Workspace
+
+
+def _write(path: Path, layout: str, rows: list[Row]) -> Path:
+    path.write_bytes(qcew_bytes(layout, rows))
+    return path
+
+
+def _value(table, geoid: str, naics: str) -> tuple[float, str]:  # type: ignore[no-untyped-def]
+    row = table[(table["geoid"] == geoid) & (table["naics"] == naics)]
+    assert len(row) == 1, (geoid, naics, row)
+    return float(row["employment"].iloc[0]), str(row["flag"].iloc[0])
+
+
+def test_layouts_have_the_published_column_counts() -> None:
+    assert {k: len(v) for k, v in COLUMNS.items()} == {
+        "area-quarterly": 47, "api-quarterly": 42, "area-annual": 43, "api-annual": 38,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("layout", ["area-annual", "api-annual"])
+def test_annual_layouts(tmp_path: Path, layout: str) -> None:
+    path = _write(
+        tmp_path / "2016.annual 06019 Fresno County, California.csv", layout, county_rows("06019", 2016)
+    )
+    assert detect_format(path) == "qcew"
+    ds = read_employment(path, format="qcew")
+    t = ds.table
+    assert _value(t, "06019", "TOTAL") == (1000.0, "")  # own code 0, not the sum of the parts
+    assert _value(t, "06019", "111") == (60.0, "")
+    assert _value(t, "06019", "31-33") == (80.0, "")
+    # public and private hospitals: all ownerships sum them; the withheld state part makes a lower bound
+    assert _value(t, "06019", "622110") == (140.0, "I")
+    assert _value(ds.private, "06019", "622110") == (100.0, "")
+    assert _value(ds.private, "06019", "TOTAL") == (800.0, "")
+    # withheld (disclosure N, zeros in the cells): missing and flagged, never 0
+    emp, flag = _value(t, "06019", "311")
+    assert math.isnan(emp) and flag == "D"
+    # BLS domains and supersectors are not NAICS codes
+    assert not t["naics"].isin(["101", "1011", "10"]).any()
+    assert "annual" in ds.source and ds.format == "qcew"
+
+
+def test_quarterly_by_area_annual_average_is_the_mean_of_12_months(tmp_path: Path) -> None:
+    rows = []
+    for q, scale in zip("1234", [1.0, 1.1, 1.2, 1.3], strict=True):
+        rows += county_rows("06019", 2016, qtr=q, scale=scale)
+    rows = [r for r in rows if not (r.industry == "111" and r.qtr == "3")]  # absent from one quarter
+    path = _write(tmp_path / "2016.q1-q4 06019 Fresno County, California.csv", "area-quarterly", rows)
+    ds = read_qcew(path)
+    emp, flag = _value(ds.table, "06019", "TOTAL")
+    assert emp == pytest.approx(1000 * (1.0 + 1.1 + 1.2 + 1.3) / 4) and flag == ""
+    emp, flag = _value(ds.table, "06019", "111")
+    assert math.isnan(emp) and flag == "X"  # a quarter missing: no annual average, said so
+
+
+def test_quarterly_api_slices_together(tmp_path: Path) -> None:
+    paths = [
+        _write(tmp_path / f"US000_{q}.csv", "api-quarterly", county_rows("US000", 2024, qtr=q, scale=s))
+        for q, s in zip("1234", [1, 2, 3, 4], strict=True)
+    ]
+    ds = read_employment(paths, format="qcew")
+    assert _value(ds.table, "US", "TOTAL") == (2500.0, "")
+    assert ds.name == "qcew_2024"
+    # one slice alone cannot make an annual average, and the message says so
+    with pytest.raises(ValidationError, match=r"only quarter 2.*four quarters"):
+        read_qcew(paths[1])
+
+
+def test_withheld_quarter_makes_the_year_withheld(tmp_path: Path) -> None:
+    rows = [Row("06019", "5", "622", "75", 2016, q, (10, 10, 10), "N" if q == "2" else "") for q in "1234"]
+    rows += [Row("06019", "0", "10", "70", 2016, q, (50, 50, 50)) for q in "1234"]
+    ds = read_qcew(_write(tmp_path / "q.csv", "area-quarterly", rows))
+    emp, flag = _value(ds.private, "06019", "622")
+    assert math.isnan(emp) and flag == "D"
+
+
+def test_areas_kept_state_nation_counties(tmp_path: Path) -> None:
+    rows = (
+        county_rows("06000", 2016)
+        + county_rows("US000", 2016)
+        + county_rows("06019", 2016)
+        + county_rows("06999", 2016)  # county unknown
+        + county_rows("32003", 2016)  # another state
+        + [Row("C2342", "0", "10", "40", 2016, "A", 9)]  # a metro area
+        + [Row("06019", "5", "111", "75", 2016, "A", 5, size="1")]  # a size class
+    )
+    ds = read_qcew(_write(tmp_path / "areas.csv", "area-annual", rows))
+    assert sorted(ds.table["geoid"].unique()) == ["06", "06019", "US"]
+    assert _value(ds.table, "06019", "111") == (60.0, "")
+    everywhere = read_qcew(_write(tmp_path / "areas2.csv", "area-annual", rows), states=None)
+    assert "32003" in set(everywhere.table["geoid"])
+
+
+def test_published_zero_disclosure_dash_is_a_real_zero(tmp_path: Path) -> None:
+    rows = [Row("06019", "0", "10", "70", 2016, "A", 10), Row("06019", "5", "1111", "76", 2016, "A", 0, "-")]
+    ds = read_qcew(_write(tmp_path / "z.csv", "api-annual", rows))
+    assert _value(ds.table, "06019", "1111") == (0.0, "")
+
+
+def test_bad_rows_are_listed_with_row_and_column(tmp_path: Path) -> None:
+    rows = [
+        Row("06019", "0", "10", "70", 2016, "A", 10),
+        Row("06019", "5", "1011", "75", 2016, "A", 10),  # a grouping labelled as 3-digit NAICS
+        Row("06019", "5", "111", "75", 2016, "Q", 10),  # not the annual marker
+        Row("06019", "5", "112", "75", 2016, "A", 10, "Z"),  # unknown disclosure code
+        Row("06019", "X", "113", "75", 2016, "A", 10),  # ownership
+    ]
+    path = _write(tmp_path / "bad.csv", "area-annual", rows)
+    with pytest.raises(ValidationError) as info:
+        read_qcew(path)
+    text = str(info.value)
+    assert "4 problems" in text
+    assert "row 2, column 'industry_code'" in text and "'1011' does not match agglvl_code '75'" in text
+    assert "row 3, column 'qtr'" in text and "row 4, column 'disclosure_code'" in text
+    assert "row 5, column 'own_code'" in text
+
+
+def test_negative_or_text_jobs_are_problems(tmp_path: Path) -> None:
+    good = qcew_bytes("area-annual", [Row("06019", "0", "10", "70", 2016, "A", 10)])
+    path = tmp_path / "neg.csv"
+    path.write_bytes(good + good.split(b"\r\n")[1].replace(b",10,", b",-4,", 1) + b"\r\n")
+    with pytest.raises(ValidationError, match=r"row 2, column 'annual_avg_emplvl'.*'-4' is not a number"):
+        read_qcew(path)
+
+
+def test_annual_and_quarterly_of_one_year_is_refused(tmp_path: Path) -> None:
+    a = _write(tmp_path / "a.csv", "api-annual", county_rows("06019", 2016))
+    q = [_write(tmp_path / f"q{n}.csv", "api-quarterly", county_rows("06019", 2016, qtr=n)) for n in "1234"]
+    with pytest.raises(ValidationError, match="come twice"):
+        read_qcew([a, *q])
+
+
+def test_not_a_qcew_file_says_what_it_looks_like(tmp_path: Path) -> None:
+    cbp = tmp_path / "cbp21co.txt"
+    cbp.write_text('fipstate,fipscty,naics,emp_nf,emp\n"06","019","------","G",250\n')
+    with pytest.raises(FieldError, match="pass --format cbp"):
+        read_employment(cbp, format="qcew")
+    other = tmp_path / "x.csv"
+    other.write_text("area_fips,own_code\n06019,0\n")
+    with pytest.raises(FieldError, match="is not a QCEW file"):
+        read_qcew(other)
+
+
+def test_store_keeps_the_private_table_and_coverage(tmp_path: Path, workspace: Workspace) -> None:
+    path = _write(
+        tmp_path / "06019.csv", "api-annual", county_rows("06019", 2016) + county_rows("06000", 2016)
+    )
+    ds = import_employment(workspace, path, format="qcew", name="qcew_2016")
+    assert private_path(workspace, "qcew_2016").is_file()
+    [loaded] = [d for d in load_datasets(workspace) if d.name == "qcew_2016"]
+    assert loaded.private is not None and loaded.format == "qcew" and loaded.not_covered == ()
+    assert loaded.private.equals(ds.private) and loaded.table.equals(ds.table)
+    # a CBP dataset saved under the same name drops the private table
+    cbp = tmp_path / "cbp16co.txt"
+    cbp.write_text('fipstate,fipscty,naics,emp_nf,emp\n"06","019","------","G",250\n')
+    import_employment(workspace, cbp, format="cbp", name="qcew_2016")
+    assert not private_path(workspace, "qcew_2016").exists()
+    [cbp_ds] = [d for d in load_datasets(workspace) if d.name == "qcew_2016"]
+    assert cbp_ds.private is None and "111" in cbp_ds.not_covered
