@@ -139,7 +139,7 @@ class _ClusterData:
 
 def _cluster_data(ws: Workspace, *, base_year: int | None, end_year: int | None) -> _ClusterData:
     """Choose the datasets as the atlas does, and compute the cluster metrics of every level."""
-    from valleymaps.analysis.cluster_employment import aggregate_cluster_employment
+    from valleymaps.analysis.cluster_employment import aggregate_dataset_employment
     from valleymaps.analysis.metrics import compute_cluster_metrics
     from valleymaps.atlas import choose_dataset
     from valleymaps.clusters import load_clusters
@@ -161,7 +161,7 @@ def _cluster_data(ws: Workspace, *, base_year: int | None, end_year: int | None)
 
     def metrics_of(ds: Any) -> pd.DataFrame:
         return compute_cluster_metrics(
-            aggregate_cluster_employment(ds.table, clusters),
+            aggregate_dataset_employment(ds, clusters, ownership=cfg.ownership),
             region_counties=cfg.region_counties,
             reference_geoid=cfg.reference_geoid,
             base_year=base_year,

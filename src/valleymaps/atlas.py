@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from valleymaps import __version__, settings
-from valleymaps.analysis.cluster_employment import ALL_CLUSTERS, aggregate_cluster_employment
+from valleymaps.analysis.cluster_employment import ALL_CLUSTERS, aggregate_dataset_employment
 from valleymaps.analysis.coverage import coverage_column, coverage_findings
 from valleymaps.analysis.headline import Headline, compute_headline
 from valleymaps.analysis.metrics import compute_cluster_metrics
@@ -351,8 +351,7 @@ def _build_atlas(
     with_tracts = tracts is not None and tract_ds is not None
 
     def metrics_for(ds: EmploymentDataset, *, private: bool = cfg.ownership == "private") -> pd.DataFrame:
-        table = ds.private if private and ds.private is not None else ds.table
-        ce = aggregate_cluster_employment(table, clusters, not_covered=ds.not_covered)
+        ce = aggregate_dataset_employment(ds, clusters, ownership="private" if private else "all")
         return compute_cluster_metrics(
             ce,
             region_counties=cfg.region_counties,

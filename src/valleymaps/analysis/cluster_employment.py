@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from valleymaps.clusters import Cluster, collapse_prefixes
-from valleymaps.employment import TOTAL_CODE
+from valleymaps.employment import TOTAL_CODE, EmploymentDataset
 from valleymaps.flags import NOT_COVERED, PARTLY_COVERED, combine_flags
 
 #: ``component`` value of rows that hold a whole cluster.
@@ -221,6 +221,26 @@ def aggregate_cluster_employment(
     values = pd.concat([detailed_values, proxy_values], ignore_index=True)
     values = values.sort_values(["geoid", "year", "cluster", "component"], ignore_index=True)
     return ClusterEmployment(values=values, totals=compute_totals(table))
+
+
+def aggregate_dataset_employment(
+    dataset: EmploymentDataset, clusters: Sequence[Cluster], *, ownership: str = "all"
+) -> ClusterEmployment:
+    """:func:`aggregate_cluster_employment` of a dataset, with its source's coverage and ownership.
+
+    Parameters
+    ----------
+    dataset
+        The employment dataset.
+    clusters
+        Cluster definitions.
+    ownership
+        ``"all"`` (every employer) or ``"private"``: the dataset's private table where the source
+        tells ownership (QCEW); other sources have only the one table.
+    """
+    private = ownership == "private" and dataset.private is not None
+    table = dataset.private if private and dataset.private is not None else dataset.table
+    return aggregate_cluster_employment(table, clusters, not_covered=dataset.not_covered)
 
 
 def _proxy_employment(

@@ -199,7 +199,7 @@ def cluster_metric_values(
 
 def _level_metrics(ws: Workspace, clusters: Sequence[Any], level: str) -> tuple[pd.DataFrame, str] | None:
     """Cluster metrics of the dataset mapped at ``level`` and its description (cached per run of files)."""
-    from valleymaps.analysis.cluster_employment import aggregate_cluster_employment
+    from valleymaps.analysis.cluster_employment import aggregate_dataset_employment
     from valleymaps.analysis.metrics import compute_cluster_metrics
     from valleymaps.atlas import choose_dataset
     from valleymaps.io.employment.store import load_datasets
@@ -220,7 +220,7 @@ def _level_metrics(ws: Workspace, clusters: Sequence[Any], level: str) -> tuple[
         if ds is None:
             return None
         metrics = compute_cluster_metrics(
-            aggregate_cluster_employment(ds.table, clusters),
+            aggregate_dataset_employment(ds, clusters, ownership=ws.config.ownership),
             region_counties=ws.config.region_counties,
             reference_geoid=ws.config.reference_geoid,
         )
