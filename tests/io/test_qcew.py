@@ -168,7 +168,7 @@ def test_store_keeps_the_private_table_and_coverage(tmp_path: Path, workspace: W
     # a CBP dataset saved under the same name drops the private table
     cbp = tmp_path / "cbp16co.txt"
     cbp.write_text('fipstate,fipscty,naics,emp_nf,emp\n"06","019","------","G",250\n')
-    import_employment(workspace, cbp, format="cbp", name="qcew_2016")
+    import_employment(workspace, cbp, format="cbp", name="qcew_2016", replace=True)
     assert not private_path(workspace, "qcew_2016").exists()
     [cbp_ds] = [d for d in load_datasets(workspace) if d.name == "qcew_2016"]
     assert cbp_ds.private is None and "111" in cbp_ds.not_covered
