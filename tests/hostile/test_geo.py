@@ -106,3 +106,125 @@ def test_metres_labelled_as_degrees_import_with_the_suggested_crs(
     stored = gpd.read_file(built_workspace / "data" / "geo" / "tracts.gpkg", layer="tracts")
     minx, miny, maxx, maxy = stored.total_bounds
     assert -121 < minx < maxx < -119 and 36 < miny < maxy < 37.5
+
+
+# ---------------------------------------------------------------------------------------------
+# non-finite numbers: refused per row with the file, row, column, value and fix
+
+NON_FINITE = ["inf", "Infinity", "-inf", "1e400", "nan"]
+
+_CBP_HEADER = '"fipstate","fipscty","naics","emp_nf","emp","qp1_nf","qp1","ap_nf","ap","est"'
+
+
+def _cbp(folder: Path, value: str) -> Path:
+    path = folder / "cbp21co.txt"
+    path.write_text(
+        f'{_CBP_HEADER}\n"06","019","------","G",250000,"G",1,"G",1,20000\n'
+        f'"06","019","11----","H",{value},"G",1,"G",1,900\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def _area_file(folder: Path, value: str, kind: str, column: str) -> Path:
+    import gzip
+
+    from lodes_files import area_file_bytes
+
+    lines = gzip.decompress(
+        area_file_bytes(kind, {"060190001001000": {"CNS01": 5}, "060190001001001": {"CNS05": 3}})
+    ).decode().splitlines()
+    header = lines[0].split(",")
+    cells = lines[2].split(",")
+    cells[header.index(column)] = value
+    lines[2] = ",".join(cells)
+    path = folder / f"ca_{kind}_S000_JT00_2021.csv.gz"
+    path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode("ascii")))
+    return path
+
+
+def _plain(folder: Path, value: str) -> Path:
+    path = folder / "jobs.csv"
+    text = f"geoid,naics,year,employment\n06019,11,2021,{value}\n06019,31-33,2021,5\n"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+EMPLOYMENT = {
+    "cbp": (lambda d, v: _cbp(d, v), "emp", "row 2"),
+    "lodes-wac": (lambda d, v: _area_file(d, v, "wac", "CNS05"), "cns05", "row 2"),
+    "csv": (lambda d, v: _plain(d, v), "employment", "row 1"),
+}
+
+
+@pytest.mark.parametrize("value", NON_FINITE)
+@pytest.mark.parametrize("fmt", sorted(EMPLOYMENT))
+def test_non_finite_employment_is_refused(
+    built_workspace: Path, tmp_path: Path, fmt: str, value: str
+) -> None:
+    make, column, row = EMPLOYMENT[fmt]
+    path = make(tmp_path, value)
+    expect_refusal(
+        built_workspace,
+        ["import", "employment", str(path), "--format", fmt, "--year", "2021"],
+        path.name, row, f"column '{column}'", "number",
+    )
+
+
+def _od(folder: Path, value: str) -> Path:
+    from lodes_files import od_row, write_od
+
+    rows = [
+        od_row("060190001001000", "060310001001000", 10),
+        f"060190001001001,060190001001000,{value},0,5,0,5,0,0,0,0,5,20230321",
+    ]
+    return write_od(folder / "ca_od_main_JT00_2021.csv.gz", rows)
+
+
+def _acs(folder: Path, value: str, column: str) -> Path:
+    path = folder / "acs_county_flows_2016_2020_us.csv"
+    flow, moe = (value, "40") if column == "flow" else ("500", value)
+    path.write_text(
+        "h_state_fips,h_county_fips,w_state_fips,w_county_fips,flow,moe\n"
+        f"06,019,006,019,1000,90\n06,019,006,031,{flow},{moe}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+FLOWS = {
+    "lodes-od": (_od, "s000", "whole number"),
+    "lodes-rac": (lambda d, v: _area_file(d, v, "rac", "C000"), "c000", "whole number"),
+    "lodes-wac": (lambda d, v: _area_file(d, v, "wac", "CA01"), "ca01", "whole number"),
+    "acs-county-flow": (lambda d, v: _acs(d, v, "flow"), "flow", "as published"),
+    "acs-county-moe": (lambda d, v: _acs(d, v, "moe"), "moe", "as published"),
+}
+
+
+@pytest.mark.parametrize("value", ["inf", "1e400", "-inf"])
+@pytest.mark.parametrize("reader", sorted(FLOWS))
+def test_non_finite_flows_are_refused(
+    built_workspace: Path, tmp_path: Path, reader: str, value: str
+) -> None:
+    make, column, fix = FLOWS[reader]
+    path = make(tmp_path, value)
+    fmt = "acs-county" if reader.startswith("acs") else reader
+    expect_refusal(
+        built_workspace,
+        ["import", "flows", str(path), "--format", fmt, "--year", "2021"],
+        path.name, "row 2", f"column '{column}'", fix,
+    )
+
+
+@pytest.mark.parametrize("value", [*NON_FINITE, "1e309", "$inf"])
+def test_non_finite_project_cost_goes_to_the_row_report(
+    built_workspace: Path, tmp_path: Path, value: str
+) -> None:
+    from project_files import FRESNO, row, write_csv
+
+    path = write_csv(tmp_path / "projects.csv", [row("1", cost=value, at=FRESNO), row("2", at=FRESNO)])
+    args = ["import", "projects", str(path)]
+    outcome = expect_success(built_workspace, args, "kept 1, rejected 1", "row 1", "not a finite amount")
+    assert value.lower().lstrip("$") in outcome.output.lower()
+    reports = list((built_workspace / "outputs" / "reports").glob("*.csv"))
+    assert reports and "not a finite amount" in reports[0].read_text(encoding="utf-8")

@@ -121,3 +121,13 @@ def test_not_a_cbp_file(make_file: MakeFile) -> None:
 def test_synthetic_name(make_file: MakeFile, build: SimpleNamespace) -> None:
     path = make_file("cbp21co_synthetic.txt", build.lines(build.CBP_HEADER_NEW, *build.CBP_NEW_ROWS))
     assert read_cbp(path).synthetic
+
+
+@pytest.mark.parametrize("value", ["inf", "Infinity", "1e400"])
+def test_infinite_employment_is_refused(tmp_path: Path, build: SimpleNamespace, value: str) -> None:
+    rows = [build.cbp_row("06", "019", "------", "G", 250000), build.cbp_row("06", "019", "11----", "H", 1)]
+    rows[1] = rows[1].replace(",1,", f",{value},", 1)
+    path = tmp_path / "cbp21co.txt"
+    path.write_text(build.lines(build.CBP_HEADER_NEW, *rows))
+    with pytest.raises(ValidationError, match=r"row 2, column 'emp': 'inf' is not a number of employees"):
+        read_cbp(path)

@@ -82,3 +82,19 @@ def test_synthetic_from_sidecar_metadata(make_file: MakeFile) -> None:
     )
     ds = read_plain_csv(path)
     assert ds.synthetic and ds.source == "Invented sample"
+
+
+def test_non_finite_employment_is_refused_row_by_row(make_file: MakeFile) -> None:
+    path = make_file(
+        "jobs.csv",
+        "geoid,naics,year,employment\n06019,11,2021,inf\n06019,21,2021,5\n06031,11,2021,1e400\n"
+        "06031,21,2021,-Infinity\n",
+    )
+    with pytest.raises(ValidationError) as info:
+        read_plain_csv(path)
+    text = str(info.value)
+    assert "3 problems" in text
+    assert "row 1, column 'employment': 'inf' is not a finite number" in text
+    assert "row 3, column 'employment': '1e400' is not a finite number" in text
+    assert "row 4, column 'employment': '-Infinity' is not a finite number" in text
+    assert "write the number of jobs" in text

@@ -118,3 +118,13 @@ def test_coordinates_accept_hemispheres_and_decimal_commas() -> None:
 def test_year_flags_read_yes_no_cells() -> None:
     assert [parse_flag(v) for v in (1, 1.0, "Yes", "x", "TRUE")] == [True] * 5
     assert [parse_flag(v) for v in (0, 0.0, "", None, "no")] == [False] * 5
+
+
+@pytest.mark.parametrize("text", ["inf", "Infinity", "-inf", "1e400", "1e309", "nan", "NaN", "$inf"])
+def test_non_finite_costs_are_refused_with_the_fix(text):
+    with pytest.raises(ValueError, match=r"is not a finite amount; write the cost in dollars"):
+        parse_cost(text)
+
+
+def test_a_float_nan_cell_is_an_unknown_cost():
+    assert parse_cost(float("nan")) is None

@@ -91,6 +91,12 @@ def is_blank(value: Any) -> bool:
     return type(value).__name__ in {"NAType", "NaTType"}
 
 
+#: Texts Python reads as non-finite numbers: never a cost (an empty cell is an unknown cost).
+_NON_FINITE_WORDS = frozenset(
+    {"nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "$inf", "$infinity"}
+)
+
+
 def parse_cost(value: Any, *, multiplier: float = 1.0) -> float | None:
     """Dollars from ``"$1.2M"``, ``"1,200,000"``, ``"$350K"``, ``"2.5 billion"`` or a number.
 
@@ -111,6 +117,11 @@ def parse_cost(value: Any, *, multiplier: float = 1.0) -> float | None:
     >>> parse_cost("$2.5 billion"), parse_cost(12.5, multiplier=1000), parse_cost("USD 1.5MM")
     (2500000000.0, 12500.0, 1500000.0)
     """
+    if isinstance(value, str) and value.strip().lower() in _NON_FINITE_WORDS:
+        raise ValueError(
+            f"cost {cut_value(value.strip())} is not a finite amount; write the cost in dollars, e.g. "
+            "1200000 or $1.2M (leave the cell empty if unknown)"
+        )
     if is_missing(value):
         return None
     if isinstance(value, bool):
@@ -133,7 +144,10 @@ def parse_cost(value: Any, *, multiplier: float = 1.0) -> float | None:
         if m["neg"] or m["neg2"] or accounting:
             amount = -amount
     if not math.isfinite(amount) or not math.isfinite(amount * multiplier):
-        raise ValueError(f"cost {cut_value(value)} is not a finite amount (too large for a number)")
+        raise ValueError(
+            f"cost {cut_value(value)} is not a finite amount; write the cost in dollars, e.g. 1200000 or "
+            "$1.2M (leave the cell empty if unknown)"
+        )
     if amount < 0:
         raise ValueError(f"cost {cut_value(value)} is negative; a project's cost is 0 or more")
     return amount * multiplier

@@ -216,9 +216,16 @@ def parse_cbp(
         else:
             emp_text = chunk["emp"].astype(str).str.strip()
             emp = pd.to_numeric(emp_text, errors="coerce")
-        bad_emp = (emp.isna() & ~withheld) | (emp < 0)
+        infinite = np.isinf(emp.to_numpy(dtype=float))  # inf, Infinity, 1e400: refused even if withheld
+        bad_emp = (emp.isna() & ~withheld) | (emp < 0) | infinite
         _report(
-            problems, bad_emp, emp_text, rows, lower["emp"], "{!r} is not a number of employees (0 or more)."
+            problems,
+            bad_emp,
+            emp_text,
+            rows,
+            lower["emp"],
+            "{!r} is not a number of employees; write a whole number, 0 or more (0 with a D, S or N "
+            "flag in emp_nf for a withheld value).",
         )
 
         # size classes become lowercase flags (G in empflag is not G noise in emp_nf)

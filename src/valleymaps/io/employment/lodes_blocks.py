@@ -183,12 +183,13 @@ def sum_lodes_blocks(
                 bad = numbers < 0
             else:  # text or empty cells somewhere in the chunk: check each value
                 parsed = _as_numbers(column).to_numpy(dtype=float)
-                bad = ~np.isfinite(parsed) | (parsed < 0) | (np.mod(parsed, 1) != 0)
+                with np.errstate(invalid="ignore"):  # inf, Infinity, 1e400, nan: refused below
+                    bad = ~np.isfinite(parsed) | (parsed < 0) | (np.mod(parsed, 1) != 0)
                 numbers = np.where(bad, 0, parsed)
             for pos in np.flatnonzero(bad):
                 problems.add(Problem(
                     f"{_as_text(column.iloc[pos])!r} is not a number of {unit} (a whole number, 0 or "
-                    "more).", row=int(rows[pos]), column=col,
+                    "more, as published).", row=int(rows[pos]), column=col,
                 ))
             ok &= ~bad
             values[:, j] = numbers

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from valleymaps.employment import NATION_GEOID, EmploymentDataset
-from valleymaps.errors import FieldError, Problem
+from valleymaps.errors import FieldError, Problem, cut_value
 from valleymaps.flags import ALL_FLAGS, WITHHELD, combine_flags
 from valleymaps.io.employment._common import (
     NaicsNormalizer,
@@ -161,7 +161,17 @@ def parse_plain_csv(
         empty = emp_text.str.upper().isin(_MISSING_MARKERS).to_numpy()
         emp = pd.to_numeric(emp_text.where(~empty, None), errors="coerce")
         not_number = ~empty & emp.isna().to_numpy()
-        negative = (emp < 0).fillna(False).to_numpy(dtype=bool)
+        infinite = np.isinf(emp.to_numpy(dtype=float, na_value=np.nan))  # inf, Infinity, 1e400
+        negative = (emp < 0).fillna(False).to_numpy(dtype=bool) & ~infinite
+        for pos in np.flatnonzero(infinite):
+            problems.add(
+                Problem(
+                    f"{cut_value(emp_text.iloc[pos])} is not a finite number; write the number of jobs "
+                    "(e.g. 1200), or leave it empty with flag D (withheld), S, N or X.",
+                    row=int(rows[pos]),
+                    column=col["employment"],
+                )
+            )
         for pos in np.flatnonzero(not_number):
             value = emp_text.iloc[pos]
             hint = " (write it without thousands separators)" if "," in value else ""
@@ -178,9 +188,13 @@ def parse_plain_csv(
             )
         unflagged = empty & ~withheld & ~bad_flag
         for pos in np.flatnonzero(unflagged):
+            text = emp_text.iloc[pos]
+            shown = f" ({cut_value(text)})" if text and text.lower() not in ("", "nan", "<na>") else ""
+            if text.lower() == "nan":
+                shown = " ('nan', not a number)"
             problems.add(
                 Problem(
-                    "employment is empty but the flag does not say why; give the number, or set "
+                    f"employment is empty{shown} but the flag does not say why; give the number, or set "
                     "flag to D (withheld), S, N or X (missing from the source).",
                     row=int(rows[pos]),
                     column=col["employment"],
@@ -196,7 +210,7 @@ def parse_plain_csv(
                     column=col["employment"],
                 )
             )
-        ok &= ~(not_number | negative | unflagged | valued_withheld)
+        ok &= ~(not_number | infinite | negative | unflagged | valued_withheld)
 
         frames.append(
             pd.DataFrame(

@@ -289,11 +289,13 @@ def normalise_acs_flows(
         "work county {value!r} is not a 3-digit code")
     flow = pd.to_numeric(data["flow"], errors="coerce")
     add(flow.isna() | (flow < 0) | (flow % 1 != 0), "flow",
-        "flow {value!r} is not a whole number of workers")
+        "flow {value!r} is not a whole number of workers; write the count as published (e.g. 1200)")
     moe_missing = _missing(data["moe"])
     moe = pd.to_numeric(data["moe"].where(~moe_missing, None), errors="coerce")
-    add(~moe_missing & (moe.isna() | (moe < 0)), "moe",
-        "margin of error {value!r} is not a number of workers")
+    infinite_moe = pd.Series(np.isinf(moe.to_numpy(dtype=float, na_value=np.nan)), index=moe.index)
+    add(~moe_missing & (moe.isna() | (moe < 0) | infinite_moe), "moe",
+        "margin of error {value!r} is not a number of workers; write it as published (e.g. 95), or "
+        "leave the cell empty where there is none")
     if problems:
         if len(problems) >= MAX_PROBLEMS:
             problems.append(Problem(f"listing stopped after {MAX_PROBLEMS} problems"))

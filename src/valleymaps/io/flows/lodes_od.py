@@ -158,6 +158,9 @@ class OdAggregate:
         types = {f.job_type for f in self.files if f.job_type is not None}
         return types.pop() if len(types) == 1 else None
 
+#: What to do about a count that is not a whole number (inf, 1e400, nan, 2.5, text).
+_COUNT_FIX = "LODES counts are whole numbers of jobs (0 or more): use the file as published"
+
 
 def parse_od_name(path: str | os.PathLike[str]) -> dict[str, str] | None:
     """State, part, job type and year from a LODES OD file name, or None.
@@ -443,7 +446,7 @@ def _problems_from(
             else:
                 message = f"block GEOID {value!r} is not 15 digits; {_NUMBER_FIX}"
         elif kind == k.ERR_COUNT:
-            message = f"count {value!r} is not a whole number of workers"
+            message = f"count {value!r} is not a whole number of workers; {_COUNT_FIX}"
         else:
             message = f"the row has a different number of fields than the header ({len(columns)})"
         problems.append(Problem(message, row=row0 + row + 1, column=column))
@@ -665,7 +668,7 @@ def _locate_problems(path: Path, columns: list[str], kinds: np.ndarray) -> list[
                     problems.append(Problem(f"block GEOID {text!r} is not 15 digits; {_NUMBER_FIX}",
                                             row=row, column=columns[i]))
                 elif kinds[i] == k.COUNT and not text.isdigit():
-                    problems.append(Problem(f"count {text!r} is not a whole number of workers",
+                    problems.append(Problem(f"count {text!r} is not a whole number of workers; {_COUNT_FIX}",
                                             row=row, column=columns[i]))
             if len(problems) >= MAX_PROBLEMS:
                 break
