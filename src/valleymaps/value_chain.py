@@ -12,9 +12,10 @@ written); :func:`write_leakage_tables` writes its tables into a folder;
 
 Which employment: real data before the synthetic sample, then finer NAICS detail, then the
 latest import (the atlas's rule); the latest year unless one is asked for. The nation: rows
-of the same dataset with a national GEOID (``US``, ``00``); without them the reference
-state's rows divided by :data:`valleymaps.settings.STATE_SHARE_OF_NATION` - said in the
-notes (dollars scale with that share; the rankings by ``sdp``, ``slq`` and ``cilq`` do not).
+of the same dataset with a national GEOID (``00`` in the employment store; ``US`` too);
+without them the reference state's rows divided by
+:data:`valleymaps.settings.STATE_SHARE_OF_NATION`, said in the notes (dollars scale with that
+share; the rankings by ``sdp``, ``slq`` and ``cilq`` do not).
 """
 
 from __future__ import annotations

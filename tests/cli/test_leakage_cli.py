@@ -160,3 +160,42 @@ def test_hostile_names_stay_text_in_the_csv(ws: Workspace, tmp_path: Path) -> No
     assert run("leakage", "-w", ws.root).exit_code == 0
     text = (ws.root / "outputs" / "leakage" / "leakage_by_cluster.csv").read_text()
     assert "'=HYPERLINK(1)" in text and ",=HYPERLINK" not in text
+
+
+def _save(ws: Workspace, name: str, fmt: str, rows: list[tuple[str, str, float]]) -> None:
+    from valleymaps.employment import EmploymentDataset
+    from valleymaps.io.employment.store import save_dataset
+
+    table = pd.DataFrame([{"geoid": g, "naics": n, "year": 2021, "employment": v, "flag": ""}
+                          for g, n, v in rows])
+    save_dataset(ws, EmploymentDataset(name, table, f"test {fmt}", fmt))
+
+
+def test_national_rows_and_farms_estimated_from_another_source(ws: Workspace,
+                                                               tmp_path: Path) -> None:
+    run("import", "io", *write_bea_workbooks(tmp_path / "bea"), "-w", ws.root)
+    # County Business Patterns: no farms (its NAICS 11 is forestry, fishing, support: 113-115)
+    _save(ws, "cbp_2021", "cbp", [
+        ("06019", "TOTAL", 1000.0), ("06019", "11", 100.0), ("06019", "311", 500.0),
+        ("06019", "5411", 50.0),
+        ("00", "TOTAL", 100000.0), ("00", "11", 10000.0), ("00", "311", 50000.0),
+        ("00", "5411", 20000.0),
+    ])
+    # LODES WAC: sector 11 with farms
+    _save(ws, "wac_2021", "lodes-wac", [
+        ("06019", "TOTAL", 1000.0), ("06019", "11", 400.0), ("06019", "31-33", 500.0),
+        ("00", "TOTAL", 100000.0), ("00", "11", 30000.0), ("00", "31-33", 50000.0),
+    ])
+    res = compute_workspace_leakage(Workspace.open(ws.root), counties=["06019"])
+    assert res.dataset == "cbp_2021" and res.national_source == "national rows"
+    assert res.result.farm_coverage == "estimated"
+    assert any("wac_2021" in n and "cbp_2021" in n for n in res.result.notes)
+    farm = res.result.industries.set_index("industry").loc["1111A0"]
+    assert (farm["jobs"], farm["national_jobs"]) == (300.0, 20000.0)  # 400 - 100; 30000 - 10000
+    assert "F" in farm["flags"]
+
+    (ws.employment_dir / "wac_2021.csv").unlink()
+    (ws.employment_dir / "wac_2021.meta.json").unlink()
+    left = compute_workspace_leakage(Workspace.open(ws.root), counties=["06019"])
+    assert left.result.farm_coverage == "left out"
+    assert "F" in left.result.by_commodity.set_index("commodity").loc["1111A0", "flags"]
