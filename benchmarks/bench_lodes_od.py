@@ -197,8 +197,8 @@ def main() -> None:
     check = subprocess.run([sys.executable, "-c", "from valleymaps.io.flows import _odscan; "
                             "print(_odscan.load() is not None)"], capture_output=True, text=True, check=True)
     compiled = check.stdout.strip() == "True"
-    print(f"valleymaps compiled loop: {'installed' if compiled else 'NOT INSTALLED (built at install: needs gcc and python3-dev)'} "
-          f"({time.perf_counter() - start:.2f} s)")
+    state = "installed" if compiled else "NOT INSTALLED (built at install: needs gcc and python3-dev)"
+    print(f"valleymaps compiled loop: {state} ({time.perf_counter() - start:.2f} s)")
 
     results: dict[str, dict[str, float]] = {}
     for engine in engines:
