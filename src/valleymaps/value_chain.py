@@ -43,6 +43,7 @@ from valleymaps.analysis.io_model import (
     compute_leakage,
     parse_exclusions,
     prepare_structure,
+    scale_dollars,
 )
 from valleymaps.clusters import load_clusters
 from valleymaps.employment import EmploymentDataset
@@ -186,6 +187,7 @@ def compute_workspace_leakage(
     tables_year: int = DEFAULT_YEAR,
     state_share: float | None = None,
     top: int = 25,
+    price_index: tuple[int, float, str] | None = None,
 ) -> LeakageRun:
     """Run the leakage model on a workspace's data (nothing is written).
 
@@ -206,6 +208,10 @@ def compute_workspace_leakage(
         (default :data:`valleymaps.settings.STATE_SHARE_OF_NATION`).
     top
         Targets in the method sensitivity table.
+    price_index
+        ``(year, factor, name)``: give the dollars of ``year``, the tables' dollars times
+        ``factor`` (the named index of ``year`` over the tables' year). Default: the tables'
+        own year's dollars.
 
     Raises
     ------
@@ -287,9 +293,15 @@ def compute_workspace_leakage(
     if ds.synthetic:
         notes.insert(0, f"{settings.synthetic_notice()}: {ds.name}.")
     result.notes = [*notes, *result.notes]
+    if price_index is not None:
+        p_year, p_factor, p_name = price_index
+        result = scale_dollars(result, factor=p_factor, year=p_year, index=p_name)
     sensitivity = compare_methods(structure, regional, national, top=top, reference=result.method,
                                   delta=delta, **options)
     plan = _load_plan(ws)
+    if price_index is not None:
+        sensitivity = sensitivity.assign(**{c: sensitivity[c] * price_index[1]
+                                             for c in sensitivity.columns if "_usd" in c})
     if plan is not None:
         comparison, rho = compare_with_plan(result.targets, plan, tables.concordance)
     else:

@@ -199,3 +199,20 @@ def test_national_rows_and_farms_estimated_from_another_source(ws: Workspace,
     left = compute_workspace_leakage(Workspace.open(ws.root), counties=["06019"])
     assert left.result.farm_coverage == "left out"
     assert "F" in left.result.by_commodity.set_index("commodity").loc["1111A0", "flags"]
+
+
+def test_dollars_of_another_year_by_a_stated_index(ws: Workspace, tmp_path: Path) -> None:
+    run("import", "io", *write_bea_workbooks(tmp_path / "bea"), "-w", ws.root)
+    assert run("leakage", "-w", ws.root, "--out", tmp_path / "a").exit_code == 0
+    result = run("leakage", "-w", ws.root, "--out", tmp_path / "b", "--dollars-year", "2021",
+                 "--price-index", "1.2", "--index-name", "GDP price index")
+    assert result.exit_code == 0, result.output
+    a = pd.read_csv(tmp_path / "a" / "leakage_targets.csv")
+    b = pd.read_csv(tmp_path / "b" / "leakage_targets.csv")
+    assert (b["dollars_year"] == 2021).all()
+    assert b["market_support_usd"].sum() == pytest.approx(a["market_support_usd"].sum() * 1.2,
+                                                         abs=len(a))
+    notes = json.loads((tmp_path / "b" / "leakage_run.json").read_text())["notes"]
+    assert any("GDP price index" in n and "2021 dollars" in n for n in notes)
+    bad = CliRunner().invoke(cli, ["leakage", "-w", str(ws.root), "--dollars-year", "2021"])
+    assert bad.exit_code == 2 and "go together" in bad.output

@@ -820,6 +820,55 @@ def compute_leakage(
 # --- comparisons -----------------------------------------------------------------------------
 
 
+def scale_dollars(result: LeakageResult, *, factor: float, year: int, index: str) -> LeakageResult:
+    """The result in another year's dollars: every dollar column times ``factor``, said so.
+
+    Parameters
+    ----------
+    result
+        A result in the tables' dollars.
+    factor
+        Price index of ``year`` over the tables' year (e.g. the BEA's GDP price index,
+        2021 / 2012 = 1.18...): the caller states it, valleymaps bundles no index.
+    year
+        The year of the new dollars.
+    index
+        Name of the index, for the notes.
+
+    Examples
+    --------
+    >>> res = compute_leakage(example_tables(), pd.Series({"111": 10.0}), pd.Series({"111": 100.0}))
+    >>> scaled = scale_dollars(res, factor=1.5, year=2021, index="GDP price index")
+    >>> ratio = scaled.by_commodity["demand_usd"].sum() / res.by_commodity["demand_usd"].sum()
+    >>> scaled.dollars_year, round(float(ratio), 6)
+    (2021, 1.5)
+    """
+    if not (factor > 0 and math.isfinite(factor)):
+        raise AnalysisError(f"the price index factor must be a positive number (found {factor!r}).")
+
+    def scaled(frame: pd.DataFrame) -> pd.DataFrame:
+        out = frame.copy()
+        for col in out.columns:
+            if col.endswith("_usd"):
+                out[col] = out[col] * factor
+        if "dollars_year" in out.columns:
+            out["dollars_year"] = year
+        return out
+
+    notes = [n for n in result.notes if not n.startswith("dollars:")]
+    notes.append(
+        f"dollars: {year} dollars - the model's {result.dollars_year} dollars times {factor:g} "
+        f"({index}, {year} over {result.dollars_year}); the BEA {result.dollars_year} tables' "
+        f"structure and output per worker are kept."
+    )
+    return LeakageResult(
+        by_commodity=scaled(result.by_commodity), by_cluster=scaled(result.by_cluster),
+        targets=scaled(result.targets), industries=scaled(result.industries),
+        unmapped=result.unmapped, method=result.method, delta=result.delta, dollars_year=year,
+        farm_coverage=result.farm_coverage, notes=notes,
+    )
+
+
 def compare_methods(
     tables: IOTables | NationalStructure,
     regional_emp: pd.Series,

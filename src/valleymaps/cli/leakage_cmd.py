@@ -72,8 +72,15 @@ def _counties(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ..
               help="Output folder (default: outputs/leakage/ of the workspace).")
 @click.option("--top", type=click.IntRange(1, 400), default=25, show_default=True,
               help="Targets listed here and compared between methods.")
+@click.option("--dollars-year", type=int, default=None,
+              help="Give dollars of this year instead of 2012 (needs --price-index).")
+@click.option("--price-index", type=float, default=None, metavar="FACTOR",
+              help="The index of --dollars-year over 2012 (e.g. the BEA GDP price index ratio).")
+@click.option("--index-name", default="price index given with --price-index", show_default=False,
+              help="Name of that index, for the notes (e.g. 'BEA GDP price index').")
 def leakage(workspace_dir: Path, method: str, delta: float, counties: list[str], year: int | None,
-            out: Path | None, top: int) -> None:
+            out: Path | None, top: int, dollars_year: int | None, price_index: float | None,
+            index_name: str) -> None:
     """Value-chain leakage: what the region's businesses buy from outside it, by commodity.
 
     A regional input-output model built from the BEA's national 2012 tables
@@ -81,18 +88,23 @@ def leakage(workspace_dir: Path, method: str, delta: float, counties: list[str],
     region's purchases from other businesses, the part bought outside the region (rest
     of the U.S. and abroad), by buying cluster, and the recomputed target list in the
     plan's form beside the plan's 23 targets (rank of each, Spearman correlation).
-    Dollars are 2012 dollars. Writes leakage_by_commodity.csv, leakage_by_cluster.csv,
-    leakage_targets.csv, leakage_sensitivity.csv (the top targets under each method),
-    leakage_plan_comparison.csv, leakage_industries.csv and leakage_run.json.
+    Dollars are 2012 dollars (or those of --dollars-year by --price-index). Writes
+    leakage_by_commodity.csv, leakage_by_cluster.csv, leakage_targets.csv,
+    leakage_sensitivity.csv (the top targets under each method), leakage_plan_comparison.csv,
+    leakage_industries.csv and leakage_run.json.
 
     \b
     Examples:
       valleymaps leakage
       valleymaps leakage --method flq --delta 0.25 --counties 06019,06031
     """
+    if (dollars_year is None) != (price_index is None):
+        raise click.UsageError("--dollars-year and --price-index go together.")
     ws = Workspace.open(workspace_dir)
+    scaling = None if dollars_year is None or price_index is None else (
+        dollars_year, price_index, index_name)
     run = run_leakage(ws, out_dir=out, method=method.lower(), delta=delta, counties=counties or None,
-                      year=year, top=top)
+                      year=year, top=top, price_index=scaling)
     res = run.result
     click.echo(f"Leakage ({res.method}{f', delta {res.delta}' if res.delta is not None else ''}) of "
                f"{len(run.counties)} counties, jobs of {run.year} ({run.dataset}"
