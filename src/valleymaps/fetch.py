@@ -256,6 +256,7 @@ def fetch_tracts(
     state: str = "06",
     kind: str = "cb",
     refresh: bool = False,
+    replace: bool = False,
     on_progress: ProgressCallback | None = None,
     cache: CacheLike = None,
 ) -> FetchResult[TractReadResult]:
@@ -274,6 +275,10 @@ def fetch_tracts(
         for thematic maps (default); ``tiger``: TIGER/Line, full detail.
     refresh
         Download again even when a valid copy is cached.
+    replace
+        Replace data already in the workspace that differ from the download (without it such
+        an import refuses, as ``valleymaps import`` does; the same data again replace nothing).
+        Every ``fetch_*`` function that imports takes it.
     on_progress
         Called with download progress.
     cache
@@ -296,7 +301,7 @@ def fetch_tracts(
 
     remote = tract_file(year, state=state, kind=kind, workspace_root=_root(ws))
     downloads = _download_all([remote], cache=cache, refresh=refresh, on_progress=on_progress)
-    result = import_tracts(ws, downloads[0].path)
+    result = import_tracts(ws, downloads[0].path, replace=replace)
     return FetchResult(downloads, result)
 
 
@@ -313,6 +318,7 @@ def fetch_cbp(
     state: str | None = None,
     name: str | None = None,
     refresh: bool = False,
+    replace: bool = False,
     on_progress: ProgressCallback | None = None,
     cache: CacheLike = None,
 ) -> FetchResult[EmploymentDataset]:
@@ -348,7 +354,8 @@ def fetch_cbp(
     states = [resolve_state(state)[0]] if state is not None else _region_states(ws)
     downloads = _download_all(remotes, cache=cache, refresh=refresh, on_progress=on_progress)
     dataset = import_employment(
-        ws, [d.path for d in downloads], format="cbp", year=year, name=name, states=states
+        ws, [d.path for d in downloads], format="cbp", year=year, name=name, states=states,
+        replace=replace,
     )
     return FetchResult(downloads, dataset)
 
@@ -382,7 +389,7 @@ def _fetch_od_command(remote: RemoteFile, job_type: str, kind: str) -> str:
 
 
 def _add_area_totals(ws: Workspace, remote: RemoteFile, path: Path, *, kind: str,
-                     job_type: str) -> AddedTotals:
+                     job_type: str, replace: bool = False) -> AddedTotals:
     """Add the RAC/WAC file ``path`` to the OD flows dataset of its state, year, job type and
     LODES version: the one :func:`fetch_lodes_od` names, else one imported under another name.
 
@@ -397,10 +404,11 @@ def _add_area_totals(ws: Workspace, remote: RemoteFile, path: Path, *, kind: str
     version = remote.path.split("/", 1)[0]
     names = list_flows(ws)
     if od_name in names:
-        dataset = import_area_totals(ws, path, kind=kind, name=od_name, lodes_version=version)
+        dataset = import_area_totals(ws, path, kind=kind, name=od_name, lodes_version=version,
+                                     replace=replace)
         return AddedTotals(kind, dataset)
     try:  # imported by hand under another name ('valleymaps import flows --name')
-        dataset = import_area_totals(ws, path, kind=kind, lodes_version=version)
+        dataset = import_area_totals(ws, path, kind=kind, lodes_version=version, replace=replace)
     except ConfigError as exc:
         log.debug("no OD dataset for %s: %s", remote.name, exc)
         raise MissingDatasetError(
@@ -428,6 +436,7 @@ def fetch_lodes_wac(
     name: str | None = None,
     add_totals: bool = True,
     refresh: bool = False,
+    replace: bool = False,
     on_progress: ProgressCallback | None = None,
     cache: CacheLike = None,
 ) -> FetchResult[EmploymentDataset]:
@@ -475,7 +484,8 @@ def fetch_lodes_wac(
     tag = _version_tag(remote)
     if name is None and tag:
         name = remote.name.removesuffix(".csv.gz") + f"_{tag}"
-    dataset = import_employment(ws, downloads[0].path, format="lodes-wac", year=year, name=name)
+    dataset = import_employment(ws, downloads[0].path, format="lodes-wac", year=year, name=name,
+                                replace=replace)
     if not add_totals:
         return FetchResult(downloads, dataset)
     if not _is_all_segments(segment):
@@ -483,7 +493,8 @@ def fetch_lodes_wac(
             f"jobs not added to the commuting flows as WAC totals: those come from the S000 file "
             f"(its columns carry every segment), not {segment.strip().upper()}.",))
     try:
-        totals = _add_area_totals(ws, remote, downloads[0].path, kind="wac", job_type=job_type)
+        totals = _add_area_totals(ws, remote, downloads[0].path, kind="wac", job_type=job_type,
+                                  replace=replace)
     except MissingDatasetError as exc:
         return FetchResult(downloads, dataset,
                            notes=(f"jobs not added to the commuting flows as WAC totals: {exc}",))
@@ -500,6 +511,7 @@ def fetch_lodes_od(
     detail_level: str = "tract",
     name: str | None = None,
     refresh: bool = False,
+    replace: bool = False,
     on_progress: ProgressCallback | None = None,
     on_read: Callable[[int, int], None] | None = None,
     cache: CacheLike = None,
@@ -546,7 +558,7 @@ def fetch_lodes_od(
         name = _od_dataset_name(remotes[0], job_type)
     dataset = import_flows(ws, [d.path for d in downloads], format="lodes-od", year=year,
                            name=name, detail_level=detail_level, lodes_version=version.upper(),
-                           on_progress=on_read)
+                           on_progress=on_read, replace=replace)
     return FetchResult(downloads, dataset)
 
 
@@ -559,6 +571,7 @@ def fetch_lodes_rac(
     job_type: str = "JT00",
     version: str = "LODES8",
     refresh: bool = False,
+    replace: bool = False,
     on_progress: ProgressCallback | None = None,
     cache: CacheLike = None,
 ) -> FetchResult[FlowDataset]:
@@ -603,7 +616,8 @@ def fetch_lodes_rac(
             f"not imported: the employed residents of the commuting flows come from the S000 "
             f"file (its columns carry every segment), not {segment.strip().upper()}; the file "
             "stays in the cache.",))
-    totals = _add_area_totals(ws, remote, downloads[0].path, kind="rac", job_type=job_type)
+    totals = _add_area_totals(ws, remote, downloads[0].path, kind="rac", job_type=job_type,
+                              replace=replace)
     return FetchResult(downloads, totals.dataset, totals=totals)
 
 
@@ -628,6 +642,7 @@ def fetch_acs_flows(
     year: int = 2020,
     name: str | None = None,
     refresh: bool = False,
+    replace: bool = False,
     on_progress: ProgressCallback | None = None,
     cache: CacheLike = None,
 ) -> FetchResult[FlowDataset]:
@@ -660,7 +675,7 @@ def fetch_acs_flows(
     downloads = _download_all([remote], cache=cache, refresh=refresh, on_progress=on_progress)
     if ws is None:
         return FetchResult(downloads)
-    dataset = import_flows(ws, downloads[0].path, format="acs-county", name=name)
+    dataset = import_flows(ws, downloads[0].path, format="acs-county", name=name, replace=replace)
     return FetchResult(downloads, dataset)
 
 
@@ -788,6 +803,7 @@ def fetch_all(
     state: str = "ca",
     kind: str = "cb",
     refresh: bool = False,
+    replace: bool = False,
     on_progress: ProgressCallback | None = None,
     on_step: Callable[[str, int], None] | None = None,
     on_done: Callable[[str, FetchResult[Any] | ValleymapsError], None] | None = None,
@@ -841,15 +857,15 @@ def fetch_all(
 
     steps: list[tuple[str, Callable[[], int], Callable[[int], FetchResult[Any]]]] = [
         ("tracts", lambda: data_year,
-         lambda y: fetch_tracts(ws, year=y, state=state, kind=kind, **common)),
-        ("cbp", lambda: data_year, lambda y: fetch_cbp(ws, year=y, **common)),
+         lambda y: fetch_tracts(ws, year=y, state=state, kind=kind, replace=replace, **common)),
+        ("cbp", lambda: data_year, lambda y: fetch_cbp(ws, year=y, replace=replace, **common)),
         ("lodes-od", lambda: data_year,
-         lambda y: fetch_lodes_od(ws, year=y, state=state, on_read=on_read, **common)),
+         lambda y: fetch_lodes_od(ws, year=y, state=state, on_read=on_read, replace=replace, **common)),
         ("lodes-wac", lambda: data_year,
-         lambda y: fetch_lodes_wac(ws, year=y, state=state, **common)),
+         lambda y: fetch_lodes_wac(ws, year=y, state=state, replace=replace, **common)),
         ("lodes-rac", lambda: data_year,
-         lambda y: fetch_lodes_rac(ws, year=y, state=state, **common)),
-        ("acs-flows", flows_year, lambda y: fetch_acs_flows(ws, year=y, **common)),
+         lambda y: fetch_lodes_rac(ws, year=y, state=state, replace=replace, **common)),
+        ("acs-flows", flows_year, lambda y: fetch_acs_flows(ws, year=y, replace=replace, **common)),
         ("metros", lambda: default_year("metros"), lambda y: fetch_metros(ws, year=y, **common)),
     ]
     for step, pick_year, run in steps:

@@ -444,3 +444,25 @@ def test_two_runs_at_once_download_a_file_once(server: FileServer, tmp_path: Pat
     cached = cache / "acs_flows/2020/commuting-flows-2020/table1.xlsx"
     assert files[cached.relative_to(cache).as_posix()]["size"] == cached.stat().st_size
     assert sorted(p.name for p in cached.parent.iterdir()) == ["table1.xlsx"]  # no .part, .lock
+
+
+def test_fetch_over_tracts_imported_by_hand_refuses_then_replaces_with_replace(
+    ws: Workspace, server: FileServer, tmp_path: Path
+) -> None:
+    from workspace_files import write_square_tracts
+
+    mine = tmp_path / "mine.geojson"
+    write_square_tracts(mine, ["06019", "06029"], per_county=4)
+    assert run("import", "tracts", mine, "-w", ws.root).exit_code == 0
+    cache = tmp_path / "cache"
+
+    refused = fetch(ws, cache, "tracts", "--year", "2021")
+
+    assert refused.exit_code == 1
+    assert "already holds 8 tracts" in refused.output and "--replace" in refused.output
+    assert "Traceback" not in refused.output
+
+    replaced = fetch(ws, cache, "tracts", "--year", "2021", "--replace")
+
+    assert replaced.exit_code == 0, replaced.output
+    assert "Imported 3 of 4 tracts" in replaced.output

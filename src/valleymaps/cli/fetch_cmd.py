@@ -38,7 +38,7 @@ from valleymaps.workspace import Workspace
 from .flows_cmd import report_flows, report_totals
 from .leakage_cmd import report_io_tables
 from .metros_cmd import report_metros
-from .options import workspace_option
+from .options import replace_option, workspace_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -295,8 +295,9 @@ def fetch_group() -> None:
               show_default=True,
               help="cb: cartographic boundary 1:500,000, shoreline-clipped, for thematic maps; "
               "tiger: TIGER/Line, full detail.")
+@replace_option
 def tracts_cmd(year: int | None, state: str, refresh: bool, cache_dir: Path | None,
-               workspace_dir: Path, kind: str) -> None:
+               workspace_dir: Path, kind: str, replace: bool) -> None:
     """Census tracts of a state; the region's are imported into data/geo/tracts.gpkg."""
     ws = Workspace.open(workspace_dir)
     y = year if year is not None else fetch_lib.default_year("tracts", kind=kind.lower())
@@ -304,7 +305,7 @@ def tracts_cmd(year: int | None, state: str, refresh: bool, cache_dir: Path | No
     click.echo(f"Fetching {what} census tracts {y} for {state.upper()}")
     result = _run(cache_dir, lambda cache, bars: fetch_lib.fetch_tracts(
         ws, year=y, state=state, kind=kind.lower(), refresh=refresh, on_progress=bars,
-        cache=cache))
+        cache=cache, replace=replace))
     _report_downloads(result.downloads)
     _report_tracts(ws, result.imported)
 
@@ -314,8 +315,9 @@ def tracts_cmd(year: int | None, state: str, refresh: bool, cache_dir: Path | No
                 year_help="Reference year, 1998 or later (default: the latest known).")
 @click.option("--name", default=None, metavar="NAME",
               help="Dataset name in the workspace (default: cbp_<year>).")
+@replace_option
 def cbp_cmd(year: int | None, state: str | None, refresh: bool, cache_dir: Path | None,
-            workspace_dir: Path, name: str | None) -> None:
+            workspace_dir: Path, name: str | None, replace: bool) -> None:
     """County Business Patterns: county and state files, imported as one employment dataset.
 
     Keeps the counties and state of the region and its reference area (or
@@ -325,7 +327,8 @@ def cbp_cmd(year: int | None, state: str | None, refresh: bool, cache_dir: Path 
     y = year if year is not None else fetch_lib.default_year("cbp")
     click.echo(f"Fetching County Business Patterns {y}")
     result = _run(cache_dir, lambda cache, bars: fetch_lib.fetch_cbp(
-        ws, year=y, state=state, name=name, refresh=refresh, on_progress=bars, cache=cache))
+        ws, year=y, state=state, name=name, refresh=refresh, on_progress=bars, cache=cache,
+        replace=replace))
     _report_downloads(result.downloads)
     _report_dataset(ws, result.imported)
 
@@ -349,9 +352,10 @@ def cbp_cmd(year: int | None, state: str | None, refresh: bool, cache_dir: Path 
 @click.option("--lodes-version", metavar="|".join(LODES_YEARS), default="LODES8",
               show_default=True, callback=_upper_choice(LODES_YEARS),
               help="LODES8: 2020 census blocks; LODES7: 2010 blocks, 2002-2019.")
+@replace_option
 def lodes_cmd(year: int | None, state: str, refresh: bool, cache_dir: Path | None,
               workspace_dir: Path, tables: tuple[str, ...], segment: str, job_type: str,
-              lodes_version: str) -> None:
+              lodes_version: str, replace: bool) -> None:
     """LEHD LODES files of a state, imported into the workspace.
 
     OD main and aux become one flows dataset, as with 'valleymaps import flows
@@ -368,7 +372,7 @@ def lodes_cmd(year: int | None, state: str, refresh: bool, cache_dir: Path | Non
     version = lodes_version
     y = year if year is not None else fetch_lib.default_year("lodes", version=version)
     common: dict[str, Any] = {"state": state, "job_type": job_type, "version": version,
-              "refresh": refresh}
+              "refresh": refresh, "replace": replace}
     asked = {t.lower() for t in tables}
     wanted = [t for t in LODES_TABLE_ORDER if t in asked]  # the OD flows before their totals
     click.echo(f"Fetching {version} {', '.join(wanted)} {y} for {state.upper()}")
@@ -406,13 +410,14 @@ def lodes_cmd(year: int | None, state: str, refresh: bool, cache_dir: Path | Non
                 + ", ".join(str(y) for y in sorted(ACS_FLOWS_TABLES)) + " (default: the latest).")
 @click.option("--name", default=None, metavar="NAME",
               help="Dataset name in the workspace (default: acs_county_flows_<period>).")
+@replace_option
 def acs_flows_cmd(year: int | None, refresh: bool, cache_dir: Path | None,
-                  workspace_dir: Path, name: str | None) -> None:
+                  workspace_dir: Path, name: str | None, replace: bool) -> None:
     ws = Workspace.open(workspace_dir)
     y = year if year is not None else fetch_lib.default_year("acs-flows")
     click.echo(f"Fetching ACS county-to-county commuting flows, table ending {y}")
     result = _run(cache_dir, lambda cache, bars: fetch_lib.fetch_acs_flows(
-        ws, year=y, name=name, refresh=refresh, on_progress=bars, cache=cache))
+        ws, year=y, name=name, refresh=refresh, on_progress=bars, cache=cache, replace=replace))
     _report_result(ws, result)
 
 
@@ -464,9 +469,10 @@ def bea_cmd(year: int | None, refresh: bool, cache_dir: Path | None, workspace_d
                 "CBP and LODES all have).")
 @click.option("--kind", type=click.Choice(["cb", "tiger"], case_sensitive=False), default="cb",
               show_default=True, help="Tract file kind (see 'fetch tracts').")
+@replace_option
 @click.pass_context
 def all_cmd(ctx: click.Context, year: int | None, state: str, refresh: bool,
-            cache_dir: Path | None, workspace_dir: Path, kind: str) -> None:
+            cache_dir: Path | None, workspace_dir: Path, kind: str, replace: bool) -> None:
     """Everything the atlas uses, each imported: tracts, CBP, LODES OD, WAC and RAC, ACS flows,
     metro areas.
 
@@ -497,8 +503,8 @@ def all_cmd(ctx: click.Context, year: int | None, state: str, refresh: bool,
         imported.extend(done)
 
     result = _run(cache_dir, lambda cache, bars: fetch_lib.fetch_all(
-        ws, year=year, state=state, kind=kind.lower(), refresh=refresh, on_progress=bars,
-        on_step=on_step, on_done=on_done, on_read=bars.reading, cache=cache))
+        ws, year=year, state=state, kind=kind.lower(), refresh=refresh, replace=replace,
+        on_progress=bars, on_step=on_step, on_done=on_done, on_read=bars.reading, cache=cache))
     n_down = sum(r.bytes_downloaded for r in result.results.values())
     n_files = sum(len(r.downloads) for r in result.results.values())
     n_cached = sum(d.from_cache for r in result.results.values() for d in r.downloads)
