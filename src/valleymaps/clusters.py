@@ -25,9 +25,9 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from valleymaps.core.naics import find_naics_problem
 from valleymaps.employment import LODES_SECTORS
 from valleymaps.errors import ConfigError, ConfigWarning, DataSourceError, Problem, ValidationError
-from valleymaps.naics import find_naics_problem
 
 _SECTOR_CODES = frozenset(LODES_SECTORS.values())
 

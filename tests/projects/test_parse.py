@@ -128,3 +128,21 @@ def test_non_finite_costs_are_refused_with_the_fix(text):
 
 def test_a_float_nan_cell_is_an_unknown_cost():
     assert parse_cost(float("nan")) is None
+
+
+@pytest.mark.parametrize("text", ["1e309", "9e99999999999", "$1e308B", "-1e400"])
+def test_costs_too_large_for_a_number_are_a_bad_cost_not_an_overflow(text: str) -> None:
+    with pytest.raises(ValueError, match="not a finite amount"):
+        parse_cost(text)
+
+
+def test_a_finite_cost_times_the_multiplier_can_overflow_too() -> None:
+    with pytest.raises(ValueError, match="not a finite amount"):
+        parse_cost("1e306", multiplier=1e6)
+
+
+@pytest.mark.parametrize("word", ["NA", "None", "NULL", "nan", "N/A", "TBD"])
+def test_words_that_mean_missing_in_numbers_are_text_in_ids(word: str) -> None:
+    from valleymaps.projects.parse import is_blank, is_missing
+
+    assert is_missing(word) and not is_blank(word)
