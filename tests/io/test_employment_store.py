@@ -117,3 +117,19 @@ def test_wrong_format_suggests_the_right_one(make_file: MakeFile) -> None:
     path = make_file("jobs.csv", "geoid,naics,year,employment\n06019,11,2021,5\n")
     with pytest.raises(FieldError, match=r"not a LODES WAC file.*pass --format csv\.$"):
         read_employment(path, format="lodes-wac")
+
+
+def test_a_dataset_of_the_same_name_is_replaced_only_when_asked(workspace: Workspace, tmp_path: Path) -> None:
+    from valleymaps.errors import DataExistsError
+
+    path = tmp_path / "jobs.csv"
+    path.write_text("geoid,naics,year,employment\n06019,11,2021,5\n06029,11,2021,6\n", encoding="utf-8")
+    import_employment(workspace, path, format="csv")
+    import_employment(workspace, path, format="csv")  # the same rows again replace nothing
+    stored = (workspace.employment_dir / "jobs.csv").read_bytes()
+    path.write_text("geoid,naics,year,employment\n06019,11,2021,7\n", encoding="utf-8")
+    with pytest.raises(DataExistsError, match=r"'jobs' exists .*2 rows, years 2021.*with 1 rows.*--replace"):
+        import_employment(workspace, path, format="csv")
+    assert (workspace.employment_dir / "jobs.csv").read_bytes() == stored
+    assert len(import_employment(workspace, path, format="csv", replace=True).table) == 1
+    assert not list(workspace.employment_dir.glob("*.lock"))

@@ -95,3 +95,34 @@ def test_block_group_flows_end_to_end(ws: Workspace, tmp_path: Path) -> None:
     assert m.loc["060190001002", ["employed", "living", "both", "outflow", "leakage_rate"]].tolist() == [
         5, 7, 0, 7, 1.0]
     assert m.loc["060390001001", ["employed", "living"]].tolist() == [4, 1]
+
+
+def test_a_flows_dataset_of_the_same_name_is_replaced_only_when_asked(ws: Workspace, tmp_path: Path) -> None:
+    from lodes_files import write_acs_county_flows
+    from valleymaps.errors import DataExistsError
+
+    path = tmp_path / "acs_county_flows_2009_2013_us.csv"
+    write_acs_county_flows(path, [("06019", "06019", 100, 5), ("06019", "06029", 20, 3)])
+    name = import_flows(ws, [path], format="acs").name
+    import_flows(ws, [path], format="acs")  # the same pairs again replace nothing
+    write_acs_county_flows(path, [("06019", "06019", 101, 5)])
+    with pytest.raises(DataExistsError, match=r"2 county pairs.*with 1 county pairs.*--replace"):
+        import_flows(ws, [path], format="acs")
+    assert len(load_flows(ws, name).tables["county"]) == 2
+    import_flows(ws, [path], format="acs", replace=True)
+    assert len(load_flows(ws, name).tables["county"]) == 1
+
+
+def test_area_totals_of_another_import_are_replaced_only_when_asked(ws: Workspace, tmp_path: Path) -> None:
+    from valleymaps.errors import DataExistsError
+
+    od = write_od(tmp_path / "ca_od_main_JT00_2021.csv.gz", [od_row("060190001001000", "060190001001001", 5)])
+    import_flows(ws, [od], format="lodes-od")
+    rac = tmp_path / "ca_rac_S000_JT00_2021.csv.gz"
+    write_area_file(rac, "rac", {"060190001001001": {"CNS01": 5}})
+    import_flows(ws, [rac], format="lodes-rac")
+    import_flows(ws, [rac], format="lodes-rac")  # the same totals again
+    write_area_file(rac, "rac", {"060190001001001": {"CNS01": 6}})
+    with pytest.raises(DataExistsError, match="already hold RAC totals"):
+        import_flows(ws, [rac], format="lodes-rac")
+    assert import_flows(ws, [rac], format="lodes-rac", replace=True).totals["rac"].table["workers"].max() == 6

@@ -164,3 +164,49 @@ def test_empty_file_is_an_error(tmp_path: Path) -> None:
     path.write_text('{"type": "FeatureCollection", "features": []}')
     with pytest.raises(ValidationError, match=r"no features in empty\.geojson"):
         read_tracts(path)
+
+
+def test_import_over_other_tracts_refuses_with_the_counts_unless_replace(
+    tmp_path: Path, build: SimpleNamespace, workspace: Workspace
+) -> None:
+    from valleymaps.errors import DataExistsError
+
+    first = build.write_vector(build.tract_frame(), tmp_path / "first.geojson")
+    other = build.write_vector(build.tract_frame(["06019000501"]), tmp_path / "other.geojson")
+    import_tracts(workspace, [first])
+    before = workspace.tracts_path.read_bytes()
+    with pytest.raises(DataExistsError, match=r"already holds 3 tracts.*with the 1 tracts.*--replace"):
+        import_tracts(workspace, [other])
+    assert workspace.tracts_path.read_bytes() == before
+    assert import_tracts(workspace, [first]).n_kept == 3  # the same tracts again: nothing replaced
+    assert import_tracts(workspace, [other], replace=True).n_kept == 1
+    assert len(gpd.read_file(workspace.tracts_path, layer="tracts")) == 1
+
+
+def test_two_imports_at_once_take_turns_and_the_second_refuses(
+    tmp_path: Path, build: SimpleNamespace, workspace: Workspace
+) -> None:
+    import threading
+
+    from valleymaps.errors import DataExistsError
+
+    files = [build.write_vector(build.tract_frame(), tmp_path / "a.geojson"),
+             build.write_vector(build.tract_frame(["06019000501"]), tmp_path / "b.geojson")]
+    outcomes: list[object] = []
+    start = threading.Barrier(2)
+
+    def run(path: Path) -> None:
+        start.wait()
+        try:
+            outcomes.append(import_tracts(workspace, [path]).n_kept)
+        except DataExistsError as exc:
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in files]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    kept = [o for o in outcomes if isinstance(o, int)]
+    assert len(kept) == 1 and sum(isinstance(o, DataExistsError) for o in outcomes) == 1
+    assert len(gpd.read_file(workspace.tracts_path, layer="tracts")) == kept[0]
