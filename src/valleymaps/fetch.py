@@ -684,6 +684,7 @@ def fetch_metros(
     *,
     year: int | None = None,
     refresh: bool = False,
+    replace: bool = False,
     on_progress: ProgressCallback | None = None,
     cache: CacheLike = None,
 ) -> FetchResult[Path]:
@@ -717,7 +718,7 @@ def fetch_metros(
     downloads = _download_all([remote], cache=cache, refresh=refresh, on_progress=on_progress)
     if ws is None:
         return FetchResult(downloads)
-    return FetchResult(downloads, import_metro_delineation(ws, downloads[0].path))
+    return FetchResult(downloads, import_metro_delineation(ws, downloads[0].path, replace=replace))
 
 
 def fetch_bea(
@@ -866,7 +867,8 @@ def fetch_all(
         ("lodes-rac", lambda: data_year,
          lambda y: fetch_lodes_rac(ws, year=y, state=state, replace=replace, **common)),
         ("acs-flows", flows_year, lambda y: fetch_acs_flows(ws, year=y, replace=replace, **common)),
-        ("metros", lambda: default_year("metros"), lambda y: fetch_metros(ws, year=y, **common)),
+        ("metros", lambda: default_year("metros"),
+         lambda y: fetch_metros(ws, year=y, replace=replace, **common)),
     ]
     for step, pick_year, run in steps:
         outcome: FetchResult[Any] | ValleymapsError

@@ -475,3 +475,21 @@ def test_gzipped_utf16_employment_is_read(fresh_workspace: Path, tmp_path: Path)
     path = tmp_path / "jobs.csv.gz"
     path.write_bytes(gzip.compress("geoid,naics,year,employment\n06019,11,2021,5\n".encode("utf-16")))
     expect_success(fresh_workspace, ["import", "employment", str(path), "--format", "csv"], "rows: 1")
+
+
+def test_another_metro_delineation_is_refused_then_replaced_when_asked(fresh_workspace: Path,
+                                                                     tmp_path: Path) -> None:
+    header = ("CBSA Code,Metropolitan Division Code,CSA Code,CBSA Title,Metropolitan/Micropolitan "
+              "Statistical Area,Metropolitan Division Title,CSA Title,County/County Equivalent,"
+              "State Name,FIPS State Code,FIPS County Code,Central/Outlying County\n")
+    area = "Metropolitan Statistical Area"
+    fresno = f"23420,,,\"Fresno, CA\",{area},,,Fresno County,California,06,019,Central\n"
+    madera = f"31460,,,\"Madera, CA\",{area},,,Madera County,California,06,039,Central\n"
+    first, second = tmp_path / "list1_2020.csv", tmp_path / "list1_2023.csv"
+    first.write_text(header + fresno + madera, encoding="utf-8")
+    second.write_text(header + fresno, encoding="utf-8")
+    expect_success(fresh_workspace, ["import", "metros", str(first)])
+    expect_success(fresh_workspace, ["import", "metros", str(first)])  # the same table again
+    expect_refusal(fresh_workspace, ["import", "metros", str(second)], "holds the CBSA delineation",
+                   "2 counties", "1 counties", "--replace")
+    expect_success(fresh_workspace, ["import", "metros", str(second), "--replace"])

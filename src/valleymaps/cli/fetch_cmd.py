@@ -435,13 +435,14 @@ def acs_flows_cmd(year: int | None, refresh: bool, cache_dir: Path | None,
                 year_help="Year of the delineation: "
                 + ", ".join(str(y) for y in sorted(METRO_DELINEATION_FILES))
                 + " (default: the latest).")
+@replace_option
 def metros_cmd(year: int | None, refresh: bool, cache_dir: Path | None,
-               workspace_dir: Path) -> None:
+               workspace_dir: Path, replace: bool) -> None:
     ws = Workspace.open(workspace_dir)
     y = year if year is not None else fetch_lib.default_year("metros")
     click.echo(f"Fetching the CBSA delineation file (metro areas) of {y}")
     result = _run(cache_dir, lambda cache, bars: fetch_lib.fetch_metros(
-        ws, year=y, refresh=refresh, on_progress=bars, cache=cache))
+        ws, year=y, refresh=refresh, on_progress=bars, cache=cache, replace=replace))
     _report_result(ws, result)
 
 

@@ -9,13 +9,14 @@ import click
 from valleymaps.io.delineation import import_metro_delineation, load_delineation_meta
 from valleymaps.workspace import Workspace
 
-from .options import workspace_option
+from .options import replace_option, workspace_option
 
 
 @click.command("metros")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@replace_option
 @workspace_option
-def metros(file: Path, workspace_dir: Path) -> None:
+def metros(file: Path, replace: bool, workspace_dir: Path) -> None:
     """Import metro areas (CBSA delineation FILE) into data/geo/.
 
     It is stored as data/geo/cbsa_delineation.csv. FILE is list1 of the
@@ -33,7 +34,7 @@ def metros(file: Path, workspace_dir: Path) -> None:
       valleymaps import metros list1_2023.xlsx
     """
     ws = Workspace.open(workspace_dir)
-    report_metros(ws, import_metro_delineation(ws, file), file.name)
+    report_metros(ws, import_metro_delineation(ws, file, replace=replace), file.name)
 
 
 def report_metros(ws: Workspace, path: Path, source: str) -> None:

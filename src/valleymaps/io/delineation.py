@@ -34,9 +34,10 @@ from typing import Any
 import pandas as pd
 
 from valleymaps.core.metros import MetroAreas
-from valleymaps.errors import DataSourceError, FieldError, Problem, ValidationError
-from valleymaps.io.atomic import atomic_path, write_text_atomic
+from valleymaps.errors import DataExistsError, DataSourceError, FieldError, Problem, ValidationError
+from valleymaps.io.atomic import write_text_atomic
 from valleymaps.io.excel import open_workbook
+from valleymaps.io.filelock import exclusive_lock, lock_path
 from valleymaps.io.text_encoding import decode_wide, detect_encoding, detect_file_encoding, is_wide_unicode
 from valleymaps.workspace import Workspace
 
@@ -271,7 +272,7 @@ def delineation_path(ws: Workspace) -> Path:
     return ws.geo_dir / STORE_NAME
 
 
-def import_metro_delineation(ws: Workspace, path: str | os.PathLike[str]) -> Path:
+def import_metro_delineation(ws: Workspace, path: str | os.PathLike[str], *, replace: bool = False) -> Path:
     """Read a CBSA delineation file (list1) and store it in the workspace for the metro roll-up.
 
     Parameters
@@ -280,6 +281,9 @@ def import_metro_delineation(ws: Workspace, path: str | os.PathLike[str]) -> Pat
         The workspace.
     path
         ``list1_2023.xlsx`` as published (or an earlier edition, or a ``.csv`` saved from it).
+    replace
+        Replace a stored delineation with other areas (else refuse; the same table again
+        replaces nothing).
 
     Returns
     -------
@@ -291,12 +295,30 @@ def import_metro_delineation(ws: Workspace, path: str | os.PathLike[str]) -> Pat
     ------
     DataSourceError, FieldError, ValidationError
         As :func:`read_cbsa_delineation`; nothing is written then.
+    DataExistsError
+        If another delineation is stored and ``replace`` is false (editions and counts).
     """
     delineation = read_cbsa_delineation(path)
     target = delineation_path(ws)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(target) as tmp:
-        delineation.table.to_csv(tmp, index=False, lineterminator="\n")
+    text = delineation.table.to_csv(index=False, lineterminator="\n")
+    with exclusive_lock(lock_path(target)):
+        if target.is_file() and not replace and target.read_text(encoding="utf-8") != text:
+            old = load_delineation_meta(ws)
+            raise DataExistsError(
+                f"{target} holds the CBSA delineation {old.get('edition') or '(edition not stated)'} "
+                f"({old.get('counties', '?')} counties in {old.get('cbsas', '?')} areas); this import "
+                f"would replace it with {delineation.edition or 'an edition not stated'} "
+                f"({len(delineation.table):,} counties in {delineation.table['cbsa_code'].nunique():,} "
+                f"areas, from {Path(path).name}). Pass --replace to replace it."
+            )
+        write_text_atomic(target, text)
+        _write_delineation_meta(ws, target, delineation)
+    log.info("stored the CBSA delineation (%s) in %s", delineation.edition, target)
+    return target
+
+
+def _write_delineation_meta(ws: Workspace, target: Path, delineation: Delineation) -> None:
     kinds = delineation.table.drop_duplicates("cbsa_code")["cbsa_type"].str.lower()
     meta: dict[str, Any] = {
         "source": f"U.S. Census Bureau, CBSA delineation file ({delineation.source})",
@@ -310,8 +332,6 @@ def import_metro_delineation(ws: Workspace, path: str | os.PathLike[str]) -> Pat
         "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     write_text_atomic(target.with_name(META_NAME), json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
-    log.info("stored the CBSA delineation (%s) in %s", delineation.edition, target)
-    return target
 
 
 def load_delineation_meta(ws: Workspace) -> dict[str, Any]:
