@@ -80,3 +80,28 @@ def test_filters_by_status_category_and_year() -> None:
     )
     assert filter_projects(p, statuses=["complete"], categories=["rail"])["project_id"].tolist() == ["2"]
     assert filter_projects(p, end_by=2025)["project_id"].tolist() == ["1"]
+
+
+def test_a_project_just_outside_every_county_counts_in_the_nearest_so_rows_add_up(
+    counties: gpd.GeoDataFrame,
+) -> None:
+    from valleymaps.projects.summary import investment_apart
+
+    near = shapely.Point(-118.4944, 36.5)  # ~500 m east of the east square
+    p = _projects([shapely.Point(IN_WEST), near], [1e6, 5e5])
+    s = summarize_investment(p, counties)
+    assert s["n_projects"].tolist() == [1, 1]
+    assert s["cost_usd"].sum() == pytest.approx(1.5e6)  # the total of the inventory
+    assert investment_apart(s) == (0, 0.0)
+
+
+def test_what_the_rows_leave_out_is_said(counties: gpd.GeoDataFrame) -> None:
+    from valleymaps.projects.summary import investment_apart
+
+    far = shapely.Point(-117.0, 36.5)  # 130 km east: in no row
+    basin = shapely.box(-118.7, 36.4, -118.3, 36.6)  # half outside every county
+    s = summarize_investment(_projects([far, basin], [3e5, 2e6]), counties)
+    n_apart, cost_apart = investment_apart(s)
+    assert n_apart == 1
+    assert cost_apart == pytest.approx(3e5 + 1e6, rel=1e-2)
+    assert s["cost_usd"].sum() + cost_apart == pytest.approx(2.3e6)

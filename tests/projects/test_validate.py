@@ -233,3 +233,15 @@ def test_mapping_naming_a_missing_header_is_a_config_error(
     mapping = mapping_from_dict({"columns": {"cost": "Cost ($000s)"}})
     with pytest.raises(ConfigError, match="Cost"):
         _check(tmp_path, [row("A1")], counties, mapping=mapping)
+
+
+def test_a_project_just_outside_every_county_counts_in_the_nearest(
+    tmp_path: Path, counties: gpd.GeoDataFrame
+) -> None:
+    # ~500 m east of the east square's edge (-118.5): inside the 1 km tolerance, in no county
+    result = _check(tmp_path, [row("1", at=(-118.4944, 36.5)), row("2", at=IN_WEST)], counties)
+    assert result.projects["county_geoid"].tolist() == ["06031", "06019"]
+    assert result.projects["county"].tolist() == ["Kings", "Fresno"]
+    (note,) = [p for p in result.problems if p.reason == "nearest_county"]
+    assert note.row == 1 and not note.rejected
+    assert "outside Kings County" in note.message and "counted in Kings County, the nearest" in note.message

@@ -231,7 +231,7 @@ def summary(
         load_region_tracts,
         load_resident_workers,
     )
-    from valleymaps.projects.summary import filter_projects, summarize_investment
+    from valleymaps.projects.summary import filter_projects, investment_apart, summarize_investment
     from valleymaps.render.projects_map import format_usd
 
     ws, _store, projects = _load(workspace_dir, db_url, table)
@@ -283,6 +283,13 @@ def summary(
         )
     total = float(table_["cost_usd"].sum())
     click.echo(f"  {'all ' + level + ' parts':<{width}}  {'':>8}  {format_usd(total):>10}")
+    n_apart, cost_apart = investment_apart(table_)
+    if n_apart or cost_apart:
+        click.echo(
+            f"  Not in any {level} row: {_plural(n_apart, 'project')} more than 1 km from every {level}"
+            f"{', and parts of lines and areas beyond them' if cost_apart else ''}"
+            f" ({format_usd(cost_apart)} of the inventory's cost)."
+        )
     if out is not None:
         export_summary(table_, out, places=places, overwrite=overwrite)
         click.echo(f"Wrote {out}")

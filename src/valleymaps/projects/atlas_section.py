@@ -27,7 +27,7 @@ from valleymaps.projects.places import (
     load_resident_workers,
 )
 from valleymaps.projects.store import GPKG_NAME, open_store, resolve_db_url
-from valleymaps.projects.summary import summarize_investment
+from valleymaps.projects.summary import investment_apart, summarize_investment
 from valleymaps.render.atlas_index import AtlasCard
 from valleymaps.render.choropleth import MapText
 from valleymaps.render.investment_map import render_investment_map
@@ -142,6 +142,12 @@ def projects_section(context: AtlasContext) -> list[AtlasCard]:
 
     total = float(np.nansum(projects["cost_usd"].to_numpy(dtype=float)))
     unknown = int(projects["cost_usd"].isna().sum())
+    n_apart, cost_apart = investment_apart(county_summary)
+    if n_apart or cost_apart:  # the county rows then add up to less than the total: say what is apart
+        invest_sources.append(
+            f"Not in any county: {n_apart:,} project{'s' if n_apart != 1 else ''} more than 1 km from "
+            f"every county, and parts of lines and areas beyond them ({format_usd(cost_apart)})."
+        )
     project_page = render_project_map(
         projects,
         title="Infrastructure projects",

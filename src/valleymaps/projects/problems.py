@@ -28,6 +28,7 @@ NOTE_REASONS: Mapping[str, str] = {
     "missing_name": "no name: the project id is used",
     "unknown_county": "county not recognised: taken from the location",
     "county_mismatch": "county differs from the location",
+    "nearest_county": "just outside every county: counted in the nearest",
     "file": "about the whole file",
 }
 

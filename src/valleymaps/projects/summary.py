@@ -14,11 +14,16 @@ from collections.abc import Iterable
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from shapely.geometry.base import BaseGeometry
 
 from valleymaps import settings
 from valleymaps.analysis.indicators import rank_descending
 from valleymaps.projects.overlay import allocate_to_places
+
+#: Projects outside every place but this close (metres) to one count in the nearest: the
+#: tolerance with which an import keeps projects just outside the region's counties.
+NEAREST_PLACE_M: float = 1000.0
 
 #: Columns of :func:`summarize_investment`.
 SUMMARY_COLUMNS: tuple[str, ...] = (
@@ -55,21 +60,42 @@ def filter_projects(
     return projects[keep].reset_index(drop=True)
 
 
-def allocate_investment(projects: gpd.GeoDataFrame, places: gpd.GeoDataFrame) -> pd.DataFrame:
+def _add_nearest(alloc: pd.DataFrame, geoms: np.ndarray, polys: np.ndarray, within: float) -> pd.DataFrame:
+    """Projects in no place but within ``within`` metres of one: wholly in the nearest place."""
+    placed = np.zeros(len(geoms), dtype=bool)
+    placed[alloc["project"].to_numpy(dtype=int)] = True
+    lone = np.flatnonzero(~placed & ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
+    if not len(lone) or not len(polys) or within <= 0:
+        return alloc
+    pairs = shapely.STRtree(polys).query_nearest(geoms[lone], max_distance=within, all_matches=False)
+    if not pairs.shape[1]:
+        return alloc
+    extra = pd.DataFrame({"project": lone[pairs[0]], "place": pairs[1], "share": 1.0})
+    return pd.concat([alloc, extra], ignore_index=True).sort_values(["project", "place"], kind="stable")
+
+
+def allocate_investment(
+    projects: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, nearest_within: float = NEAREST_PLACE_M
+) -> pd.DataFrame:
     """Each project's share in each place.
+
+    A project outside every place but within ``nearest_within`` metres of one (projects are
+    kept up to 1 km outside the region's counties) counts wholly in the nearest place, as its
+    ``county`` says: the totals by place then add up to the inventory's.
 
     Returns
     -------
     pandas.DataFrame
-        ``agency``, ``project_id``, ``geoid``, ``share`` and ``cost_usd`` (the
-        share of the project's cost; NaN when the cost is unknown).
+        ``project`` (position in ``projects``), ``agency``, ``project_id``, ``geoid``, ``share``
+        and ``cost_usd`` (the share of the project's cost; NaN when the cost is unknown).
     """
     geoms = projects.geometry.to_crs(settings.ANALYSIS_CRS).to_numpy()
     polys = places.geometry.to_crs(settings.ANALYSIS_CRS).to_numpy()
-    alloc = allocate_to_places(geoms, polys)
+    alloc = _add_nearest(allocate_to_places(geoms, polys), geoms, polys, nearest_within)
     cost = projects["cost_usd"].to_numpy(dtype=float)
     out = pd.DataFrame(
         {
+            "project": alloc["project"].to_numpy(dtype=int),
             "agency": projects["agency"].to_numpy()[alloc["project"].to_numpy()],
             "project_id": projects["project_id"].to_numpy()[alloc["project"].to_numpy()],
             "geoid": places["geoid"].to_numpy()[alloc["place"].to_numpy()],
@@ -157,7 +183,30 @@ def summarize_investment(
         out[f"rank_{col}"] = rank_descending(np.where(values > 0, values, np.nan))
     out["jobs_source"] = jobs_source if jobs is not None else ""
     out["workers_source"] = workers_source if workers is not None else ""
-    return out[list(SUMMARY_COLUMNS)].reset_index(drop=True)
+    out = out[list(SUMMARY_COLUMNS)].reset_index(drop=True)
+    total = float(np.nansum(projects["cost_usd"].to_numpy(dtype=float)))
+    apart = total - float(out["cost_usd"].sum())
+    out.attrs["cost_apart"] = apart if abs(apart) > 1e-9 * max(1.0, total) else 0.0
+    out.attrs["n_apart"] = int(len(projects) - alloc["project"].nunique())
+    return out
+
+
+def investment_apart(summary: pd.DataFrame) -> tuple[int, float]:
+    """What the rows of a :func:`summarize_investment` table leave out of the inventory.
+
+    Returns the number of projects in no row and the cost in no row (parts of lines and areas
+    beyond the places, projects far from every place): the rows add up to the inventory's
+    total cost less this cost. A table or page that prints a total says what is apart.
+
+    >>> import shapely
+    >>> places = gpd.GeoDataFrame({"geoid": ["A"], "name": ["A"]}, geometry=[shapely.box(0, 0, 1, 1)],
+    ...                           crs="EPSG:4326")
+    >>> projects = gpd.GeoDataFrame({"agency": ["C"] * 2, "project_id": ["1", "2"], "cost_usd": [10.0, 5.0]},
+    ...     geometry=[shapely.Point(0.5, 0.5), shapely.Point(3, 3)], crs="EPSG:4326")
+    >>> investment_apart(summarize_investment(projects, places))
+    (1, 5.0)
+    """
+    return int(summary.attrs.get("n_apart", 0)), float(summary.attrs.get("cost_apart", 0.0))
 
 
 def projects_near(

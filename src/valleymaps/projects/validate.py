@@ -28,7 +28,7 @@ from shapely.geometry.base import BaseGeometry
 
 from valleymaps import settings
 from valleymaps.errors import Problem, ValidationError, cut_value
-from valleymaps.projects.locate import REGION_TOLERANCE_M, check_locations, source_crs
+from valleymaps.projects.locate import REGION_TOLERANCE_M, _geom_column, check_locations, source_crs
 from valleymaps.projects.mapping import (
     COMMON_NAMES,
     ColumnMapping,
@@ -538,6 +538,24 @@ def validate_projects(
         for j, i in enumerate(keep_idx.tolist()):
             located = geoids[where[j]] if where[j] >= 0 else None
             given = given_county[i]
+            if located is None and given is None:
+                # kept within the tolerance but outside every county: the nearest one counts it,
+                # so that every total by county is the sum of its rows
+                distances = shapely.distance(county_poly, projected[j])
+                nearest = int(np.argmin(distances))
+                located = geoids[nearest]
+                problems.append(
+                    RowProblem(
+                        raw.rows[i],
+                        "nearest_county",
+                        f"lies {distances[nearest]:,.0f} m outside {county_names[located]} County, within "
+                        f"the {tolerance:,.0f} m tolerance and outside every county of {region}; it is "
+                        f"counted in {county_names[located]} County, the nearest",
+                        _geom_column(raw, columns),
+                        county_names[located],
+                        raw.location(raw.rows[i]),
+                    )
+                )
             if given is not None and located is not None and given != located:
                 problems.append(
                     RowProblem(
