@@ -36,6 +36,7 @@ from valleymaps import settings
 from valleymaps.errors import (
     AnalysisError,
     DataSourceError,
+    EmptyLayerError,
     FieldError,
     Problem,
     ValidationError,
@@ -178,6 +179,7 @@ def cluster_metric_values(
     if cluster not in keys:
         raise FieldError(f"no cluster '{cluster}' in {ws.clusters_path} (clusters: {', '.join(keys)}).")
     wanted = ["tract", "county"] if level == "auto" else [level]
+    sources_without: list[str] = []
     for lvl in wanted:
         if lvl == "tract" and not ws.tracts_path.is_file():
             continue
@@ -185,14 +187,27 @@ def cluster_metric_values(
         if found is None:
             continue
         m, source = found
+        sources_without.append(f"{lvl}: {source}")
         rows = m[(m["level"] == lvl) & (m["cluster"] == cluster) & (m["component"] == component)]
         values = pd.Series(rows[metric].to_numpy(dtype=float), index=rows["geoid"].to_numpy())
         if values.notna().any():
             return values, lvl, source
         # e.g. components at tract level from sector-only data (LODES): use the next level
         log.info("no %s values of %s/%s at %s level; trying the next level", metric, cluster, component, lvl)
-    raise WorkspaceError(
-        f"no {' or '.join(wanted)} employment in {ws.employment_dir} for cluster metric '{metric}'. "
+    what = f"'{metric}' of {cluster}{'/' + component if component else ''}"
+    why = ""
+    if component:
+        why = " (a component needs NAICS detail that sector-only data such as LODES WAC lack)"
+    if sources_without:
+        # employment is there but cannot give this metric: e.g. a component's LQ needs NAICS
+        # detail that sector-only data (LODES WAC) lack. The factor is left out, not the profile.
+        raise EmptyLayerError(
+            f"the employment data ({'; '.join(sources_without)}) give no cluster metric {what}{why}. "
+            "Import County Business Patterns for it ('valleymaps import employment cbp21co.zip "
+            "--format cbp')."
+        )
+    raise EmptyLayerError(
+        f"no {' or '.join(wanted)} employment in {ws.employment_dir} for cluster metric {what}. "
         "Import some with 'valleymaps import employment FILE'."
     )
 
