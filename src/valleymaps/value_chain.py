@@ -125,8 +125,9 @@ def _jobs_by_code(rows: pd.DataFrame) -> pd.Series:
 
 
 def _has_farms(table: pd.DataFrame) -> bool:
+    """Farm rows (NAICS 111, 112...) or a sector 11 row that holds them (all but CBP)."""
     codes = table["naics"].astype(str)
-    return bool(codes.str.startswith(FARM_NAICS).any())
+    return bool(codes.str.startswith(FARM_NAICS).any() or (codes == "11").any())
 
 
 def _farm_totals(
@@ -272,6 +273,14 @@ def compute_workspace_leakage(
             f"{ws.config.reference_name}'s divided by {share:g}, its approximate share of U.S. "
             f"jobs (state_share). Dollars scale with that share; rankings by sdp, slq and cilq "
             f"do not (flq's lambda moves a little)."
+        )
+    digits = region_rows["naics"].astype(str)
+    digits = digits[digits.str.fullmatch(r"\d{2,6}")]
+    if len(digits) and int(digits.str.len().max()) <= 2:
+        notes.append(
+            f"{ds.name} has only NAICS sectors: within each sector the region gets the nation's mix "
+            f"of industries (each industry the sector's regional share), so leakage within a "
+            f"sector is not told apart. Import County Business Patterns or QCEW for 6-digit detail."
         )
     farms_in = ds.format != "cbp" and _has_farms(rows)
     farm_jobs = None

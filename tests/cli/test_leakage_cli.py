@@ -216,3 +216,15 @@ def test_dollars_of_another_year_by_a_stated_index(ws: Workspace, tmp_path: Path
     assert any("GDP price index" in n and "2021 dollars" in n for n in notes)
     bad = CliRunner().invoke(cli, ["leakage", "-w", str(ws.root), "--dollars-year", "2021"])
     assert bad.exit_code == 2 and "go together" in bad.output
+
+
+def test_sector_only_employment_is_said(ws: Workspace, tmp_path: Path) -> None:
+    run("import", "io", *write_bea_workbooks(tmp_path / "bea"), "-w", ws.root)
+    _save(ws, "wac_2021", "lodes-wac", [
+        ("06019", "TOTAL", 1000.0), ("06019", "11", 400.0), ("06019", "31-33", 500.0),
+        ("06", "TOTAL", 100000.0), ("06", "11", 30000.0), ("06", "31-33", 50000.0),
+    ])
+    res = compute_workspace_leakage(Workspace.open(ws.root), counties=["06019"])
+    assert res.dataset == "wac_2021"
+    assert any("only NAICS sectors" in n for n in res.result.notes)
+    assert res.result.farm_coverage == "included"  # LODES sector 11 holds farms
