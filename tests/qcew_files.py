@@ -179,3 +179,20 @@ def county_rows(area: str, year: int, *, qtr: str = "A", scale: float = 1.0) -> 
         r("2", "622", 5, 0, "N"), r("2", "622110", 8, 0, "N"),
         r("5", "31-33", 4, 80), r("5", "311", 5, 80, "N"), r("5", "3114", 6, 0, "N"),
     ]  # fmt: skip
+
+
+#: Folder of the open-data API below the BLS host (``https://data.bls.gov/cew/data/api``).
+QCEW_PREFIX = "/cew/data/api"
+
+
+def qcew_site(years: list[int], counties: list[str], *, state: str = "06") -> dict[str, bytes]:
+    """Annual open-data area slices of ``years`` for ``counties``, the state and the nation, at
+    their paths on the BLS server (``/cew/data/api/2016/a/area/06019.csv``); each year's jobs
+    grow by 2%, private a little faster than government."""
+    files: dict[str, bytes] = {}
+    for n, year in enumerate(years):
+        for area in [*counties, f"{state}000", "US000"]:
+            scale = {"US000": 400.0, f"{state}000": 40.0}.get(area, 1.0) * (1.02**n)
+            rows = county_rows(area, year, scale=scale)
+            files[f"{QCEW_PREFIX}/{year}/a/area/{area}.csv"] = qcew_bytes("api-annual", rows)
+    return files

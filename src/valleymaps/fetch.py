@@ -11,6 +11,9 @@ downloads the file into the cache unless a valid copy is there already
 * :func:`fetch_cbp`: County Business Patterns county and state files, one
   employment dataset through
   :func:`~valleymaps.io.employment.store.import_employment`.
+* :func:`fetch_qcew`: BLS QCEW open-data area slices (annual averages) of the
+  region's counties, the reference state and the nation for a span of years,
+  one employment dataset (all ownerships, and private employers apart).
 * :func:`fetch_lodes_od`: a state's LODES origin-destination files, main and
   aux parts together, one flows dataset through
   :func:`~valleymaps.io.flows.store.import_flows` (as ``valleymaps import flows
@@ -80,6 +83,7 @@ from valleymaps.io.sources import (
     LODES_OD_PARTS,
     LODES_YEARS,
     METRO_DELINEATION_FILES,
+    QCEW_YEARS,
     TIGER_TRACT_YEARS,
     RemoteFile,
     acs_flows_file,
@@ -91,6 +95,8 @@ from valleymaps.io.sources import (
     lodes_crosswalk_file,
     lodes_file,
     metro_delineation_file,
+    qcew_area_code,
+    qcew_file,
     resolve_state,
     tract_file,
 )
@@ -356,6 +362,56 @@ def fetch_cbp(
     dataset = import_employment(
         ws, [d.path for d in downloads], format="cbp", year=year, name=name, states=states,
         replace=replace,
+    )
+    return FetchResult(downloads, dataset)
+
+
+def fetch_qcew(
+    ws: Workspace,
+    *,
+    years: Iterable[int],
+    name: str | None = None,
+    refresh: bool = False,
+    on_progress: ProgressCallback | None = None,
+    cache: CacheLike = None,
+) -> FetchResult[EmploymentDataset]:
+    """Download QCEW annual averages (open-data area slices) and import them as one dataset.
+
+    One slice per year and area: the region's counties, the reference state (``06000``) and
+    the nation (``US000``). Every file goes through the download cache (checked against its
+    size and SHA-256, resumed where it stopped), so a fetch that fails half-way starts again
+    from the files it already has. The import is that of ``valleymaps import employment
+    --format qcew``: all ownerships in the dataset's table, private employers in its private
+    table, withheld values missing and flagged.
+
+    Parameters
+    ----------
+    ws
+        The workspace.
+    years
+        Data years (2012 onwards known; newer years are tried).
+    name
+        Dataset name (default ``qcew_<first year>_<last year>``, or ``qcew_<year>``).
+    refresh, on_progress, cache
+        As for :func:`fetch_tracts`.
+
+    Returns
+    -------
+    FetchResult[EmploymentDataset]
+    """
+    from valleymaps.io.employment.store import import_employment
+
+    wanted = sorted(set(int(y) for y in years))
+    if not wanted:
+        raise ConfigError("no year given; pass --years, e.g. --years 2012-2022.")
+    areas = [*sorted(ws.config.region_counties), ws.config.reference_geoid, "US"]
+    codes = list(dict.fromkeys(qcew_area_code(a) for a in areas))
+    remotes = [qcew_file(y, code, workspace_root=_root(ws)) for y in wanted for code in codes]
+    downloads = _download_all(remotes, cache=cache, refresh=refresh, on_progress=on_progress)
+    if name is None:
+        name = f"qcew_{wanted[0]}" if len(wanted) == 1 else f"qcew_{wanted[0]}_{wanted[-1]}"
+    dataset = import_employment(
+        ws, [d.path for d in downloads], format="qcew", name=name, states=_region_states(ws)
     )
     return FetchResult(downloads, dataset)
 
@@ -771,7 +827,7 @@ def default_year(step: str, *, kind: str = "cb", version: str = "LODES8") -> int
     tracts = max(TIGER_TRACT_YEARS if kind == "tiger" else CB_TRACT_YEARS)
     latest = {"tracts": tracts, "cbp": max(CBP_YEARS), "lodes-wac": lodes, "lodes-od": lodes,
               "lodes-rac": lodes, "lodes": lodes, "acs-flows": acs_flows_year_for(9999),
-              "metros": max(METRO_DELINEATION_FILES)}
+              "metros": max(METRO_DELINEATION_FILES), "qcew": max(QCEW_YEARS)}
     if step == "all":
         return min(tracts, max(CBP_YEARS), lodes)
     return latest[step]

@@ -161,8 +161,11 @@ def _report_dataset(ws: Workspace, dataset: EmploymentDataset) -> None:
     table = dataset.table
     levels = table["geoid"].drop_duplicates().str.len().value_counts().to_dict()
     names = {2: ("state", "states"), 5: ("county", "counties"), 11: ("tract", "tracts")}
+    nation = bool((table["geoid"] == "US").any())
+    if nation:
+        levels[2] -= 1
     places = ", ".join(f"{int(levels[n]):,} {names[n][int(levels[n]) != 1]}"
-                       for n in sorted(levels) if n in names)
+                       for n in sorted(levels) if n in names and levels[n]) + (", the U.S." if nation else "")
     withheld = int(table["employment"].isna().sum())
     click.echo(f"Imported {dataset.name}: {dataset.source}")
     click.echo(f"  {len(table):,} rows, {places}, years {dataset.vintage}, {withheld:,} withheld "
@@ -273,8 +276,9 @@ def fetch_group() -> None:
 
     \b
     Mirrors and proxies: set VALLEYMAPS_TIGER_URL, VALLEYMAPS_CBP_URL,
-    VALLEYMAPS_LODES_URL, VALLEYMAPS_ACS_FLOWS_URL, VALLEYMAPS_METROS_URL
-    or VALLEYMAPS_BEA_URL to a base URL with the same folder layout, or add them to valleymaps.toml:
+    VALLEYMAPS_LODES_URL, VALLEYMAPS_ACS_FLOWS_URL, VALLEYMAPS_METROS_URL,
+    VALLEYMAPS_BEA_URL or VALLEYMAPS_QCEW_URL to a base URL with the same folder layout, or add
+    them to valleymaps.toml:
       [sources]
       tiger = "https://mirror.example.gov/geo/tiger"
     https_proxy / http_proxy are honoured.
@@ -285,6 +289,7 @@ def fetch_group() -> None:
       valleymaps fetch tracts --year 2021 --kind tiger
       valleymaps fetch lodes --year 2021 --table od --table rac --table wac
       valleymaps fetch metros
+      valleymaps fetch qcew --years 2012-2022
       valleymaps fetch bea             # BEA input-output tables, for 'valleymaps leakage'
     """
 
@@ -331,6 +336,69 @@ def cbp_cmd(year: int | None, state: str | None, refresh: bool, cache_dir: Path 
         replace=replace))
     _report_downloads(result.downloads)
     _report_dataset(ws, result.imported)
+
+
+def parse_years(text: str) -> list[int]:
+    """Years from ``2012-2022``, ``2012,2016,2020`` or ``2016`` (ranges and lists mixed).
+
+    >>> parse_years("2012-2014, 2020")
+    [2012, 2013, 2014, 2020]
+    """
+    years: set[int] = set()
+    for part in text.replace(" ", "").split(","):
+        first, dash, last = part.partition("-")
+        if not (first.isdigit() and len(first) == 4 and (not dash or (last.isdigit() and len(last) == 4))):
+            raise ValueError(part)
+        start, end = int(first), int(last) if dash else int(first)
+        if end < start:
+            raise ValueError(part)
+        years.update(range(start, end + 1))
+    return sorted(years)
+
+
+def _years_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> list[int] | None:
+    if value is None:
+        return None
+    try:
+        return parse_years(value)
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"{value!r}: {str(exc)!r} is not a year or a span of years; write e.g. 2012-2022 or "
+            "2012,2016,2020.", ctx=ctx, param=param) from exc
+
+
+@fetch_group.command("qcew")
+@common_options(state_default=None, state=False,
+                year_help="One data year (default: the latest known); see --years for several.")
+@click.option("--years", default=None, metavar="YYYY-YYYY", callback=_years_callback,
+              help="Data years: a span (2012-2022) or a list (2012,2016,2020).")
+@click.option("--name", default=None, metavar="NAME",
+              help="Dataset name in the workspace (default: qcew_<first year>_<last year>).")
+def qcew_cmd(year: int | None, years: list[int] | None, refresh: bool, cache_dir: Path | None,
+             workspace_dir: Path, name: str | None) -> None:
+    """BLS QCEW annual averages (open-data area slices), imported as one employment dataset.
+
+    One slice per year for each of the region's counties, the reference state and the nation:
+    every job covered by unemployment insurance, farms and government included. The dataset
+    counts all ownerships and keeps private employers apart ([employment] ownership in
+    valleymaps.toml chooses which the clusters count; the plan's private-sector job growth uses
+    the private figures). Withheld values stay missing with their flag, never 0.
+    """
+    ws = Workspace.open(workspace_dir)
+    wanted = sorted(set((years or []) + ([year] if year is not None else [])))
+    if not wanted:
+        wanted = [fetch_lib.default_year("qcew")]
+    click.echo(f"Fetching QCEW annual averages {format_years(wanted)} "
+               f"({len(ws.config.region_counties)} counties, the reference state and the U.S.)")
+    result = _run(cache_dir, lambda cache, bars: fetch_lib.fetch_qcew(
+        ws, years=wanted, name=name, refresh=refresh, on_progress=bars, cache=cache))
+    n_cached = sum(d.from_cache for d in result.downloads)
+    click.echo(f"  {len(result.downloads)} files: {n_cached} from the cache (checksum verified), "
+               f"{len(result.downloads) - n_cached} downloaded ({_size(result.bytes_downloaded)})")
+    _report_dataset(ws, result.imported)
+    if result.imported is not None and result.imported.private is not None:
+        click.echo(f"  private employers kept apart: {len(result.imported.private):,} rows "
+                   f"-> {ws.employment_dir / 'private' / (result.imported.name + '.csv')}")
 
 
 @fetch_group.command("lodes")

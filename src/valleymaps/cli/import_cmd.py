@@ -140,7 +140,12 @@ def summarize_dataset(dataset: EmploymentDataset) -> list[str]:
     """Lines describing an imported dataset: rows, places by level, years, flags."""
     table = dataset.table
     lengths = table["geoid"].drop_duplicates().str.len().value_counts()
-    places = ", ".join(_plural(int(lengths[n]), *_LEVELS[n]) for n in sorted(lengths.index) if n in _LEVELS)
+    nation = bool((table["geoid"] == "US").any())
+    if nation:
+        lengths[2] -= 1
+    places = ", ".join(
+        _plural(int(lengths[n]), *_LEVELS[n]) for n in sorted(lengths.index) if n in _LEVELS and lengths[n]
+    ) + (", the U.S." if nation else "")
     n_withheld = int(table["employment"].isna().sum())
     flag_counts: Counter[str] = Counter()
     for flag, n in table["flag"].value_counts().items():
@@ -167,6 +172,11 @@ def summarize_dataset(dataset: EmploymentDataset) -> list[str]:
             else ""
         ),
     ]
+    if dataset.private is not None:
+        n_private = len(dataset.private)
+        lines.append(f"  ownership: all employers; private employers kept apart ({n_private:,} rows)")
+    if dataset.coverage_note:
+        lines.append(f"  not covered: {dataset.coverage_note}")
     if dataset.synthetic:
         lines.append(f"  note: {SYNTHETIC_NOTICE}")
     return lines

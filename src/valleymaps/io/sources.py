@@ -1,6 +1,6 @@
 """Where the public data live: every official URL pattern, in one place.
 
-Six sources, each with a base URL that a mirror, an agency proxy or a test
+Seven sources, each with a base URL that a mirror, an agency proxy or a test
 server can replace:
 
 =========  ==========================================================  =======================
@@ -15,6 +15,8 @@ metros     https://www2.census.gov/programs-surveys/metro-micro/       CBSA deli
            geographies/reference-files                                 (metro areas, list1)
 bea        https://apps.bea.gov/industry/xls/io-annual                 BEA input-output tables
                                                                        (detail Use, Make, imports)
+qcew       https://data.bls.gov/cew/data/api                           BLS QCEW open-data area
+                                                                       slices (covered jobs)
 =========  ==========================================================  =======================
 
 A base URL is taken, in order, from the environment variable
@@ -136,6 +138,12 @@ SOURCES: Mapping[str, Source] = MappingProxyType(
             "https://apps.bea.gov/industry/xls/io-annual",
             "https://www.bea.gov/itable/input-output",
         ),
+        "qcew": Source(
+            "qcew",
+            "BLS Quarterly Census of Employment and Wages (open data access)",
+            "https://data.bls.gov/cew/data/api",
+            "https://www.bls.gov/cew/additional-resources/open-data/",
+        ),
     }
 )
 
@@ -202,6 +210,14 @@ BEA_IO_FILES: tuple[str, ...] = (
     "ImportMatrices_Before_Redefinitions_DET_2007_2012.xlsx",
 )
 BEA_IO_YEARS: tuple[int, ...] = (2007, 2012)
+
+#: QCEW open-data area slices ``{year}/a/area/{area}.csv`` (annual averages) and
+#: ``{year}/{quarter}/area/{area}.csv``: the open data access serves 2012 onwards; a year is
+#: published some six months after it ends.
+QCEW_YEARS: tuple[int, ...] = tuple(range(2012, 2025))
+
+#: QCEW area code of the nation.
+QCEW_NATION_AREA = "US000"
 
 #: LODES versions that will get no new years.
 CLOSED_LODES_VERSIONS: frozenset[str] = frozenset({"LODES7"})
@@ -884,6 +900,69 @@ for 2017; years available: 2007, 2012.
     ]
 
 
+def qcew_area_code(geoid: str) -> str:
+    """The QCEW area code of a GEOID: ``06019`` as it is, a state ``06`` -> ``06000``, ``US`` ->
+    ``US000``.
+
+    >>> qcew_area_code("06019"), qcew_area_code("06"), qcew_area_code("US")
+    ('06019', '06000', 'US000')
+    """
+    code = geoid.strip().upper()
+    if code in ("US", "00", QCEW_NATION_AREA):
+        return QCEW_NATION_AREA
+    if code.isdigit() and len(code) == 2:
+        return f"{code}000"
+    if code.isdigit() and len(code) == 5:
+        return code
+    raise ConfigError(
+        f"{geoid!r} is not a county (5 digits), a state (2 digits) or the nation (US); QCEW "
+        "area slices exist for those."
+    )
+
+
+def qcew_file(
+    year: int,
+    area: str,
+    *,
+    quarter: str = "a",
+    base_url: str | None = None,
+    workspace_root: str | os.PathLike[str] | None = None,
+) -> RemoteFile:
+    """A QCEW open-data area slice: annual averages (``quarter="a"``) or one quarter (1-4).
+
+    Parameters
+    ----------
+    year
+        Data year (2012 onwards).
+    area
+        County or state GEOID, or ``US``, or a QCEW area code (``06000``, ``US000``).
+    quarter
+        ``a`` for the annual averages (default) or ``1``-``4``.
+    base_url, workspace_root
+        As for :func:`tract_file`.
+
+    Examples
+    --------
+    >>> qcew_file(2016, "06019", base_url="https://data.bls.gov/cew/data/api").url
+    'https://data.bls.gov/cew/data/api/2016/a/area/06019.csv'
+    >>> qcew_file(2024, "US", quarter="1", base_url="http://127.0.0.1:8000/cew").cache_key
+    'qcew/2024/1/area/US000.csv'
+    """
+    period = str(quarter).strip().lower()
+    if period not in ("a", "1", "2", "3", "4"):
+        raise ConfigError(f"unknown QCEW period {quarter!r}; use a (annual averages) or 1-4.")
+    check_year(year, QCEW_YEARS, what="QCEW open-data area slices")
+    code = qcew_area_code(area)
+    what = "annual averages" if period == "a" else f"quarter {period}"
+    return RemoteFile(
+        SOURCES["qcew"],
+        f"{year}/{period}/area/{code}.csv",
+        _base("qcew", base_url, workspace_root),
+        f"QCEW {year} {what}, area {code}",
+        year,
+    )
+
+
 def known_years(remote: RemoteFile) -> list[int]:
     """The years the source (and LODES version, tract kind) of ``remote`` is known to publish."""
     key = remote.source.key
@@ -895,6 +974,8 @@ def known_years(remote: RemoteFile) -> list[int]:
         return list(CBP_YEARS)
     if key == "bea":
         return list(BEA_IO_YEARS)
+    if key == "qcew":
+        return list(QCEW_YEARS)
     if key == "lodes":
         return list(LODES_YEARS.get(remote.path.split("/", 1)[0], ()))
     return list(TIGER_TRACT_YEARS if remote.path.startswith("TIGER") else CB_TRACT_YEARS)
