@@ -85,7 +85,8 @@ def _detail(ds: EmploymentDataset) -> int:
 def choose_dataset(
     datasets: Sequence[EmploymentDataset], *, geoid_length: int, counties: Sequence[str]
 ) -> EmploymentDataset | None:
-    """The dataset to map at one level: real before synthetic, finer NAICS detail, then the latest.
+    """The dataset to map at one level: real before synthetic, finer NAICS detail, a source that
+    counts every industry (QCEW) before one that leaves some out (CBP), then the latest.
 
     Parameters
     ----------
@@ -100,10 +101,10 @@ def choose_dataset(
     for order, ds in enumerate(datasets):
         geoids = ds.table["geoid"]
         if ((geoids.str.len() == geoid_length) & geoids.str[:5].isin(list(counties))).any():
-            candidates.append((not ds.synthetic, _detail(ds), order, ds))
+            candidates.append((not ds.synthetic, _detail(ds), not ds.not_covered, order, ds))
     if not candidates:
         return None
-    return max(candidates, key=lambda c: c[:3])[3]
+    return max(candidates, key=lambda c: c[:4])[4]
 
 
 def _place_names(metrics_geoids: pd.Series, places: gpd.GeoDataFrame) -> pd.Series:

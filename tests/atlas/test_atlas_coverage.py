@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from valleymaps.atlas import build_atlas
+from valleymaps.atlas import build_atlas, choose_dataset
+from valleymaps.employment import EmploymentDataset, default_not_covered
 from valleymaps.io.employment.store import import_employment
 from valleymaps.workspace import Workspace
 from workspace_files import write_cbp_files
@@ -33,3 +34,16 @@ def test_cbp_atlas_says_not_covered_never_zero(bundled_ws: Workspace, tmp_path: 
     assert result.headline is not None and not result.headline.has_ownership
     page = (bundled_ws.maps_dir / "cluster-agriculture.html").read_text(encoding="utf-8")
     assert "Not covered by this source" in page
+
+
+def test_a_source_that_counts_every_industry_is_mapped_first() -> None:
+    def dataset(name: str, fmt: str) -> EmploymentDataset:
+        table = pd.DataFrame(
+            {"geoid": ["06019"] * 2, "naics": ["TOTAL", "111110"], "year": [2021] * 2,
+             "employment": [1.0, 1.0], "flag": [""] * 2}
+        )  # fmt: skip
+        return EmploymentDataset(name, table, name, fmt, not_covered=default_not_covered(fmt))
+
+    qcew, cbp = dataset("qcew", "qcew"), dataset("cbp", "cbp")
+    assert choose_dataset([qcew, cbp], geoid_length=5, counties=["06019"]) is qcew
+    assert choose_dataset([cbp, qcew], geoid_length=5, counties=["06019"]) is qcew

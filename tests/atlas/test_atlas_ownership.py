@@ -1,0 +1,55 @@
+"""An atlas on QCEW: all ownerships by default, private employers on request, and the plan's
+private-sector job growth from the private figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from qcew_files import qcew_site
+from valleymaps.atlas import build_atlas
+from valleymaps.io.employment.store import import_employment
+from valleymaps.render.metric_specs import format_percent
+from valleymaps.workspace import Workspace
+
+
+def _import_qcew(ws: Workspace, tmp_path: Path) -> None:
+    site = qcew_site([2012, 2013], list(ws.config.region_counties))
+    paths = []
+    for key, data in site.items():
+        path = tmp_path / key.strip("/").replace("/", "_")
+        path.write_bytes(data)
+        paths.append(path)
+    import_employment(ws, paths, format="qcew", name="qcew_2012_2013")
+
+
+def _hospitals(ws: Workspace) -> pd.Series:
+    table = pd.read_csv(ws.maps_dir / "tables" / "cluster_metrics.csv", dtype={"geoid": str})
+    rows = table[(table.cluster == "health_and_wellness") & (table.component == "hospitals")]
+    return rows.set_index("geoid")["employment"]
+
+
+def test_all_ownerships_by_default_private_on_request(bundled_ws: Workspace, tmp_path: Path) -> None:
+    _import_qcew(bundled_ws, tmp_path)
+    result = build_atlas(bundled_ws, png=False)
+    # public and private hospitals (the state's withheld part left out: a lower bound)
+    assert _hospitals(bundled_ws)["06019"] == int(100 * 1.02) + int(40 * 1.02)  # files hold whole jobs
+    h = result.headline
+    assert h is not None and h.has_ownership and h.base_year == 2012
+    assert h.share_of_private_growth is not None and 0 < h.share_of_private_growth < 1
+    assert h.share_of_private_growth != h.share_of_growth  # private figures, not all ownerships
+    index = (bundled_ws.maps_dir / "index.html").read_text(encoding="utf-8")
+    assert f"held {format_percent(h.share_of_private_growth)} of private-sector job growth" in index
+    assert "Counting private employers only, as the plan does, the clusters held" in index
+    assert "of private-sector job growth since 2012" in index
+    assert "does not tell private from public employers" not in index
+    assert "not covered" not in index  # QCEW counts every industry
+
+    config = bundled_ws.root / "valleymaps.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[employment]\nownership = "private"\n')
+    private_ws = Workspace.open(bundled_ws.root)
+    build_atlas(private_ws, png=False)
+    assert _hospitals(private_ws)["06019"] == int(100 * 1.02)
+    page = (private_ws.maps_dir / "cluster-health-and-wellness.html").read_text(encoding="utf-8")
+    assert "counts private employers only" in page
