@@ -228,3 +228,39 @@ def test_non_finite_project_cost_goes_to_the_row_report(
     assert value.lower().lstrip("$") in outcome.output.lower()
     reports = list((built_workspace / "outputs" / "reports").glob("*.csv"))
     assert reports and "not a finite amount" in reports[0].read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# project coordinates
+
+
+def test_projects_with_every_row_swapped_say_so_once(built_workspace: Path, tmp_path: Path) -> None:
+    from project_files import BAKERSFIELD, FRESNO, VISALIA, row, write_csv
+
+    rows = [row(str(i), lat=str(x), lon=str(y)) for i, (x, y) in enumerate([FRESNO, BAKERSFIELD, VISALIA])]
+    path = write_csv(tmp_path / "swapped.csv", rows)
+    expect_success(
+        built_workspace, ["import", "projects", str(path)],
+        "kept 0, rejected 3", "row 1", "all 3 rows look like latitude and longitude swapped", "'latitude'",
+    )
+
+
+def test_a_project_just_outside_the_region_is_counted_in_the_nearest_county(
+    built_workspace: Path, tmp_path: Path
+) -> None:
+    from project_files import FRESNO, row, write_csv
+
+    # 500 m west of the region's westernmost vertex: kept (1 km tolerance), in no region county
+    region = gpd.read_file(built_workspace / "data" / "geo" / "ca_counties.geojson")
+    region = region[region["in_region"]].to_crs("EPSG:3310").union_all()
+    coords = shapely.get_coordinates(region)
+    x, y = coords[coords[:, 0].argmin()]
+    lonlat = gpd.GeoSeries([shapely.Point(x - 500, y)], crs="EPSG:3310").to_crs("EPSG:4326").iloc[0]
+    path = write_csv(tmp_path / "p.csv", [row("1", at=FRESNO, cost="$2M"), row("2", at=(lonlat.x, lonlat.y))])
+    expect_success(built_workspace, ["import", "projects", str(path)], "kept 2", "row 2", "the nearest")
+    out = tmp_path / "summary.csv"
+    expect_success(built_workspace, ["projects", "summary", "--out", str(out)], "2 projects by county")
+    import pandas as pd
+
+    table = pd.read_csv(out)
+    assert table["n_projects"].sum() == 2 and table["cost_usd"].sum() == pytest.approx(3.2e6)

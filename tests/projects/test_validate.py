@@ -245,3 +245,19 @@ def test_a_project_just_outside_every_county_counts_in_the_nearest(
     (note,) = [p for p in result.problems if p.reason == "nearest_county"]
     assert note.row == 1 and not note.rejected
     assert "outside Kings County" in note.message and "counted in Kings County, the nearest" in note.message
+
+
+def test_when_every_row_is_swapped_the_file_note_says_so(tmp_path: Path, counties: gpd.GeoDataFrame) -> None:
+    rows = [row(str(i), lat=str(IN_WEST[0] + i * 0.01), lon=str(IN_WEST[1])) for i in range(3)]
+    result = _check(tmp_path, rows, counties)
+    assert result.projects.empty
+    assert [p.reason for p in result.problems if p.row is not None] == ["swapped_coordinates"] * 3
+    (note,) = [p for p in result.problems if p.row is None and "swapped" in p.message]
+    assert note.message.startswith("all 3 rows look like latitude and longitude swapped")
+    assert "'Latitude'" in note.message and "Swap them in the mapping" in note.message
+
+
+def test_one_swapped_row_gets_no_file_note(tmp_path: Path, counties: gpd.GeoDataFrame) -> None:
+    rows = [row("1", lat=str(IN_WEST[0]), lon=str(IN_WEST[1])), row("2", at=IN_WEST)]
+    result = _check(tmp_path, rows, counties)
+    assert not [p for p in result.problems if p.row is None and "swapped" in p.message]

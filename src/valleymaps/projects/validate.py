@@ -16,7 +16,7 @@ Pure computation: no files are read or written here.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -275,6 +275,31 @@ def _point_or_wkt(reader: _RowReader, row: Mapping[str, Any], add: Any) -> Any:
     return None
 
 
+def _whole_file_location_notes(
+    problems: Sequence[RowProblem], n_located: int, columns: Mapping[str, str]
+) -> list[RowProblem]:
+    """One note when every located row has the same coordinate mistake: the fix is the file's."""
+    if n_located < 2:
+        return []
+    swapped = sum(1 for p in problems if p.reason == "swapped_coordinates")
+    if swapped == n_located:
+        where = (
+            f" (columns {columns['latitude']!r} and {columns['longitude']!r})"
+            if "latitude" in columns and "longitude" in columns
+            else ""
+        )
+        return [
+            RowProblem(
+                None,
+                "file",
+                f"all {n_located:,} rows look like latitude and longitude swapped{where}: the columns "
+                "are probably the other way round. Swap them in the mapping ([columns] latitude = ..., "
+                "longitude = ...) or in the file, and import again.",
+            )
+        ]
+    return []
+
+
 def validate_projects(
     raw: RawTable,
     mapping: ColumnMapping | None = None,
@@ -524,6 +549,7 @@ def validate_projects(
                 geoms[i] = shapely.force_2d(geom)
 
     check_locations(raw, mapping, columns, geoms, bad, problems, counties, region, tolerance)
+    notes_file.extend(_whole_file_location_notes(problems, sum(g is not None for g in geoms), columns))
 
     # counties of the kept rows
     keep = ~bad
