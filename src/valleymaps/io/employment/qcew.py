@@ -186,6 +186,8 @@ def _parse_file(path: Path, states: set[str] | None, problems: RowProblems) -> t
     offset = 0
     n_other_areas = 0
     for raw in csv_chunks(path, usecols=usecols, dtype=str, chunksize=_CHUNK_ROWS):
+        if raw.empty:  # a header and nothing else
+            continue
         chunk = raw.rename(columns={c: c.strip().lower() for c in raw.columns}).fillna("")
         chunk = chunk.apply(lambda s: s.astype(str).str.strip())
         rows = np.arange(offset + 1, offset + len(chunk) + 1)
