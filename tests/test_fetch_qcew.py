@@ -13,6 +13,7 @@ from fetch_server import PROXY_VARIABLES, FileServer, make_workspace
 from qcew_files import QCEW_PREFIX, qcew_site
 from valleymaps import fetch
 from valleymaps.cli import cli
+from valleymaps.errors import DataExistsError
 from valleymaps.io.download import DownloadCache, RetryPolicy
 from valleymaps.io.employment.store import load_dataset, private_path
 from valleymaps.io.sources import SOURCES, YearNotAvailableError
@@ -127,3 +128,26 @@ def test_cli_fetch_qcew(ws: Workspace, tmp_path: Path, server: FileServer) -> No
     assert "private employers kept apart" in out.output
     bad = runner.invoke(cli, ["fetch", "qcew", "--years", "2012-20x", "-w", str(ws.root)])
     assert bad.exit_code == 2 and "2012-20x" in bad.output and "Traceback" not in bad.output
+
+
+def test_revised_data_replace_the_dataset_only_when_asked(
+    ws: Workspace, cache: DownloadCache, server: FileServer
+) -> None:
+    fetch.fetch_qcew(ws, years=[2012], cache=cache)
+    path = f"{QCEW_PREFIX}/2012/a/area/06019.csv"
+    server.files[path] = server.files[path].replace(b",1000,", b",1001,", 1)  # BLS revises
+    with pytest.raises(DataExistsError, match="--replace"):
+        fetch.fetch_qcew(ws, years=[2012], cache=cache, refresh=True)
+    assert (
+        load_dataset(ws, "qcew_2012")
+        .table.set_index(["geoid", "naics"])
+        .loc[("06019", "TOTAL"), "employment"]
+        == 1000
+    )
+    fetch.fetch_qcew(ws, years=[2012], cache=cache, refresh=True, replace=True)
+    assert (
+        load_dataset(ws, "qcew_2012")
+        .table.set_index(["geoid", "naics"])
+        .loc[("06019", "TOTAL"), "employment"]
+        == 1001
+    )

@@ -372,6 +372,7 @@ def fetch_qcew(
     years: Iterable[int],
     name: str | None = None,
     refresh: bool = False,
+    replace: bool = False,
     on_progress: ProgressCallback | None = None,
     cache: CacheLike = None,
 ) -> FetchResult[EmploymentDataset]:
@@ -392,8 +393,9 @@ def fetch_qcew(
         Data years (2012 onwards known; newer years are tried).
     name
         Dataset name (default ``qcew_<first year>_<last year>``, or ``qcew_<year>``).
-    refresh, on_progress, cache
-        As for :func:`fetch_tracts`.
+    refresh, on_progress, cache, replace
+        As for :func:`fetch_tracts` (BLS revises past years: a refetch that changes a dataset
+        needs ``replace``).
 
     Returns
     -------
@@ -411,7 +413,8 @@ def fetch_qcew(
     if name is None:
         name = f"qcew_{wanted[0]}" if len(wanted) == 1 else f"qcew_{wanted[0]}_{wanted[-1]}"
     dataset = import_employment(
-        ws, [d.path for d in downloads], format="qcew", name=name, states=_region_states(ws)
+        ws, [d.path for d in downloads], format="qcew", name=name, states=_region_states(ws),
+        replace=replace,
     )
     return FetchResult(downloads, dataset)
 

@@ -374,8 +374,9 @@ def _years_callback(ctx: click.Context, param: click.Parameter, value: str | Non
               help="Data years: a span (2012-2022) or a list (2012,2016,2020).")
 @click.option("--name", default=None, metavar="NAME",
               help="Dataset name in the workspace (default: qcew_<first year>_<last year>).")
+@replace_option
 def qcew_cmd(year: int | None, years: list[int] | None, refresh: bool, cache_dir: Path | None,
-             workspace_dir: Path, name: str | None) -> None:
+             workspace_dir: Path, name: str | None, replace: bool) -> None:
     """BLS QCEW annual averages (open-data area slices), imported as one employment dataset.
 
     One slice per year for each of the region's counties, the reference state and the nation:
@@ -391,7 +392,8 @@ def qcew_cmd(year: int | None, years: list[int] | None, refresh: bool, cache_dir
     click.echo(f"Fetching QCEW annual averages {format_years(wanted)} "
                f"({len(ws.config.region_counties)} counties, the reference state and the U.S.)")
     result = _run(cache_dir, lambda cache, bars: fetch_lib.fetch_qcew(
-        ws, years=wanted, name=name, refresh=refresh, on_progress=bars, cache=cache))
+        ws, years=wanted, name=name, refresh=refresh, on_progress=bars, cache=cache,
+        replace=replace))
     n_cached = sum(d.from_cache for d in result.downloads)
     click.echo(f"  {len(result.downloads)} files: {n_cached} from the cache (checksum verified), "
                f"{len(result.downloads) - n_cached} downloaded ({_size(result.bytes_downloaded)})")
