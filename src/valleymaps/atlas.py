@@ -206,6 +206,8 @@ def _source_lines(ws: Workspace, used: dict[str, EmploymentDataset], tracts_note
         lines.append(f"{level} employment: {ds.source} ({ds.vintage})")
         if ds.coverage_note:
             lines.append(f"{ds.coverage_note}: shown as \"not covered by this source\", never 0 jobs.")
+        if ds.detail_note:
+            lines.append(f"{ds.detail_note}.")
         if ds.private is not None:
             owners = "private employers only" if ws.config.ownership == "private" else "every ownership"
             lines.append(f"{level} employment counts {owners} ([employment] ownership in valleymaps.toml).")

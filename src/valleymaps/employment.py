@@ -68,6 +68,13 @@ SOURCE_GAPS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+#: Sources that count every industry but only at coarse detail, and how to say it.
+SOURCE_DETAIL: dict[str, str] = {
+    "lodes-wac": "LEHD LODES counts jobs by NAICS sector only (20 sectors): clusters are "
+    "approximated by sectors (flag P) and their components are not available",
+}
+
+
 def default_not_covered(format: str) -> tuple[str, ...]:
     """The NAICS prefixes a source format leaves out by design (``()``: it covers all).
 
@@ -146,6 +153,11 @@ class EmploymentDataset:
         if text and tuple(self.not_covered) == known:
             return text
         return f"{self.source} does not count NAICS {', '.join(self.not_covered)}"
+
+    @property
+    def detail_note(self) -> str:
+        """What detail the source lacks, in words (``""`` for 6-digit NAICS sources)."""
+        return SOURCE_DETAIL.get(self.format, "")
 
     def geoid_lengths(self) -> set[int]:
         return {int(n) for n in self.table["geoid"].str.len().unique()}

@@ -47,3 +47,18 @@ def test_a_source_that_counts_every_industry_is_mapped_first() -> None:
     qcew, cbp = dataset("qcew", "qcew"), dataset("cbp", "cbp")
     assert choose_dataset([qcew, cbp], geoid_length=5, counties=["06019"]) is qcew
     assert choose_dataset([cbp, qcew], geoid_length=5, counties=["06019"]) is qcew
+
+
+def test_sector_only_source_says_so(bundled_ws: Workspace, tmp_path: Path) -> None:
+    from lodes_files import write_wac
+    from valleymaps.io.tracts import import_tracts
+    from workspace_files import write_square_tracts
+
+    geoids = write_square_tracts(tmp_path / "tracts.geojson", list(bundled_ws.config.region_counties))
+    import_tracts(bundled_ws, [tmp_path / "tracts.geojson"])
+    wac = write_wac(tmp_path / "ca_wac_S000_JT00_2021.csv.gz", geoids)
+    dataset = import_employment(bundled_ws, wac, format="lodes-wac")
+    assert "sector only" in dataset.detail_note and dataset.not_covered == ()
+    build_atlas(bundled_ws, png=False)
+    index = (bundled_ws.maps_dir / "index.html").read_text(encoding="utf-8")
+    assert "LEHD LODES counts jobs by NAICS sector only" in index

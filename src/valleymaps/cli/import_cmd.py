@@ -177,6 +177,8 @@ def summarize_dataset(dataset: EmploymentDataset) -> list[str]:
         lines.append(f"  ownership: all employers; private employers kept apart ({n_private:,} rows)")
     if dataset.coverage_note:
         lines.append(f"  not covered: {dataset.coverage_note}")
+    if dataset.detail_note:
+        lines.append(f"  detail: {dataset.detail_note}")
     if dataset.synthetic:
         lines.append(f"  note: {SYNTHETIC_NOTICE}")
     return lines
