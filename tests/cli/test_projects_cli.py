@@ -141,6 +141,6 @@ def test_summary_per_resident_worker_from_the_commuting_flows(tmp_path: Path) ->
     assert "per worker" in summary.output
     fresno = next(line for line in summary.output.splitlines() if "Fresno County" in line)
     assert "$30" in fresno.split()  # $12M for 400,000 employed residents
-    table = pyogrio.read_dataframe(tmp_path / "by_county.gpkg").set_index("geoid")
+    table = pyogrio.read_dataframe(tmp_path / "by_county.gpkg", layer="investment").set_index("geoid")
     assert table.loc["06019", "cost_per_worker"] == 30.0
     assert table.loc["06019", "workers_source"].startswith("ACS 2016–2020")

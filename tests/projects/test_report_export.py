@@ -65,7 +65,7 @@ def test_csv_export_imports_again_unchanged(ws: Workspace, tmp_path: Path) -> No
 def test_geopackage_and_geojson_exports(tmp_path: Path) -> None:
     original = inventory()
     for name in ("inventory.gpkg", "inventory.geojson"):
-        back = gpd.read_file(export_projects(original, tmp_path / name))
+        back = gpd.read_file(export_projects(original, tmp_path / name), layer="projects")
         assert back["name"].tolist() == original["name"].tolist()
         assert back.geometry.geom_type.tolist() == ["Point", "LineString", "Polygon"]
 
@@ -77,7 +77,7 @@ def test_summary_export_with_polygons(tmp_path: Path, counties: gpd.GeoDataFrame
         read_csv_table(write_csv(tmp_path / "p.csv", [row("A1", at=IN_WEST)])), counties=counties
     ).projects
     summary = summarize_investment(projects, counties)
-    layer = gpd.read_file(export_summary(summary, tmp_path / "inv.gpkg", places=counties))
+    layer = gpd.read_file(export_summary(summary, tmp_path / "inv.gpkg", places=counties), layer="investment")
     assert layer["cost_usd"].tolist() == [1_200_000.0, 0.0]
     assert layer.geometry.notna().all()
     table = pd.read_csv(export_summary(summary, tmp_path / "inv.csv"), dtype={"geoid": str})

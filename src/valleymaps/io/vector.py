@@ -115,6 +115,9 @@ def _choose_layer(path: Path, source: str, layer: str | None, preferred: str | N
                 f"{path} has no layer {layer!r} (found: {', '.join(names)}). Pass one of these as the layer."
             )
         return layer
+    # QGIS' style table (ours carry one too) is never the data
+    names = [n for n in names if n != "layer_styles"]
+    layers = [(n, g) for n, g in layers if str(n) != "layer_styles"]
     if len(names) <= 1:
         return names[0] if names else None
     if preferred is not None:

@@ -16,6 +16,7 @@ import shapely
 
 from valleymaps.errors import DataSourceError, OutputExistsError
 from valleymaps.io.atomic import atomic_path, write_text_atomic
+from valleymaps.projects.gpkg_styles import style_projects_layer, style_summary_layer
 from valleymaps.projects.schema import PROJECT_COLUMNS, conform_projects
 
 #: Output formats by extension.
@@ -34,6 +35,11 @@ def _format_of(path: Path) -> str:
 def _check_target(path: Path, overwrite: bool) -> None:
     if path.exists() and not overwrite:
         raise OutputExistsError(f"{path} exists. Pass --overwrite to replace it.")
+
+
+def _sources(projects: pd.DataFrame) -> list[str]:
+    agencies = [str(a) for a in projects["agency"].dropna().unique()] if "agency" in projects else []
+    return [f"inventories of {', '.join(agencies)}"] if agencies else []
 
 
 def projects_to_csv_text(projects: gpd.GeoDataFrame) -> str:
@@ -75,6 +81,8 @@ def export_projects(
         pyogrio.write_dataframe(
             data, tmp, layer="projects", driver=fmt, geometry_type="Unknown", promote_to_multi=False
         )
+        if fmt == "GPKG":
+            style_projects_layer(tmp, "projects", data, sources=_sources(data))
     return p
 
 
@@ -105,4 +113,6 @@ def export_summary(
     gdf = gpd.GeoDataFrame(joined, geometry="geometry", crs=places.crs)
     with atomic_path(p) as tmp:
         pyogrio.write_dataframe(gdf, tmp, layer="investment", driver=fmt, promote_to_multi=True)
+        if fmt == "GPKG":
+            style_summary_layer(tmp, "investment", summary)
     return p

@@ -24,6 +24,7 @@ import pyogrio.errors
 from valleymaps.errors import DataSourceError
 from valleymaps.io.atomic import atomic_path
 from valleymaps.io.filelock import exclusive_lock, lock_path
+from valleymaps.projects.gpkg_styles import style_projects_layer
 from valleymaps.projects.schema import conform_projects, empty_projects
 from valleymaps.projects.store import (
     IMPORT_LOG_COLUMNS,
@@ -137,3 +138,7 @@ class GeoPackageStore:
         with sqlite3.connect(path) as db:
             db.execute(f'CREATE UNIQUE INDEX "{self.layer}_key" ON "{self.layer}" (agency, project_id)')
         db.close()
+        sources = [str(s) for s in history["source"].tolist()] if len(history) else []
+        style_projects_layer(
+            path, self.layer, merged, sources=sources, log_layer=self.log_layer if len(history) else None
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import math
@@ -21,6 +22,8 @@ from rasterio.enums import Resampling
 from valleymaps import settings
 from valleymaps._version import __version__
 from valleymaps.io.atomic import atomic_path, write_text_atomic
+from valleymaps.io.qgis_styles import describe_layer, write_layer_style, write_qml_beside
+from valleymaps.render.qgis_styles import build_suitability_raster_qml, build_suitability_sites_qml
 from valleymaps.render.suitability_image import OverlayImage, web_overlay
 from valleymaps.render.suitability_map import FactorInfo, TargetLayer, format_value
 from valleymaps.suitability import defaults
@@ -115,7 +118,16 @@ def write_tables(
         layer = gpd.GeoDataFrame(table, geometry=result.sites.geometry.to_numpy(), crs=result.sites.crs)
         with atomic_path(gpkg) as tmp:
             layer.to_file(tmp, layer="sites", driver="GPKG", engine="pyogrio")
+            write_layer_style(
+                tmp, "sites", build_suitability_sites_qml(), name="valleymaps suitability sites",
+                description="Sites coloured by mean suitability (0-100), the web map's palette.",
+            )  # fmt: skip
+            describe_layer(tmp, "sites", identifier=f"Candidate sites: {target or result.profile.name}",
+                           description=_sites_description(result, target))
         written.append(gpkg)
+    raster = Path(result.suitability_path)
+    if raster.parent.resolve() == folder.resolve() and raster.is_file():
+        written.append(write_qml_beside(raster, build_suitability_raster_qml()))
     sens = folder / "sensitivity.csv"
     with atomic_path(sens) as tmp:
         result.sensitivity_table.to_csv(tmp, index=False)
@@ -172,6 +184,16 @@ def write_tables(
     written.append(write_text_atomic(folder / "run.json", json.dumps(meta, indent=2) + "\n"))
     log.info("wrote %d tables in %s", len(written), folder)
     return written
+
+
+def _sites_description(result: SuitabilityResult, target: str | None) -> str:
+    factors = "; ".join(f"{f.factor.name} ({f.factor.weight:g}%): {f.note}" for f in result.factors)
+    return (
+        f"Candidate sites for {target or result.profile.name} (profile {result.profile.key}), "
+        f"ranked by mean suitability on a {result.grid.resolution:g} m grid (EPSG:3310). "
+        f"{sites_text(result)} Sources: {factors or 'none'}. "
+        f"Vintage: computed {dt.date.today().isoformat()} by valleymaps {__version__}."
+    )
 
 
 def _num(v: float) -> float | None:
