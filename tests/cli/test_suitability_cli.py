@@ -47,6 +47,8 @@ def test_a_target_run_writes_rasters_sites_and_a_map(ws_and_layers) -> None:
         "factor-rail.tif",
         "factor-water-value.tif",
         "sites.gpkg",
+        "sites.parquet",
+        "suitability.qml",
         "sites.csv",
         "sensitivity.csv",
         "zones.csv",

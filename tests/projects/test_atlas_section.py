@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 
@@ -50,6 +51,9 @@ def test_pages_tables_and_pngs(
     table = pd.read_csv(build / "tables" / "investment_by_county.csv", dtype={"geoid": str})
     assert table.set_index("geoid").loc["06019", "cost_usd"] == 12e6
     assert len(pd.read_csv(build / "tables" / "projects.csv")) == 2
+    assert len(gpd.read_parquet(build / "tables" / "projects.parquet")) == 2  # GeoParquet beside
+    by_county = gpd.read_parquet(build / "tables" / "investment_by_county.parquet")
+    assert by_county["geoid"].tolist() == table["geoid"].tolist() and by_county.geometry.notna().all()
 
 
 def _just_outside_the_region(ws: Workspace) -> tuple[float, float]:

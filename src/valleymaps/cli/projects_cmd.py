@@ -194,7 +194,7 @@ def _load(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Also write the table (.csv, or .gpkg/.geojson with the places' polygons).",
+    help="Also write the table (.csv, or .gpkg/.geojson/.parquet with the places' polygons).",
 )
 @overwrite_option
 @db_option
@@ -310,7 +310,7 @@ def export(
     table: str | None,
     workspace_dir: Path,
 ) -> None:
-    """Write the cleaned inventory to OUT (.csv with WKT, .gpkg or .geojson).
+    """Write the cleaned inventory to OUT (.csv with WKT, .gpkg, .geojson or GeoParquet .parquet).
 
     \b
     Example:
@@ -381,7 +381,7 @@ def _coordinate_callback(ctx: click.Context, param: click.Parameter, value: floa
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Also write the projects found (.csv, .gpkg or .geojson).",
+    help="Also write the projects found (.csv, .gpkg, .geojson or .parquet).",
 )
 @overwrite_option
 @db_option

@@ -176,9 +176,14 @@ def projects_section(context: AtlasContext) -> list[AtlasCard]:
     tables = context.build_dir / "tables"
     tables.mkdir(exist_ok=True)
     export_projects(projects, tables / "projects.csv", overwrite=True)
+    export_projects(projects, tables / "projects.parquet", overwrite=True)
     export_summary(county_summary, tables / "investment_by_county.csv", overwrite=True)
+    export_summary(county_summary, tables / "investment_by_county.parquet", places=counties_named,
+                   overwrite=True)  # fmt: skip
     if tract_summary is not None:
         export_summary(tract_summary, tables / "investment_by_tract.csv", overwrite=True)
+        export_summary(tract_summary, tables / "investment_by_tract.parquet", places=tracts_web,
+                       overwrite=True)  # fmt: skip
 
     thumb_projects = thumb_invest = None
     if context.png:

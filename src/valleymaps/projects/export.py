@@ -1,4 +1,4 @@
-"""Write the cleaned inventory and the investment summaries: CSV, GeoPackage or GeoJSON.
+"""Write the cleaned inventory and the investment summaries: CSV, GeoPackage, GeoJSON or GeoParquet.
 
 CSV keeps the geometry as WKT (and longitude/latitude for points), so the
 file imports again as it is. Every writer is atomic.
@@ -20,7 +20,9 @@ from valleymaps.projects.gpkg_styles import style_projects_layer, style_summary_
 from valleymaps.projects.schema import PROJECT_COLUMNS, conform_projects
 
 #: Output formats by extension.
-EXPORT_FORMATS: dict[str, str] = {".csv": "CSV", ".gpkg": "GPKG", ".geojson": "GeoJSON"}
+EXPORT_FORMATS: dict[str, str] = {
+    ".csv": "CSV", ".gpkg": "GPKG", ".geojson": "GeoJSON", ".parquet": "GeoParquet",
+}  # fmt: skip
 
 
 def _format_of(path: Path) -> str:
@@ -35,6 +37,13 @@ def _format_of(path: Path) -> str:
 def _check_target(path: Path, overwrite: bool) -> None:
     if path.exists() and not overwrite:
         raise OutputExistsError(f"{path} exists. Pass --overwrite to replace it.")
+
+
+def _write_geoparquet(gdf: gpd.GeoDataFrame, path: Path) -> Path:
+    """GeoParquet (WKB geometry, the CRS in its metadata), atomically."""
+    with atomic_path(path) as tmp:
+        gpd.GeoDataFrame(gdf).to_parquet(tmp, index=False)
+    return path
 
 
 def _sources(projects: pd.DataFrame) -> list[str]:
@@ -64,7 +73,7 @@ def projects_to_csv_text(projects: gpd.GeoDataFrame) -> str:
 def export_projects(
     projects: gpd.GeoDataFrame, path: str | os.PathLike[str], *, overwrite: bool = False
 ) -> Path:
-    """Write the inventory to ``path`` (.csv, .gpkg or .geojson).
+    """Write the inventory to ``path`` (.csv, .gpkg, .geojson or .parquet).
 
     Raises
     ------
@@ -77,6 +86,8 @@ def export_projects(
     if fmt == "CSV":
         return write_text_atomic(p, projects_to_csv_text(projects))
     data = conform_projects(projects)
+    if fmt == "GeoParquet":
+        return _write_geoparquet(data, p)
     with atomic_path(p) as tmp:
         pyogrio.write_dataframe(
             data, tmp, layer="projects", driver=fmt, geometry_type="Unknown", promote_to_multi=False
@@ -93,7 +104,7 @@ def export_summary(
     places: gpd.GeoDataFrame | None = None,
     overwrite: bool = False,
 ) -> Path:
-    """Write an investment summary: CSV as it is, GeoPackage/GeoJSON with the places' polygons.
+    """Write an investment summary: CSV as it is, GeoPackage/GeoJSON/GeoParquet with the places' polygons.
 
     Raises
     ------
@@ -111,6 +122,8 @@ def export_summary(
         raise DataSourceError(f"{p}: a {fmt} summary needs the places' polygons; write a .csv instead.")
     joined = places[["geoid", "geometry"]].merge(summary, on="geoid", how="right")
     gdf = gpd.GeoDataFrame(joined, geometry="geometry", crs=places.crs)
+    if fmt == "GeoParquet":
+        return _write_geoparquet(gdf, p)
     with atomic_path(p) as tmp:
         pyogrio.write_dataframe(gdf, tmp, layer="investment", driver=fmt, promote_to_multi=True)
         if fmt == "GPKG":

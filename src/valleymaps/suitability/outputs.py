@@ -105,7 +105,8 @@ def write_tables(
     target: str | None = None,
     zone_names: pd.Series | None = None,
 ) -> list[Path]:
-    """Write ``sites.gpkg``/``.csv``, ``sensitivity.csv``, ``zones.csv``, ``profile.toml``, ``run.json``."""
+    """Write ``sites.gpkg``/``.parquet``/``.csv``, ``suitability.qml``, ``sensitivity.csv``, ``zones.csv``,
+    ``profile.toml``, ``run.json``."""
     folder = Path(folder)
     written = []
     table = site_table(result, target=target)
@@ -125,6 +126,10 @@ def write_tables(
             describe_layer(tmp, "sites", identifier=f"Candidate sites: {target or result.profile.name}",
                            description=_sites_description(result, target))
         written.append(gpkg)
+        geoparquet = folder / "sites.parquet"
+        with atomic_path(geoparquet) as tmp:
+            layer.to_parquet(tmp, index=False)
+        written.append(geoparquet)
     raster = Path(result.suitability_path)
     if raster.parent.resolve() == folder.resolve() and raster.is_file():
         written.append(write_qml_beside(raster, build_suitability_raster_qml()))
