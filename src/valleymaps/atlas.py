@@ -32,6 +32,7 @@ from valleymaps.analysis.cluster_employment import ALL_CLUSTERS, aggregate_datas
 from valleymaps.analysis.coverage import coverage_column, coverage_findings
 from valleymaps.analysis.headline import Headline, compute_headline
 from valleymaps.analysis.metrics import compute_cluster_metrics
+from valleymaps.atlas_pngs import PngJobs
 from valleymaps.atlas_sections import SECTIONS, AtlasContext
 from valleymaps.clusters import Cluster, load_clusters
 from valleymaps.employment import EmploymentDataset
@@ -46,7 +47,7 @@ from valleymaps.render.metric_specs import (
     format_percent,
     format_ratio,
 )
-from valleymaps.render.static_map import render_static_map
+from valleymaps.render.static_map import StaticChoropleth, style_static_map
 from valleymaps.render.web_geometry import prepare_web_geometry
 from valleymaps.workspace import Workspace
 
@@ -223,6 +224,27 @@ def _source_lines(ws: Workspace, used: dict[str, EmploymentDataset], tracts_note
     return lines
 
 
+def _static_charts(
+    levels: Sequence[tuple[str, str, gpd.GeoDataFrame]],
+    *,
+    subtitle: str,
+    sources: Sequence[str],
+    notice: str | None,
+    outlines: gpd.GeoDataFrame | None,
+) -> dict[str, StaticChoropleth]:
+    """One static chart per ``(level, label, places)``, laid out once for every cluster and metric."""
+    return {
+        level: StaticChoropleth(
+            places,
+            subtitle=f"{subtitle}, {label.lower()}",
+            source_lines=sources,
+            synthetic_notice=notice,
+            outlines=outlines if level == "tract" else None,
+        )
+        for level, label, places in levels
+    }
+
+
 def _write_pngs(
     layers: Sequence[LevelLayer],
     specs: Sequence[MetricSpec],
@@ -231,12 +253,12 @@ def _write_pngs(
     cluster: Cluster,
     year: int,
     base: int | None,
-    subtitle: str,
-    sources: Sequence[str],
-    notice: str | None,
-    outlines: gpd.GeoDataFrame | None,
+    jobs: PngJobs,
 ) -> list[str]:
-    """A static PNG of every choropleth of a cluster page that has values; returns the file names."""
+    """A static PNG of every choropleth of a cluster page that has values; returns the file names.
+
+    The pictures are handed to ``jobs`` (drawn in the background, written by ``jobs.finish()``).
+    """
     written = []
     for layer in layers:
         for spec in specs:
@@ -244,19 +266,14 @@ def _write_pngs(
             values = rows[spec.column].reindex(layer.places["geoid"]).to_numpy(dtype=float)
             if np.isnan(values).all():  # e.g. components of sector-only tract data
                 continue
-            fig = render_static_map(
-                layer.places,
+            style = style_static_map(
                 values,
                 layer.classifications[spec.key],
                 spec,
                 title=f"{cluster.name}: {spec.title(year=year, base=base)}",
-                subtitle=f"{subtitle}, {layer.label.lower()}",
-                source_lines=sources,
-                synthetic_notice=notice,
-                outlines=outlines if layer.level == "tract" else None,
             )
             name = f"{slugify(cluster.key)}-{layer.level}-{slugify(spec.key)}.png"
-            fig.savefig(folder / name)
+            jobs.add_style(layer.level, style, folder / name)
             written.append(name)
     return written
 
@@ -410,9 +427,23 @@ def _build_atlas(
         synthetic=synthetic,
         levels=["county"] + (["tract"] if with_tracts else []),
     )
+    png_jobs: PngJobs | None = None
     try:
         (build_dir / "png").mkdir()
         (build_dir / "tables").mkdir()
+        if png:  # before the pages: the workers draw while the build goes on
+            levels = [("county", "Counties", county_web)]
+            if with_tracts and tract_web is not None:
+                levels.append(("tract", "Census tracts", tract_web))
+            png_jobs = PngJobs(
+                _static_charts(
+                    levels,
+                    subtitle=cfg.region_name,
+                    sources=sources,
+                    notice=notice,
+                    outlines=county_web if with_tracts else None,
+                )
+            )
         if projects is not None:  # made once: in each page, or (a large inventory) in a file beside them
             projects = prepare_project_overlay(projects)
             if projects.data_file is not None and projects.data_file_text is not None:
@@ -471,18 +502,9 @@ def _build_atlas(
             fmap.save(str(page))
             result.pages.append(ws.maps_dir / page.name)
             thumb = None
-            if png:
+            if png_jobs is not None:
                 written = _write_pngs(
-                    layers,
-                    specs,
-                    build_dir / "png",
-                    cluster=cluster,
-                    year=year,
-                    base=base,
-                    subtitle=cfg.region_name,
-                    sources=sources,
-                    notice=notice,
-                    outlines=county_web if with_tracts else None,
+                    layers, specs, build_dir / "png", cluster=cluster, year=year, base=base, jobs=png_jobs
                 )
                 result.pngs += [ws.maps_dir / "png" / name for name in written]
                 thumb = next((f"png/{n}" for n in written if n.endswith("-county-lq.png")), None)
@@ -505,6 +527,7 @@ def _build_atlas(
             county_names=county_names,
             png=png,
             projects=projects,
+            png_jobs=png_jobs,
         )
         for section in SECTIONS:
             section_cards = section(context)
@@ -540,6 +563,8 @@ def _build_atlas(
             downloads=[("Cluster metrics (CSV)", "tables/cluster_metrics.csv"), *context.downloads],
         )
         (build_dir / "index.html").write_text(index_html, encoding="utf-8")
+        if png_jobs is not None:
+            png_jobs.finish()
         if on_progress:
             on_progress("index", total_steps, total_steps)
         if (ws.maps_dir / ".gitkeep").exists():  # the repository keeps its empty outputs/maps/ folder
@@ -548,5 +573,8 @@ def _build_atlas(
     except BaseException:
         shutil.rmtree(build_dir, ignore_errors=True)
         raise
+    finally:
+        if png_jobs is not None:
+            png_jobs.close()
     log.info("built atlas: %d pages, %d PNGs in %s", len(result.pages) + 1, len(result.pngs), ws.maps_dir)
     return result

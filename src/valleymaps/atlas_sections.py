@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 
@@ -22,6 +22,9 @@ from valleymaps.render.atlas_index import AtlasCard
 from valleymaps.workspace import Workspace
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from valleymaps.atlas_pngs import PngJobs
     from valleymaps.render.project_overlay import ProjectOverlay
 
 
@@ -53,6 +56,11 @@ class AtlasContext:
         read once per build (:func:`valleymaps.projects.atlas_section.load_project_overlay`);
         None when there are none. Sections lay them over their maps
         (:func:`valleymaps.render.project_overlay.add_project_overlay`).
+    png_jobs
+        Where sections hand their static PNGs when ``png`` is set (drawn by worker
+        processes while the build goes on; written before the atlas is swapped in):
+        ``png_jobs.add_figure(render_fn, build_dir / "png" / name, **kwargs)``.
+        None when no PNGs are asked for.
     """
 
     ws: Workspace
@@ -63,6 +71,25 @@ class AtlasContext:
     png: bool
     downloads: list[tuple[str, str]] = field(default_factory=list)
     projects: ProjectOverlay | None = None
+    png_jobs: PngJobs | None = None
+
+    def add_png(self, make: Callable[..., Figure], name: str, **kwargs: Any) -> str:
+        """Have ``make(**kwargs)`` (a module-level function returning a figure) drawn as ``png/<name>``.
+
+        Drawn by :attr:`png_jobs` when there is one (in the background, so the
+        arguments must pickle), else here and now. Returns the path relative to
+        the atlas, for a card's thumbnail.
+        """
+        path = self.build_dir / "png" / name
+        if self.png_jobs is not None:
+            self.png_jobs.add_figure(make, path, **kwargs)
+        else:
+            from valleymaps.io.atomic import write_bytes_atomic
+            from valleymaps.render.png import figure_png
+
+            path.parent.mkdir(exist_ok=True)
+            write_bytes_atomic(path, figure_png(make(**kwargs)))
+        return f"png/{name}"
 
 
 AtlasSection = Callable[[AtlasContext], list[AtlasCard]]

@@ -301,15 +301,14 @@ def _tract_pages(
     n_on = int(tract_lines["on_map"].sum())
     within = tract_lines[tract_lines["kind"] == cm.WITHIN]
     if context.png:
-        fig = render_static_flow_map(
-            within, tracts, title=ttitle, subtitle=ds.source, outline=county_areas,
+        thumb = context.add_png(
+            render_static_flow_map, f"flows-{slug}-tract.png",
+            lines=within, areas=tracts, title=ttitle, subtitle=ds.source, outline=county_areas,
             top_n=TRACT_PNG_TOP_N, source_lines=sources, synthetic_notice=notice,
             not_drawn_note=(f"Drawn: the {min(TRACT_PNG_TOP_N, len(within)):,} largest of "
                             f"{len(within):,} flows between the region's tracts; flows across the "
                             "region's edge are on the web page."),
         )
-        thumb = f"png/flows-{slug}-tract.png"
-        fig.savefig(context.build_dir / thumb)
     card = AtlasCard(
         f"Tract commuting flows ({ds.vintage})",
         f"The {min(TRACT_TOP_N, n_on):,} largest of {n_on:,} flows between the region's tracts "
@@ -425,11 +424,10 @@ def _dataset_pages(
         on_map = lines[lines["on_map"]]
         note = (f"Not drawn: {max(0, len(on_map) - COUNTY_TOP_N):,} smaller flows; flows to other "
                 "states and abroad are listed on the web page.")
-        fig = render_static_flow_map(lines, county_areas, title=title, subtitle=ds.source,
-                                     places=others, outline=county_areas, top_n=COUNTY_TOP_N,
-                                     source_lines=sources, synthetic_notice=notice, not_drawn_note=note)
-        thumb = f"png/flows-{slug}-county.png"
-        fig.savefig(build / thumb)
+        thumb = context.add_png(render_static_flow_map, f"flows-{slug}-county.png",
+                                lines=lines, areas=county_areas, title=title, subtitle=ds.source,
+                                places=others, outline=county_areas, top_n=COUNTY_TOP_N,
+                                source_lines=sources, synthetic_notice=notice, not_drawn_note=note)
     cards.append(AtlasCard(f"Commuting flows ({ds.vintage or ds.format})", headline, page, thumb,
                            kind=CARD_KIND_FLOWS))
 
@@ -485,15 +483,14 @@ def _dataset_pages(
             layer = layers[0]
             vals = (layer.values[layer.values["component"] == spec.component].set_index("geoid")[spec.column]
                     .reindex(layer.places["geoid"]).to_numpy(dtype=float))
-            fig = render_static_map(
-                layer.places, vals, layer.classifications[spec.key], spec,
-                title=f"{spec.title(year=year, base=None)}", subtitle=f"{cfg.region_name}, counties",
-                source_lines=sources, synthetic_notice=notice,
+            written = context.add_png(
+                render_static_map, f"commuting-{slug}-county-{spec.key.replace('_', '-')}.png",
+                places=layer.places, values=vals, classification=layer.classifications[spec.key],
+                spec=spec, title=f"{spec.title(year=year, base=None)}",
+                subtitle=f"{cfg.region_name}, counties", source_lines=sources, synthetic_notice=notice,
             )
-            name = f"commuting-{slug}-county-{spec.key.replace('_', '-')}.png"
-            fig.savefig(build / "png" / name)
             if spec.key == "leakage_rate":
-                cthumb = f"png/{name}"
+                cthumb = written
     cards.append(AtlasCard(f"Commuting leakage ({ds.vintage or ds.format})",
                            _leakage_finding(measures_county, names), cpage, cthumb,
                            kind=CARD_KIND_LEAKAGE))

@@ -91,6 +91,11 @@ NOT_COVERED_COLOR: str = "#d8cbe6"
 #: Web map tiles (a light basemap that keeps the choropleth readable).
 TILES: str = "Esri.WorldGrayCanvas"
 
+#: Processes that draw an atlas's static PNGs while the build goes on (forked
+#: from the build; 1 draws them in the build process itself, as do systems
+#: without ``fork``). Two suits a laptop; the output is the same either way.
+BUILD_WORKERS: int = 2
+
 
 
 def synthetic_notice(what: str | None = "employment") -> str:

@@ -192,30 +192,29 @@ def projects_section(context: AtlasContext) -> list[AtlasCard]:
         from valleymaps.render.projects_static import render_static_projects
         from valleymaps.render.static_map import render_static_map
 
-        png_dir = context.build_dir / "png"
-        png_dir.mkdir(exist_ok=True)
-        fig = render_static_projects(
-            projects,
+        (context.build_dir / "png").mkdir(exist_ok=True)
+        thumb_projects = context.add_png(
+            render_static_projects,
+            "projects.png",
+            projects=projects,
             title="Infrastructure projects",
             subtitle=region,
             outlines=counties_named,
             source_lines=sources,
         )
-        fig.savefig(png_dir / "projects.png")
-        thumb_projects = "png/projects.png"
         spec = investment_metric_specs(jobs_year=None, workers_source=None)[0]
         values = county_summary["cost_usd"].to_numpy(dtype=float)
-        fig = render_static_map(
-            counties_named,
-            values,
-            classify_values(values, scheme=ws.config.scheme, k=ws.config.classes),
-            spec,
+        thumb_invest = context.add_png(
+            render_static_map,
+            "investment-county.png",
+            places=counties_named,
+            values=values,
+            classification=classify_values(values, scheme=ws.config.scheme, k=ws.config.classes),
+            spec=spec,
             title="Public investment in infrastructure projects",
             subtitle=f"{region}, counties",
             source_lines=sources,
         )
-        fig.savefig(png_dir / "investment-county.png")
-        thumb_invest = "png/investment-county.png"
 
     if unknown == len(projects):
         finding = f"{len(projects):,} projects, no costs given"

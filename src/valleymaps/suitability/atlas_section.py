@@ -129,20 +129,19 @@ def suitability_section(context: AtlasContext) -> list[AtlasCard]:
             tables.append(site_table(result))
             thumb = None
             if context.png:
-                fig = render_suitability_png(
-                    values,
-                    transform,
+                thumb = context.add_png(
+                    render_suitability_png,
+                    f"suitability-{profile.key}.png",
+                    values=values,
+                    transform=transform,
                     sites=result.sites,
                     title=f"Site suitability: {profile.name}",
                     subtitle=f"{ws.config.region_name} · {result.grid.resolution:g} m cells",
                     outlines=region,
-                    source_lines=layers[-1].source_lines,
+                    source_lines=list(layers[-1].source_lines),
                     notes=list(layers[-1].notes),
                     synthetic_notice=settings.synthetic_notice(None) if result.synthetic else None,
                 )
-                name = f"suitability-{profile.key}.png"
-                fig.savefig(context.build_dir / "png" / name)
-                thumb = f"png/{name}"
             cards.append(
                 AtlasCard(
                     f"Sites for {profile.name}",
