@@ -19,7 +19,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -32,8 +32,8 @@ from valleymaps.analysis.cluster_employment import ALL_CLUSTERS, aggregate_datas
 from valleymaps.analysis.coverage import coverage_column, coverage_findings
 from valleymaps.analysis.headline import Headline, compute_headline
 from valleymaps.analysis.metrics import compute_cluster_metrics
-from valleymaps.atlas_pngs import PngJobs
-from valleymaps.atlas_sections import SECTIONS, AtlasContext
+from valleymaps.atlas_sections import SECTIONS, AtlasContext, AtlasSection
+from valleymaps.atlas_workers import AtlasWorkers
 from valleymaps.clusters import Cluster, load_clusters
 from valleymaps.employment import EmploymentDataset
 from valleymaps.errors import WorkspaceError
@@ -245,6 +245,18 @@ def _static_charts(
     }
 
 
+def _section_task(
+    section: AtlasSection, context: AtlasContext
+) -> Callable[[], tuple[list[AtlasCard], list[tuple[str, str]]]]:
+    """Run ``section`` on its own copy of the context: its cards and the downloads it added."""
+
+    def run() -> tuple[list[AtlasCard], list[tuple[str, str]]]:
+        own = replace(context, downloads=[])
+        return section(own), own.downloads
+
+    return run
+
+
 def _write_pngs(
     layers: Sequence[LevelLayer],
     specs: Sequence[MetricSpec],
@@ -253,7 +265,7 @@ def _write_pngs(
     cluster: Cluster,
     year: int,
     base: int | None,
-    jobs: PngJobs,
+    jobs: AtlasWorkers,
 ) -> list[str]:
     """A static PNG of every choropleth of a cluster page that has values; returns the file names.
 
@@ -427,27 +439,41 @@ def _build_atlas(
         synthetic=synthetic,
         levels=["county"] + (["tract"] if with_tracts else []),
     )
-    png_jobs: PngJobs | None = None
+    workers: AtlasWorkers | None = None
     try:
         (build_dir / "png").mkdir()
         (build_dir / "tables").mkdir()
-        if png:  # before the pages: the workers draw while the build goes on
-            levels = [("county", "Counties", county_web)]
-            if with_tracts and tract_web is not None:
-                levels.append(("tract", "Census tracts", tract_web))
-            png_jobs = PngJobs(
-                _static_charts(
-                    levels,
-                    subtitle=cfg.region_name,
-                    sources=sources,
-                    notice=notice,
-                    outlines=county_web if with_tracts else None,
-                )
-            )
         if projects is not None:  # made once: in each page, or (a large inventory) in a file beside them
             projects = prepare_project_overlay(projects)
             if projects.data_file is not None and projects.data_file_text is not None:
                 (build_dir / projects.data_file).write_text(projects.data_file_text, encoding="utf-8")
+        context = AtlasContext(
+            ws=ws,
+            build_dir=build_dir,
+            counties_web=county_web,
+            tracts_web=tract_web,
+            county_names=county_names,
+            png=png,
+            projects=projects,
+        )
+        # Before the pages: the workers run the sections and draw the PNGs while the pages are written.
+        levels = [("county", "Counties", county_web)]
+        if with_tracts and tract_web is not None:
+            levels.append(("tract", "Census tracts", tract_web))
+        charts = (
+            _static_charts(
+                levels,
+                subtitle=cfg.region_name,
+                sources=sources,
+                notice=notice,
+                outlines=county_web if with_tracts else None,
+            )
+            if png
+            else {}
+        )
+        tasks = {f"section-{i}": _section_task(section, context) for i, section in enumerate(SECTIONS)}
+        workers = AtlasWorkers(charts, tasks=tasks)
+        sections = [(section, workers.start(key)) for section, key in zip(SECTIONS, tasks, strict=True)]
         total_steps = len(clusters) + 1
         cards = []
         for step, cluster in enumerate(clusters, start=1):
@@ -502,9 +528,9 @@ def _build_atlas(
             fmap.save(str(page))
             result.pages.append(ws.maps_dir / page.name)
             thumb = None
-            if png_jobs is not None:
+            if png:
                 written = _write_pngs(
-                    layers, specs, build_dir / "png", cluster=cluster, year=year, base=base, jobs=png_jobs
+                    layers, specs, build_dir / "png", cluster=cluster, year=year, base=base, jobs=workers
                 )
                 result.pngs += [ws.maps_dir / "png" / name for name in written]
                 thumb = next((f"png/{n}" for n in written if n.endswith("-county-lq.png")), None)
@@ -519,19 +545,10 @@ def _build_atlas(
             if on_progress:
                 on_progress(cluster.name, step, total_steps)
 
-        context = AtlasContext(
-            ws=ws,
-            build_dir=build_dir,
-            counties_web=county_web,
-            tracts_web=tract_web,
-            county_names=county_names,
-            png=png,
-            projects=projects,
-            png_jobs=png_jobs,
-        )
-        for section in SECTIONS:
-            section_cards = section(context)
+        for section, outcome in sections:
+            section_cards, downloads = outcome()
             cards.extend(section_cards)
+            context.downloads.extend(downloads)
             log.info("atlas section %s: %d pages", getattr(section, "__name__", section), len(section_cards))
 
         table = metrics.copy()
@@ -563,8 +580,7 @@ def _build_atlas(
             downloads=[("Cluster metrics (CSV)", "tables/cluster_metrics.csv"), *context.downloads],
         )
         (build_dir / "index.html").write_text(index_html, encoding="utf-8")
-        if png_jobs is not None:
-            png_jobs.finish()
+        workers.finish()
         if on_progress:
             on_progress("index", total_steps, total_steps)
         if (ws.maps_dir / ".gitkeep").exists():  # the repository keeps its empty outputs/maps/ folder
@@ -574,7 +590,7 @@ def _build_atlas(
         shutil.rmtree(build_dir, ignore_errors=True)
         raise
     finally:
-        if png_jobs is not None:
-            png_jobs.close()
+        if workers is not None:
+            workers.close()
     log.info("built atlas: %d pages, %d PNGs in %s", len(result.pages) + 1, len(result.pngs), ws.maps_dir)
     return result

@@ -7,6 +7,11 @@ reads what it needs from the workspace, writes its pages and PNGs into
 ``context.build_dir`` (the atlas being built; it is swapped in only when the
 whole build succeeds) and returns one card per page for the index. A section
 whose data are not in the workspace returns no cards.
+
+Sections may run in a worker process, alongside the cluster pages
+(:mod:`valleymaps.atlas_workers`): they get their own copy of the context,
+write only under ``build_dir`` and report through their cards and
+``context.downloads``; what they return must pickle.
 """
 
 from __future__ import annotations
@@ -24,7 +29,6 @@ from valleymaps.workspace import Workspace
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from valleymaps.atlas_pngs import PngJobs
     from valleymaps.render.project_overlay import ProjectOverlay
 
 
@@ -56,11 +60,6 @@ class AtlasContext:
         read once per build (:func:`valleymaps.projects.atlas_section.load_project_overlay`);
         None when there are none. Sections lay them over their maps
         (:func:`valleymaps.render.project_overlay.add_project_overlay`).
-    png_jobs
-        Where sections hand their static PNGs when ``png`` is set (drawn by worker
-        processes while the build goes on; written before the atlas is swapped in):
-        ``png_jobs.add_figure(render_fn, build_dir / "png" / name, **kwargs)``.
-        None when no PNGs are asked for.
     """
 
     ws: Workspace
@@ -71,30 +70,26 @@ class AtlasContext:
     png: bool
     downloads: list[tuple[str, str]] = field(default_factory=list)
     projects: ProjectOverlay | None = None
-    png_jobs: PngJobs | None = None
 
     def add_png(self, make: Callable[..., Figure], name: str, **kwargs: Any) -> str:
-        """Have ``make(**kwargs)`` (a module-level function returning a figure) drawn as ``png/<name>``.
+        """Draw ``make(**kwargs)`` (a function returning a figure) into ``png/<name>``.
 
-        Drawn by :attr:`png_jobs` when there is one (in the background, so the
-        arguments must pickle), else here and now. Returns the path relative to
-        the atlas, for a card's thumbnail.
+        Written quickly and reproducibly (:func:`valleymaps.render.png.figure_png`: no
+        timestamp, no software line). Returns the path relative to the atlas, for a
+        card's thumbnail.
         """
-        path = self.build_dir / "png" / name
-        if self.png_jobs is not None:
-            self.png_jobs.add_figure(make, path, **kwargs)
-        else:
-            from valleymaps.io.atomic import write_bytes_atomic
-            from valleymaps.render.png import figure_png
+        from valleymaps.io.atomic import write_bytes_atomic
+        from valleymaps.render.png import figure_png
 
-            path.parent.mkdir(exist_ok=True)
-            write_bytes_atomic(path, figure_png(make(**kwargs)))
+        path = self.build_dir / "png" / name
+        path.parent.mkdir(exist_ok=True)
+        write_bytes_atomic(path, figure_png(make(**kwargs)))
         return f"png/{name}"
 
 
 AtlasSection = Callable[[AtlasContext], list[AtlasCard]]
 
-#: Sections run after the cluster pages, in this order.
+#: Sections of the atlas; their cards follow the cluster cards, in this order.
 SECTIONS: list[AtlasSection] = []
 
 
