@@ -472,6 +472,10 @@ def _build_atlas(
             else {}
         )
         tasks = {f"section-{i}": _section_task(section, context) for i, section in enumerate(SECTIONS)}
+        # every page classifies its metrics: import mapclassify (and scipy.stats, a second of CPU)
+        # once, before the workers are forked, rather than again in each section that classifies
+        import mapclassify  # noqa: F401
+
         workers = AtlasWorkers(charts, tasks=tasks)
         sections = [(section, workers.start(key)) for section, key in zip(SECTIONS, tasks, strict=True)]
         total_steps = len(clusters) + 1
