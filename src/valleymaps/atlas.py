@@ -246,13 +246,19 @@ def _static_charts(
 
 
 def _section_task(
-    section: AtlasSection, context: AtlasContext
+    section: AtlasSection, context: AtlasContext, *, seed: str
 ) -> Callable[[], tuple[list[AtlasCard], list[tuple[str, str]]]]:
-    """Run ``section`` on its own copy of the context: its cards and the downloads it added."""
+    """Run ``section`` on its own copy of the context: its cards and the downloads it added.
+
+    Its page elements get ids counted from ``seed``, so its pages are the same whichever
+    process runs it and whatever that process ran before.
+    """
+    from valleymaps.render.element_ids import stable_element_ids
 
     def run() -> tuple[list[AtlasCard], list[tuple[str, str]]]:
         own = replace(context, downloads=[])
-        return section(own), own.downloads
+        with stable_element_ids(seed):
+            return section(own), own.downloads
 
     return run
 
@@ -471,7 +477,10 @@ def _build_atlas(
             if png
             else {}
         )
-        tasks = {f"section-{i}": _section_task(section, context) for i, section in enumerate(SECTIONS)}
+        tasks = {
+            f"section-{i}": _section_task(section, context, seed=f"atlas:{cfg.region_name}:section-{i}")
+            for i, section in enumerate(SECTIONS)
+        }
         # every page classifies its metrics: import mapclassify (and scipy.stats, a second of CPU)
         # once, before the workers are forked, rather than again in each section that classifies
         import mapclassify  # noqa: F401
