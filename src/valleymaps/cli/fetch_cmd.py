@@ -8,10 +8,11 @@ error is a terminal and ``-q`` was not given.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -35,6 +36,7 @@ from valleymaps.io.sources import (
 from valleymaps.io.tracts import TractReadResult
 from valleymaps.workspace import Workspace
 
+from . import json_output
 from .flows_cmd import report_flows, report_totals
 from .leakage_cmd import report_io_tables
 from .metros_cmd import report_metros
@@ -124,6 +126,7 @@ def _run(cache_dir: Path | None, call: Callable[[DownloadCache, _ProgressBars], 
 
     cache = DownloadCache(cache_dir)
     click.echo(f"Cache: {cache.root}")
+    json_output.record("cache", cache.root)
     bars = _ProgressBars(enabled=_progress_enabled())
     try:
         with logging_redirect_tqdm():
@@ -134,6 +137,10 @@ def _run(cache_dir: Path | None, call: Callable[[DownloadCache, _ProgressBars], 
 
 def _report_downloads(downloads: Iterable[Download]) -> None:
     for d in downloads:
+        json_output.record("downloads", {
+            "file": d.path.name, "path": d.path, "url": d.url, "size": d.size, "sha256": d.sha256,
+            "from_cache": d.from_cache, "resumed_from": d.resumed_from,
+        }, append=True)  # fmt: skip
         if d.from_cache:
             click.echo(f"  cached     {d.path.name} ({_size(d.size)}, checksum verified)")
         else:
@@ -153,6 +160,10 @@ def _report_tracts(ws: Workspace, result: TractReadResult) -> None:
         "  " + ", ".join(f"{counties.get(g, g)} {n:,}" for g, n in by_county.items())
     )
     missing = [name for g, name in counties.items() if g not in by_county]
+    json_output.record("imported", {
+        "kind": "tracts", "path": ws.tracts_path, "n_read": result.n_read, "n_kept": result.n_kept,
+        "by_county": by_county, "counties_without_tracts": missing,
+    }, append=True)  # fmt: skip
     if missing:
         click.echo(f"  no tracts for: {', '.join(missing)}")
 
@@ -167,6 +178,11 @@ def _report_dataset(ws: Workspace, dataset: EmploymentDataset) -> None:
     places = ", ".join(f"{int(levels[n]):,} {names[n][int(levels[n]) != 1]}"
                        for n in sorted(levels) if n in names and levels[n]) + (", the U.S." if nation else "")
     withheld = int(table["employment"].isna().sum())
+    json_output.record("imported", {
+        "kind": "employment", "name": dataset.name, "source": dataset.source, "rows": len(table),
+        "years": dataset.vintage, "withheld": withheld,
+        "path": ws.employment_dir / (dataset.name + ".csv"),
+    }, append=True)  # fmt: skip
     click.echo(f"Imported {dataset.name}: {dataset.source}")
     click.echo(f"  {len(table):,} rows, {places}, years {dataset.vintage}, {withheld:,} withheld "
                "values (kept as missing, never 0)")
@@ -184,13 +200,16 @@ def _report_imported(ws: Workspace, imported: object, source: str) -> str | None
         return f"employment {imported.name}"
     if isinstance(imported, FlowDataset):
         report_flows(ws, imported)
+        json_output.record("imported", {"kind": "flows", "name": imported.name}, append=True)
         return f"flows {imported.name}"
     if isinstance(imported, IOTables):
         report_io_tables(ws, imported)
+        json_output.record("imported", {"kind": "io_tables", "year": imported.year}, append=True)
         return f"BEA {imported.year} input-output tables"
     if isinstance(imported, Path):
         report_metros(ws, imported, source)
         edition = load_delineation_meta(ws).get("edition")
+        json_output.record("imported", {"kind": "metros", "path": imported, "edition": edition}, append=True)
         return f"metro areas (CBSA delineation{f', {edition}' if edition else ''})"
     return None
 
@@ -208,12 +227,16 @@ def _report_result(ws: Workspace, result: fetch_lib.FetchResult[Any]) -> list[st
     if totals is not None:
         report_totals(ws, totals.dataset, totals.kind)
         done.append(f"{totals.kind.upper()} totals in {totals.dataset.name}")
+        json_output.record("imported", {"kind": f"{totals.kind}_totals", "name": totals.dataset.name},
+                           append=True)  # fmt: skip
     for note in result.notes:
         click.echo(f"  {note}")
+        json_output.record("notes", note, append=True)
     return done
 
 
 def _not_imported(what: str) -> None:
+    json_output.record("notes", f"not imported: valleymaps cannot import {what} yet", append=True)
     click.echo(f"  not imported: valleymaps cannot import {what} yet; the file stays in the cache "
                "for when it can.")
 
@@ -257,10 +280,19 @@ def common_options(
                 "cache folder, e.g. ~/.cache/valleymaps).",
             ),
             workspace_option,
+            json_output.json_option,
         ]
+
+        @functools.wraps(func)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            out = func(*args, **kwargs)
+            json_output.finish(ok=True)  # a command that returns normally succeeded
+            return out
+
+        wrapped: Any = run
         for decorator in reversed(decorators):
-            func = decorator(func)
-        return func
+            wrapped = decorator(wrapped)
+        return cast(F, wrapped)
 
     return decorate
 
@@ -567,6 +599,7 @@ def all_cmd(ctx: click.Context, year: int | None, state: str, refresh: bool,
     def on_done(step: str, outcome: fetch_lib.FetchResult[Any] | ValleymapsError) -> None:
         if isinstance(outcome, ValleymapsError):
             click.secho(f"  failed: {outcome}", fg="red", err=True)
+            json_output.record("errors", {"step": step, "error": str(outcome)}, append=True)
             return
         done = _report_result(ws, outcome)
         if not done and not outcome.notes:
@@ -582,7 +615,10 @@ def all_cmd(ctx: click.Context, year: int | None, state: str, refresh: bool,
     click.echo(f"Done: {len(result.results)} of {len(result.results) + len(result.errors)} "
                f"steps, {n_files} files ({n_cached} from the cache), {_size(n_down)} downloaded.")
     click.echo(f"Imported into {ws.root}: " + ("; ".join(imported) if imported else "nothing"))
+    json_output.record("summary", {"steps_done": len(result.results), "steps_failed": len(result.errors),
+                                   "files": n_files, "from_cache": n_cached, "bytes_downloaded": n_down})
     if result.errors:
         for step, exc in result.errors.items():
             click.secho(f"Error: {step}: {exc}", fg="red", err=True)
+        json_output.finish(ok=False)
         ctx.exit(1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from pathlib import Path
@@ -9,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from valleymaps.cli import json_output
+from valleymaps.cli.json_output import json_option
 from valleymaps.cli.options import overwrite_option, workspace_option
 from valleymaps.errors import OutputExistsError
 from valleymaps.workspace import Workspace
@@ -200,6 +203,7 @@ def _load(
 @db_option
 @db_table_option
 @workspace_option
+@json_option
 def summary(
     level: str,
     statuses: tuple[str, ...],
@@ -258,6 +262,16 @@ def summary(
         jobs_source=jobs.source if jobs else "",
         workers_source=workers.source if workers else "",
     )
+    n_apart, cost_apart = investment_apart(table_)
+    json_output.record("level", level)
+    json_output.record("n_projects", len(projects))
+    json_output.record("jobs", None if jobs is None else {
+        "source": jobs.source, "year": jobs.year, "synthetic": jobs.synthetic})  # fmt: skip
+    json_output.record("resident_workers", None if workers is None else {
+        "source": workers.source, "synthetic": workers.synthetic})  # fmt: skip
+    json_output.record("total_cost_usd", float(table_["cost_usd"].sum()))
+    json_output.record("not_in_any_place", {"n_projects": n_apart, "cost_usd": cost_apart})
+    json_output.record("places", json.loads(table_.to_json(orient="records")))
     jobs_text = ""
     if jobs is not None:
         jobs_text = f"; jobs: synthetic sample ({jobs.year})" if jobs.synthetic else f"; jobs: {jobs.source}"
@@ -283,7 +297,6 @@ def summary(
         )
     total = float(table_["cost_usd"].sum())
     click.echo(f"  {'all ' + level + ' parts':<{width}}  {'':>8}  {format_usd(total):>10}")
-    n_apart, cost_apart = investment_apart(table_)
     if n_apart or cost_apart:
         click.echo(
             f"  Not in any {level} row: {_plural(n_apart, 'project')} more than 1 km from every {level}"
@@ -293,6 +306,8 @@ def summary(
     if out is not None:
         export_summary(table_, out, places=places, overwrite=overwrite)
         click.echo(f"Wrote {out}")
+        json_output.record("written", out)
+    json_output.finish()
 
 
 @projects_group.command("export")

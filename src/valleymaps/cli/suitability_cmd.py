@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
+from valleymaps.cli import json_output
+from valleymaps.cli.json_output import json_option
 from valleymaps.cli.options import overwrite_option, workspace_option
 from valleymaps.suitability import defaults
 from valleymaps.workspace import Workspace
@@ -35,11 +37,17 @@ def _list_targets(ws: Workspace) -> None:
     for target in load_targets(ws)["description"].dropna():
         profile = profile_for_target(target, profiles)
         click.echo(f"  {target}  ->  {profile.key if profile else '(no profile)'}")
+        json_output.record("targets", {"target": str(target), "profile": profile.key if profile else None},
+                           append=True)  # fmt: skip
     click.echo("\nProfiles:")
+    json_output.record("profiles", [])
     for p in profiles:
         missing = find_missing_layers(p, catalog)
         status = "all layers found" if not missing else f"missing: {', '.join(missing)}"
         click.echo(f"  {p.key:<22} {p.name} ({status})")
+        json_output.record("profiles", {
+            "key": p.key, "name": p.name, "path": p.path, "missing_layers": dict(missing),
+        }, append=True)  # fmt: skip
 
 
 @click.command()
@@ -87,6 +95,7 @@ def _list_targets(ws: Workspace) -> None:
 @click.option(
     "--list", "list_only", is_flag=True, help="List the targets, profiles and missing layers, then stop."
 )
+@json_option
 def suitability(
     workspace_dir: Path,
     target: str | None,
@@ -120,6 +129,7 @@ def suitability(
     ws = Workspace.open(workspace_dir)
     if list_only:
         _list_targets(ws)
+        json_output.finish()
         return
     if not target and profile_path is None:
         raise click.UsageError("give --target (see --list) or --profile FILE")
@@ -171,3 +181,17 @@ def suitability(
     if result.synthetic:
         click.secho("  Note: some factors use synthetic sample data.", fg="yellow")
     click.echo(f"Open {run.page.as_uri()} in a browser.")
+    json_output.record("target", run.choice.target)
+    json_output.record("profile", result.profile.key)
+    json_output.record("folder", run.folder)
+    json_output.record("files", sorted(run.files))
+    json_output.record("suitability", {"min": result.overlay.minimum, "max": result.overlay.maximum,
+                                       "mean": result.overlay.mean})  # fmt: skip
+    json_output.record("sites", [
+        {"rank": int(r["rank"]), "score": float(r["score"]), "area_acres": float(r["area_acres"]),
+         "county": r.get("county") or None}
+        for _, r in sites.iterrows()
+    ])  # fmt: skip
+    json_output.record("notes", [*result.profile.left_out,
+                                 *(f"{f.factor.name}: {c}" for f in result.factors for c in f.caveats)])
+    json_output.finish()
