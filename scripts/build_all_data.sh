@@ -8,6 +8,8 @@
 # 2. scripts/build_leakage_targets.py      -> data/econ/leakage_targets.csv
 #                                             (reads ../shared/leakage_targets.csv)
 # 3. scripts/build_synthetic_employment.py -> data/econ/employment/employment_synthetic_...
+# 4. scripts/build_bea_extract.py          -> data/econ/io/bea_2012_detail.npz (+ .meta.json)
+#                                             (reads ../shared/realdata/io, the BEA workbooks)
 # data/econ/clusters.toml is edited by hand (it is the source, not a product); steps 2 and 3
 # read it. Every step writes the same bytes on every run, so `git diff` shows real changes only.
 set -euo pipefail
@@ -19,6 +21,7 @@ PYTHON=${PYTHON:-.venv/bin/python}
 "$PYTHON" scripts/build_counties.py
 "$PYTHON" scripts/build_leakage_targets.py
 "$PYTHON" scripts/build_synthetic_employment.py
+"$PYTHON" scripts/build_bea_extract.py
 
 # Replace the lines between the checksum markers of PROVENANCE.md with fresh sha256 sums.
 "$PYTHON" - <<'EOF'

@@ -60,6 +60,9 @@ class AtlasContext:
         read once per build (:func:`valleymaps.projects.atlas_section.load_project_overlay`);
         None when there are none. Sections lay them over their maps
         (:func:`valleymaps.render.project_overlay.add_project_overlay`).
+    cache
+        Results one section computes and another reuses (the leakage run, used by the
+        suitability and leakage sections), so each is computed once per build.
     """
 
     ws: Workspace
@@ -70,6 +73,7 @@ class AtlasContext:
     png: bool
     downloads: list[tuple[str, str]] = field(default_factory=list)
     projects: ProjectOverlay | None = None
+    cache: dict[str, object] = field(default_factory=dict)
 
     def add_png(self, make: Callable[..., Figure], name: str, **kwargs: Any) -> str:
         """Draw ``make(**kwargs)`` (a function returning a figure) into ``png/<name>``.
@@ -118,3 +122,12 @@ def _flows_section(context: AtlasContext) -> list[AtlasCard]:
 
 
 SECTIONS.append(_flows_section)
+
+
+def _leakage_section(context: AtlasContext) -> list[AtlasCard]:
+    from valleymaps.leakage_atlas import leakage_section
+
+    return leakage_section(context)
+
+
+SECTIONS.append(_leakage_section)

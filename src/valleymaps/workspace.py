@@ -42,6 +42,8 @@ BUNDLED_FILES: tuple[str, ...] = (
     "econ/employment/employment_synthetic_county_2011_2021.csv",
     "econ/employment/employment_synthetic_county_2011_2021.meta.json",
     "econ/project_mapping.example.toml",
+    "econ/io/bea_2012_detail.npz",
+    "econ/io/bea_2012_detail.meta.json",
     "econ/suitability/layers.toml",
     *(
         f"econ/suitability/{name}.toml"

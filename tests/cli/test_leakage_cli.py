@@ -148,6 +148,8 @@ def test_leakage_refusals_are_one_clear_message(ws: Workspace, tmp_path: Path,
 
 
 def test_leakage_without_tables_says_how_to_get_them(ws: Workspace) -> None:
+    for path in io_store_paths(ws):  # the bundled tables removed
+        path.unlink(missing_ok=True)
     result = CliRunner().invoke(cli, ["leakage", "-w", str(ws.root)])
     assert result.exit_code == 1
     assert "valleymaps fetch bea" in result.output and "Traceback" not in result.output

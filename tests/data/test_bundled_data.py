@@ -395,3 +395,27 @@ def test_counties_rebuild_identically(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     for bundled in (COUNTIES, COUNTIES_META):
         _assert_same_bytes(tmp_path / bundled.name, bundled, "build_counties.py")
+
+
+REAL_IO = REPO.parent / "shared" / "realdata" / "io"
+BEA_STORE = DATA / "econ" / "io" / "bea_2012_detail.npz"
+BEA_META = DATA / "econ" / "io" / "bea_2012_detail.meta.json"
+
+
+def test_bea_tables_are_bundled_real_and_small() -> None:
+    """The default workspace has the BEA's 2012 detail tables (the atlas's leakage page)."""
+    assert BEA_STORE.stat().st_size < 3_000_000
+    meta = json.loads(BEA_META.read_text(encoding="utf-8"))
+    assert meta["year"] == 2012 and meta["industries"] == 405 and meta["commodities"] == 405
+    assert {f["kind"] for f in meta["files"]} == {"use", "make", "imports"}
+    text = PROVENANCE.read_text(encoding="utf-8")
+    for f in meta["files"]:  # every source workbook named with its checksum in PROVENANCE.md
+        assert f["file"] in text and f["sha256"] in text
+
+
+@pytest.mark.skipif(not REAL_IO.is_dir(), reason="../shared/realdata/io absent")
+def test_bea_extract_rebuilds_identically(tmp_path: Path) -> None:
+    proc = _run("build_bea_extract.py", str(REAL_IO), "--out-dir", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    for bundled in (BEA_STORE, BEA_META):
+        _assert_same_bytes(tmp_path / bundled.name, bundled, "build_bea_extract.py")

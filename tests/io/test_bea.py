@@ -68,6 +68,9 @@ def test_reads_the_published_layout_with_its_quirks(tmp_path: Path) -> None:
 
 def test_store_round_trip_and_missing_store_message(tmp_path: Path) -> None:
     ws = init_workspace(tmp_path / "ws")
+    assert load_io_tables(ws).industries[:1] == ["1111A0"]  # the bundled real tables
+    for path in io_store_paths(ws):
+        path.unlink()
     with pytest.raises(MissingDatasetError, match="valleymaps fetch bea"):
         load_io_tables(ws)
     t = import_io(ws, write_bea_workbooks(tmp_path / "in"))

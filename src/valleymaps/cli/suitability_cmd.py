@@ -27,17 +27,27 @@ def _parse_layers(
 
 
 def _list_targets(ws: Workspace) -> None:
+    from valleymaps.leakage_atlas import market_support_lookup, target_market_support
     from valleymaps.suitability.catalog import list_profiles, load_targets, profile_for_target
     from valleymaps.suitability.layers import layer_catalog
     from valleymaps.suitability.model import find_missing_layers
+    from valleymaps.suitability.profile import normalize_target
 
     profiles = list_profiles(ws)
     catalog = layer_catalog(ws)
-    click.echo("Targets (data/econ/leakage_targets.csv) and their profiles:")
+    support = market_support_lookup(target_market_support(ws))
+    click.echo("Targets (data/econ/leakage_targets.csv), their profiles"
+               + (" and market support (the plan's; recomputed from the BEA tables):" if support
+                  else " (no BEA tables: 'valleymaps fetch bea' adds the recomputed market support):"))
     for target in load_targets(ws)["description"].dropna():
         profile = profile_for_target(target, profiles)
-        click.echo(f"  {target}  ->  {profile.key if profile else '(no profile)'}")
-        json_output.record("targets", {"target": str(target), "profile": profile.key if profile else None},
+        line = f"  {target}  ->  {profile.key if profile else '(no profile)'}"
+        market = support.get(normalize_target(target))
+        if market:
+            line += f"  |  {market}"
+        click.echo(line)
+        json_output.record("targets", {"target": str(target), "profile": profile.key if profile else None,
+                                       "market_support": market},
                            append=True)  # fmt: skip
     click.echo("\nProfiles:")
     json_output.record("profiles", [])

@@ -34,6 +34,7 @@ import io
 import json
 import logging
 import os
+import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -409,13 +410,26 @@ def io_store_paths(ws: Workspace, year: int = DEFAULT_YEAR) -> tuple[Path, Path]
     return folder / f"bea_{year}_detail.npz", folder / f"bea_{year}_detail.meta.json"
 
 
-def save_io_tables(ws: Workspace, tables: IOTables) -> Path:
-    """Store ``tables`` in the workspace (compressed arrays and a JSON of sources and notes).
+def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    """``np.savez_compressed`` bytes without timestamps: the same tables give the same bytes."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, array in arrays.items():
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            member = io.BytesIO()
+            np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
+            zf.writestr(info, member.getvalue())
+    return buf.getvalue()
 
-    Both files are written atomically; the arrays hold no Python objects (text as fixed-width
-    Unicode), so loading them runs no code.
+
+def io_store_bytes(tables: IOTables) -> tuple[bytes, str]:
+    """The stored form of ``tables``: compressed arrays (``.npz`` bytes) and the JSON metadata.
+
+    The same tables give the same bytes (no timestamps), so a bundled store rebuilds
+    identically (``scripts/build_bea_extract.py``).
     """
-    npz_path, meta_path = io_store_paths(ws, tables.year)
     conc = tables.concordance
     arrays: dict[str, np.ndarray] = {
         "industries": np.array(tables.industries, dtype=str),
@@ -430,11 +444,8 @@ def save_io_tables(ws: Workspace, tables: IOTables) -> Path:
            for c in ("bea_code", "title", "naics", "naics_text", "note")},
         "concordance_shared": conc["shared"].to_numpy(dtype=bool),
     }
-    buf = io.BytesIO()
-    np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]
-    write_bytes_atomic(npz_path, buf.getvalue())
     meta = {
-        "name": npz_path.stem,
+        "name": f"bea_{tables.year}_detail",
         "source": "U.S. Bureau of Economic Analysis, Industry Economic Accounts: detail Use, Make "
                   "and import-matrix tables before redefinitions, producers' prices",
         "year": tables.year,
@@ -444,7 +455,19 @@ def save_io_tables(ws: Workspace, tables: IOTables) -> Path:
         "industries": len(tables.industries),
         "commodities": len(tables.commodities),
     }
-    write_text_atomic(meta_path, json.dumps(meta, indent=2) + "\n")
+    return _npz_bytes(arrays), json.dumps(meta, indent=2) + "\n"
+
+
+def save_io_tables(ws: Workspace, tables: IOTables) -> Path:
+    """Store ``tables`` in the workspace (compressed arrays and a JSON of sources and notes).
+
+    Both files are written atomically; the arrays hold no Python objects (text as fixed-width
+    Unicode), so loading them runs no code.
+    """
+    npz_path, meta_path = io_store_paths(ws, tables.year)
+    data, meta = io_store_bytes(tables)
+    write_bytes_atomic(npz_path, data)
+    write_text_atomic(meta_path, meta)
     log.info("stored the BEA %d tables in %s (%s bytes)", tables.year, npz_path,
              f"{npz_path.stat().st_size:,}")
     return npz_path

@@ -79,7 +79,9 @@ def render_atlas_index(
             f'<article class="card">{img}<div class="body">'
             f'<div class="kind">{escape(card.kind)}</div><h2>{escape(card.title)}</h2>'
             f'<p class="finding">{escape(card.finding)}</p>'
-            f'<a class="open" href="{escape(card.href, quote=True)}">Open map &rarr;</a></div></article>'
+            + (f'<a class="open" href="{escape(card.href, quote=True)}">Open map &rarr;</a>'
+               if card.href else "")
+            + "</div></article>"
         )
     parts.append("</section><footer>")
     if downloads:

@@ -78,6 +78,21 @@ def _compute_leaving_out_empty(profile: Profile, catalog: LayerCatalog, **kwargs
             empty[exc.factor] = str(exc)
 
 
+def _market_support(context: AtlasContext) -> dict[str, str]:
+    """Target -> the plan's and the recomputed market support, when the workspace has BEA tables."""
+    from valleymaps.leakage_atlas import atlas_leakage_run, market_support_lookup, target_market_support
+
+    run = atlas_leakage_run(context)
+    return market_support_lookup(target_market_support(context.ws, run=run)) if run is not None else {}
+
+
+def _support_notes(profile: Profile, support: dict[str, str]) -> list[str]:
+    from valleymaps.suitability.profile import normalize_target
+
+    return [f"Market support of {t}: {support[normalize_target(t)]} (see leakage.html)."
+            for t in profile.targets if normalize_target(t) in support]
+
+
 def suitability_section(context: AtlasContext) -> list[AtlasCard]:
     """Write the suitability page of the atlas; one card per profile."""
     ws = context.ws
@@ -91,6 +106,7 @@ def suitability_section(context: AtlasContext) -> list[AtlasCard]:
         return []
     catalog = layer_catalog(ws)
     projects = load_projects(ws)
+    support = _market_support(context)
     scratch = Path(tempfile.mkdtemp(prefix=".suitability-atlas-", dir=ws.outputs_dir))
     image_dir = context.build_dir / "suitability"
     image_dir.mkdir(exist_ok=True)
@@ -126,6 +142,7 @@ def suitability_section(context: AtlasContext) -> list[AtlasCard]:
                     image_url=f"suitability/{profile.key}.png",
                 )
             )
+            layers[-1].notes = [*layers[-1].notes, *_support_notes(profile, support)]
             tables.append(site_table(result))
             thumb = None
             if context.png:

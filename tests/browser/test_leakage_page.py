@@ -1,0 +1,69 @@
+"""The value-chain leakage page in Chromium: bars, tooltip, heat map, hostile names stay text."""
+
+from __future__ import annotations
+
+import pytest
+from harness import assert_no_errors
+
+from leakage_page_files import HOSTILE_NAME, hostile_io_workspace
+from valleymaps.leakage_atlas import leakage_payload
+from valleymaps.render.leakage_page import render_leakage_page
+from valleymaps.value_chain import compute_workspace_leakage
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def leakage_page(tmp_path_factory):  # type: ignore[no-untyped-def]
+    tmp = tmp_path_factory.mktemp("leakage-page")
+    ws = hostile_io_workspace(tmp / "ws")
+    payload = leakage_payload(ws, compute_workspace_leakage(ws))
+    path = tmp / "leakage.html"
+    path.write_text(render_leakage_page(payload, synthetic_notice="Synthetic"), encoding="utf-8")
+    return path, payload
+
+
+def test_bars_tooltip_and_heat_map(leakage_page, open_page, screenshot) -> None:  # type: ignore[no-untyped-def]
+    path, payload = leakage_page
+    page, report = open_page(path, wait_for="#bar-chart svg")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    bars = page.locator("#bar-chart g.bar")
+    assert bars.count() == len(payload["targets"]) == 3
+    widths = [float(bars.nth(i).locator("rect.bar-us").get_attribute("width") or 0)
+              + float(bars.nth(i).locator("rect.bar-abroad").get_attribute("width") or 0)
+              for i in range(3)]
+    assert widths[0] > widths[1] > widths[2] > 0  # ranked, longest first
+    tip = page.locator("#leakage-tip")
+    assert tip.is_hidden()
+    bars.nth(0).hover()
+    tip.wait_for(state="visible")
+    text = tip.inner_text()
+    top = payload["targets"][0]
+    assert top["description"] in text
+    assert "What buys it" in text and top["buyers"][0]["cluster"] in text
+    assert "rest of the U.S. 100%, abroad 0%" in text
+    assert "2012 dollars" in text
+    screenshot(page, "tooltip")
+    cells = page.locator("#heat-map rect.heat-cell")
+    assert cells.count() == len(payload["heat"]["clusters"]) * len(payload["heat"]["commodities"])
+    assert page.locator("#targets-table tbody tr").count() == 3  # the chart as a table
+    assert page.locator("#plan-table tbody tr").count() == 23
+    assert_no_errors(report)
+
+
+def test_hostile_commodity_name_stays_text(leakage_page, open_page) -> None:  # type: ignore[no-untyped-def]
+    path, payload = leakage_page
+    page, report = open_page(path, wait_for="#bar-chart svg")
+    assert page.locator("img").count() == 0  # neither the chart nor the tables made an element of it
+    hostile = next(t for t in payload["targets"] if t["description"] == HOSTILE_NAME)
+    bar = page.locator("#bar-chart g.bar").nth(hostile["rank"] - 1)
+    assert HOSTILE_NAME in page.locator("#bar-chart").inner_text()
+    bar.hover()
+    tip = page.locator("#leakage-tip")
+    tip.wait_for(state="visible")
+    assert tip.locator(".tip-title").inner_text() == f"{hostile['rank']}. {HOSTILE_NAME}"
+    assert HOSTILE_NAME in page.locator("#targets-table").inner_text()
+    assert HOSTILE_NAME in page.locator("#heat-map").inner_text()
+    assert page.locator("img").count() == 0
+    assert not page.evaluate("window.__alerted === true")
+    assert_no_errors(report)
