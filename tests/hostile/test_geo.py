@@ -239,9 +239,10 @@ def test_projects_with_every_row_swapped_say_so_once(built_workspace: Path, tmp_
 
     rows = [row(str(i), lat=str(x), lon=str(y)) for i, (x, y) in enumerate([FRESNO, BAKERSFIELD, VISALIA])]
     path = write_csv(tmp_path / "swapped.csv", rows)
-    expect_success(
-        built_workspace, ["import", "projects", str(path)],
-        "kept 0, rejected 3", "row 1", "all 3 rows look like latitude and longitude swapped", "'latitude'",
+    expect_refusal(  # every row rejected: nothing stored, one message (tests/hostile/test_rest.py)
+        built_workspace, ["import", "projects", str(path), "--report", str(tmp_path / "report.csv")],
+        "all 3 rows were rejected", "row 1", "all 3 rows look like latitude and longitude swapped",
+        "'latitude'",
     )
 
 

@@ -87,3 +87,27 @@ def test_a_dry_run_stores_nothing(ws: Workspace, tmp_path: Path) -> None:
     result = import_projects(path, ws=ws, dry_run=True)
     assert result.stored is None and result.report_path.is_file()
     assert not (ws.geo_dir / GPKG_NAME).exists()
+
+
+def test_a_file_whose_every_row_is_rejected_stores_nothing(ws: Workspace, tmp_path: Path) -> None:
+    from valleymaps.errors import ValidationError
+
+    sf = (-122.42, 37.77)
+    bad = write_csv(tmp_path / "bad.csv", [row("1", at=sf), row("2", at=sf), row("", at=FRESNO)])
+    with pytest.raises(ValidationError) as err:
+        import_projects(bad, ws=ws)
+    text = str(err.value)
+    assert "bad.csv: all 3 rows were rejected" in text
+    assert "outside the region (2 rows), missing project id (1 row)" in text
+    assert "projects-bad-problems.csv" in text
+    assert not (ws.geo_dir / GPKG_NAME).exists()  # no empty GeoPackage
+    report = ws.outputs_dir / "reports" / "projects-bad-problems.csv"
+    assert report.read_text(encoding="utf-8-sig").count("rejected") == 3
+
+    import_projects(write_csv(tmp_path / "good.csv", [row("9", at=FRESNO)]), ws=ws)
+    before = (ws.geo_dir / GPKG_NAME).read_bytes()
+    with pytest.raises(ValidationError, match="is unchanged"):
+        import_projects(bad, ws=ws)
+    assert (ws.geo_dir / GPKG_NAME).read_bytes() == before
+    with pytest.raises(ValidationError, match=r"nothing would be stored \(dry run\)"):
+        import_projects(bad, ws=ws, dry_run=True)

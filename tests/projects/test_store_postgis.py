@@ -136,3 +136,24 @@ def test_an_unreachable_database_is_explained_without_its_password() -> None:
     assert "s3cret" not in text
     assert "cannot connect to postgresql://cog:***@127.0.0.1:1/region" in text
     assert mask_url("postgresql://a@h/db") == "postgresql://a@h/db"
+
+
+def test_a_file_whose_every_row_is_rejected_changes_nothing_in_the_database(
+    ws: Workspace, pg_url: str, pg_schema: str, tmp_path: Path
+) -> None:
+    from valleymaps.errors import ValidationError
+
+    table = f"{pg_schema}.projects"
+    bad = write_csv(tmp_path / "bad.csv", [row("1", at=(-100, 40)), row("2", cost="lots", at=FRESNO)])
+    with pytest.raises(ValidationError) as err:
+        import_projects(bad, ws=ws, db_url=pg_url, table=table)
+    text = str(err.value)
+    assert "all 2 rows were rejected" in text and f"{pg_schema}.projects) is unchanged" in text
+    assert _rows(pg_url, f"SELECT to_regclass('{table}')") == [(None,)]  # no empty table created
+    store = PostgisStore(pg_url, table=table)
+    store.upsert(inventory(2))
+    before, log_before = store.load(), store.import_log()
+    with pytest.raises(ValidationError, match="outside the region"):
+        import_projects(bad, ws=ws, db_url=pg_url, table=table)
+    pd.testing.assert_frame_equal(store.load(), before)
+    pd.testing.assert_frame_equal(store.import_log(), log_before)

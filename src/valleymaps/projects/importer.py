@@ -22,6 +22,7 @@ from pyproj import CRS
 from valleymaps.errors import ValidationError
 from valleymaps.projects.mapping import ColumnMapping, load_mapping
 from valleymaps.projects.places import load_region_counties
+from valleymaps.projects.problems import REJECT_REASONS
 from valleymaps.projects.read import is_database_url, read_project_source
 from valleymaps.projects.report import write_problem_report
 from valleymaps.projects.store import ImportLogEntry, UpsertResult, open_store
@@ -90,6 +91,59 @@ def default_report_path(ws: Workspace, source: str | os.PathLike[str]) -> Path:
     return ws.outputs_dir / "reports" / f"projects-{slug}-problems.csv"
 
 
+#: Reasons named in the message of a file whose every row is rejected (the rest are in the report).
+MAX_REASONS = 3
+
+#: Rejected rows shown as examples in that message.
+MAX_EXAMPLES = 3
+
+
+def _nothing_kept_error(
+    validation: ValidationResult, *, report: Path, location: str | None
+) -> ValidationError:
+    """The one message for a file whose every row is rejected: nothing is stored.
+
+    It names the file, the number of rows, the commonest reasons (rows per reason), the notes
+    about the whole file, a few rows as examples and where the row report is.
+    """
+    rows_by_reason: dict[str, set[int]] = {}
+    for p in validation.problems:
+        if p.rejected and p.row is not None:
+            rows_by_reason.setdefault(p.reason, set()).add(p.row)
+    ranked = sorted(rows_by_reason.items(), key=lambda kv: (-len(kv[1]), list(REJECT_REASONS).index(kv[0])))
+    reasons = ", ".join(
+        f"{REJECT_REASONS[reason]} ({len(rows):,} row{'s' if len(rows) != 1 else ''})"
+        for reason, rows in ranked[:MAX_REASONS]
+    )
+    if len(ranked) > MAX_REASONS:
+        others = len(ranked) - MAX_REASONS
+        reasons += f", and {others} other reason{'s' if others != 1 else ''}"
+    n = validation.n_read
+    kept = (
+        "nothing would be stored (dry run)"
+        if location is None
+        else f"nothing was stored ({location} is unchanged)"
+    )
+    lines = [
+        f"{validation.raw.source}: {'the only row was' if n == 1 else f'all {n:,} rows were'} rejected, "
+        f"so {kept}.",
+        f"Commonest reasons: {reasons}.",
+    ]
+    lines += [f"  {p.message}" for p in validation.problems if p.row is None]
+    rejected = [p for p in validation.problems if p.rejected]
+    lines += [f"  {p}" for p in rejected[:MAX_EXAMPLES]]
+    if len(rejected) > MAX_EXAMPLES:
+        more = len(rejected) - MAX_EXAMPLES
+        lines.append(f"  ... and {more:,} more problem{'s' if more != 1 else ''}")
+    lines.append(
+        f"Every row and its reasons are in {report}: fix the rows there (it keeps their cells) "
+        "and import that file, or pass --mapping / --assume-crs if the columns were misread."
+    )
+    error = ValidationError(validation.raw.source, [p.as_problem() for p in rejected])
+    error.args = ("\n".join(lines),)
+    return error
+
+
 def import_projects(
     source: str | os.PathLike[str],
     *,
@@ -139,8 +193,8 @@ def import_projects(
     Raises
     ------
     ValidationError
-        When the file as a whole is unusable, or with ``strict`` when a row
-        is rejected (nothing is stored; the report is written).
+        When the file as a whole is unusable, when every row is rejected, or with
+        ``strict`` when a row is rejected (nothing is stored; the report is written).
     DataSourceError, ConfigError, CRSError
         For unreadable sources, mappings or databases (nothing is stored).
     """
@@ -166,6 +220,9 @@ def import_projects(
     )
     report = Path(report_path) if report_path is not None else default_report_path(ws, source)
     write_problem_report(validation, report)
+    if validation.n_read and not validation.n_kept:
+        location = None if dry_run else open_store(ws, db_url=db_url, table=table).location
+        raise _nothing_kept_error(validation, report=report, location=location)
     if strict and validation.n_rejected:
         rejected = [p.as_problem() for p in validation.problems if p.rejected]
         error = ValidationError(raw.source, rejected)

@@ -1,0 +1,80 @@
+"""Hostile inputs of issue 10, the rest: a project file whose every row is rejected, a suitability
+profile whose cluster metric sector-only data cannot give, BEA tables imported over other data, and
+byte-order marks and wrong files given to the QCEW and BEA readers. Every input is built here in code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hostile_harness import expect_refusal, expect_success
+from project_files import FRESNO, SAN_FRANCISCO, row, write_csv
+
+# ---------------------------------------------------------------------------------------------
+# 1. a project file whose every row is rejected stores nothing
+
+
+@pytest.mark.parametrize(
+    ("rows", "keywords"),
+    [
+        (
+            [row("1", at=SAN_FRANCISCO), row("2", at=SAN_FRANCISCO)],
+            ["all 2 rows", "outside the region (2 rows)"],
+        ),
+        ([row("", at=FRESNO)], ["the only row was rejected", "missing project id (1 row)", "project id"]),
+        (
+            [row("1", cost="lots", at=FRESNO), row("2", cost="1e309", at=FRESNO), row("3", at=None)],
+            ["all 3 rows", "bad cost (2 rows), missing geometry (1 row)", "'lots'"],
+        ),
+        ([row("1", lat="abc", lon="-119.8")], ["bad coordinates (1 row)", "'abc'"]),
+    ],
+    ids=["outside", "no-id", "costs-and-geometry", "text-coordinates"],
+)
+@pytest.mark.parametrize("store", ["new", "existing"])
+def test_every_row_rejected_is_refused_and_the_store_is_untouched(
+    built_workspace: Path, tmp_path: Path, rows: list[list[str]], keywords: list[str], store: str
+) -> None:
+    gpkg = built_workspace / "data" / "geo" / "projects.gpkg"
+    if store == "existing":
+        good = write_csv(tmp_path / "good.csv", [row("9", at=FRESNO)])
+        args = ["import", "projects", str(good), "--report", str(tmp_path / "g.csv")]
+        expect_success(built_workspace, args)
+        assert gpkg.is_file()
+    path = write_csv(tmp_path / "ftip.csv", rows)
+    report = tmp_path / "ftip-problems.csv"
+    expect_refusal(
+        built_workspace, ["import", "projects", str(path), "--report", str(report)],
+        "ftip.csv", "rejected", "nothing was stored", "commonest reasons", str(report), *keywords,
+    )
+    assert gpkg.is_file() == (store == "existing")  # never an empty GeoPackage
+    assert report.read_text(encoding="utf-8-sig").count("rejected") >= len(rows)
+
+
+def test_every_row_rejected_in_the_default_report_place(fresh_workspace: Path, tmp_path: Path) -> None:
+    from hostile_harness import run_cli
+
+    path = write_csv(tmp_path / "RTP 2026.csv", [row("1", at=SAN_FRANCISCO)])
+    outcome = run_cli(fresh_workspace, ["import", "projects", str(path)])
+    assert outcome.exit_code == 1 and outcome.exception is None
+    report = Path("outputs") / "reports" / "projects-rtp-2026-problems.csv"
+    assert str(fresh_workspace / report) in outcome.output.replace("\n", "")
+    assert (fresh_workspace / report).is_file()
+    assert not (fresh_workspace / "data" / "geo" / "projects.gpkg").exists()
+    assert outcome.output.count("Error:") == 1
+
+
+def test_every_row_rejected_in_a_dry_run_says_nothing_would_be_stored(
+    fresh_workspace: Path, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "ftip.csv", [row("1", at=SAN_FRANCISCO)])
+    expect_refusal(
+        fresh_workspace,
+        ["import", "projects", str(path), "--dry-run", "--report", str(tmp_path / "r.csv")],
+        "the only row was rejected", "nothing would be stored (dry run)",
+    )
+
+
+def test_a_file_with_one_good_row_still_imports(fresh_workspace: Path, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "ftip.csv", [row("1", at=SAN_FRANCISCO), row("2", at=FRESNO)])
+    expect_success(fresh_workspace, ["import", "projects", str(path)], "kept 1, rejected 1")
