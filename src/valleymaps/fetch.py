@@ -65,6 +65,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
+from urllib.parse import urlsplit
 
 from valleymaps.employment import EmploymentDataset
 from valleymaps.errors import (
@@ -945,3 +946,56 @@ def fetch_all(
             on_done(step, outcome)
     log.info("fetch all: %d of %d steps done", len(out.results), len(steps))
     return out
+
+
+def list_page_assets(cache: CacheLike = None) -> list[str]:
+    """The URLs of every page asset: the pages' scripts and style sheets, then what the cached
+    style sheets load in turn (images, fonts)."""
+    from valleymaps.io.sources import asset_file
+    from valleymaps.render.offline_assets import css_references, page_asset_urls
+
+    store = _as_cache(cache)
+    urls = page_asset_urls()
+    more: list[str] = []
+    for url in urls:
+        if urlsplit(url).path.endswith(".css"):
+            path = store.path_for(asset_file(url).cache_key)
+            if path.is_file():
+                more += css_references(path.read_text(encoding="utf-8", errors="replace"), url)
+    return list(dict.fromkeys([*urls, *more]))
+
+
+def fetch_assets(
+    ws: Workspace | None = None,
+    *,
+    refresh: bool = False,
+    on_progress: ProgressCallback | None = None,
+    cache: CacheLike = None,
+) -> FetchResult[None]:
+    """Download the script and style files the pages load (and the images and fonts their style
+    sheets load) into the cache, once, checksummed; ``valleymaps build --offline`` copies them
+    into the atlas.
+
+    The URLs are the pages' own (:func:`valleymaps.render.offline_assets.page_asset_urls`);
+    a mirror (``VALLEYMAPS_ASSETS_URL`` or ``[sources] assets``) serves them as
+    ``<mirror>/<host>/<path>``.
+
+    Returns
+    -------
+    FetchResult[None]
+        One download per file; nothing is imported.
+    """
+    from valleymaps.io.sources import asset_file
+    from valleymaps.render.offline_assets import css_references, page_asset_urls
+
+    root = _root(ws)
+    first = [asset_file(u, workspace_root=root) for u in page_asset_urls()]
+    downloads = _download_all(first, cache=cache, refresh=refresh, on_progress=on_progress)
+    more: list[str] = []
+    for remote, d in zip(first, downloads, strict=True):
+        if d.path.suffix == ".css":
+            more += css_references(d.path.read_text(encoding="utf-8", errors="replace"), remote.original)
+    seen = {r.original for r in first}
+    second = [asset_file(u, workspace_root=root) for u in dict.fromkeys(more) if u not in seen]
+    downloads += _download_all(second, cache=cache, refresh=refresh, on_progress=on_progress)
+    return FetchResult(downloads)

@@ -33,6 +33,19 @@ def _parse_breaks(_ctx: click.Context, _param: click.Parameter, value: str | Non
 @click.option("--base-year", type=int, help="First year of change metrics (default: earliest in the data).")
 @click.option("--end-year", type=int, help="Year mapped (default: latest in the data).")
 @click.option("--no-png", is_flag=True, help="Skip the static PNG maps.")
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Pages load their scripts and styles from outputs/maps/assets/ (copied from the download "
+    "cache: run 'valleymaps fetch assets' once), so the atlas opens with no internet.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Download cache holding the assets of --offline (default: $VALLEYMAPS_CACHE_DIR, else the "
+    "platform cache folder).",
+)
 def build(
     workspace_dir: Path,
     scheme: str | None,
@@ -41,6 +54,8 @@ def build(
     base_year: int | None,
     end_year: int | None,
     no_png: bool,
+    offline: bool,
+    cache_dir: Path | None,
 ) -> None:
     """Build the atlas in outputs/maps/ (index.html, a page per cluster, PNGs, tables).
 
@@ -69,6 +84,14 @@ def build(
             end_year=end_year,
             png=not no_png,
             on_progress=progress,
+        )
+    if offline:
+        from valleymaps.atlas_offline import make_atlas_offline
+
+        done = make_atlas_offline(result.index_path.parent, cache=cache_dir)
+        click.echo(
+            f"Offline: {len(done.pages)} pages load {len(done.assets)} local files from "
+            f"{result.index_path.parent / 'assets'} (basemap tiles still need the internet)"
         )
     click.echo(f"Atlas written: {result.index_path}")
     click.echo(

@@ -567,6 +567,26 @@ def bea_cmd(year: int | None, refresh: bool, cache_dir: Path | None, workspace_d
     _report_result(ws, result)
 
 
+@fetch_group.command("assets")
+@common_options(state_default=None, state=False, year_help="Not used (the pages' files have no year).")
+def assets_cmd(year: int | None, refresh: bool, cache_dir: Path | None, workspace_dir: Path) -> None:
+    """The script and style files the atlas pages load (Leaflet, jQuery, Bootstrap, Font Awesome,
+    marker plugins, and the images and fonts their style sheets load), into the download cache.
+
+    Once they are cached, 'valleymaps build --offline' writes an atlas that loads them from
+    outputs/maps/assets/ and opens with no internet (only the basemap tiles need it). A mirror:
+    VALLEYMAPS_ASSETS_URL (or [sources] assets) serving <mirror>/<host>/<path>.
+    """
+    ws = Workspace.open(workspace_dir) if (Path(workspace_dir) / "valleymaps.toml").is_file() else None
+    click.echo("Fetching the pages' script and style files")
+    result = _run(cache_dir, lambda cache, bars: fetch_lib.fetch_assets(
+        ws, refresh=refresh, on_progress=bars, cache=cache))
+    _report_downloads(result.downloads)
+    n_cached = sum(d.from_cache for d in result.downloads)
+    click.echo(f"  {len(result.downloads)} files: {n_cached} from the cache (checksum verified), "
+               f"{len(result.downloads) - n_cached} downloaded. Now: valleymaps build --offline")
+
+
 @fetch_group.command("all")
 @common_options(state_default="ca", year_help="Data year (default: the latest year tracts, "
                 "CBP and LODES all have).")

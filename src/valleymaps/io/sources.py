@@ -144,6 +144,13 @@ SOURCES: Mapping[str, Source] = MappingProxyType(
             "https://data.bls.gov/cew/data/api",
             "https://www.bls.gov/cew/additional-resources/open-data/",
         ),
+        "assets": Source(
+            "assets",
+            "Script and style files the atlas pages load (Leaflet, Bootstrap, Font Awesome... from "
+            "their CDNs)",
+            "https://cdn.jsdelivr.net",
+            "https://www.jsdelivr.com",
+        ),
     }
 )
 
@@ -986,3 +993,44 @@ def available_years_text(remote: RemoteFile) -> str:
     if remote.source.key == "acs_flows":
         return acs_flows_years_text()
     return format_years(known_years(remote))
+
+
+# --- page assets (scripts and styles the pages load from CDNs) ----------------------------
+
+
+@dataclass(frozen=True)
+class AssetFile(RemoteFile):
+    """A script or style file of the pages, at its CDN URL (or a mirror's ``<base>/<host>/<path>``).
+
+    ``path`` is ``<host>/<path>`` of the CDN URL; ``original`` the URL the pages name.
+    """
+
+    original: str = ""
+    mirrored: bool = False
+
+    @property
+    def url(self) -> str:
+        return f"{self.base_url}/{self.path}" if self.mirrored else self.original
+
+
+def asset_file(url: str, *, workspace_root: str | os.PathLike[str] | None = None) -> AssetFile:
+    """Where to download a page asset from, and its place in the cache (``assets/<host>/<path>``).
+
+    >>> f = asset_file("https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
+    >>> f.url, f.cache_key
+    ('https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js', 'assets/cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js')
+    """  # noqa: E501
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    path = f"{parts.netloc}{parts.path}"
+    source = SOURCES["assets"]
+    env_value = os.environ.get(source.env_var, "").strip()
+    configured = configured_urls(workspace_root).get("assets") if not env_value else None
+    mirror = (
+        _check_url(env_value, f"environment variable {source.env_var}") if env_value else configured
+    )
+    return AssetFile(
+        source, path, (mirror or f"{parts.scheme}://{parts.netloc}").rstrip("/"),
+        f"page asset {parts.path.rsplit('/', 1)[-1]}", 0, original=url, mirrored=bool(mirror),
+    )  # fmt: skip
