@@ -76,3 +76,20 @@ def test_suitability_list_shows_recomputed_beside_plan(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["suitability", "--list", "-w", str(ws.root)])
     assert result.exit_code == 0 and "valleymaps fetch bea" in result.output
     assert "recomputed" not in next(x for x in result.output.splitlines() if "Paper mills" in x)
+
+
+def test_suitability_page_notes_show_recomputed_beside_plan(tmp_path: Path) -> None:
+    from valleymaps.suitability.atlas_section import _market_support, _support_notes
+    from valleymaps.suitability.catalog import list_profiles
+
+    ws = init_workspace(tmp_path / "ws")
+    context = _context(ws, tmp_path / "build")
+    support = _market_support(context)
+    paper = next(p for p in list_profiles(ws) if p.key == "paper")
+    notes = _support_notes(paper, support)
+    assert len(notes) == len(paper.targets) == 2
+    assert notes[0].startswith("Market support of Paper mills: plan $611.7M (2010 $) · recomputed $")
+    assert context.cache["leakage_run"] is not None  # the leakage section reuses it
+    for path in io_store_paths(ws):
+        path.unlink()
+    assert _market_support(_context(ws, tmp_path / "b2")) == {}

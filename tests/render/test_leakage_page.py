@@ -67,6 +67,7 @@ def test_plan_side_by_side_and_reasons(result) -> None:  # type: ignore[no-untyp
                                     spearman=float("nan"), employment_year=2021)
     rows = payload["plan"]["rows"]
     assert [r["recomputed_rank"] for r in rows] == [1, None]
+    assert rows[0]["note"] == "" and rows[1]["note"] == "not in the BEA tables' commodities"
     assert payload["plan"]["found"] == 1 and payload["plan"]["spearman"] is None
     reasons = " ".join(payload["reasons"])
     for needle in ("2010", "2012 dollars", "IMPLAN", "regional purchase coefficients",

@@ -112,6 +112,22 @@ def _buyers(by_cluster: pd.DataFrame, commodity: str, total: float) -> list[dict
     return out
 
 
+def _unranked_note(by_commodity: pd.DataFrame, commodities: str) -> str:
+    """Why a plan target has no recomputed rank (excluded, or no leakage at all)."""
+    codes = [c for c in commodities.split(";") if c]
+    rows = by_commodity[by_commodity["commodity"].isin(codes)]
+    if rows.empty:
+        return "not in the BEA tables' commodities"
+    excluded = rows[rows["excluded"].astype(bool)]
+    if len(excluded):
+        return f"excluded: {_text(excluded['exclusion_reason'].iloc[0])}"
+    if float(rows["leakage_usd"].sum()) <= 0:
+        rpc = _num(rows["rpc"].min())
+        return ("no leakage: bought in the region"
+                + (f" (purchase coefficient {rpc:.2f})" if rpc is not None else ""))
+    return ""
+
+
 def build_leakage_payload(
     result: LeakageResult,
     *,
@@ -189,6 +205,8 @@ def build_leakage_payload(
                 "commodities": _text(p.get("commodities")),
                 "recomputed_market_support_usd": _num(p.get("recomputed_market_support_usd")),
                 "recomputed_rank": int(rank) if rank is not None else None,
+                "note": "" if rank is not None else _unranked_note(result.by_commodity,
+                                                                  _text(p.get("commodities"))),
             })
     rho = _num(spearman)
     found = sum(1 for p in plan_rows if p["recomputed_rank"] is not None)
@@ -277,7 +295,8 @@ def _plan_table(payload: dict[str, Any]) -> str:
             f"<td class=\"num\">{escape(format_usd(p['plan_market_support_usd']))}</td>"
             f"<td class=\"num\">{'—' if rank is None else rank}</td>"
             f"<td class=\"num\">{escape(format_usd(p['recomputed_market_support_usd']))}</td>"
-            f"<td><span class=\"code\">{escape(p['commodities'])}</span></td></tr>"
+            f"<td><span class=\"code\">{escape(p['commodities'])}</span></td>"
+            f"<td>{escape(p['note'])}</td></tr>"
         )
     rho = plan["spearman"]
     rho_text = "not computable" if rho is None else f"{rho:+.2f}"
@@ -290,6 +309,7 @@ def _plan_table(payload: dict[str, Any]) -> str:
         "<th scope=\"col\">Plan rank</th><th scope=\"col\">Target</th>"
         "<th scope=\"col\">Plan's market support</th><th scope=\"col\">Recomputed rank</th>"
         "<th scope=\"col\">Recomputed market support</th><th scope=\"col\">BEA commodities</th>"
+        "<th scope=\"col\">Note</th>"
         f"</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
 

@@ -103,7 +103,7 @@
     var heat = data.heat;
     if (!heat.clusters.length || !heat.commodities.length) { line(host, "p", "No purchases by cluster."); return; }
     var labelW = 220, cell = 34, top = 170;
-    var width = labelW + heat.commodities.length * cell + 10;
+    var width = labelW + heat.commodities.length * cell + 130;
     var height = top + heat.clusters.length * cell + 10;
     var svg = el("svg", { width: "100%", viewBox: "0 0 " + width + " " + height, style: "max-width:" + width + "px" }, host);
     var max = 0;
