@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from harness import assert_no_errors
 
-from leakage_page_files import HOSTILE_NAME, hostile_io_workspace
+from leakage_page_files import HOSTILE_CLUSTER, HOSTILE_NAME, hostile_io_workspace
 from valleymaps.leakage_atlas import leakage_payload
 from valleymaps.render.leakage_page import render_leakage_page
 from valleymaps.value_chain import compute_workspace_leakage
@@ -40,7 +40,8 @@ def test_bars_tooltip_and_heat_map(leakage_page, open_page, screenshot) -> None:
     text = tip.inner_text()
     top = payload["targets"][0]
     assert top["description"] in text
-    assert "What buys it" in text and top["buyers"][0]["cluster"] in text
+    assert "What buys it" in text and top["buyers"][0]["cluster"] == HOSTILE_CLUSTER
+    assert f"{HOSTILE_CLUSTER}: 96%" in text  # the hostile cluster name is text
     assert "rest of the U.S. 100%, abroad 0%" in text
     assert "2012 dollars" in text
     screenshot(page, "tooltip")
@@ -65,5 +66,32 @@ def test_hostile_commodity_name_stays_text(leakage_page, open_page) -> None:  # 
     assert HOSTILE_NAME in page.locator("#targets-table").inner_text()
     assert HOSTILE_NAME in page.locator("#heat-map").inner_text()
     assert page.locator("img").count() == 0
-    assert not page.evaluate("window.__alerted === true")
+    assert page.locator("svg").count() == 2  # the bar chart and the heat map, no injected one
+    assert HOSTILE_CLUSTER in page.locator("#heat-map").inner_text()
+    assert_no_errors(report)
+
+
+def test_index_card_opens_the_page(tmp_path, open_page) -> None:  # type: ignore[no-untyped-def]
+    import geopandas as gpd
+
+    from valleymaps.atlas_sections import AtlasContext
+    from valleymaps.leakage_atlas import leakage_section
+    from valleymaps.render.atlas_index import render_atlas_index
+
+    ws = hostile_io_workspace(tmp_path / "ws")
+    build = tmp_path / "maps"
+    (build / "png").mkdir(parents=True)
+    empty = gpd.GeoDataFrame({"geoid": [], "name": []}, geometry=[], crs="EPSG:4326")
+    cards = leakage_section(AtlasContext(ws=ws, build_dir=build, counties_web=empty,
+                                         tracts_web=None, county_names={}, png=True))
+    (build / "index.html").write_text(render_atlas_index(cards, title="Atlas", subtitle="",
+                                                         headline=None, synthetic_notice=None))
+    page, report = open_page(build / "index.html", wait_for="body")
+    card = page.locator(".card", has_text="Value-chain leakage")
+    assert card.count() == 1
+    assert card.locator(".finding").inner_text().startswith("Top target: Services, $")
+    assert card.locator("img").evaluate("img => img.naturalWidth") > 100  # the PNG loads
+    card.locator("a.open").click()
+    page.wait_for_selector("#bar-chart svg")
+    assert page.locator("#bar-chart g.bar").count() == 3
     assert_no_errors(report)

@@ -47,12 +47,17 @@ METHOD_LABELS: dict[str, str] = {
 }
 
 
-def _num(value: Any) -> float | None:
+def _num(value: Any, digits: int = 0) -> float | None:
+    """A finite number rounded to ``digits`` (whole dollars by default), else None.
+
+    Rounded so that the last bits of a float sum (which may change with the order a threaded
+    product adds them) never change the page's bytes between two builds.
+    """
     try:
         v = float(value)
     except (TypeError, ValueError):
         return None
-    return v if math.isfinite(v) else None
+    return round(v, digits) + 0.0 if math.isfinite(v) else None
 
 
 def _text(value: Any) -> str:
@@ -106,7 +111,7 @@ def _buyers(by_cluster: pd.DataFrame, commodity: str, total: float) -> list[dict
     rows = rows[rows["leakage_usd"] > 0].sort_values("leakage_usd", ascending=False)
     out = []
     for _, r in rows.iterrows():
-        share = float(r["leakage_usd"]) / total if total > 0 else None
+        share = round(float(r["leakage_usd"]) / total, 6) if total > 0 else None
         out.append({"cluster": _text(r["cluster_name"]) or _text(r["cluster"]),
                     "usd": _num(r["leakage_usd"]), "share": share})
     return out
@@ -122,7 +127,7 @@ def _unranked_note(by_commodity: pd.DataFrame, commodities: str) -> str:
     if len(excluded):
         return f"excluded: {_text(excluded['exclusion_reason'].iloc[0])}"
     if float(rows["leakage_usd"].sum()) <= 0:
-        rpc = _num(rows["rpc"].min())
+        rpc = _num(rows["rpc"].min(), 6)
         return ("no leakage: bought in the region"
                 + (f" (purchase coefficient {rpc:.2f})" if rpc is not None else ""))
     return ""
@@ -179,8 +184,8 @@ def build_leakage_payload(
             "market_support_usd": _num(t["market_support_usd"]),
             "leakage_us_usd": us,
             "leakage_abroad_usd": abroad,
-            "share_abroad": _num(t.get("share_from_abroad")),
-            "share_us": (us / total) if (us is not None and total > 0) else None,
+            "share_abroad": _num(t.get("share_from_abroad"), 6),
+            "share_us": round(us / total, 6) if (us is not None and total > 0) else None,
             "flags": _text(t.get("flags")),
             "buyers": _buyers(by_cluster, str(t["commodity"]), total),
         })
@@ -208,7 +213,7 @@ def build_leakage_payload(
                 "note": "" if rank is not None else _unranked_note(result.by_commodity,
                                                                   _text(p.get("commodities"))),
             })
-    rho = _num(spearman)
+    rho = _num(spearman, 6)
     found = sum(1 for p in plan_rows if p["recomputed_rank"] is not None)
     flags_used = sorted({f for r in rows for f in str(r["flags"])})
     payload: dict[str, Any] = {
