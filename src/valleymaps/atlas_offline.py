@@ -33,8 +33,8 @@ class OfflineAtlas:
     pages: list[Path]
 
 
-def make_atlas_offline(build_dir: str | os.PathLike[str], *, cache: CacheLike = None) -> OfflineAtlas:
-    """Copy the cached page assets into ``build_dir/assets`` and point every page at them.
+def check_offline_assets(cache: CacheLike = None) -> tuple[DownloadCache, list[str]]:
+    """The cache and the asset URLs, once every asset is there and matches its checksum.
 
     Raises
     ------
@@ -42,7 +42,6 @@ def make_atlas_offline(build_dir: str | os.PathLike[str], *, cache: CacheLike = 
         If an asset is not in the cache, or no longer matches its recorded checksum: run
         ``valleymaps fetch assets`` (once, with internet).
     """
-    root = Path(build_dir)
     store = cache if isinstance(cache, DownloadCache) else DownloadCache(cache)
     urls = list_page_assets(store)
     problems = []
@@ -57,6 +56,20 @@ def make_atlas_offline(build_dir: str | os.PathLike[str], *, cache: CacheLike = 
             + "\nRun 'valleymaps fetch assets' once (with internet, or with VALLEYMAPS_ASSETS_URL "
             "pointing at a mirror), then build again with --offline."
         )
+    return store, urls
+
+
+def make_atlas_offline(build_dir: str | os.PathLike[str], *, cache: CacheLike = None) -> OfflineAtlas:
+    """Copy the cached page assets into ``build_dir/assets`` and point every page at them.
+
+    Raises
+    ------
+    DataSourceError
+        If an asset is not in the cache, or no longer matches its recorded checksum: run
+        ``valleymaps fetch assets`` (once, with internet).
+    """
+    root = Path(build_dir)
+    store, urls = check_offline_assets(cache)
     copies = []
     for url in urls:
         target = root / local_asset_path(url)
@@ -78,4 +91,4 @@ def make_atlas_offline(build_dir: str | os.PathLike[str], *, cache: CacheLike = 
     return OfflineAtlas(copies, pages)
 
 
-__all__ = ["OfflineAtlas", "make_atlas_offline"]
+__all__ = ["OfflineAtlas", "check_offline_assets", "make_atlas_offline"]

@@ -33,6 +33,7 @@ def test_build_offline_without_fetched_assets_says_to_fetch_them(tmp_path: Path)
     assert "Run 'valleymaps fetch assets' once" in result.output
     assert "leaflet.js: not in the cache" in result.output
     assert "Traceback" not in result.output
+    assert not (ws.maps_dir / "index.html").exists()  # checked before building, nothing built
 
 
 def test_page_rewrite_points_every_cdn_url_at_the_local_copy() -> None:

@@ -22,10 +22,13 @@ from valleymaps.projects.validate import validate_projects
 
 def _styles(path: Path) -> list[tuple[str, str, str, int, str]]:
     with closing(sqlite3.connect(path)) as db:
-        return db.execute(
+        rows = db.execute(
             "SELECT f_table_name, f_geometry_column, styleName, useAsDefault, styleQML FROM layer_styles "
             "ORDER BY id"
         ).fetchall()
+    for style in rows:  # every style is a well-formed QGIS document
+        assert ET.fromstring(style[4]).tag == "qgis"
+    return rows
 
 
 def _contents(path: Path, table: str) -> tuple[str, str]:
@@ -111,6 +114,7 @@ def test_suitability_sites_and_raster_are_styled_with_the_web_palette(tmp_path: 
     written = write_tables(result, out, target="Test plants")
     assert out / "suitability.qml" in written
     qml = (out / "suitability.qml").read_text(encoding="utf-8")
+    assert ET.fromstring(qml).find("pipe/rasterrenderer").get("type") == "singlebandpseudocolor"
     stops = color_stops(n=11)
     assert 'type="singlebandpseudocolor"' in qml and f'value="0" label="0" color="{stops[0]}"' in qml
     assert f'value="100" label="100" color="{stops[-1]}"' in qml

@@ -68,6 +68,10 @@ def build(
     from valleymaps.atlas import build_atlas
 
     ws = Workspace.open(workspace_dir)
+    if offline:  # say what is missing before building
+        from valleymaps.atlas_offline import check_offline_assets
+
+        check_offline_assets(cache_dir)
     with tqdm(total=None, unit="map", desc="Building atlas", leave=False, disable=None) as bar:
 
         def progress(label: str, done: int, total: int) -> None:

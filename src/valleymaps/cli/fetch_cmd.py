@@ -309,7 +309,8 @@ def fetch_group() -> None:
     \b
     Mirrors and proxies: set VALLEYMAPS_TIGER_URL, VALLEYMAPS_CBP_URL,
     VALLEYMAPS_LODES_URL, VALLEYMAPS_ACS_FLOWS_URL, VALLEYMAPS_METROS_URL,
-    VALLEYMAPS_BEA_URL or VALLEYMAPS_QCEW_URL to a base URL with the same folder layout, or add
+    VALLEYMAPS_BEA_URL, VALLEYMAPS_QCEW_URL or VALLEYMAPS_ASSETS_URL (the pages' script and style
+    files, as <mirror>/<host>/<path>) to a base URL with the same folder layout, or add
     them to valleymaps.toml:
       [sources]
       tiger = "https://mirror.example.gov/geo/tiger"
@@ -323,6 +324,7 @@ def fetch_group() -> None:
       valleymaps fetch metros
       valleymaps fetch qcew --years 2012-2022
       valleymaps fetch bea             # BEA input-output tables, for 'valleymaps leakage'
+      valleymaps fetch assets          # the pages' scripts and styles, for 'build --offline'
     """
 
 
