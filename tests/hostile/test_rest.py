@@ -78,3 +78,81 @@ def test_every_row_rejected_in_a_dry_run_says_nothing_would_be_stored(
 def test_a_file_with_one_good_row_still_imports(fresh_workspace: Path, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "ftip.csv", [row("1", at=SAN_FRANCISCO), row("2", at=FRESNO)])
     expect_success(fresh_workspace, ["import", "projects", str(path)], "kept 1, rejected 1")
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. suitability on sector-only employment (LODES WAC): a component LQ cannot be computed
+
+LQ_PROFILE = """
+key = "metals-lq"
+name = "Metals by LQ"
+targets = ["Motor vehicle parts manufacturing"]
+
+[[factors]]
+key = "metals_lq"
+name = "Metals and machinery concentration (LQ)"
+weight = 60
+transform = { kind = "linear", low = 0.3, high = 1.5 }
+[factors.source]
+kind = "cluster_metric"
+metric = "lq"
+cluster = "manufacturing"
+component = "metals_and_machinery"
+
+[[factors]]
+key = "manufacturing_share"
+name = "Manufacturing workforce"
+weight = 40
+source = { kind = "cluster_metric", metric = "share", cluster = "manufacturing" }
+transform = { kind = "linear", low = 0.02, high = 0.12 }
+"""
+
+
+@pytest.fixture
+def lodes_workspace(fresh_workspace: Path, tmp_path: Path) -> Path:
+    """The bundled workspace with square tracts and LODES WAC (sectors only) imported."""
+    from lodes_files import write_wac
+    from workspace_files import write_square_tracts
+
+    counties = ["06019", "06029", "06031", "06039", "06047", "06077", "06099", "06107"]
+    geoids = write_square_tracts(tmp_path / "tracts.geojson", counties)
+    expect_success(fresh_workspace, ["import", "tracts", str(tmp_path / "tracts.geojson")])
+    wac = write_wac(tmp_path / "ca_wac_S000_JT00_2021.csv.gz", geoids)
+    expect_success(fresh_workspace, ["import", "employment", str(wac), "--format", "lodes-wac"])
+    (tmp_path / "lq.toml").write_text(LQ_PROFILE, encoding="utf-8")
+    return fresh_workspace
+
+
+def test_component_lq_from_sector_only_data_is_refused_without_allow_missing(
+    lodes_workspace: Path, tmp_path: Path
+) -> None:
+    args = ["suitability", "--profile", str(tmp_path / "lq.toml"), "--resolution", "5000", "--no-png"]
+    expect_refusal(
+        lodes_workspace, args,
+        "factor 'metals and machinery concentration (lq)' (metals_lq, weight 60)", "lq.toml",
+        "lodes wac", "naics detail", "valleymaps import employment", "--format cbp", "--allow-missing",
+    )
+
+
+def test_component_lq_from_sector_only_data_is_left_out_with_allow_missing(
+    lodes_workspace: Path, tmp_path: Path
+) -> None:
+    import json
+
+    out = tmp_path / "run"
+    args = ["suitability", "--profile", str(tmp_path / "lq.toml"), "--resolution", "5000", "--no-png",
+            "--allow-missing", "--out", str(out)]
+    expect_success(
+        lodes_workspace, args,
+        "note: metals and machinery concentration (lq) (weight 60) left out", "sector-only", "--format cbp",
+    )
+    meta = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert meta["weights"] == {"manufacturing_share": 100.0}
+    assert not (out / "factor-metals_lq.tif").exists()
+
+
+def test_a_bundled_target_on_sector_only_data_runs_with_allow_missing(lodes_workspace: Path) -> None:
+    args = ["suitability", "-t", "Motor vehicle parts manufacturing", "--allow-missing",
+            "--resolution", "5000", "--no-png"]
+    expect_success(lodes_workspace, args, "metals and machinery concentration (lq) (weight 15) left out",
+                   "site 1")

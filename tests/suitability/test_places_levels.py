@@ -54,3 +54,65 @@ def test_sector_only_lodes_leaves_out_the_component_factor_not_the_profile(tmp_p
     assert "give no cluster metric 'lq'" in notes and "Import County Business Patterns" in notes
     assert result.profile.factors  # the profile runs on its other factors, weights rescaled
     assert sum(f.weight for f in result.profile.factors) == pytest.approx(100)
+
+
+LQ_PROFILE = """
+key = "metals-lq"
+name = "Metals by LQ"
+targets = ["Motor vehicle parts manufacturing"]
+
+[[factors]]
+key = "metals_lq"
+name = "Metals LQ"
+weight = 60
+transform = { kind = "linear", low = 0.3, high = 1.5 }
+[factors.source]
+kind = "cluster_metric"
+metric = "lq"
+cluster = "manufacturing"
+component = "metals_and_machinery"
+
+[[factors]]
+key = "manufacturing_share"
+name = "Manufacturing share"
+weight = 40
+source = { kind = "cluster_metric", metric = "share", cluster = "manufacturing" }
+transform = { kind = "linear", low = 0.02, high = 0.12 }
+"""
+
+
+def test_run_target_leaves_out_a_component_lq_only_when_allowed(tmp_path):
+    import json
+
+    import pytest
+
+    from lodes_files import write_wac
+    from valleymaps.errors import EmptyLayerError
+    from valleymaps.suitability.run import run_target
+
+    ws = init_workspace(tmp_path / "ws")
+    geoids = write_square_tracts(tmp_path / "tracts.geojson", list(ws.config.region_counties))
+    import_tracts(ws, [tmp_path / "tracts.geojson"])
+    import_employment(ws, [write_wac(tmp_path / "ca_wac_S000_JT00_2021.csv.gz", geoids)], format="lodes-wac")
+    profile = tmp_path / "lq.toml"
+    profile.write_text(LQ_PROFILE, encoding="utf-8")
+    out = tmp_path / "out"
+
+    with pytest.raises(EmptyLayerError) as err:
+        run_target(ws, "", profile_path=profile, resolution=5000, png=False, out_dir=out)
+    text = str(err.value)
+    assert "factor 'Metals LQ' (metals_lq, weight 60)" in text and "--allow-missing" in text
+    assert "Import County Business Patterns" in text and err.value.factor == "metals_lq"
+    assert not out.exists() and not list(tmp_path.glob(".out-build-*"))
+
+    run = run_target(
+        ws, "", profile_path=profile, resolution=5000, png=False, out_dir=out, allow_missing=True
+    )
+    assert [f.key for f in run.result.profile.factors] == ["manufacturing_share"]
+    assert run.result.profile.factors[0].weight == pytest.approx(100)
+    assert "Metals LQ (weight 60) left out" in run.result.profile.left_out[0]
+    meta = json.loads((out / "run.json").read_text())
+    assert meta["weights"] == {"manufacturing_share": 100.0}
+    assert sorted(p.name for p in out.glob("factor-*.tif")) == [
+        "factor-manufacturing_share-value.tif", "factor-manufacturing_share.tif"
+    ]

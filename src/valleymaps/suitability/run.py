@@ -27,11 +27,12 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 
 from valleymaps import settings
-from valleymaps.errors import DataSourceError, OutputExistsError
+from valleymaps.errors import DataSourceError, EmptyLayerError, OutputExistsError
 from valleymaps.io.atomic import atomic_path, replace_dir
 from valleymaps.io.vector import read_vector
 from valleymaps.render.element_ids import stable_element_ids
@@ -39,7 +40,7 @@ from valleymaps.render.suitability_map import render_suitability_map
 from valleymaps.render.suitability_png import render_suitability_png
 from valleymaps.suitability.catalog import TargetChoice, choose_target
 from valleymaps.suitability.grid import check_grid_size, make_grid
-from valleymaps.suitability.layers import layer_catalog, pick_layer
+from valleymaps.suitability.layers import LayerCatalog, layer_catalog, pick_layer
 from valleymaps.suitability.model import (
     SuitabilityResult,
     check_layer_overrides,
@@ -49,6 +50,7 @@ from valleymaps.suitability.model import (
 )
 from valleymaps.suitability.outputs import preview_and_overlay, target_layer, write_tables
 from valleymaps.suitability.places import load_region
+from valleymaps.suitability.profile import Profile
 from valleymaps.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -95,6 +97,48 @@ def load_zones(ws: Workspace, region: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFram
     return region[["geoid", "name", "geometry"]], "county"
 
 
+def _compute_leaving_out_empty(
+    profile: Profile, catalog: LayerCatalog, *, allow_missing: bool, folder: Path, **kwargs: Any
+) -> SuitabilityResult:
+    """:func:`compute_suitability`, leaving out (with ``allow_missing``) the factors whose data give nothing.
+
+    ``profile`` is the profile as written: factors whose layers are missing are left out here too.
+
+    A factor whose layer has no features, or a cluster-metric factor the employment data cannot
+    give (a component's LQ from sector-only LODES WAC), raises :class:`EmptyLayerError` only when
+    it is computed. With ``allow_missing`` that factor is left out with a note and the other
+    weights are rescaled from the profile's own (as for a missing layer, and as ``build`` does);
+    without it the run is refused with a message naming the factor and both fixes.
+    """
+    empty: dict[str, str] = {}
+    while True:
+        try:
+            return compute_suitability(
+                drop_missing_layers(profile, catalog, empty=empty), catalog=catalog, folder=folder, **kwargs
+            )
+        except EmptyLayerError as exc:
+            if exc.factor is None or exc.factor in empty:
+                raise
+            if not allow_missing:
+                factor = next((f for f in profile.factors if f.key == exc.factor), None)
+                label = repr(exc.factor)
+                if factor is not None:
+                    label = f"{factor.name!r} ({exc.factor}, weight {factor.weight:g})"
+                raise EmptyLayerError(
+                    f"factor {label} of profile '{profile.key}' ({profile.path or profile.key}) cannot be "
+                    f"computed: {exc}\nOr pass --allow-missing to leave that factor out (the other "
+                    "weights are scaled back to 100).",
+                    factor=exc.factor,
+                ) from exc
+            log.info("suitability %s: factor %s left out: %s", profile.key, exc.factor, exc)
+            empty[exc.factor] = str(exc)
+            for leftover in folder.iterdir():  # a partial attempt's rasters
+                if leftover.is_dir():
+                    shutil.rmtree(leftover)
+                else:
+                    leftover.unlink()
+
+
 def run_target(
     ws: Workspace,
     target: str,
@@ -124,8 +168,9 @@ def run_target(
     layers
         Layer name -> file, overriding the workspace's layers for this run.
     allow_missing
-        Leave out factors and constraints whose data are missing (the other
-        weights are scaled back to 100) instead of stopping.
+        Leave out factors and constraints whose data are missing, or give nothing (a layer
+        without features, a cluster metric the employment data cannot give), with a note;
+        the other weights are scaled back to 100. Without it such a run stops.
     out_dir
         Output folder (default ``outputs/suitability/<target-slug>/``).
     overwrite
@@ -146,6 +191,8 @@ def run_target(
         If the output folder exists and ``overwrite`` is false.
     DataSourceError
         If layers are missing (and ``allow_missing`` is false).
+    EmptyLayerError
+        If a factor's data give nothing (and ``allow_missing`` is false).
     ConfigError
         If a ``layers`` name is not a layer of the profile or its file does not exist (even with
         ``allow_missing``), or the grid is too large (and ``force`` is false).
@@ -165,18 +212,19 @@ def run_target(
             + "\nProvide them, or pass --allow-missing to leave those factors out (the other weights are "
             "scaled back to 100)."
         )
-    profile = drop_missing_layers(profile, catalog)
+    n_factors = len(drop_missing_layers(profile, catalog).factors)
     region = load_region(ws)
-    check_grid_size(make_grid(region, resolution=resolution), n_factors=len(profile.factors), force=force)
+    check_grid_size(make_grid(region, resolution=resolution), n_factors=n_factors, force=force)
     zones, zone_level = load_zones(ws, region)
     final.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{final.name}-build-", dir=final.parent))
     os.chmod(work, 0o755)
     try:
-        result = compute_suitability(
+        result = _compute_leaving_out_empty(  # weights rescaled once, from the profile's own
             profile,
+            catalog,
+            allow_missing=allow_missing,
             region=region,
-            catalog=catalog,
             folder=work,
             ws=ws,
             resolution=resolution,
@@ -184,6 +232,7 @@ def run_target(
             projects=load_projects(ws),
             on_progress=on_progress,
         )
+        profile = result.profile
         files = write_tables(result, work, target=choice.target, zone_names=zones.set_index("geoid")["name"])
         values, transform, image = preview_and_overlay(result)
         layer = target_layer(
