@@ -118,6 +118,9 @@ def test_suitability_sites_and_raster_are_styled_with_the_web_palette(tmp_path: 
     stops = color_stops(n=11)
     assert 'type="singlebandpseudocolor"' in qml and f'value="0" label="0" color="{stops[0]}"' in qml
     assert f'value="100" label="100" color="{stops[-1]}"' in qml
+    assert {"factor-rail.qml", "exclusion.qml"} <= {p.name for p in written}
+    assert 'type="paletted"' in (out / "exclusion.qml").read_text(encoding="utf-8")
+    assert 'maximumValue="1"' in (out / "factor-rail.qml").read_text(encoding="utf-8")
     with rasterio.open(out / "suitability.tif") as src:  # still a valid COG, described
         assert src.tags(ns="IMAGE_STRUCTURE")["LAYOUT"] == "COG"
         assert src.descriptions[0] == "Suitability (0-100)"

@@ -271,8 +271,38 @@ def build_suitability_raster_qml(
     )
 
 
+#: Exclusion codes -> (label, colour) of ``exclusion.tif``.
+EXCLUSION_CLASSES: tuple[tuple[int, str, str], ...] = (
+    (1, "Outside the region", "#d9d9d9"),
+    (2, "Excluded by a constraint", "#b2182b"),
+    (3, "A factor has no value", "#fdb863"),
+)
+
+
+def build_exclusion_raster_qml() -> str:
+    """A paletted style for ``exclusion.tif``: available land transparent, each reason its colour.
+
+    >>> build_exclusion_raster_qml().count("<paletteEntry ")
+    4
+    """
+    entries = ['<paletteEntry value="0" label="Available" color="#ffffff" alpha="0"/>']
+    entries += [
+        f'<paletteEntry value="{code}" label={quoteattr(label)} color="{color}" alpha="255"/>'
+        for code, label, color in EXCLUSION_CLASSES
+    ]
+    return (
+        f'{_HEADER}<qgis version="{QGIS_VERSION}" styleCategories="Symbology">\n'
+        '<pipe><rasterrenderer type="paletted" band="1" opacity="0.8" alphaBand="-1" nodataColor="">'
+        f'<colorPalette>{"".join(entries)}</colorPalette></rasterrenderer>'
+        '<brightnesscontrast brightness="0" contrast="0" gamma="1"/>'
+        '<huesaturation saturation="0" grayscaleMode="0" colorizeOn="0"/></pipe>'
+        "<blendMode>0</blendMode></qgis>\n"
+    )
+
+
 __all__ = [
     "build_cost_size_expression",
+    "build_exclusion_raster_qml",
     "build_graduated_qml",
     "build_projects_qml",
     "build_suitability_raster_qml",

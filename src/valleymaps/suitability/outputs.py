@@ -23,7 +23,11 @@ from valleymaps import settings
 from valleymaps._version import __version__
 from valleymaps.io.atomic import atomic_path, write_text_atomic
 from valleymaps.io.qgis_styles import describe_layer, write_layer_style, write_qml_beside
-from valleymaps.render.qgis_styles import build_suitability_raster_qml, build_suitability_sites_qml
+from valleymaps.render.qgis_styles import (
+    build_exclusion_raster_qml,
+    build_suitability_raster_qml,
+    build_suitability_sites_qml,
+)
 from valleymaps.render.suitability_image import OverlayImage, web_overlay
 from valleymaps.render.suitability_map import FactorInfo, TargetLayer, format_value
 from valleymaps.suitability import defaults
@@ -133,6 +137,12 @@ def write_tables(
     raster = Path(result.suitability_path)
     if raster.parent.resolve() == folder.resolve() and raster.is_file():
         written.append(write_qml_beside(raster, build_suitability_raster_qml()))
+        for f in result.factors:  # factor scores 0-1 on the same ramp
+            if f.score_path.is_file() and f.score_path.parent.resolve() == folder.resolve():
+                written.append(write_qml_beside(f.score_path, build_suitability_raster_qml(maximum=1.0)))
+        exclusion = Path(result.exclusion_path)
+        if exclusion.is_file() and exclusion.parent.resolve() == folder.resolve():
+            written.append(write_qml_beside(exclusion, build_exclusion_raster_qml()))
     sens = folder / "sensitivity.csv"
     with atomic_path(sens) as tmp:
         result.sensitivity_table.to_csv(tmp, index=False)
