@@ -10,6 +10,9 @@
 # 3. scripts/build_synthetic_employment.py -> data/econ/employment/employment_synthetic_...
 # 4. scripts/build_bea_extract.py          -> data/econ/io/bea_2012_detail.npz (+ .meta.json)
 #                                             (reads ../shared/realdata/io, the BEA workbooks)
+# 5. scripts/build_acs_flows_extract.py    -> data/econ/flows/acs_county_flows_2009_2013.*
+#                                             (reads ../shared/realdata/commuting/
+#                                              acs_county_flows_2009_2013_us.csv, or $ACS_FLOWS)
 # data/econ/clusters.toml is edited by hand (it is the source, not a product); steps 2 and 3
 # read it. Every step writes the same bytes on every run, so `git diff` shows real changes only.
 set -euo pipefail
@@ -22,6 +25,7 @@ PYTHON=${PYTHON:-.venv/bin/python}
 "$PYTHON" scripts/build_leakage_targets.py
 "$PYTHON" scripts/build_synthetic_employment.py
 "$PYTHON" scripts/build_bea_extract.py
+"$PYTHON" scripts/build_acs_flows_extract.py ${ACS_FLOWS:+"$ACS_FLOWS"}
 
 # Replace the lines between the checksum markers of PROVENANCE.md with fresh sha256 sums.
 "$PYTHON" - <<'EOF'

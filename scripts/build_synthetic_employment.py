@@ -12,7 +12,8 @@ Format: the plain employment table of :mod:`valleymaps.employment`::
 
 * places: the eight San Joaquin Valley counties (5-character GEOIDs) and California as a
   whole (``06``, the reference area for location quotients);
-* years: 2011 and 2021;
+* years: every year 2011 to 2021 (an annual series: the path between the two ends follows
+  each place's and industry's growth, with a business cycle and a 2020 dip);
 * per place and year: a ``TOTAL`` row, a row for each of the 20 NAICS sectors (``31-33``,
   ``44-45`` and ``48-49`` for the ranged ones) and a row for every NAICS prefix listed in
   ``data/econ/clusters.toml`` (read each run, so the two stay in sync);
@@ -51,7 +52,18 @@ DEFAULT_OUT_DIR = REPO / "data" / "econ" / "employment"
 DEFAULT_CLUSTERS = REPO / "data" / "econ" / "clusters.toml"
 NAME = "employment_synthetic_county_2011_2021"
 SEED = 20120901
-YEARS = (2011, 2021)
+YEARS = tuple(range(2011, 2022))
+FIRST, LAST = YEARS[0], YEARS[-1]
+
+#: All-industry business cycle around the trend (1 at both ends of the series).
+CYCLE: dict[int, float] = {
+    2011: 1.0, 2012: 0.995, 2013: 0.995, 2014: 1.0, 2015: 1.005, 2016: 1.01, 2017: 1.012,
+    2018: 1.015, 2019: 1.018, 2020: 0.95, 2021: 1.0,
+}  # fmt: skip
+#: Sectors hit harder in 2020 (factor on their share that year).
+DIP_2020: dict[str, float] = {"71": 0.72, "72": 0.78, "44-45": 0.95, "81": 0.9, "62": 0.98}
+#: Spread of the year-to-year wobble of county totals and sector shares (none at the two ends).
+JITTER_YEAR = 0.012
 #: Fixed so that the metadata has the same bytes on every run.
 IMPORTED_AT = "2025-11-25T00:00:00+00:00"
 
@@ -285,13 +297,20 @@ def sector_values(place: str, seed: int) -> dict[int, dict[str, int]]:
     total_2021 = TOTAL_2021[place]
     if place != REFERENCE:
         total_2021 *= _lognormal(seed, JITTER_TOTAL, "total", place)
-    totals = {2011: total_2021 / TOTAL_GROWTH[place], 2021: total_2021}
-    shares_by_year = {2011: shares, 2021: {s: shares[s] * growth[s] for s in SECTORS}}
     out: dict[int, dict[str, int]] = {}
     for year in YEARS:
-        weights = shares_by_year[year]
+        frac = (year - FIRST) / (LAST - FIRST)
+        ends = year in (FIRST, LAST)
+        wobble = 1.0 if ends or place == REFERENCE else _lognormal(seed, JITTER_YEAR, "year", place, year)
+        total = total_2021 / TOTAL_GROWTH[place] ** (1.0 - frac) * CYCLE[year] * wobble
+        weights = {
+            s: shares[s] * growth[s] ** frac * (DIP_2020.get(s, 1.0) if year == 2020 else 1.0)
+            * (1.0 if ends or place == REFERENCE
+               else _lognormal(seed, JITTER_YEAR, "share-year", place, s, year))
+            for s in SECTORS
+        }
         norm = sum(weights.values())
-        out[year] = {s: round(totals[year] * weights[s] / norm) for s in SECTORS}
+        out[year] = {s: round(total * weights[s] / norm) for s in SECTORS}
     return out
 
 
@@ -332,7 +351,8 @@ def fine_values(
     growth = {c: _growth(c, place, seed) for c in codes}
     out: dict[int, dict[str, int]] = {}
     for year in YEARS:
-        weights = {c: base[c] * (growth[c] if year == YEARS[-1] else 1.0) for c in codes}
+        frac = (year - FIRST) / (LAST - FIRST)
+        weights = {c: base[c] * growth[c] ** frac for c in codes}
         values: dict[str, int] = {}
         for sector in SECTORS:
             _split(sector, sectors[year][sector], tree, weights, base, place, values)

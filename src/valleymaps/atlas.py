@@ -354,6 +354,8 @@ def _build_atlas(
 ) -> AtlasResult:
     cfg = ws.config
     scheme = scheme or cfg.scheme
+    base_year = base_year if base_year is not None else cfg.base_year
+    end_year = end_year if end_year is not None else cfg.end_year
     classes = classes or cfg.classes
     from valleymaps.io.employment.store import load_datasets
     from valleymaps.io.tracts import load_tracts

@@ -142,7 +142,8 @@ class EmploymentDataset:
 
     @property
     def vintage(self) -> str:
-        return ", ".join(str(y) for y in self.years)
+        """The years, runs of three or more written as a span: ``"2011–2021"``, ``"2011, 2021"``."""
+        return format_years(self.years)
 
     @property
     def coverage_note(self) -> str:
@@ -161,6 +162,24 @@ class EmploymentDataset:
 
     def geoid_lengths(self) -> set[int]:
         return {int(n) for n in self.table["geoid"].str.len().unique()}
+
+
+def format_years(years: list[int]) -> str:
+    """Years as text, runs of three or more consecutive years as a span.
+
+    >>> format_years([2011, 2021]), format_years(list(range(2011, 2022))), format_years([2010, 2012, 2013, 2014])
+    ('2011, 2021', '2011–2021', '2010, 2012–2014')
+    """
+    parts: list[str] = []
+    run: list[int] = []
+    for year in sorted(set(years)):
+        if run and year != run[-1] + 1:
+            parts += [f"{run[0]}–{run[-1]}"] if len(run) >= 3 else [str(y) for y in run]
+            run = []
+        run.append(year)
+    if run:
+        parts += [f"{run[0]}–{run[-1]}"] if len(run) >= 3 else [str(y) for y in run]
+    return ", ".join(parts)
 
 
 def empty_employment_table() -> pd.DataFrame:

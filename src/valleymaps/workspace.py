@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import difflib
+import json
 import logging
 import shutil
 import tomllib
@@ -41,6 +42,8 @@ BUNDLED_FILES: tuple[str, ...] = (
     "econ/leakage_exclusions.toml",
     "econ/employment/employment_synthetic_county_2011_2021.csv",
     "econ/employment/employment_synthetic_county_2011_2021.meta.json",
+    "econ/flows/acs_county_flows_2009_2013.county.csv",
+    "econ/flows/acs_county_flows_2009_2013.meta.json",
     "econ/project_mapping.example.toml",
     "econ/io/bea_2012_detail.npz",
     "econ/io/bea_2012_detail.meta.json",
@@ -72,6 +75,12 @@ name = "California"
 # Classification: quantiles, natural_breaks, equal_interval or user_defined.
 scheme = "quantiles"
 classes = 5
+
+[analysis]
+# Span of growth, compound annual growth and shift-share (default: the data's first and last
+# year); maps and trend lines show every year. Override with 'valleymaps build --from --to'.
+# base_year = 2011
+# end_year = 2021
 """
 
 
@@ -88,6 +97,8 @@ class WorkspaceConfig:
     scheme: str = settings.DEFAULT_SCHEME
     classes: int = settings.DEFAULT_CLASSES
     ownership: str = settings.EMPLOYMENT_OWNERSHIP
+    base_year: int | None = None
+    end_year: int | None = None
 
     @classmethod
     def from_toml(cls, path: Path) -> WorkspaceConfig:
@@ -155,6 +166,18 @@ class WorkspaceConfig:
                 f"or \"private\" (found {cut_value(ownership)})"
             )
             ownership = settings.EMPLOYMENT_OWNERSHIP
+        analysis = section("analysis")
+        years: dict[str, int | None] = {}
+        for key in ("base_year", "end_year"):
+            value = analysis.get(key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                      or not 1900 <= value <= 2100):
+                problems.append(
+                    f"[analysis] {key} must be a year such as 2011 (found {cut_value(value)}); "
+                    "write it without quotes, or remove the line to use the data's first/last year"
+                )
+                value = None
+            years[key] = value if isinstance(value, int) else None
         config = cls(
             ownership=ownership.strip().lower(),
             region_name=text(region, "region", "name", settings.REGION_NAME),
@@ -163,6 +186,8 @@ class WorkspaceConfig:
             reference_name=text(reference, "reference", "name", settings.REFERENCE_NAME),
             scheme=text(maps, "maps", "scheme", settings.DEFAULT_SCHEME),
             classes=classes,
+            base_year=years["base_year"],
+            end_year=years["end_year"],
         )
         if len(problems) == 1:
             raise ConfigError(f"{path}: {problems[0]}.")
@@ -180,6 +205,7 @@ KNOWN_KEYS: dict[str, tuple[str, ...] | None] = {
     "reference": ("geoid", "name"),
     "maps": ("scheme", "classes"),
     "employment": ("ownership",),
+    "analysis": ("base_year", "end_year"),
     "sources": None,
 }
 
@@ -301,6 +327,24 @@ def bundled_data_dir() -> Path:
     return Path(str(resources.files("valleymaps") / "bundled"))
 
 
+def _imported_over_bundled(data_dir: Path, rel: str) -> bool:
+    """Whether a bundled flows file would replace a dataset the user imported under its name.
+
+    The bundled ACS extract's sidecar says ``"bundled": true``; a full import of the same table
+    (same dataset name) has no such key and is kept by ``init --overwrite``.
+    """
+    if not rel.startswith("econ/flows/"):
+        return False
+    name = Path(rel).name.split(".")[0]
+    meta = data_dir / "econ" / "flows" / f"{name}.meta.json"
+    if not meta.is_file():
+        return False
+    try:
+        return json.loads(meta.read_text(encoding="utf-8")).get("bundled") is not True
+    except (OSError, ValueError):
+        return False
+
+
 def init_workspace(directory: str | Path, *, overwrite: bool = False) -> Workspace:
     """Create a workspace at ``directory`` holding the bundled data.
 
@@ -338,6 +382,9 @@ def init_workspace(directory: str | Path, *, overwrite: bool = False) -> Workspa
     root.mkdir(parents=True, exist_ok=True)
     for rel in BUNDLED_FILES:
         target = root / "data" / rel
+        if _imported_over_bundled(root / "data", rel):
+            log.info("kept %s: imported data replace the bundled extract", target)
+            continue
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source / rel, target)
     (root / CONFIG_NAME).write_text(DEFAULT_CONFIG, encoding="utf-8")

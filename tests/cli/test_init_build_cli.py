@@ -55,9 +55,43 @@ def test_user_breaks_must_be_numbers(tmp_path):
 
 def test_year_not_in_data_is_a_clear_error(tmp_path):
     run("init", tmp_path / "w")
-    result = run("build", "-w", tmp_path / "w", "--end-year", "2015", "--no-png")
+    result = run("build", "-w", tmp_path / "w", "--end-year", "2025", "--no-png")
     assert result.exit_code == 1
-    assert "no employment for 2015" in result.output and "2011, 2021" in result.output
+    assert "no employment for 2025" in result.output and "2011, 2012, 2013" in result.output
+    result = run("build", "-w", tmp_path / "w", "--from", "2009", "--no-png")
+    assert result.exit_code == 1 and "no employment for 2009" in result.output
+
+
+def test_analysis_years_in_the_settings_must_be_years(tmp_path):
+    run("init", tmp_path / "w")
+    toml = tmp_path / "w" / "valleymaps.toml"
+    toml.write_text(toml.read_text().replace("# base_year = 2011", 'base_year = "2015"'))
+    result = run("build", "-w", tmp_path / "w", "--no-png")
+    assert result.exit_code == 1
+    assert "[analysis] base_year" in result.output and "'2015'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_init_overwrite_keeps_flows_imported_under_the_bundled_name(tmp_path):
+    import json
+
+    ws = tmp_path / "w"
+    run("init", ws)
+    meta = ws / "data" / "econ" / "flows" / "acs_county_flows_2009_2013.meta.json"
+    table = meta.with_name("acs_county_flows_2009_2013.county.csv")
+    bundled = json.loads(meta.read_text())
+    assert bundled["bundled"] is True and bundled["synthetic"] is False
+    # a full import of the same table replaces the extract (no "bundled" key)
+    imported = {k: v for k, v in bundled.items() if k != "bundled"}
+    meta.write_text(json.dumps(imported))
+    table.write_text("h_geoid,w_geoid,workers,workers_moe\n06019,06019,5,1.0\n")
+    assert run("init", ws, "--overwrite").exit_code == 0
+    assert "bundled" not in json.loads(meta.read_text())
+    assert table.read_text().endswith("06019,06019,5,1.0\n")
+    # the bundled extract itself is restored
+    meta.write_text(json.dumps(bundled))
+    assert run("init", ws, "--overwrite").exit_code == 0
+    assert len(table.read_text().splitlines()) > 800
 
 
 def test_python_dash_m_and_version(tmp_path):

@@ -100,3 +100,22 @@ def rank_descending(values: ArrayLike) -> np.ndarray:
         # rank = 1 + number of strictly larger values
         out[ok] = 1 + (len(sorted_desc) - np.searchsorted(sorted_desc[::-1], arr[ok], side="right"))
     return out
+
+
+def compound_annual_growth(base: ArrayLike, end: ArrayLike, years: ArrayLike) -> np.ndarray:
+    """Compound annual growth rate over ``years`` years (0.1 = +10 % a year).
+
+    ``(end / base) ** (1 / years) - 1``; NaN from a zero or negative base, a
+    negative end, or a span of zero years.
+
+    >>> compound_annual_growth([100, 100, 0], [121, 100, 5], 2).round(6).tolist()
+    [0.1, 0.0, nan]
+    """
+    base_a = np.asarray(base, dtype=float)
+    end_a = np.asarray(end, dtype=float)
+    years_a = np.asarray(years, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ok = (base_a > 0) & (end_a >= 0) & (years_a > 0)
+        ratio = np.where(ok, end_a / np.where(ok, base_a, 1.0), np.nan)
+        out = np.power(ratio, 1.0 / np.where(ok, years_a, 1.0)) - 1.0
+    return np.where(ok & np.isfinite(out), out, np.nan)

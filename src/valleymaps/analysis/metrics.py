@@ -93,7 +93,8 @@ def compute_cluster_metrics(
         One row per (geoid, cluster, component) with ``level`` (tract, county,
         region, state), ``year``, ``base_year``, ``employment``,
         ``employment_base``, ``total``, ``total_base``, ``share`` (0-1),
-        ``change``, ``growth_rate`` (fraction), ``lq``, ``lq_base``,
+        ``change``, ``growth_rate`` (fraction), ``cagr`` (compound annual growth
+        over the span, a fraction a year), ``lq``, ``lq_base``,
         ``ss_reference_growth``, ``ss_industry_mix``, ``ss_regional_shift``,
         ``flag``, ``reference`` and ``rank_<metric>`` for the ranked metrics
         (1 = highest among places of the same level).
@@ -146,6 +147,9 @@ def compute_cluster_metrics(
     out["share"] = indicators.share(out["employment"], out["total"])
     out["change"] = out["employment"] - out["employment_base"]
     out["growth_rate"] = indicators.growth_rate(out["employment_base"], out["employment"])
+    out["cagr"] = indicators.compound_annual_growth(
+        out["employment_base"], out["employment"], out["year"] - out["base_year"]
+    )
     out["lq"] = indicators.location_quotient(
         out["employment"], out["total"], out["ref_employment"], out["ref_total"]
     )
@@ -171,7 +175,7 @@ def compute_cluster_metrics(
         out[f"rank_{metric}"] = groups[metric].rank(method="min", ascending=False)
     columns = [
         "geoid", "level", "cluster", "component", "year", "base_year", "employment",
-        "employment_base", "total", "total_base", "share", "change", "growth_rate", "lq",
+        "employment_base", "total", "total_base", "share", "change", "growth_rate", "cagr", "lq",
         "lq_base", "ss_reference_growth", "ss_industry_mix", "ss_regional_shift", "flag",
         "reference", *[f"rank_{m}" for m in RANKED_METRICS],
     ]  # fmt: skip

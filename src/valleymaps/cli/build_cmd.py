@@ -30,8 +30,22 @@ def _parse_breaks(_ctx: click.Context, _param: click.Parameter, value: str | Non
     callback=_parse_breaks,
     help="Upper class bounds for --scheme user_defined, comma separated (e.g. 1000,5000,20000).",
 )
-@click.option("--base-year", type=int, help="First year of change metrics (default: earliest in the data).")
-@click.option("--end-year", type=int, help="Year mapped (default: latest in the data).")
+@click.option(
+    "--from",
+    "--base-year",
+    "base_year",
+    type=int,
+    help="First year of growth, compound annual growth and shift-share "
+    "(default: [analysis] base_year in valleymaps.toml, else the earliest in the data).",
+)
+@click.option(
+    "--to",
+    "--end-year",
+    "end_year",
+    type=int,
+    help="Last year of that span, and the year the maps open on "
+    "(default: [analysis] end_year, else the latest in the data).",
+)
 @click.option("--no-png", is_flag=True, help="Skip the static PNG maps.")
 @click.option(
     "--offline",
@@ -63,7 +77,9 @@ def build(
     $VALLEYMAPS_DB_URL) get pages of their own and are optional layers, off at
     first, on every cluster and commuting flow page.
     The previous atlas is replaced only when the new one is complete.
-    Example: valleymaps build --scheme natural_breaks -k 5
+    Every year of the employment data is mapped (a year control on each cluster
+    page); growth and shift-share cover --from to --to.
+    Example: valleymaps build --scheme natural_breaks -k 5 --from 2015 --to 2021
     """
     from valleymaps.atlas import build_atlas
 
