@@ -167,8 +167,11 @@ class EmploymentDataset:
 def format_years(years: list[int]) -> str:
     """Years as text, runs of three or more consecutive years as a span.
 
-    >>> format_years([2011, 2021]), format_years(list(range(2011, 2022))), format_years([2010, 2012, 2013, 2014])
-    ('2011, 2021', '2011–2021', '2010, 2012–2014')
+    >>> format_years([2011, 2021]), format_years(list(range(2011, 2022)))
+    ('2011, 2021', '2011–2021')
+    >>> format_years([2010, 2012, 2013, 2014])
+    '2010, 2012–2014'
+
     """
     parts: list[str] = []
     run: list[int] = []
