@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from valleymaps import __version__, settings
+from valleymaps.analysis.annual import compute_annual_metrics
 from valleymaps.analysis.cluster_employment import ALL_CLUSTERS, aggregate_dataset_employment
 from valleymaps.analysis.coverage import coverage_column, coverage_findings
 from valleymaps.analysis.headline import Headline, compute_headline
@@ -38,7 +39,7 @@ from valleymaps.clusters import Cluster, load_clusters
 from valleymaps.employment import EmploymentDataset
 from valleymaps.errors import WorkspaceError
 from valleymaps.io.atomic import replace_dir
-from valleymaps.render.atlas_index import AtlasCard, render_atlas_index
+from valleymaps.render.atlas_index import AtlasCard, CardTrend, render_atlas_index
 from valleymaps.render.choropleth import LevelLayer, MapText, places_geojson, render_choropleth
 from valleymaps.render.metric_specs import (
     MetricSpec,
@@ -46,6 +47,7 @@ from valleymaps.render.metric_specs import (
     component_metric_spec,
     format_percent,
     format_ratio,
+    format_signed_percent,
 )
 from valleymaps.render.static_map import StaticChoropleth, style_static_map
 from valleymaps.render.web_geometry import prepare_web_geometry
@@ -54,6 +56,10 @@ from valleymaps.workspace import Workspace
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[str, int, int], None]
+
+#: Metrics drawn on the pages but not as PNGs (the year-over-year change and the compound
+#: growth): the static maps stay one per metric of the two-year atlas.
+PAGE_ONLY_METRICS: frozenset[str] = frozenset({"yoy_change", "cagr"})
 
 
 @dataclass
@@ -153,6 +159,8 @@ def _finding(
             f"{region} jobs {'grew' if r['growth_rate'] >= 0 else 'fell'} "
             f"{format_percent(abs(r['growth_rate']))} {int(r['base_year'])}–{int(r['year'])}"
         )
+        if pd.notna(r.get("cagr")) and int(r["year"]) - int(r["base_year"]) > 1:
+            text += f" ({format_signed_percent(r['cagr'])} a year)"
         if not state.empty and pd.notna(state.iloc[0]["growth_rate"]):
             text += f" ({reference}: {format_percent(state.iloc[0]['growth_rate'])})"
         parts.append(text)
@@ -160,6 +168,19 @@ def _finding(
         parts.append(f"{region}: {reg.iloc[0]['employment']:,.0f} jobs in {int(reg.iloc[0]['year'])}")
     parts += coverage_findings(cluster, m)
     return "; ".join(parts) + "." if parts else "No employment data for this cluster."
+
+
+def _card_trend(annual: pd.DataFrame, region: str) -> CardTrend | None:
+    """The region's jobs and location quotient of a cluster, year by year, for its index card."""
+    rows = annual[(annual["level"] == "region") & (annual["component"] == "")].sort_values("year")
+    if len(rows) < 2:
+        return None
+    return CardTrend(
+        place=region,
+        years=tuple(int(y) for y in rows["year"]),
+        jobs=tuple(float(v) for v in rows["employment"]),
+        lq=tuple(float(v) for v in rows["lq"]),
+    )
 
 
 def private_growth_text(h: Headline, *, source: str = "") -> str:
@@ -390,23 +411,35 @@ def _build_atlas(
         )
     with_tracts = tracts is not None and tract_ds is not None
 
-    def metrics_for(ds: EmploymentDataset, *, private: bool = cfg.ownership == "private") -> pd.DataFrame:
+    def analyse(
+        ds: EmploymentDataset, *, private: bool = cfg.ownership == "private"
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The span metrics and the annual series of one dataset (aggregated once)."""
         ce = aggregate_dataset_employment(ds, clusters, ownership="private" if private else "all")
-        return compute_cluster_metrics(
+        span = compute_cluster_metrics(
             ce,
             region_counties=cfg.region_counties,
             reference_geoid=cfg.reference_geoid,
             base_year=base_year,
             end_year=end_year,
         )
+        annual = compute_annual_metrics(
+            ce, region_counties=cfg.region_counties, reference_geoid=cfg.reference_geoid
+        )
+        return span, annual
 
-    metrics = metrics_for(county_ds)
+    def metrics_for(ds: EmploymentDataset, *, private: bool = cfg.ownership == "private") -> pd.DataFrame:
+        return analyse(ds, private=private)[0]
+
+    metrics, annual = analyse(county_ds)
     metrics = metrics[metrics["level"] != "tract"]
+    annual = annual[annual["level"] != "tract"]
     if with_tracts:
         assert tract_ds is not None
         used["Tract"] = tract_ds
-        tm = metrics_for(tract_ds)
+        tm, ta = analyse(tract_ds)
         metrics = pd.concat([metrics, tm[tm["level"] == "tract"]], ignore_index=True)
+        annual = pd.concat([annual, ta[ta["level"] == "tract"]], ignore_index=True)
     metrics["reference_name"] = metrics["reference"].map(
         {cfg.reference_geoid: cfg.reference_name, settings.REGION_GEOID: cfg.region_name}
     )
@@ -432,7 +465,15 @@ def _build_atlas(
 
     year = int(metrics["year"].iloc[0])
     base = None if metrics["base_year"].isna().all() else int(metrics["base_year"].dropna().iloc[0])
-    specs_base = cluster_metric_specs(has_change=base is not None, reference_name=reference_name)
+    years = sorted(int(y) for y in annual["year"].unique())
+    annual_mode = len(years) > 1  # a year control on the cluster pages
+    has_yoy = bool(np.isfinite(annual.loc[annual["level"] != "state", "yoy_change"].to_numpy(float)).any())
+    specs_base = cluster_metric_specs(
+        has_change=base is not None, reference_name=reference_name, annual=annual_mode, has_yoy=has_yoy
+    )
+    # the end year's change from the year before sits beside the span metrics (for the PNGs)
+    end_yoy = annual.loc[annual["year"] == year, ["geoid", "cluster", "component", "yoy_change"]]
+    metrics_with_yoy = metrics.merge(end_yoy, on=["geoid", "cluster", "component"], how="left")
     private_metrics = metrics_for(county_ds, private=True) if county_ds.private is not None else None
     headline = compute_headline(metrics, private_metrics=private_metrics)
     vintage = "Sources · employment " + "; ".join(f"{lvl.lower()} {ds.vintage}" for lvl, ds in used.items())
@@ -493,9 +534,10 @@ def _build_atlas(
         cards = []
         for step, cluster in enumerate(clusters, start=1):
             specs: list[MetricSpec] = list(specs_base) + [
-                component_metric_spec(c.key, c.name) for c in cluster.components
+                component_metric_spec(c.key, c.name, annual=annual_mode) for c in cluster.components
             ]
-            cm = metrics[metrics["cluster"] == cluster.key]
+            cm = metrics_with_yoy[metrics_with_yoy["cluster"] == cluster.key]
+            ca = annual[annual["cluster"] == cluster.key]
             layers = [
                 LevelLayer(
                     "county",
@@ -505,6 +547,7 @@ def _build_atlas(
                     cm[cm["level"] == "county"],
                     show=True,
                     geojson=county_geojson,
+                    series=ca[ca["level"] == "county"] if annual_mode else None,
                 )
             ]
             if with_tracts and tract_web is not None:
@@ -517,6 +560,7 @@ def _build_atlas(
                         cm[cm["level"] == "tract"],
                         show=False,
                         geojson=tract_geojson,
+                        series=ca[ca["level"] == "tract"] if annual_mode else None,
                     )
                 )
             subtitle = f"{cfg.region_name} · {cluster.description}".rstrip(" ·")
@@ -538,6 +582,7 @@ def _build_atlas(
                 breaks=breaks,
                 outlines=county_web if with_tracts else None,
                 projects=projects,
+                years=years if annual_mode else None,
             )
             page = build_dir / f"cluster-{slugify(cluster.key)}.html"
             fmap.save(str(page))
@@ -545,7 +590,13 @@ def _build_atlas(
             thumb = None
             if png:
                 written = _write_pngs(
-                    layers, specs, build_dir / "png", cluster=cluster, year=year, base=base, jobs=workers
+                    layers,
+                    [s for s in specs if s.key not in PAGE_ONLY_METRICS],
+                    build_dir / "png",
+                    cluster=cluster,
+                    year=year,
+                    base=base,
+                    jobs=workers,
                 )
                 result.pngs += [ws.maps_dir / "png" / name for name in written]
                 thumb = next((f"png/{n}" for n in written if n.endswith("-county-lq.png")), None)
@@ -555,6 +606,7 @@ def _build_atlas(
                     _finding(cluster, metrics, county_names, cfg.region_name, reference_name),
                     page.name,
                     thumb,
+                    trend=_card_trend(ca, cfg.region_name) if annual_mode else None,
                 )
             )
             if on_progress:
@@ -578,6 +630,13 @@ def _build_atlas(
         table_path = build_dir / "tables" / "cluster_metrics.csv"
         table.to_csv(table_path, index=False)
         result.tables.append(ws.maps_dir / "tables" / table_path.name)
+        trends = annual.copy()
+        trends.insert(1, "place", trends["geoid"].map(place_names))
+        trends.insert(4, "cluster_name", trends["cluster"].map(names))
+        trends["coverage"] = coverage_column(trends["flag"])
+        trends_path = build_dir / "tables" / "cluster_trends.csv"
+        trends.to_csv(trends_path, index=False)
+        result.tables.append(ws.maps_dir / "tables" / trends_path.name)
         result.tables += [ws.maps_dir / href for _, href in context.downloads]
 
         index_html = render_atlas_index(
@@ -592,7 +651,11 @@ def _build_atlas(
             ),
             synthetic_notice=notice,
             footer_lines=sources,
-            downloads=[("Cluster metrics (CSV)", "tables/cluster_metrics.csv"), *context.downloads],
+            downloads=[
+                ("Cluster metrics (CSV)", "tables/cluster_metrics.csv"),
+                ("Cluster trends, every year (CSV)", "tables/cluster_trends.csv"),
+                *context.downloads,
+            ],
         )
         (build_dir / "index.html").write_text(index_html, encoding="utf-8")
         workers.finish()

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
+
+
+@dataclass(frozen=True)
+class CardTrend:
+    """A cluster's path over the years in one place (the region): jobs and location quotient."""
+
+    place: str
+    years: tuple[int, ...]
+    jobs: tuple[float, ...]
+    lq: tuple[float, ...]
 
 
 @dataclass(frozen=True)
@@ -16,6 +27,56 @@ class AtlasCard:
     href: str
     thumbnail: str | None = None
     kind: str = "Cluster choropleth"
+    trend: CardTrend | None = None
+
+
+def _spark_svg(years: Sequence[int], values: Sequence[float], *, width: int = 120, height: int = 28) -> str:
+    """An inline SVG trend line drawn from numbers only; empty when fewer than two values."""
+    points = [(y, v) for y, v in zip(years, values, strict=True) if math.isfinite(v)]
+    if len(points) < 2:
+        return ""
+    y0, y1 = years[0], years[-1]
+    lo, hi = min(v for _, v in points), max(v for _, v in points)
+
+    def x(yr: int) -> float:
+        return 3 + (width - 6) * ((yr - y0) / (y1 - y0) if y1 != y0 else 0.5)
+
+    def y(v: float) -> float:
+        return height - 3 - (height - 6) * ((v - lo) / (hi - lo) if hi != lo else 0.5)
+
+    coords = " ".join(f"{x(yr):.1f},{y(v):.1f}" for yr, v in points)
+    last_x, last_y = x(points[-1][0]), y(points[-1][1])
+    return (
+        f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-hidden="true"><polyline points="{coords}" fill="none" stroke="#1f4e5f" '
+        f'stroke-width="1.6"/><circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="2.5" fill="#d95f02"/></svg>'
+    )
+
+
+def _trend_html(trend: CardTrend) -> str:
+    """Two rows: jobs and LQ over the years, each a sparkline with its first and last values."""
+    span = f"{trend.years[0]}–{trend.years[-1]}"
+
+    def fmt_jobs(v: float) -> str:
+        return f"{v:,.0f}" if math.isfinite(v) else "–"
+
+    def fmt_lq(v: float) -> str:
+        return f"{v:.2f}" if math.isfinite(v) else "–"
+
+    rows = []
+    for cls, label, values, fmt in (
+        ("jobs", "Jobs", trend.jobs, fmt_jobs),
+        ("lq", "LQ", trend.lq, fmt_lq),
+    ):
+        rows.append(
+            f'<div class="trend-row trend-{cls}"><span class="trend-label">{escape(label)}</span>'
+            f"{_spark_svg(trend.years, values)}"
+            f'<span class="trend-values">{escape(fmt(values[0]))} → {escape(fmt(values[-1]))}</span></div>'
+        )
+    return (
+        f'<div class="trend" data-years="{escape(span, quote=True)}">'
+        f'<div class="trend-title">{escape(trend.place)}, {escape(span)}</div>{"".join(rows)}</div>'
+    )
 
 
 _CSS = """
@@ -37,6 +98,12 @@ main { padding: 20px 32px 40px; max-width: 1200px; }
 .card p { margin: 6px 0 0; }
 .card a.open { display: inline-block; margin-top: 8px; font-weight: 600; color: #1f4e5f; }
 footer { color: #555; font-size: 13px; margin-top: 26px; }
+.trend { margin-top: 8px; font-size: 12px; color: #444; }
+.trend-title { color: #666; }
+.trend-row { display: flex; align-items: center; gap: 6px; }
+.trend-label { width: 30px; font-weight: 600; }
+.trend-values { white-space: nowrap; }
+.spark { flex: none; }
 """
 
 
@@ -79,6 +146,7 @@ def render_atlas_index(
             f'<article class="card">{img}<div class="body">'
             f'<div class="kind">{escape(card.kind)}</div><h2>{escape(card.title)}</h2>'
             f'<p class="finding">{escape(card.finding)}</p>'
+            + (_trend_html(card.trend) if card.trend is not None else "")
             + (f'<a class="open" href="{escape(card.href, quote=True)}">Open map &rarr;</a>'
                if card.href else "")
             + "</div></article>"

@@ -26,7 +26,14 @@ from valleymaps import settings
 from valleymaps.flags import ALL_FLAGS, NOT_COVERED
 from valleymaps.render._safe_json import script_json
 from valleymaps.render.classify import Classification, classify_values
-from valleymaps.render.metric_specs import MetricSpec, format_jobs, format_signed_jobs
+from valleymaps.render.metric_specs import (
+    MetricSpec,
+    format_jobs,
+    format_percent,
+    format_ratio,
+    format_signed_jobs,
+    format_signed_percent,
+)
 from valleymaps.render.project_overlay import ProjectOverlay, add_project_overlay
 
 
@@ -56,6 +63,11 @@ class LevelLayer:
     geojson
         The places as GeoJSON, when the caller already has it (pages of one
         atlas share it); computed from ``places`` otherwise.
+    series
+        The annual series of the level (rows of
+        :func:`~valleymaps.analysis.annual.compute_annual_metrics`: ``geoid``,
+        ``component``, ``year``, the annual metrics' columns, ``flag``), for the
+        metrics whose ``MetricSpec.annual`` is true; None for a page without years.
     """
 
     level: str
@@ -66,6 +78,7 @@ class LevelLayer:
     show: bool = True
     classifications: dict[str, Classification] = field(default_factory=dict)
     geojson: dict[str, Any] | None = None
+    series: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +168,85 @@ def _metric_payload(
     return payload, classification
 
 
+#: How the browser formats each kind of value (mirrors metric_specs' format functions), and
+#: the decimals kept in the page: whole jobs, shares to 0.01 percentage point, LQ to 0.001.
+_VALUE_FORMATS: dict[Any, tuple[str, int]] = {
+    format_jobs: ("jobs", 0),
+    format_signed_jobs: ("signed_jobs", 0),
+    format_percent: ("percent", 4),
+    format_signed_percent: ("signed_percent", 4),
+    format_ratio: ("ratio", 3),
+}
+
+
+def _compact(values: np.ndarray, digits: int) -> list[float | int | None]:
+    """Rounded numbers for a page: ints for whole jobs, None for missing."""
+    rounded = np.round(values, digits)
+    if digits == 0:
+        return [None if not np.isfinite(v) else int(v) for v in rounded]
+    return [None if not np.isfinite(v) else float(v) for v in rounded]
+
+
+def annual_metric_payload(
+    layer: LevelLayer,
+    spec: MetricSpec,
+    *,
+    years: Sequence[int],
+    scheme: str | None,
+    k: int | None,
+    breaks: Sequence[float] | None,
+) -> tuple[dict[str, Any], Classification]:
+    """A metric of every year for one level: classes and rounded values per year.
+
+    The classes are computed once over all years, so a colour means the same value in
+    every year. A year without any value is ``null``; flags are given only where set.
+
+    Returns
+    -------
+    (payload, classification)
+        ``payload = {"fmt": "jobs", "byYear": {"2011": {"cls": [...], "v": [...],
+        "flags": {"3": "D"}}, ...}}`` (places in the order of ``layer.places``).
+    """
+    if layer.series is None:
+        raise ValueError(f"level {layer.level} has no annual series for metric {spec.key}")
+    fmt, digits = _VALUE_FORMATS.get(spec.format, ("ratio", 3))
+    frame = layer.series
+    if "component" in frame:
+        frame = frame[frame["component"] == spec.component]
+    order = pd.Index(layer.places["geoid"])
+    wide = frame.pivot_table(index="geoid", columns="year", values=spec.column, aggfunc="first",
+                             dropna=False).reindex(index=order, columns=list(years))
+    flags = (frame[frame["flag"].fillna("") != ""]
+             .pivot_table(index="geoid", columns="year", values="flag", aggfunc="first")
+             .reindex(index=order, columns=list(years))
+             if "flag" in frame else None)  # fmt: skip
+    values = wide.to_numpy(dtype=float)
+    classification = classify_values(
+        values.ravel(), scheme=scheme, k=k, breaks=breaks if spec.center is None else None, center=spec.center
+    )
+    by_year: dict[str, Any] = {}
+    for j, year in enumerate(years):
+        column = values[:, j]
+        if np.isnan(column).all():
+            by_year[str(year)] = None
+            continue
+        entry: dict[str, Any] = {
+            "cls": classification.class_of(column).tolist(),
+            "v": _compact(column, digits),
+        }
+        if flags is not None:
+            set_flags = flags[year].dropna() if year in flags else pd.Series(dtype=object)
+            positions = {g: i for i, g in enumerate(order)}
+            # a value the source does not count is only that: other flags do not apply
+            entry["flags"] = {
+                str(i): NOT_COVERED if NOT_COVERED in f and np.isnan(column[i]) else str(f)
+                for i, f in ((positions[g], f) for g, f in set_flags.items())
+                if f
+            }
+        by_year[str(year)] = entry
+    return {"fmt": fmt, "byYear": by_year}, classification
+
+
 def places_geojson(places: gpd.GeoDataFrame) -> dict[str, Any]:
     """Places as a GeoJSON FeatureCollection whose features carry only their row number ``i``."""
     features = []
@@ -168,15 +260,20 @@ class _ChoroplethState(MacroElement):
 
     _template = Template(
         """{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = valleymaps.newState({{ this.metrics_json }}, {{ this.initial_json }});
+var {{ this.get_name() }} = valleymaps.newState(
+  {{ this.metrics_json }}, {{ this.initial_json }}, {{ this.years_json }}, {{ this.year_json }});
 {% endmacro %}"""
     )
 
-    def __init__(self, metrics: list[dict[str, str]], initial: str):
+    def __init__(
+        self, metrics: list[dict[str, Any]], initial: str, *, years: list[int], year: int | None
+    ):
         super().__init__()
         self._name = "VmState"
         self.metrics_json = script_json(metrics)
         self.initial_json = script_json(initial)
+        self.years_json = script_json(years)
+        self.year_json = script_json(year)
 
 
 class _MetricLayer(folium.map.Layer):
@@ -232,7 +329,7 @@ valleymaps.attach({{ this._parent.get_name() }}, {
     def __init__(
         self,
         state: _ChoroplethState,
-        metrics: list[dict[str, str]],
+        metrics: list[dict[str, Any]],
         text: MapText,
         outlines: Sequence[_Outline],
     ):
@@ -260,6 +357,7 @@ def render_choropleth(
     outlines: gpd.GeoDataFrame | None = None,
     initial_metric: str | None = None,
     projects: ProjectOverlay | None = None,
+    years: Sequence[int] | None = None,
 ) -> folium.Map:
     """A choropleth page: levels as base layers, metrics switched in a panel.
 
@@ -284,6 +382,11 @@ def render_choropleth(
     projects
         Infrastructure projects laid over the choropleth, a layer per category in the
         layer control (see :func:`~valleymaps.render.project_overlay.add_project_overlay`).
+    years
+        Years of the annual series: the page gets a year control that restyles the
+        annual metrics (``MetricSpec.annual``, values from ``LevelLayer.series``) and
+        tooltips draw each place's trend. The page opens on ``year``. Geometry is
+        sent once; each year adds only classes and rounded values.
 
     Returns
     -------
@@ -305,24 +408,43 @@ def render_choropleth(
     root.header.add_child(Element(f"<script>{_asset('choropleth.js')}</script>"))
     root.title = text.title
 
-    metric_meta = [
-        {
+    year_list = [int(y) for y in years] if years else []
+    annual_mode = len(year_list) > 0 and all(layer.series is not None for layer in layers)
+    metric_meta: list[dict[str, Any]] = []
+    for s in specs:
+        meta: dict[str, Any] = {
             "key": s.key,
             "title": s.title(year=year, base=base_year),
             "units": s.units,
             "description": s.description,
         }
-        for s in specs
-    ]
-    state = _ChoroplethState(metric_meta, initial_metric or specs[0].key)
+        if annual_mode and s.annual:
+            meta["titles"] = {str(y): s.title(year=y, base=base_year) for y in year_list}
+        metric_meta.append(meta)
+    state = _ChoroplethState(
+        metric_meta,
+        initial_metric or specs[0].key,
+        years=year_list if annual_mode else [],
+        year=year if annual_mode else None,
+    )
     state.add_to(fmap)
     for layer in layers:
         metrics: dict[str, Any] = {}
         classes: dict[str, Any] = {}
         for spec in specs:
-            payload, classification = _metric_payload(
-                layer, spec, year=year, base=base_year, scheme=scheme, k=k, breaks=breaks
-            )
+            if annual_mode and spec.annual:
+                payload, classification = annual_metric_payload(
+                    layer, spec, years=year_list, scheme=scheme, k=k, breaks=breaks
+                )
+                payload["extra"] = (
+                    _metric_payload(layer, spec, year=year, base=base_year, scheme=scheme, k=k,
+                                    breaks=breaks)[0]["extra"]
+                    if spec.key == "lq" else None
+                )  # fmt: skip
+            else:
+                payload, classification = _metric_payload(
+                    layer, spec, year=year, base=base_year, scheme=scheme, k=k, breaks=breaks
+                )
             layer.classifications[spec.key] = classification
             metrics[spec.key] = payload
             classes[spec.key] = {

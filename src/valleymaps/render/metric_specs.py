@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 def format_jobs(v: float) -> str:
@@ -45,13 +45,26 @@ class MetricSpec:
     center: float | None = None
     component: str = ""
     description: str = ""
+    annual: bool = False
+    """True for a metric of every year (jobs, share, LQ ...): the year control switches it."""
 
     def title(self, *, year: int, base: int | None) -> str:
         return self.label.format(year=year, base=base if base is not None else "?")
 
 
-def cluster_metric_specs(*, has_change: bool, reference_name: str = "California") -> list[MetricSpec]:
-    """The metric layers of a cluster page (components are added separately)."""
+def cluster_metric_specs(
+    *,
+    has_change: bool,
+    reference_name: str = "California",
+    annual: bool = False,
+    has_yoy: bool = False,
+) -> list[MetricSpec]:
+    """The metric layers of a cluster page (components are added separately).
+
+    With ``annual`` the jobs, share and location quotient are given for every year (a year
+    control switches them), ``has_yoy`` adds the change from the year before, and the span
+    measures (growth, change, compound annual growth, shift-share) cover base to end year.
+    """
     specs = [
         MetricSpec(
             "employment",
@@ -79,6 +92,21 @@ def cluster_metric_specs(*, has_change: bool, reference_name: str = "California"
             description=f"Above 1: the cluster is more concentrated here than in {reference_name}",
         ),
     ]
+    if annual:
+        specs = [replace(s, annual=True) for s in specs]
+    if annual and has_yoy:
+        specs.append(
+            MetricSpec(
+                "yoy_change",
+                "yoy_change",
+                "Change in jobs from the year before, {year}",
+                "jobs",
+                format_signed_jobs,
+                center=0.0,
+                description="Jobs gained or lost since the previous year",
+                annual=True,
+            )
+        )
     if has_change:
         specs += [
             MetricSpec(
@@ -92,6 +120,15 @@ def cluster_metric_specs(*, has_change: bool, reference_name: str = "California"
             MetricSpec(
                 "change", "change", "Change in jobs, {base}–{year}", "jobs", format_signed_jobs, center=0.0
             ),
+            *([MetricSpec(
+                "cagr",
+                "cagr",
+                "Compound annual growth, {base}–{year}",
+                "% a year",
+                format_signed_percent,
+                center=0.0,
+                description="Average yearly growth rate over the span",
+            )] if annual else []),
             MetricSpec(
                 "ss_regional_shift",
                 "ss_regional_shift",
@@ -106,8 +143,8 @@ def cluster_metric_specs(*, has_change: bool, reference_name: str = "California"
     return specs  # fmt: skip
 
 
-def component_metric_spec(component_key: str, component_name: str) -> MetricSpec:
-    """Employment in one component of a cluster."""
+def component_metric_spec(component_key: str, component_name: str, *, annual: bool = False) -> MetricSpec:
+    """Employment in one component of a cluster (for every year with ``annual``)."""
     return MetricSpec(
         f"component:{component_key}",
         "employment",
@@ -115,4 +152,5 @@ def component_metric_spec(component_key: str, component_name: str) -> MetricSpec
         "jobs",
         format_jobs,
         component=component_key,
+        annual=annual,
     )

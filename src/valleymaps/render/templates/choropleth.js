@@ -10,30 +10,130 @@
     return e;
   }
 
-  /* A value the source does not count at all (flag C): its own colour and legend entry. */
-  function notCovered(spec, m, i) {
-    return !!(spec.notCovered && m && m.cls[i] < 0 &&
-              (m.flags[i] || "").indexOf(spec.notCovered.flag) >= 0);
+  var SVG_NS = "http://www.w3.org/2000/svg";
+
+  /* The arrays of a metric for the year shown: annual metrics keep one entry per year
+   * ({cls, v, flags: {index: codes}}), the others fixed arrays ({cls, text, rank, flags}). */
+  function yearData(m, state) {
+    if (!m) { return null; }
+    if (!m.byYear) { return m; }
+    return m.byYear[String(state.year)] || null;
   }
 
-  function classColor(spec, metric, i) {
-    var m = spec.metrics[metric];
-    if (!m) { return spec.nodata; }
-    if (notCovered(spec, m, i)) { return spec.notCovered.color; }
-    var c = m.cls[i];
-    return c < 0 ? spec.nodata : spec.classes[metric].colors[c];
+  function flagAt(d, i) {
+    if (!d || !d.flags) { return ""; }
+    return (Array.isArray(d.flags) ? d.flags[i] : d.flags[String(i)]) || "";
+  }
+
+  /* A value the source does not count at all (flag C): its own colour and legend entry. */
+  function notCovered(spec, d, i) {
+    return !!(spec.notCovered && d && d.cls[i] < 0 &&
+              flagAt(d, i).indexOf(spec.notCovered.flag) >= 0);
+  }
+
+  function formatValue(fmt, v) {
+    if (v === null || v === undefined || !isFinite(v)) { return "\u2013"; }
+    var sign = v > 0 ? "+" : "";
+    switch (fmt) {
+      case "jobs": return Math.round(v).toLocaleString("en-US");
+      case "signed_jobs": return sign + Math.round(v).toLocaleString("en-US");
+      case "percent": return (v * 100).toFixed(1) + "%";
+      case "signed_percent": return sign + (v * 100).toFixed(1) + "%";
+      default: return v.toFixed(2);
+    }
+  }
+
+  function valueText(spec, m, d, metric, i) {
+    if (!m.byYear) { return m.text[i]; }
+    if (notCovered(spec, d, i)) { return spec.notCovered.label; }
+    var v = d ? d.v[i] : null;
+    if (v === null || v === undefined) { return "No data"; }
+    var text = formatValue(m.fmt, v);
+    return metric.units === "jobs" ? text + " jobs" : text;
+  }
+
+  function rankOf(m, d, i) {
+    if (!m.byYear) { return { rank: m.rank[i], ranked: m.ranked }; }
+    if (!d || d.v[i] === null) { return { rank: null, ranked: 0 }; }
+    var above = 0, ranked = 0, mine = d.v[i];
+    d.v.forEach(function (v) {
+      if (v === null) { return; }
+      ranked += 1;
+      if (v > mine) { above += 1; }
+    });
+    return { rank: above + 1, ranked: ranked };
+  }
+
+  function classColor(spec, state, i) {
+    var d = yearData(spec.metrics[state.metric], state);
+    if (!d) { return spec.nodata; }
+    if (notCovered(spec, d, i)) { return spec.notCovered.color; }
+    var c = d.cls[i];
+    return c < 0 ? spec.nodata : spec.classes[state.metric].colors[c];
+  }
+
+  function titleOf(metric, state) {
+    return (metric.titles && metric.titles[String(state.year)]) || metric.title;
+  }
+
+  /* Series of place i over the years: the metric shown when it is annual, else jobs. */
+  function seriesOf(spec, state, i) {
+    if (!state.years.length) { return null; }
+    var key = spec.metrics[state.metric] && spec.metrics[state.metric].byYear ? state.metric : "employment";
+    var m = spec.metrics[key];
+    if (!m || !m.byYear) { return null; }
+    var points = state.years.map(function (y) {
+      var d = m.byYear[String(y)];
+      return { year: y, v: d ? d.v[i] : null };
+    });
+    return { key: key, fmt: m.fmt, points: points };
+  }
+
+  /* A small trend line built from numbers only (no text from data goes into the SVG). */
+  function sparkline(series, year, width, height) {
+    var pts = series.points.filter(function (p) { return p.v !== null && p.v !== undefined; });
+    if (pts.length < 2) { return null; }
+    var lo = Math.min.apply(null, pts.map(function (p) { return p.v; }));
+    var hi = Math.max.apply(null, pts.map(function (p) { return p.v; }));
+    var y0 = series.points[0].year, y1 = series.points[series.points.length - 1].year;
+    function x(yr) { return 3 + (width - 6) * (y1 === y0 ? 0.5 : (yr - y0) / (y1 - y0)); }
+    function y(v) { return height - 3 - (height - 6) * (hi === lo ? 0.5 : (v - lo) / (hi - lo)); }
+    var svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("class", "vm-spark");
+    svg.setAttribute("width", String(width));
+    svg.setAttribute("height", String(height));
+    svg.setAttribute("viewBox", "0 0 " + width + " " + height);
+    var line = document.createElementNS(SVG_NS, "polyline");
+    line.setAttribute("points", pts.map(function (p) {
+      return x(p.year).toFixed(1) + "," + y(p.v).toFixed(1);
+    }).join(" "));
+    line.setAttribute("fill", "none");
+    line.setAttribute("stroke", "#1f4e5f");
+    line.setAttribute("stroke-width", "1.5");
+    svg.appendChild(line);
+    pts.forEach(function (p) {
+      if (p.year !== year) { return; }
+      var dot = document.createElementNS(SVG_NS, "circle");
+      dot.setAttribute("cx", x(p.year).toFixed(1));
+      dot.setAttribute("cy", y(p.v).toFixed(1));
+      dot.setAttribute("r", "2.5");
+      dot.setAttribute("fill", "#d95f02");
+      dot.setAttribute("class", "vm-spark-now");
+      svg.appendChild(dot);
+    });
+    return svg;
   }
 
   function styleFor(spec, state, i) {
-    var m = spec.metrics[state.metric];
-    var missing = !m || m.cls[i] < 0;
+    var d = yearData(spec.metrics[state.metric], state);
+    var missing = !d || d.cls[i] < 0;
     return {
-      fillColor: classColor(spec, state.metric, i),
-      fillOpacity: missing && !notCovered(spec, m, i) ? 0.55 : 0.82,
+      fillColor: classColor(spec, state, i),
+      fillOpacity: missing && !notCovered(spec, d, i) ? 0.55 : 0.82,
       color: spec.stroke,
       weight: spec.weight,
       opacity: 0.9,
-      dashArray: missing ? (notCovered(spec, m, i) ? "1 4" : "3 3") : null
+      dashArray: missing ? (notCovered(spec, d, i) ? "1 4" : "3 3") : null
     };
   }
 
@@ -42,16 +142,31 @@
     box.appendChild(el("div", "vm-tip-name", spec.names[i]));
     var metric = state.metricsByKey[state.metric];
     var m = spec.metrics[state.metric];
-    box.appendChild(el("div", "vm-tip-metric", metric.title));
-    box.appendChild(el("div", "vm-tip-value", m ? m.text[i] : "no data"));
-    if (m && m.rank[i] !== null) {
+    var d = yearData(m, state);
+    box.appendChild(el("div", "vm-tip-metric", titleOf(metric, state)));
+    box.appendChild(el("div", "vm-tip-value", m ? valueText(spec, m, d, metric, i) : "no data"));
+    var r = m ? rankOf(m, d, i) : { rank: null };
+    if (r.rank !== null && r.rank !== undefined) {
       box.appendChild(el("div", "vm-tip-rank",
-        "Rank " + m.rank[i] + " of " + m.ranked + " " + spec.rankNoun));
+        "Rank " + r.rank + " of " + r.ranked + " " + spec.rankNoun));
     }
     if (m && m.extra && m.extra[i]) {
       m.extra[i].forEach(function (line) { box.appendChild(el("div", "vm-tip-extra", line)); });
     }
-    var flags = (m && m.flags[i]) || "";
+    var series = seriesOf(spec, state, i);
+    if (series) {
+      var svg = sparkline(series, state.year, 130, 30);
+      if (svg) {
+        var trend = el("div", "vm-tip-trend");
+        var first = series.points[0], last = series.points[series.points.length - 1];
+        var what = series.key === "employment" ? "Jobs" : metric.title.split(",")[0];
+        trend.appendChild(el("div", "vm-tip-trend-label", what + " " + first.year + "\u2013" + last.year +
+          ": " + formatValue(series.fmt, first.v) + " \u2192 " + formatValue(series.fmt, last.v)));
+        trend.appendChild(svg);
+        box.appendChild(trend);
+      }
+    }
+    var flags = flagAt(d, i);
     flags.split("").forEach(function (code) {
       box.appendChild(el("div", "vm-tip-flag", "\u26A0 " + (spec.flagText[code] || code)));
     });
@@ -85,7 +200,7 @@
   function renderLegend(div, state, map) {
     div.textContent = "";
     var metric = state.metricsByKey[state.metric];
-    div.appendChild(el("div", "vm-legend-title", metric.title));
+    div.appendChild(el("div", "vm-legend-title", titleOf(metric, state)));
     if (metric.units) { div.appendChild(el("div", "vm-legend-units", metric.units)); }
     state.layers.forEach(function (layer) {
       if (!map.hasLayer(layer)) { return; }
@@ -94,7 +209,7 @@
       var section = el("div", "vm-legend-section");
       section.setAttribute("data-level", spec.level);
       section.appendChild(el("div", "vm-legend-level", spec.label));
-      var m = spec.metrics[state.metric];
+      var m = yearData(spec.metrics[state.metric], state);
       var classified = m ? m.cls.some(function (c) { return c >= 0; }) : false;
       if (classes && classified) {
         classes.colors.forEach(function (color, k) {
@@ -154,6 +269,7 @@
       div.appendChild(el("div", "vm-title", options.title));
       if (options.synthetic) { div.appendChild(el("div", "vm-synthetic", options.synthetic)); }
       if (options.subtitle) { div.appendChild(el("div", "vm-subtitle", options.subtitle)); }
+      if (state.years.length > 1) { div.appendChild(yearControl()); }
       var form = el("form", "vm-metrics");
       form.appendChild(el("div", "vm-metrics-title", "Show"));
       options.metrics.forEach(function (metric) {
@@ -173,6 +289,51 @@
       return div;
     };
     panel.addTo(map);
+
+    function yearControl() {
+      var box = el("div", "vm-years");
+      var head = el("div", "vm-metrics-title", "Year ");
+      var label = el("span", "vm-year-label", String(state.year));
+      head.appendChild(label);
+      box.appendChild(head);
+      var input = el("input", "vm-year-input");
+      input.type = "range";
+      input.min = "0";
+      input.max = String(state.years.length - 1);
+      input.step = "1";
+      input.value = String(state.years.indexOf(state.year));
+      input.setAttribute("aria-label", "Year");
+      input.addEventListener("input", function () { setYear(state.years[Number(input.value)]); });
+      box.appendChild(input);
+      var ends = el("div", "vm-year-ends");
+      ends.appendChild(el("span", null, String(state.years[0])));
+      ends.appendChild(el("span", null, String(state.years[state.years.length - 1])));
+      box.appendChild(ends);
+      box.appendChild(el("div", "vm-year-note", ""));
+      return box;
+    }
+
+    function syncYearControl() {
+      var c = panel.getContainer();
+      var box = c && c.querySelector(".vm-years");
+      if (!box) { return; }
+      var annual = state.layers.some(function (layer) {
+        var m = layer.vmSpec.metrics[state.metric];
+        return m && m.byYear;
+      });
+      box.querySelector(".vm-year-label").textContent = String(state.year);
+      var input = box.querySelector("input");
+      input.value = String(state.years.indexOf(state.year));
+      input.disabled = !annual;
+      box.querySelector(".vm-year-note").textContent = annual ? "" :
+        "This measure covers the whole span; the year applies to jobs, shares and LQ.";
+      var radios = c.querySelectorAll("input[name=vm-metric]");
+      Array.prototype.forEach.call(radios, function (r) {
+        var meta = state.metricsByKey[r.value];
+        var span = r.parentNode.querySelector("span");
+        if (span && meta) { span.textContent = " " + titleOf(meta, state); }
+      });
+    }
 
     var source = L.control({ position: "bottomleft" });
     source.onAdd = function () {
@@ -197,21 +358,33 @@
       var radios = panel.getContainer().querySelectorAll("input[name=vm-metric]");
       Array.prototype.forEach.call(radios, function (r) { r.checked = r.value === key; });
       refresh();
+      syncYearControl();
       map.getContainer().setAttribute("data-metric", key);
+    }
+    function setYear(year) {
+      year = Number(year);
+      if (state.years.indexOf(year) < 0) { return; }
+      state.year = year;
+      refresh();
+      syncYearControl();
+      map.getContainer().setAttribute("data-year", String(year));
     }
     map.on("baselayerchange overlayadd overlayremove", function () {
       renderLegend(legend.getContainer(), state, map);
       if (options.outlines) { options.outlines.forEach(function (o) { if (map.hasLayer(o)) { o.bringToFront(); } }); }
     });
     map.getContainer().setAttribute("data-metric", state.metric);
+    if (state.years.length) { map.getContainer().setAttribute("data-year", String(state.year)); }
     global.valleymapsSetMetric = setMetric;
+    global.valleymapsSetYear = setYear;
+    syncYearControl();
     renderLegend(legend.getContainer(), state, map);
   }
 
-  function newState(metrics, initial) {
+  function newState(metrics, initial, years, year) {
     var byKey = {};
     metrics.forEach(function (m) { byKey[m.key] = m; });
-    return { metric: initial, metricsByKey: byKey, layers: [] };
+    return { metric: initial, metricsByKey: byKey, layers: [], years: years || [], year: year };
   }
 
   global.valleymaps = { makeLayer: makeLayer, makeOutline: makeOutline, attach: attach, newState: newState };
