@@ -92,3 +92,10 @@ def write_cbp_files(folder: Path, county_geoids: list[str], year: int = 2021) ->
     paths[0].write_text("\n".join(county) + "\n", encoding="utf-8")
     paths[1].write_text("\n".join(state) + "\n", encoding="utf-8")
     return paths
+
+
+def remove_bundled_flows(ws_root: Path) -> None:
+    """Delete the bundled ACS flows extract from a new workspace (for tests about workspaces
+    without commuting flows, or with only the flows they import)."""
+    for path in (ws_root / "data" / "econ" / "flows").glob("acs_county_flows_2009_2013.*"):
+        path.unlink()

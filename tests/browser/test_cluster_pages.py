@@ -47,7 +47,7 @@ def test_cluster_page_draws_counties_legend_and_tooltips(atlas, open_page, scree
     source = page.locator(".vm-source")
     assert "Synthetic sample data" in source.inner_text()
     assert (
-        source.locator("summary").inner_text() == "Sources · employment county 2011, 2021; tract 2011, 2021"
+        source.locator("summary").inner_text() == "Sources · employment county 2011–2021; tract 2011, 2021"
     )
     source.locator("summary").click()
     assert "us-atlas" in source.inner_text()

@@ -18,6 +18,7 @@ import pytest
 from project_files import square_counties
 from valleymaps.atlas_sections import AtlasContext
 from valleymaps.workspace import Workspace, init_workspace
+from workspace_files import remove_bundled_flows
 
 DB_ENV = "VALLEYMAPS_TEST_DB_URL"
 
@@ -33,8 +34,11 @@ def counties() -> gpd.GeoDataFrame:
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Workspace:
-    """A workspace with the bundled (real) county boundaries."""
-    return init_workspace(tmp_path / "valley")
+    """A workspace with the bundled (real) county boundaries, and no commuting flows (the
+    bundled ACS extract removed: the tests import the flows they need)."""
+    workspace = init_workspace(tmp_path / "valley")
+    remove_bundled_flows(workspace.root)
+    return workspace
 
 
 @pytest.fixture
