@@ -260,8 +260,10 @@ class _ChoroplethState(MacroElement):
 
     _template = Template(
         """{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = valleymaps.newState(
+{% if this.has_years %}var {{ this.get_name() }} = valleymaps.newState(
   {{ this.metrics_json }}, {{ this.initial_json }}, {{ this.years_json }}, {{ this.year_json }});
+{% else %}var {{ this.get_name() }} = valleymaps.newState({{ this.metrics_json }}, {{ this.initial_json }});
+{% endif %}
 {% endmacro %}"""
     )
 
@@ -272,6 +274,7 @@ var {{ this.get_name() }} = valleymaps.newState(
         self._name = "VmState"
         self.metrics_json = script_json(metrics)
         self.initial_json = script_json(initial)
+        self.has_years = bool(years)
         self.years_json = script_json(years)
         self.year_json = script_json(year)
 
