@@ -20,7 +20,7 @@ from valleymaps.io.delineation import import_metro_delineation
 from valleymaps.io.flows.store import import_flows
 from valleymaps.io.tracts import import_tracts
 from valleymaps.workspace import CONFIG_NAME, DEFAULT_CONFIG, Workspace, init_workspace
-from workspace_files import write_square_tracts
+from workspace_files import remove_bundled_flows, write_square_tracts
 
 pytestmark = pytest.mark.browser
 
@@ -216,6 +216,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     parts, Nevada's aux part), RAC and WAC totals and the CBSA delineation."""
     tmp = tmp_path_factory.mktemp("built")
     ws = init_workspace(tmp / "ws")
+    remove_bundled_flows(ws.root)  # the LODES flows imported below only
     (ws.root / CONFIG_NAME).write_text(
         DEFAULT_CONFIG.split("[region]")[0]
         + '[region]\nname = "Test Valley"\ncounties = { "06019" = "Fresno", "06039" = "Madera" }\n',
