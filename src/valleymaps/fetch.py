@@ -788,6 +788,7 @@ def fetch_bea(
     refresh: bool = False,
     on_progress: ProgressCallback | None = None,
     cache: CacheLike = None,
+    replace: bool = False,
 ) -> FetchResult[Any]:
     """Download the BEA's detail Use, Make and import-matrix workbooks and store the tables.
 
@@ -803,6 +804,9 @@ def fetch_bea(
         2012 (the benchmark, default) or 2007.
     refresh, on_progress, cache
         As for :func:`fetch_tracts`.
+    replace
+        Replace other tables of ``year`` already stored (else refuse; the same tables again
+        replace nothing).
 
     Returns
     -------
@@ -815,7 +819,7 @@ def fetch_bea(
     downloads = _download_all(remotes, cache=cache, refresh=refresh, on_progress=on_progress)
     if ws is None:
         return FetchResult(downloads)
-    return FetchResult(downloads, import_io(ws, [d.path for d in downloads], year=year))
+    return FetchResult(downloads, import_io(ws, [d.path for d in downloads], year=year, replace=replace))
 
 
 def default_year(step: str, *, kind: str = "cb", version: str = "LODES8") -> int:

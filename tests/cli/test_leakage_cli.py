@@ -64,7 +64,7 @@ def test_fetch_bea_downloads_caches_and_stores(ws: Workspace, server: FileServer
                                                tmp_path: Path) -> None:
     cache = DownloadCache(tmp_path / "cache", policy=RetryPolicy(retries=1, backoff=0, timeout=5,
                                                                  sleep=lambda s: None))
-    result = fetch.fetch_bea(ws, cache=cache)
+    result = fetch.fetch_bea(ws, cache=cache, replace=True)
     assert len(result.downloads) == 3 and not result.from_cache
     assert result.imported is not None and result.imported.year == 2012
     assert io_store_paths(ws)[0].is_file()
@@ -72,7 +72,7 @@ def test_fetch_bea_downloads_caches_and_stores(ws: Workspace, server: FileServer
     digests = {f["file"]: f["sha256"] for f in meta["files"]}
     assert digests["IOUse_Before_Redefinitions_PRO_DET.xlsx"] == cache.entry(
         "bea/IOUse_Before_Redefinitions_PRO_DET.xlsx")["sha256"]
-    again = fetch.fetch_bea(ws, cache=cache)
+    again = fetch.fetch_bea(ws, cache=cache, replace=True)
     assert again.from_cache and len(server.hits_for(USE_PATH)) == 1
     with pytest.raises(YearNotAvailableError, match="2007, 2012"):
         fetch.fetch_bea(ws, year=2017, cache=cache)
@@ -81,7 +81,7 @@ def test_fetch_bea_downloads_caches_and_stores(ws: Workspace, server: FileServer
 def test_fetch_bea_command_and_a_broken_download(ws: Workspace, server: FileServer,
                                                  tmp_path: Path) -> None:
     server.fail(USE_PATH, "500")
-    result = run("fetch", "bea", "-w", ws.root, "--cache-dir", tmp_path / "cache")
+    result = run("fetch", "bea", "--replace", "-w", ws.root, "--cache-dir", tmp_path / "cache")
     assert result.exit_code == 0, result.output
     assert "Imported the BEA 2012 detail input-output tables: 5 industries" in result.output
     assert len(server.hits_for(USE_PATH)) == 2  # retried after the 500
@@ -90,7 +90,7 @@ def test_fetch_bea_command_and_a_broken_download(ws: Workspace, server: FileServ
 
 def test_import_io_then_leakage_on_the_bundled_sample(ws: Workspace, tmp_path: Path) -> None:
     files = write_bea_workbooks(tmp_path / "bea")
-    result = run("import", "io", *files, "-w", ws.root)
+    result = run("import", "io", *files, "--replace", "-w", ws.root)
     assert result.exit_code == 0, result.output
     assert "2 cells of the import matrix exceed" in result.output
     assert load_io_tables(ws).industries[0] == "1111A0"
@@ -120,7 +120,7 @@ def test_import_io_then_leakage_on_the_bundled_sample(ws: Workspace, tmp_path: P
 
 
 def test_leakage_for_some_counties_and_a_year(ws: Workspace, tmp_path: Path) -> None:
-    run("import", "io", *write_bea_workbooks(tmp_path / "bea"), "-w", ws.root)
+    run("import", "io", *write_bea_workbooks(tmp_path / "bea"), "--replace", "-w", ws.root)
     one = compute_workspace_leakage(Workspace.open(ws.root), counties=["06019"], year=2011)
     all8 = compute_workspace_leakage(Workspace.open(ws.root))
     assert one.counties == ["06019"] and one.year == 2011 and all8.year == 2021
@@ -141,7 +141,7 @@ def test_leakage_for_some_counties_and_a_year(ws: Workspace, tmp_path: Path) -> 
 )
 def test_leakage_refusals_are_one_clear_message(ws: Workspace, tmp_path: Path,
                                                 args: tuple[str, ...], message: str) -> None:
-    run("import", "io", *write_bea_workbooks(tmp_path / "bea"), "-w", ws.root)
+    run("import", "io", *write_bea_workbooks(tmp_path / "bea"), "--replace", "-w", ws.root)
     result = CliRunner().invoke(cli, ["leakage", "-w", str(ws.root), *args])
     assert result.exit_code == 1 and message in result.output
     assert "Traceback" not in result.output
@@ -156,7 +156,7 @@ def test_leakage_without_tables_says_how_to_get_them(ws: Workspace) -> None:
 
 
 def test_hostile_names_stay_text_in_the_csv(ws: Workspace, tmp_path: Path) -> None:
-    run("import", "io", *write_bea_workbooks(tmp_path / "bea"), "-w", ws.root)
+    run("import", "io", *write_bea_workbooks(tmp_path / "bea"), "--replace", "-w", ws.root)
     clusters = ws.clusters_path.read_text().replace('name = "Agriculture"', 'name = "=HYPERLINK(1)"')
     ws.clusters_path.write_text(clusters)
     assert run("leakage", "-w", ws.root).exit_code == 0
@@ -175,7 +175,7 @@ def _save(ws: Workspace, name: str, fmt: str, rows: list[tuple[str, str, float]]
 
 def test_national_rows_and_farms_estimated_from_another_source(ws: Workspace,
                                                                tmp_path: Path) -> None:
-    run("import", "io", *write_bea_workbooks(tmp_path / "bea"), "-w", ws.root)
+    run("import", "io", *write_bea_workbooks(tmp_path / "bea"), "--replace", "-w", ws.root)
     # County Business Patterns: no farms (its NAICS 11 is forestry, fishing, support: 113-115)
     _save(ws, "cbp_2021", "cbp", [
         ("06019", "TOTAL", 1000.0), ("06019", "11", 100.0), ("06019", "311", 500.0),
@@ -204,7 +204,7 @@ def test_national_rows_and_farms_estimated_from_another_source(ws: Workspace,
 
 
 def test_dollars_of_another_year_by_a_stated_index(ws: Workspace, tmp_path: Path) -> None:
-    run("import", "io", *write_bea_workbooks(tmp_path / "bea"), "-w", ws.root)
+    run("import", "io", *write_bea_workbooks(tmp_path / "bea"), "--replace", "-w", ws.root)
     assert run("leakage", "-w", ws.root, "--out", tmp_path / "a").exit_code == 0
     result = run("leakage", "-w", ws.root, "--out", tmp_path / "b", "--dollars-year", "2021",
                  "--price-index", "1.2", "--index-name", "GDP price index")
@@ -221,7 +221,7 @@ def test_dollars_of_another_year_by_a_stated_index(ws: Workspace, tmp_path: Path
 
 
 def test_sector_only_employment_is_said(ws: Workspace, tmp_path: Path) -> None:
-    run("import", "io", *write_bea_workbooks(tmp_path / "bea"), "-w", ws.root)
+    run("import", "io", *write_bea_workbooks(tmp_path / "bea"), "--replace", "-w", ws.root)
     _save(ws, "wac_2021", "lodes-wac", [
         ("06019", "TOTAL", 1000.0), ("06019", "11", 400.0), ("06019", "31-33", 500.0),
         ("06", "TOTAL", 100000.0), ("06", "11", 30000.0), ("06", "31-33", 50000.0),

@@ -156,3 +156,86 @@ def test_a_bundled_target_on_sector_only_data_runs_with_allow_missing(lodes_work
             "--resolution", "5000", "--no-png"]
     expect_success(lodes_workspace, args, "metals and machinery concentration (lq) (weight 15) left out",
                    "site 1")
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. BEA tables imported over other tables of the same year (the one replacement rule)
+
+
+def test_import_io_over_the_bundled_tables_is_refused_then_replaced_when_asked(
+    fresh_workspace: Path, tmp_path: Path
+) -> None:
+    from bea_files import write_bea_workbooks
+
+    files = [str(p) for p in write_bea_workbooks(tmp_path / "bea")]
+    expect_refusal(
+        fresh_workspace, ["import", "io", *files],
+        "bea_2012_detail.npz", "405 industries", "5 industries", "IOUse_Before_Redefinitions_PRO_DET.xlsx",
+        "--replace",
+    )
+    expect_success(fresh_workspace, ["import", "io", *files, "--replace"], "5 industries")
+    npz = fresh_workspace / "data" / "econ" / "io" / "bea_2012_detail.npz"
+    stored = npz.read_bytes()
+    expect_success(fresh_workspace, ["import", "io", *files], "5 industries")  # the same again
+    assert npz.read_bytes() == stored
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. byte-order marks and wrong files for the QCEW and BEA readers
+
+
+@pytest.mark.parametrize(
+    ("prefix", "encoding"),
+    [(b"", "utf-16"), (b"", "utf-16-le"), (b"\xfe\xff", "utf-16-be"), (b"\xef\xbb\xbf", "utf-8")],
+    ids=["utf16-bom", "utf16-no-bom", "utf16-be", "utf8-bom"],
+)
+def test_qcew_in_utf16_or_with_a_bom_imports(
+    fresh_workspace: Path, tmp_path: Path, prefix: bytes, encoding: str
+) -> None:
+    from qcew_files import county_rows, qcew_bytes
+
+    text = qcew_bytes("area-annual", county_rows("06019", 2016)).decode("utf-8")
+    path = tmp_path / "2016.annual 06019.csv"
+    path.write_bytes(prefix + text.encode(encoding))
+    expect_success(fresh_workspace, ["import", "employment", str(path), "--format", "qcew"],
+                   "places: 1 county", "years: 2016", "private employers kept apart")
+
+
+def test_qcew_resaved_by_excel_is_refused_saying_what_it_is(fresh_workspace: Path, tmp_path: Path) -> None:
+    import io
+
+    import pandas as pd
+
+    from qcew_files import county_rows, qcew_bytes
+
+    frame = pd.read_csv(io.BytesIO(qcew_bytes("area-annual", county_rows("06019", 2016))), dtype=str)
+    xlsx = tmp_path / "fresno.xlsx"
+    frame.to_excel(xlsx, index=False, engine="openpyxl")
+    expect_refusal(fresh_workspace, ["import", "employment", str(xlsx), "--format", "qcew"],
+                   "fresno.xlsx", "excel workbook", "not a qcew csv", "csv utf-8")
+    unicode_text = tmp_path / "fresno.txt"
+    unicode_text.write_bytes(frame.to_csv(sep="\t", index=False).encode("utf-16"))
+    expect_refusal(fresh_workspace, ["import", "employment", str(unicode_text), "--format", "qcew"],
+                   "fresno.txt", "tab-separated", "utf-16", "unicode text", "as published")
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (b"Code,Commodity Description,1111A0\n", "comma-separated text"),
+        (b"\xef\xbb\xbfCode,Commodity Description\n", "comma-separated text (utf-8-sig)"),
+        ("Code\tCommodity Description\n".encode("utf-16"), "tab-separated text (utf-16)"),
+    ],
+    ids=["csv", "csv-bom", "unicode-text"],
+)
+def test_a_csv_given_to_import_io_is_refused(
+    fresh_workspace: Path, tmp_path: Path, data: bytes, said: str
+) -> None:
+    from bea_files import write_bea_workbooks
+
+    files = write_bea_workbooks(tmp_path / "bea")
+    csv = tmp_path / "IOUse_Before_Redefinitions_PRO_DET.csv"
+    csv.write_bytes(data)
+    args = ["import", "io", str(csv), *(str(p) for p in files if "Use" not in p.name), "--replace"]
+    expect_refusal(fresh_workspace, args, "IOUse_Before_Redefinitions_PRO_DET.csv", said,
+                   "not an excel workbook", "IOUse_Before_Redefinitions_PRO_DET.xlsx", "fetch bea")

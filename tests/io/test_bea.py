@@ -107,8 +107,34 @@ def test_wrong_files_say_what_to_pass(tmp_path: Path) -> None:
         read_bea_workbooks([summary])
     text = tmp_path / "IOUse.xlsx"
     text.write_text("not a workbook")
+    with pytest.raises(DataSourceError, match="is plain text, not an Excel workbook"):
+        read_bea_workbooks([text])
+    text.write_bytes(bytes(range(256)) * 4)  # neither a workbook nor text
     with pytest.raises(DataSourceError, match="cannot be opened as an Excel workbook"):
         read_bea_workbooks([text])
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix", "sep", "said"),
+    [
+        ("utf-8", b"", ",", "is comma-separated text, not an Excel workbook"),
+        ("utf-8", b"\xef\xbb\xbf", ",", "is comma-separated text (UTF-8-SIG), not an Excel workbook"),
+        ("utf-16", b"", "\t", "is tab-separated text (UTF-16), not an Excel workbook"),
+        ("utf-16-le", b"", ",", "is comma-separated text (UTF-16-LE), not an Excel workbook"),
+    ],
+    ids=["csv", "csv-bom", "utf16-tab", "utf16-no-bom"],
+)
+def test_a_csv_given_for_a_workbook_is_refused_saying_what_it_is(
+    tmp_path: Path, encoding: str, prefix: bytes, sep: str, said: str
+) -> None:
+    paths = write_bea_workbooks(tmp_path)
+    csv = tmp_path / "IOUse_Before_Redefinitions_PRO_DET.csv"
+    text = sep.join(["Code", "Commodity Description", "1111A0"]) + "\n" + "é" * 3000 + "\n"
+    csv.write_bytes(prefix + text.encode(encoding))
+    with pytest.raises(DataSourceError) as err:
+        read_bea_workbooks([csv, *paths[1:]])
+    assert said in str(err.value) and "IOUse_Before_Redefinitions_PRO_DET.xlsx" in str(err.value)
+    assert "IOUse_Before_Redefinitions_PRO_DET.csv" in str(err.value)
 
 
 def test_the_2007_sheet_is_read_on_request(tmp_path: Path) -> None:
@@ -190,3 +216,32 @@ def test_identities_hold_on_the_real_tables(real_tables) -> None:  # type: ignor
         assert c["demand_usd"].sum() == pytest.approx(inputs)
         assert (c["leakage_usd"] <= c["demand_usd"] * (1 + 1e-9) + 1e-6).all(), method
         assert (c["leakage_us_usd"] >= -1e-6).all(), method
+
+
+def test_other_tables_of_the_same_year_are_replaced_only_when_asked(tmp_path: Path) -> None:
+    from valleymaps.errors import DataExistsError
+
+    ws = init_workspace(tmp_path / "ws")
+    npz, meta = io_store_paths(ws)
+    bundled = npz.read_bytes(), meta.read_bytes()
+    files = write_bea_workbooks(tmp_path / "in")
+    with pytest.raises(DataExistsError) as err:
+        import_io(ws, files)
+    text = str(err.value)
+    assert "holds other BEA 2012 tables (405 industries and 405 commodities from IOUse" in text
+    assert "IOUse_Before_Redefinitions_PRO_DET.xlsx" in text and "Pass --replace" in text
+    assert "replace them with 5 industries" in text
+    assert (npz.read_bytes(), meta.read_bytes()) == bundled  # untouched
+    assert isinstance(err.value, FileExistsError)
+
+    import_io(ws, files, replace=True)
+    stored = npz.read_bytes()
+    assert stored != bundled[0]
+    import_io(ws, files)  # the same tables again go through
+    assert npz.read_bytes() == stored
+    older = tmp_path / "2007"
+    older.mkdir()
+    for name, payload in bea_workbook_bytes(years=(2007,)).items():
+        (older / name).write_bytes(payload)
+    import_io(ws, sorted(older.glob("*.xlsx")), year=2007)  # another year is another store
+    assert io_store_paths(ws, 2007)[0].is_file() and npz.read_bytes() == stored

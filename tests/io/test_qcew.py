@@ -172,3 +172,41 @@ def test_store_keeps_the_private_table_and_coverage(tmp_path: Path, workspace: W
     assert not private_path(workspace, "qcew_2016").exists()
     [cbp_ds] = [d for d in load_datasets(workspace) if d.name == "qcew_2016"]
     assert cbp_ds.private is None and "111" in cbp_ds.not_covered
+
+
+@pytest.mark.parametrize(
+    ("prefix", "encoding"),
+    [(b"\xef\xbb\xbf", "utf-8"), (b"", "utf-16"), (b"\xfe\xff", "utf-16-be"), (b"", "utf-16-le"),
+     (b"", "utf-32")],
+    ids=["utf8-bom", "utf16-bom", "utf16-be-bom", "utf16-no-bom", "utf32"],
+)
+@pytest.mark.parametrize("layout", ["area-annual", "api-quarterly"])
+def test_byte_order_marks_and_utf16_are_read_as_utf8(
+    tmp_path: Path, prefix: bytes, encoding: str, layout: str
+) -> None:
+    rows = county_rows("06019", 2016) if layout == "area-annual" else [
+        r for q in "1234" for r in county_rows("06019", 2016, qtr=q)
+    ]
+    plain = _write(tmp_path / "plain.csv", layout, rows)
+    other = tmp_path / "other.csv"
+    other.write_bytes(prefix + plain.read_bytes().decode("utf-8").encode(encoding))
+    expected = read_employment(plain, format="qcew")
+    got = read_employment(other, format="qcew")
+    assert detect_format(other) == "qcew"
+    assert got.table.equals(expected.table) and got.private is not None
+    assert got.private.equals(expected.private)
+
+
+def test_workbooks_and_excel_unicode_text_are_refused_saying_what_they_are(tmp_path: Path) -> None:
+    import pandas as pd
+
+    plain = _write(tmp_path / "plain.csv", "area-annual", county_rows("06019", 2016))
+    frame = pd.read_csv(plain, dtype=str)
+    xlsx = tmp_path / "2016.annual 06019.xlsx"
+    frame.to_excel(xlsx, index=False, engine="openpyxl")
+    with pytest.raises(FieldError, match=r"2016.annual 06019.xlsx is an Excel workbook \(.xlsx\).*CSV UTF-8"):
+        read_employment(xlsx, format="qcew")
+    text = tmp_path / "2016.annual 06019.txt"
+    text.write_bytes(frame.to_csv(sep="\t", index=False).encode("utf-16"))
+    with pytest.raises(FieldError, match=r"is tab-separated text \(UTF-16\), as Excel saves 'Unicode Text'"):
+        read_employment(text, format="qcew")

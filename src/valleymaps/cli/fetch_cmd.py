@@ -560,12 +560,14 @@ def metros_cmd(year: int | None, refresh: bool, cache_dir: Path | None,
 )
 @common_options(state_default=None, state=False, year_help="Table year: "
                 + ", ".join(str(y) for y in BEA_IO_YEARS) + " (default: 2012).")
-def bea_cmd(year: int | None, refresh: bool, cache_dir: Path | None, workspace_dir: Path) -> None:
+@replace_option
+def bea_cmd(year: int | None, refresh: bool, cache_dir: Path | None, workspace_dir: Path,
+            replace: bool) -> None:
     ws = Workspace.open(workspace_dir)
     y = 2012 if year is None else year
     click.echo(f"Fetching the BEA detail input-output tables of {y}")
     result = _run(cache_dir, lambda cache, bars: fetch_lib.fetch_bea(
-        ws, year=y, refresh=refresh, on_progress=bars, cache=cache))
+        ws, year=y, refresh=refresh, on_progress=bars, cache=cache, replace=replace))
     _report_result(ws, result)
 
 

@@ -12,7 +12,7 @@ from valleymaps.io.bea import import_io, io_store_paths
 from valleymaps.value_chain import METHODS, run_leakage
 from valleymaps.workspace import Workspace
 
-from .options import workspace_option
+from .options import replace_option, workspace_option
 
 
 def report_io_tables(ws: Workspace, tables: IOTables) -> None:
@@ -31,14 +31,17 @@ def report_io_tables(ws: Workspace, tables: IOTables) -> None:
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--year", type=int, default=2012, show_default=True,
               help="Sheet (table year) to read: 2012, the benchmark, or 2007.")
+@replace_option
 @workspace_option
-def import_io_cmd(files: tuple[Path, ...], year: int, workspace_dir: Path) -> None:
+def import_io_cmd(files: tuple[Path, ...], year: int, replace: bool, workspace_dir: Path) -> None:
     """Import the BEA's detail input-output tables (Use, Make, import matrix) into data/econ/io/.
 
     FILES are the three workbooks as the BEA publishes them, in any order:
     IOUse_Before_Redefinitions_PRO_DET.xlsx, IOMake_Before_Redefinitions_DET.xlsx and
     ImportMatrices_Before_Redefinitions_DET_2007_2012.xlsx (each is recognised by its title).
-    Or let 'valleymaps fetch bea' download them.
+    Or let 'valleymaps fetch bea' download them. Tables of the same year already in the
+    workspace (the bundled 2012 ones included) are replaced only with --replace; the same
+    tables again replace nothing.
 
     \b
     Example:
@@ -46,7 +49,7 @@ def import_io_cmd(files: tuple[Path, ...], year: int, workspace_dir: Path) -> No
           IOMake_Before_Redefinitions_DET.xlsx ImportMatrices_Before_Redefinitions_DET_2007_2012.xlsx
     """
     ws = Workspace.open(workspace_dir)
-    report_io_tables(ws, import_io(ws, files, year=year))
+    report_io_tables(ws, import_io(ws, files, year=year, replace=replace))
 
 
 def _counties(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> list[str]:

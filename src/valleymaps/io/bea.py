@@ -43,8 +43,10 @@ import numpy as np
 import pandas as pd
 
 from valleymaps.core.io_tables import IOTables, parse_naics_list
-from valleymaps.errors import DataSourceError, MissingDatasetError
+from valleymaps.errors import DataExistsError, DataSourceError, MissingDatasetError, cut_value
 from valleymaps.io.atomic import write_bytes_atomic, write_text_atomic
+from valleymaps.io.filelock import exclusive_lock, lock_path
+from valleymaps.io.text_encoding import detect_encoding
 from valleymaps.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -100,6 +102,34 @@ def sha256_of(path: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
+def _refuse_text(path: Path) -> None:
+    """Refuse a CSV or other text given for a workbook, saying what it is (any encoding)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise DataSourceError(f"{path} cannot be read ({exc.strerror or exc}).") from exc
+    if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        return  # a workbook (xlsx, xls)
+    encoding = detect_encoding(head)
+    text = None
+    for cut in range(4):  # the 4,096 bytes may end inside a character
+        try:
+            text = head[: len(head) - cut].decode(encoding or "utf-8")
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None or "\x00" in text:
+        return  # not text: calamine says what it cannot open
+    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    kind = "comma-separated" if "," in first else "tab-separated" if "\t" in first else "plain"
+    raise DataSourceError(
+        f"{path.name} is {kind} text{f' ({encoding.upper()})' if encoding else ''}, not an Excel "
+        f"workbook: the BEA tables are read from the workbooks as published (first line "
+        f"{cut_value(first)}). {FIX_FILES}"
+    )
+
+
 def _open(path: Path) -> Any:
     from python_calamine import CalamineWorkbook
 
@@ -107,6 +137,7 @@ def _open(path: Path) -> Any:
         raise DataSourceError(f"{path} does not exist. Check the file name and folder.")
     if path.is_dir():
         raise DataSourceError(f"{path} is a folder; pass the workbooks inside it.")
+    _refuse_text(path)
     try:
         return CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own errors for a file that is not a workbook
@@ -458,19 +489,43 @@ def io_store_bytes(tables: IOTables) -> tuple[bytes, str]:
     return _npz_bytes(arrays), json.dumps(meta, indent=2) + "\n"
 
 
-def save_io_tables(ws: Workspace, tables: IOTables) -> Path:
+def save_io_tables(ws: Workspace, tables: IOTables, *, replace: bool = True) -> Path:
     """Store ``tables`` in the workspace (compressed arrays and a JSON of sources and notes).
 
     Both files are written atomically; the arrays hold no Python objects (text as fixed-width
-    Unicode), so loading them runs no code.
+    Unicode), so loading them runs no code. With ``replace=False`` the project's one
+    replacement rule applies: stored tables of the same year holding other figures are kept
+    and :class:`~valleymaps.errors.DataExistsError` says what is there and what would replace
+    it; the same tables again go through (the check and the write hold the store's lock).
     """
     npz_path, meta_path = io_store_paths(ws, tables.year)
     data, meta = io_store_bytes(tables)
-    write_bytes_atomic(npz_path, data)
-    write_text_atomic(meta_path, meta)
+    npz_path.parent.mkdir(parents=True, exist_ok=True)
+    with exclusive_lock(lock_path(npz_path)):
+        if not replace and npz_path.is_file() and npz_path.read_bytes() != data:
+            raise DataExistsError(
+                f"{npz_path} holds other BEA {tables.year} tables ({_describe_stored(meta_path)}); "
+                f"this import would replace them with {len(tables.industries)} industries and "
+                f"{len(tables.commodities)} commodities from "
+                f"{', '.join(str(s.get('file', '?')) for s in tables.sources) or 'the files given'}. "
+                "Pass --replace to replace them."
+            )
+        write_bytes_atomic(npz_path, data)
+        write_text_atomic(meta_path, meta)
     log.info("stored the BEA %d tables in %s (%s bytes)", tables.year, npz_path,
              f"{npz_path.stat().st_size:,}")
     return npz_path
+
+
+def _describe_stored(meta_path: Path) -> str:
+    """What the stored tables are, from their ``.meta.json``: sizes and source files."""
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "its description cannot be read"
+    files = ", ".join(str(f.get("file", "?")) for f in meta.get("files", []) if isinstance(f, dict))
+    return (f"{meta.get('industries', '?')} industries and {meta.get('commodities', '?')} commodities"
+            + (f" from {files}" if files else ""))
 
 
 def load_io_tables(ws: Workspace, year: int = DEFAULT_YEAR) -> IOTables:
@@ -517,12 +572,25 @@ def load_io_tables(ws: Workspace, year: int = DEFAULT_YEAR) -> IOTables:
 
 
 def import_io(
-    ws: Workspace, paths: Iterable[str | os.PathLike[str]], *, year: int = DEFAULT_YEAR
+    ws: Workspace,
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    year: int = DEFAULT_YEAR,
+    replace: bool = False,
 ) -> IOTables:
     """Read the three BEA workbooks and store them in the workspace (``valleymaps import io``).
 
-    Nothing is written unless all three read.
+    Nothing is written unless all three read. Tables of ``year`` already stored (the bundled
+    2012 tables included) are replaced only with ``replace``; the same tables again (the
+    published workbooks over the bundled copy, a fetch run twice) go through.
+
+    Raises
+    ------
+    DataSourceError
+        As :func:`read_bea_workbooks`.
+    DataExistsError
+        If other tables of ``year`` are stored and ``replace`` is false.
     """
     tables = read_bea_workbooks(paths, year=year)
-    save_io_tables(ws, tables)
+    save_io_tables(ws, tables, replace=replace)
     return tables

@@ -73,6 +73,7 @@ from valleymaps.io.employment._common import (
     sidecar_meta,
     strip_suffixes,
 )
+from valleymaps.io.text_encoding import detect_file_encoding
 
 log = logging.getLogger(__name__)
 
@@ -157,10 +158,43 @@ def _naics_length(code: str) -> int:
     return 2 if "-" in code else len(code)
 
 
+#: First bytes of files that are not text: (magic, what the file is).
+_NOT_TEXT: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "an Excel workbook (.xlsx) or a zip archive without one CSV"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)"),
+)
+
+
+def _refuse_other_kinds(path: Path) -> None:
+    """Refuse a workbook given for a QCEW CSV, saying what it is (a zip holding one CSV is read)."""
+    if path.suffix.lower() in {".zip", ".gz"}:
+        return
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return  # the reader says why it cannot be read
+    for magic, what in _NOT_TEXT:
+        if head.startswith(magic):
+            raise FieldError(
+                f"{path.name} is {what}, not a QCEW CSV file. Pass the CSV as BLS publishes it "
+                "('CSVs by area' or an open-data API slice, or 'valleymaps fetch qcew'); a sheet "
+                "of your own: save it as CSV UTF-8 and import it with --format csv."
+            )
+
+
 def _parse_file(path: Path, states: set[str] | None, problems: RowProblems) -> tuple[pd.DataFrame, str]:
     """One file's rows kept: ``geoid, own, naics, year, qtr, employment, withheld, row``."""
+    _refuse_other_kinds(path)
     header = read_header(path)
     lower = {c.strip().lower(): c for c in header}
+    if not is_qcew_header(header) and len(header) == 1 and is_qcew_header(header[0].split("\t")):
+        encoding = detect_file_encoding(path)
+        raise FieldError(
+            f"{path.name} is tab-separated text{f' ({encoding.upper()})' if encoding else ''}, as Excel "
+            "saves 'Unicode Text', not the comma-separated file BLS publishes. Pass the downloaded "
+            "CSV as published (re-saving in Excel also drops the leading zeros of area codes)."
+        )
     if not is_qcew_header(header):
         missing = [c for c in ("area_fips", "own_code", "industry_code", "agglvl_code") if c not in lower]
         if ANNUAL_COLUMN not in lower and "month1_emplvl" not in lower:
