@@ -665,6 +665,8 @@ def _build_atlas(
             (build_dir / ".gitkeep").touch()
         replace_dir(build_dir, ws.maps_dir)
     except BaseException:
+        if workers is not None:  # stopped first: a worker must not write into the folder being removed
+            workers.close()
         shutil.rmtree(build_dir, ignore_errors=True)
         raise
     finally:
