@@ -101,7 +101,12 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-png", action="store_true", help="time builds without the PNGs too")
+    parser.add_argument("--realdata", type=Path, default=REALDATA,
+                        help=f"folder of the real data, with tracts/ (default {REALDATA})")
+    parser.add_argument("--skip-bundled", action="store_true",
+                        help="only the 760-tract case (the bundled builds are not timed)")
     args = parser.parse_args()
+    realdata: Path = args.realdata
     with tempfile.TemporaryDirectory() as tmp:
         ws = Path(tmp) / "bundled"
         run(["init", str(ws)], REPO)
@@ -114,13 +119,14 @@ def main() -> None:
                 f"annual case: not available, the bundled sample has {len(years)} years "
                 f"({', '.join(map(str, years))}); rerun once it is an annual series"
             )
-        bench(label, ws, args.repeat, [], target_s=8)
-        if args.no_png:
-            bench("bundled workspace, --no-png", ws, args.repeat, ["--no-png"])
-        if not REALDATA.is_dir():
-            print(f"real tracts: skipped ({REALDATA} not found)")
+        if not args.skip_bundled:
+            bench(label, ws, args.repeat, [], target_s=8)
+            if args.no_png:
+                bench("bundled workspace, --no-png", ws, args.repeat, ["--no-png"])
+        if not realdata.is_dir():
+            print(f"real tracts: skipped ({realdata} not found; pass --realdata)")
             return
-        tracts = sorted((REALDATA / "tracts").glob("*.topo.json"))
+        tracts = sorted((realdata / "tracts").glob("*.topo.json"))
         t_import = run(
             ["import", "tracts", *map(str, tracts), "--assume-crs", "EPSG:4326", "-w", str(ws)], REPO
         )
