@@ -103,10 +103,14 @@ def main() -> None:
     parser.add_argument("--no-png", action="store_true", help="time builds without the PNGs too")
     parser.add_argument("--realdata", type=Path, default=REALDATA,
                         help=f"folder of the real data, with tracts/ (default {REALDATA})")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="valleymaps build --workers N (default 2: both cores; 1 is the build's default)")
     parser.add_argument("--skip-bundled", action="store_true",
                         help="only the 760-tract case (the bundled builds are not timed)")
     args = parser.parse_args()
     realdata: Path = args.realdata
+    workers = ["--workers", str(args.workers)]
+    print(f"builds run with --workers {args.workers}")
     with tempfile.TemporaryDirectory() as tmp:
         ws = Path(tmp) / "bundled"
         run(["init", str(ws)], REPO)
@@ -120,9 +124,9 @@ def main() -> None:
                 f"({', '.join(map(str, years))}); rerun once it is an annual series"
             )
         if not args.skip_bundled:
-            bench(label, ws, args.repeat, [], target_s=8)
+            bench(label, ws, args.repeat, workers, target_s=8)
             if args.no_png:
-                bench("bundled workspace, --no-png", ws, args.repeat, ["--no-png"])
+                bench("bundled workspace, --no-png", ws, args.repeat, [*workers, "--no-png"])
         if not realdata.is_dir():
             print(f"real tracts: skipped ({realdata} not found; pass --realdata)")
             return
@@ -136,9 +140,9 @@ def main() -> None:
         wac = write_wac(Path(tmp) / "synthetic_ca_wac_S000_JT00_2021.csv.gz", geoids)
         t_emp = run(["import", "employment", str(wac), "--format", "lodes-wac", "-w", str(ws)], REPO)
         print(f"import 760 real tracts: {t_import:.2f} s; import tract employment (LODES WAC): {t_emp:.2f} s")
-        bench(f"bundled counties + {len(geoids)} real tracts", ws, args.repeat, [], target_s=12)
+        bench(f"bundled counties + {len(geoids)} real tracts", ws, args.repeat, workers, target_s=12)
         if args.no_png:
-            bench(f"{len(geoids)} real tracts, --no-png", ws, args.repeat, ["--no-png"])
+            bench(f"{len(geoids)} real tracts, --no-png", ws, args.repeat, [*workers, "--no-png"])
 
 
 if __name__ == "__main__":

@@ -327,6 +327,7 @@ def build_atlas(
     end_year: int | None = None,
     png: bool = True,
     on_progress: ProgressCallback | None = None,
+    workers: int | None = None,
 ) -> AtlasResult:
     """Build ``outputs/maps/`` of a workspace.
 
@@ -342,6 +343,9 @@ def build_atlas(
         Also write a static PNG of each cluster metric map.
     on_progress
         Called as ``on_progress(label, done, total)`` after each step.
+    workers
+        Processes forked for the PNGs and sections (default
+        :data:`valleymaps.settings.BUILD_WORKERS`, 1: all in this process).
 
     Returns
     -------
@@ -359,6 +363,7 @@ def build_atlas(
             end_year=end_year,
             png=png,
             on_progress=on_progress,
+            worker_count=workers,
         )
 
 
@@ -372,6 +377,7 @@ def _build_atlas(
     end_year: int | None,
     png: bool,
     on_progress: ProgressCallback | None,
+    worker_count: int | None,
 ) -> AtlasResult:
     cfg = ws.config
     scheme = scheme or cfg.scheme
@@ -528,7 +534,7 @@ def _build_atlas(
         # once, before the workers are forked, rather than again in each section that classifies
         import mapclassify  # noqa: F401
 
-        workers = AtlasWorkers(charts, tasks=tasks)
+        workers = AtlasWorkers(charts, tasks=tasks, workers=worker_count)
         sections = [(section, workers.start(key)) for section, key in zip(SECTIONS, tasks, strict=True)]
         total_steps = len(clusters) + 1
         cards = []

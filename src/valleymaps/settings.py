@@ -91,10 +91,13 @@ NOT_COVERED_COLOR: str = "#d8cbe6"
 #: Web map tiles (a light basemap that keeps the choropleth readable).
 TILES: str = "Esri.WorldGrayCanvas"
 
-#: Processes that draw an atlas's static PNGs while the build goes on (forked
-#: from the build; 1 draws them in the build process itself, as do systems
-#: without ``fork``). Two suits a laptop; the output is the same either way.
-BUILD_WORKERS: int = 2
+#: Processes that draw an atlas's static PNGs and run its sections while the build goes on
+#: (forked from the build; 1 does everything in the build process itself, as do systems
+#: without ``fork``). The output is the same either way. The default is 1: a process that has
+#: already used GDAL's worker threads (a notebook that ran a suitability model, a test session)
+#: must not fork, or a forked worker can wait forever on a thread pool it did not inherit.
+#: ``valleymaps build --workers 2`` (a fresh process) uses both cores.
+BUILD_WORKERS: int = 1
 
 
 

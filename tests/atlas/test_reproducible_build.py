@@ -35,3 +35,29 @@ def test_two_builds_of_the_bundled_workspace_are_byte_identical(tmp_path: Path) 
     assert any(name.endswith(".html") for name in a) and any(name.endswith(".csv") for name in a)
     differ = [name for name in a if a[name] != b[name]]
     assert not differ, f"pages or tables differ between two builds: {differ}"
+
+
+def test_a_build_with_two_worker_processes_writes_the_same_atlas(tmp_path: Path) -> None:
+    """``valleymaps build --workers 2`` (a fresh process, as a user runs it) gives the same files."""
+    import subprocess
+    import sys
+
+    serial = tmp_path / "serial"
+    init_workspace(serial)
+    parallel = tmp_path / "parallel"
+    shutil.copytree(serial, parallel)
+    outcome = run_cli(serial, ["build"])
+    assert outcome.exit_code == 0, outcome.output
+    done = subprocess.run(
+        [sys.executable, "-m", "valleymaps", "build", "--workers", "2", "-w", str(parallel)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    a, b = _outputs(serial), _outputs(parallel)
+    assert sorted(a) == sorted(b)
+    assert any(name.endswith(".png") for name in a)
+    differ = [name for name in a if a[name] != b[name]]
+    assert not differ, f"files differ between one and two worker processes: {differ}"

@@ -48,6 +48,13 @@ def _parse_breaks(_ctx: click.Context, _param: click.Parameter, value: str | Non
 )
 @click.option("--no-png", is_flag=True, help="Skip the static PNG maps.")
 @click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes for the static PNGs and the atlas sections (default 1; 2 uses both cores of a "
+    "laptop). The atlas is the same whatever the number.",
+)
+@click.option(
     "--offline",
     is_flag=True,
     help="Pages load their scripts and styles from outputs/maps/assets/ (copied from the download "
@@ -68,6 +75,7 @@ def build(
     base_year: int | None,
     end_year: int | None,
     no_png: bool,
+    workers: int | None,
     offline: bool,
     cache_dir: Path | None,
 ) -> None:
@@ -104,6 +112,7 @@ def build(
             end_year=end_year,
             png=not no_png,
             on_progress=progress,
+            workers=workers,
         )
     if offline:
         from valleymaps.atlas_offline import make_atlas_offline
