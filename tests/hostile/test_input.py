@@ -244,7 +244,8 @@ def test_flows_dataset_imported_again_with_other_pairs_is_refused(fresh_workspac
                                                                   tmp_path: Path) -> None:
     name = "acs_county_flows_2009_2013_us.csv"
     acs = write_acs_county_flows(tmp_path / name, [("06019", "06019", 1000, 50), ("06019", "06029", 200, 20)])
-    args = ["import", "flows", str(acs), "--format", "acs-county"]
+    # a name of its own: new workspaces already hold the bundled real ACS 2009-2013 extract
+    args = ["import", "flows", str(acs), "--format", "acs-county", "--name", "my_acs_flows"]
     expect_success(fresh_workspace, args)
     expect_success(fresh_workspace, args)  # the same pairs again replace nothing
     write_acs_county_flows(tmp_path / name, [("06019", "06019", 1001, 50)])
@@ -369,8 +370,8 @@ def test_byte_order_marks_are_read_by_every_csv_reader(fresh_workspace: Path, tm
         text = ("h_state_fips,h_county_fips,w_state_fips,w_county_fips,flow,moe\n"
                 "06,019,006,019,317272,2838\n06,019,006,039,9921,763\n")
         path = write("acs_county_flows_2009_2013_us.csv", text)
-        expect_success(fresh_workspace, ["import", "flows", str(path), "--format", "acs-county"],
-                       "county pairs")
+        expect_success(fresh_workspace, ["import", "flows", str(path), "--format", "acs-county",
+                                         "--name", "my_acs_flows"], "county pairs")
     else:
         text = ("CBSA Code,Metropolitan Division Code,CSA Code,CBSA Title,Metropolitan/Micropolitan "
                 "Statistical Area,Metropolitan Division Title,CSA Title,County/County Equivalent,"
