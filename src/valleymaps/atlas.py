@@ -12,12 +12,10 @@ only when complete, so a failed build leaves the previous atlas intact.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -38,7 +36,7 @@ from valleymaps.atlas_workers import AtlasWorkers
 from valleymaps.clusters import Cluster, load_clusters
 from valleymaps.employment import EmploymentDataset
 from valleymaps.errors import WorkspaceError
-from valleymaps.io.atomic import replace_dir
+from valleymaps.io.atomic import replace_dir, work_dir
 from valleymaps.render.atlas_index import AtlasCard, CardTrend, render_atlas_index
 from valleymaps.render.choropleth import LevelLayer, MapText, places_geojson, render_choropleth
 from valleymaps.render.metric_specs import (
@@ -485,9 +483,6 @@ def _build_atlas(
     vintage = "Sources · employment " + "; ".join(f"{lvl.lower()} {ds.vintage}" for lvl, ds in used.items())
     projects = load_project_overlay(ws)  # once per build: over every cluster page, and for the sections
 
-    ws.outputs_dir.mkdir(parents=True, exist_ok=True)
-    build_dir = Path(tempfile.mkdtemp(prefix=".maps-build-", dir=ws.outputs_dir))
-    os.chmod(build_dir, 0o755)  # mkdtemp makes it private; the atlas is for sharing
     result = AtlasResult(
         maps_dir=ws.maps_dir,
         headline=headline,
@@ -495,7 +490,16 @@ def _build_atlas(
         levels=["county"] + (["tract"] if with_tracts else []),
     )
     workers: AtlasWorkers | None = None
-    try:
+    # built in a folder beside outputs/maps/ that replaces it when complete; a full disk or a
+    # read-only outputs/ becomes one clear error and leaves the previous atlas as it was
+    with contextlib.ExitStack() as stack:
+        build_dir = stack.enter_context(work_dir(ws.outputs_dir, prefix=".maps-build-"))
+
+        def close_workers() -> None:
+            if workers is not None:
+                workers.close()
+
+        stack.callback(close_workers)  # first thing on the way out, before the folder goes
         (build_dir / "png").mkdir()
         (build_dir / "tables").mkdir()
         if projects is not None:  # made once: in each page, or (a large inventory) in a file beside them
@@ -670,13 +674,5 @@ def _build_atlas(
         if (ws.maps_dir / ".gitkeep").exists():  # the repository keeps its empty outputs/maps/ folder
             (build_dir / ".gitkeep").touch()
         replace_dir(build_dir, ws.maps_dir)
-    except BaseException:
-        if workers is not None:  # stopped first: a worker must not write into the folder being removed
-            workers.close()
-        shutil.rmtree(build_dir, ignore_errors=True)
-        raise
-    finally:
-        if workers is not None:
-            workers.close()
     log.info("built atlas: %d pages, %d PNGs in %s", len(result.pages) + 1, len(result.pngs), ws.maps_dir)
     return result

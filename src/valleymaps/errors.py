@@ -81,6 +81,22 @@ class DataSourceError(ValleymapsError, OSError):
     """A data file cannot be opened or read (missing, wrong format, corrupt)."""
 
 
+class UnreadableFileError(DataSourceError, PermissionError):
+    """An input file exists but this user may not read it."""
+
+
+class OutputWriteError(ValleymapsError, OSError):
+    """An output could not be written (no space, no permission); the previous outputs are intact."""
+
+
+class DiskFullError(OutputWriteError):
+    """No space is left on the file system an output goes to."""
+
+
+class ReadOnlyFolderError(OutputWriteError, PermissionError):
+    """A folder an output goes to is read-only (permissions or a read-only file system)."""
+
+
 class CRSError(ValleymapsError, ValueError):
     """A layer has no coordinate reference system, or one we cannot use."""
 

@@ -72,6 +72,7 @@ from valleymaps.errors import (
     ConfigError,
     MissingDatasetError,
     OfflineError,
+    OutputWriteError,
     RemoteNotFoundError,
     ValleymapsError,
     YearNotAvailableError,
@@ -941,7 +942,7 @@ def fetch_all(
             if on_step is not None:
                 on_step(step, step_year)
             outcome = out.results[step] = run(step_year)
-        except OfflineError:
+        except (OfflineError, OutputWriteError):  # no later step could write either
             raise
         except ValleymapsError as exc:
             log.debug("%s failed: %s", step, exc)

@@ -26,7 +26,7 @@ def _format_callback(ctx: click.Context, param: click.Parameter, value: str) -> 
 
 @click.command("flows")
 @click.argument("files", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+                type=click.Path(exists=True, dir_okay=False, readable=False, path_type=Path))
 @click.option("--format", "fmt", required=True, metavar="|".join(FORMATS), callback=_format_callback,
               help="File format: " + "; ".join(f"{k}: {v}" for k, v in FORMATS.items()) + ".")
 @click.option("--year", type=click.IntRange(1990, 2100), default=None,

@@ -13,7 +13,7 @@ from .options import replace_option, workspace_option
 
 
 @click.command("metros")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=False, path_type=Path))
 @replace_option
 @workspace_option
 def metros(file: Path, replace: bool, workspace_dir: Path) -> None:

@@ -12,7 +12,7 @@ from .import_cmd import assume_crs_option, format_option, id_column_option, year
 
 
 @click.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=False, path_type=Path))
 @format_option
 @click.option(
     "--kind",

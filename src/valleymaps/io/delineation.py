@@ -38,6 +38,7 @@ from valleymaps.errors import DataExistsError, DataSourceError, FieldError, Prob
 from valleymaps.io.atomic import write_text_atomic
 from valleymaps.io.excel import open_workbook
 from valleymaps.io.filelock import exclusive_lock, lock_path
+from valleymaps.io.os_errors import ensure_readable
 from valleymaps.io.text_encoding import decode_wide, detect_encoding, detect_file_encoding, is_wide_unicode
 from valleymaps.workspace import Workspace
 
@@ -206,6 +207,7 @@ def read_cbsa_delineation(path: str | os.PathLike[str]) -> Delineation:
     ('July 2023', [['32031', '39900', 'Reno, NV']])
     """
     p = Path(path)
+    ensure_readable([p])
     rows = list(_rows(p))
     header_at, columns = _find_header(rows, p)
     edition = _edition([cells for _, cells in rows[:header_at]], p)

@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
+from valleymaps.io.os_errors import writing_into
+
 #: Suffix of lock files.
 LOCK_SUFFIX = ".lock"
 
@@ -112,10 +114,12 @@ def exclusive_lock(
         The lock file.
     """
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
+    with writing_into(p.parent):  # a read-only folder: one clear error, not a traceback
+        p.parent.mkdir(parents=True, exist_ok=True)
     waited = False
     while True:
-        fh = os.fdopen(os.open(p, os.O_RDWR | os.O_CREAT, 0o666), "r+b", buffering=0)
+        with writing_into(p.parent):
+            fh = os.fdopen(os.open(p, os.O_RDWR | os.O_CREAT, 0o666), "r+b", buffering=0)
         try:
             while not _try_lock(fh):
                 if not waited and on_wait is not None:

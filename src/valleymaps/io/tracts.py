@@ -53,6 +53,7 @@ from valleymaps.errors import (
 )
 from valleymaps.io.atomic import atomic_path
 from valleymaps.io.filelock import exclusive_lock, lock_path
+from valleymaps.io.os_errors import ensure_readable
 from valleymaps.io.vector import parse_crs, read_vector
 from valleymaps.workspace import Workspace, bundled_data_dir
 
@@ -552,6 +553,7 @@ def read_tracts(
         county; every problem is listed.
     """
     region = list(counties) if counties is not None else list(settings.VALLEY_COUNTIES)
+    ensure_readable(_as_paths(paths))
     reference = county_geometry if county_geometry is not None else reference_counties()
     files = [
         _read_file(

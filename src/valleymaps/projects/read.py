@@ -24,6 +24,7 @@ from pyproj import CRS
 
 from valleymaps.errors import DataSourceError
 from valleymaps.io.excel import open_workbook
+from valleymaps.io.os_errors import ensure_readable
 from valleymaps.io.text_encoding import decode_wide, detect_encoding, is_wide_unicode
 from valleymaps.io.vector import VECTOR_EXTENSIONS, read_vector
 from valleymaps.projects.mapping import COMMON_NAMES, header_key
@@ -361,6 +362,8 @@ def read_project_source(
         CRS of GIS files that declare none.
     """
     kind = detect_source_kind(source)
+    if kind != "postgis":
+        ensure_readable([source])
     if kind == "csv":
         return read_csv_table(source)
     if kind == "excel":

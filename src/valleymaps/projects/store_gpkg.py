@@ -24,6 +24,7 @@ import pyogrio.errors
 from valleymaps.errors import DataSourceError
 from valleymaps.io.atomic import atomic_path
 from valleymaps.io.filelock import exclusive_lock, lock_path
+from valleymaps.io.os_errors import library_writing_into
 from valleymaps.projects.gpkg_styles import style_projects_layer
 from valleymaps.projects.schema import conform_projects, empty_projects
 from valleymaps.projects.store import (
@@ -111,7 +112,8 @@ class GeoPackageStore:
             if log_entry is not None:
                 row = {**log_entry.__dict__, "inserted": inserted, "updated": updated}
                 history = pd.concat([history, pd.DataFrame([row])], ignore_index=True)
-            with atomic_path(self.path) as tmp:
+            # GDAL and SQLite report a full disk with their own errors: one clear message instead
+            with library_writing_into(self.path.parent), atomic_path(self.path) as tmp:
                 self._write(tmp, merged, history)
         log.info(
             "%s: %d projects inserted, %d replaced, %d in all", self.path.name, inserted, updated, len(merged)

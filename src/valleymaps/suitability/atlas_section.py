@@ -20,16 +20,14 @@ from __future__ import annotations
 
 import logging
 import shutil
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from valleymaps import settings
 from valleymaps.atlas_sections import AtlasContext
-from valleymaps.errors import EmptyLayerError, ValleymapsError
-from valleymaps.io.atomic import atomic_path
+from valleymaps.errors import EmptyLayerError, OutputWriteError, ValleymapsError
+from valleymaps.io.atomic import atomic_path, work_dir
 from valleymaps.render.atlas_index import AtlasCard
 from valleymaps.render.suitability_map import TargetLayer, render_suitability_map
 from valleymaps.render.suitability_png import render_suitability_png
@@ -107,14 +105,13 @@ def suitability_section(context: AtlasContext) -> list[AtlasCard]:
     catalog = layer_catalog(ws)
     projects = load_projects(ws)
     support = _market_support(context)
-    scratch = Path(tempfile.mkdtemp(prefix=".suitability-atlas-", dir=ws.outputs_dir))
     image_dir = context.build_dir / "suitability"
     image_dir.mkdir(exist_ok=True)
     layers: list[TargetLayer] = []
     cards: list[AtlasCard] = []
     tables = []
     synthetic = False
-    try:
+    with work_dir(ws.outputs_dir, prefix=".suitability-atlas-") as scratch:
         for profile in profiles:
             try:
                 result = _compute_leaving_out_empty(
@@ -127,6 +124,8 @@ def suitability_section(context: AtlasContext) -> list[AtlasCard]:
                     projects=projects,
                     cog=False,
                 )
+            except OutputWriteError:  # a full disk is no reason to leave a profile out: stop the build
+                raise
             except ValleymapsError as exc:
                 log.warning("suitability profile %s left out of the atlas: %s", profile.key, exc)
                 continue
@@ -191,7 +190,5 @@ def suitability_section(context: AtlasContext) -> list[AtlasCard]:
         tables_dir.mkdir(exist_ok=True)
         with atomic_path(tables_dir / "suitability_sites.csv") as tmp:
             pd.concat(tables, ignore_index=True).to_csv(tmp, index=False)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
     log.info("suitability atlas page: %d profiles", len(layers))
     return cards

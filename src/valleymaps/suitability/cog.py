@@ -27,6 +27,7 @@ import rasterio.shutil
 from rasterio.windows import Window
 
 from valleymaps.io.atomic import atomic_path
+from valleymaps.io.os_errors import library_writing_into
 from valleymaps.suitability import defaults
 from valleymaps.suitability.grid import AnalysisGrid
 
@@ -156,29 +157,38 @@ class GridRasterWriter:
         if not self.cog:  # read once, soon: skip compression
             profile.pop("compress", None)
             profile.pop("zstd_level", None)
-        self._dst = rasterio.open(self._scratch, "w", **profile)
-        if self.description:
-            self._dst.set_band_description(1, self.description)
-        if self.tags:
-            self._dst.update_tags(**self.tags)
+        with library_writing_into(self._scratch.parent):
+            self._dst = rasterio.open(self._scratch, "w", **profile)
+            if self.description:
+                self._dst.set_band_description(1, self.description)
+            if self.tags:
+                self._dst.update_tags(**self.tags)
         return self
 
     def write(self, window: Window, array: npt.ArrayLike) -> None:
-        """Write ``array`` (shaped like ``window``) into the raster."""
-        self._dst.write(np.asarray(array, dtype=self.dtype), 1, window=window)
+        """Write ``array`` (shaped like ``window``) into the raster.
+
+        Raises
+        ------
+        DiskFullError
+            When the file system of the scratch file is full.
+        """
+        with library_writing_into(self._scratch.parent):
+            self._dst.write(np.asarray(array, dtype=self.dtype), 1, window=window)
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
-            if self._dst is not None:
-                self._dst.close()
-            if exc_type is None:
-                if self.cog:
-                    write_cog_from(self._scratch, self.path)
-                else:
-                    os.replace(self._scratch, self.path)
-                log.debug("wrote %s", self.path)
+            with library_writing_into(self.path.parent):
+                if self._dst is not None:
+                    self._dst.close()
+                if exc_type is None:
+                    if self.cog:
+                        write_cog_from(self._scratch, self.path)
+                    else:
+                        os.replace(self._scratch, self.path)
+                    log.debug("wrote %s", self.path)
         finally:
             with contextlib.suppress(FileNotFoundError):
                 self._scratch.unlink()

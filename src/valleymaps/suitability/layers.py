@@ -34,6 +34,7 @@ import pyogrio
 from valleymaps import settings
 from valleymaps.errors import ConfigError, FieldError
 from valleymaps.io.flows.store import list_flows
+from valleymaps.io.os_errors import ensure_readable
 from valleymaps.io.vector import read_vector
 from valleymaps.suitability.flow_layers import FLOW_LAYERS
 from valleymaps.suitability.profile import LayerRef
@@ -228,6 +229,7 @@ def read_layer(files: Sequence[Path], ref: LayerRef) -> gpd.GeoDataFrame:
         If the ``where`` column is missing.
     """
     frames = []
+    ensure_readable(files)
     for f in files:
         layer = pick_layer(f, ref.layer) if f.suffix.lower() in MULTI_LAYER_EXTENSIONS else None
         gdf = read_vector(f, assume_crs=ref.assume_crs, layer=layer, preferred_layer=ref.layer)

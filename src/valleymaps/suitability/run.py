@@ -23,7 +23,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +32,7 @@ import geopandas as gpd
 
 from valleymaps import settings
 from valleymaps.errors import DataSourceError, EmptyLayerError, OutputExistsError
-from valleymaps.io.atomic import atomic_path, replace_dir
+from valleymaps.io.atomic import atomic_path, replace_dir, work_dir
 from valleymaps.io.vector import read_vector
 from valleymaps.render.element_ids import stable_element_ids
 from valleymaps.render.suitability_map import render_suitability_map
@@ -216,10 +215,7 @@ def run_target(
     region = load_region(ws)
     check_grid_size(make_grid(region, resolution=resolution), n_factors=n_factors, force=force)
     zones, zone_level = load_zones(ws, region)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{final.name}-build-", dir=final.parent))
-    os.chmod(work, 0o755)
-    try:
+    with work_dir(final.parent, prefix=f".{final.name}-build-") as work:
         result = _compute_leaving_out_empty(  # weights rescaled once, from the profile's own
             profile,
             catalog,
@@ -271,9 +267,6 @@ def run_target(
             fig.savefig(work / "map.png")
             files.append(work / "map.png")
         replace_dir(work, final)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
     result.folder = final
     result.suitability_path = final / "suitability.tif"
     log.info("suitability for %r written to %s", choice.target, final)

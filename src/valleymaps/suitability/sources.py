@@ -314,9 +314,19 @@ class RasterSource:
             src.close()
             raise
         self.band = band
+        self._path = path
+        self._name = name
 
     def read(self, window: Window) -> FloatArray:
-        return self._vrt.read(self.band, window=window, out_dtype="float32")
+        try:
+            return self._vrt.read(self.band, window=window, out_dtype="float32")
+        except RasterioIOError as exc:  # a truncated or damaged file fails only when its blocks are read
+            cause = exc.__cause__ if exc.__cause__ is not None else exc
+            raise DataSourceError(
+                f"{self._path} ({self._name}) is truncated or damaged: its pixels could not be read "
+                f"({str(cause)[:160]}). Download or export it again; gdalinfo -checksum {self._path} "
+                "shows whether a copy is whole."
+            ) from exc
 
     def close(self) -> None:
         self._vrt.close()

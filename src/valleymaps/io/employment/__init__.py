@@ -42,6 +42,7 @@ from valleymaps.io.employment._common import (
     strip_suffixes,
 )
 from valleymaps.io.employment.store import import_employment, load_datasets, save_dataset
+from valleymaps.io.os_errors import ensure_readable
 
 log = logging.getLogger(__name__)
 
@@ -214,6 +215,7 @@ def read_employment(
     path_list = [Path(paths)] if isinstance(paths, (str, os.PathLike)) else [Path(p) for p in paths]
     if not path_list:
         raise ConfigError("no employment file given; pass at least one file.")
+    ensure_readable(path_list)
     if name is not None and safe_name(name) != name:
         raise ConfigError(
             f"dataset name {name!r} cannot be a file name; use letters, digits, '_', '-' "

@@ -36,7 +36,7 @@ import pandas as pd
 from valleymaps import settings
 from valleymaps.employment import EMPLOYMENT_COLUMNS, EmploymentDataset, default_not_covered
 from valleymaps.errors import ConfigError, DataExistsError, ValidationError
-from valleymaps.io.atomic import write_text_atomic
+from valleymaps.io.atomic import atomic_path, write_text_atomic
 from valleymaps.io.employment._common import safe_name
 from valleymaps.io.filelock import exclusive_lock, lock_path
 from valleymaps.workspace import Workspace
@@ -120,14 +120,16 @@ def save_dataset(ws: Workspace, dataset: EmploymentDataset) -> Path:
         "ownership": "all" if dataset.private is not None else "unknown",
         "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    write_text_atomic(csv_path, dataset_to_csv_text(dataset.table))
     private = private_path(ws, dataset.name)
-    if dataset.private is not None:
-        private.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(private, dataset_to_csv_text(dataset.private))
-    elif private.exists():  # a replaced dataset's private table must not outlive it
-        private.unlink()
-    write_text_atomic(meta_path, json.dumps(meta, indent=2) + "\n")
+    # every file is complete before the table replaces its old version (a full disk changes none)
+    with atomic_path(csv_path) as csv_tmp:
+        csv_tmp.write_text(dataset_to_csv_text(dataset.table), encoding="utf-8", newline="")
+        if dataset.private is not None:
+            private.parent.mkdir(parents=True, exist_ok=True)
+            write_text_atomic(private, dataset_to_csv_text(dataset.private))
+        elif private.exists():  # a replaced dataset's private table must not outlive it
+            private.unlink()
+        write_text_atomic(meta_path, json.dumps(meta, indent=2) + "\n")
     log.info(
         "%s %s: %d rows, years %s",
         "replaced" if replaced else "saved",

@@ -50,6 +50,7 @@ from valleymaps.io.flows.dataset import FLOW_COLUMNS, LEVEL_LENGTHS, FlowDataset
 from valleymaps.io.flows.lodes_area import AreaTotals
 from valleymaps.io.flows.lodes_od import JOB_TYPES
 from valleymaps.io.flows.lodes_version import resolve_lodes_version
+from valleymaps.io.os_errors import ensure_readable
 from valleymaps.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -417,6 +418,7 @@ def read_flows(
     """
     fmt = resolve_flow_format(format)
     path_list = _path_list(paths)
+    ensure_readable(path_list)
     if fmt in lodes_area.FORMATS:
         raise ConfigError(f"{fmt} files are area totals, not flows: add them to a LODES OD dataset "
                           "with import_flows (or import_area_totals).")
@@ -529,6 +531,7 @@ def import_area_totals(
         If the files cannot be read (block GEOIDs stored as numbers: the column and the fix).
     """
     kind = lodes_area.FORMATS.get(kind, kind)
+    ensure_readable(_path_list(paths))
     totals = lodes_area.read_lodes_area_totals(_path_list(paths), kind=kind, year=year,
                                                lodes_version=lodes_version)
     dataset = _find_dataset(ws, totals, name)
