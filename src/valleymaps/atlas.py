@@ -37,6 +37,7 @@ from valleymaps.clusters import Cluster, load_clusters
 from valleymaps.employment import EmploymentDataset
 from valleymaps.errors import WorkspaceError
 from valleymaps.io.atomic import replace_dir, work_dir
+from valleymaps.io.csv_safe import neutralise_formulas
 from valleymaps.render.atlas_index import AtlasCard, CardTrend, render_atlas_index
 from valleymaps.render.choropleth import LevelLayer, MapText, places_geojson, render_choropleth
 from valleymaps.render.metric_specs import (
@@ -638,7 +639,7 @@ def _build_atlas(
         table.insert(1, "place", table["geoid"].map(place_names))
         table["coverage"] = coverage_column(table["flag"])
         table_path = build_dir / "tables" / "cluster_metrics.csv"
-        table.to_csv(table_path, index=False)
+        neutralise_formulas(table).to_csv(table_path, index=False)  # cluster names come from clusters.toml
         result.tables.append(ws.maps_dir / "tables" / table_path.name)
         trends = annual.copy()
         trends.insert(1, "place", trends["geoid"].map(place_names))

@@ -42,6 +42,7 @@ from valleymaps.analysis import commuting as cm
 from valleymaps.analysis.metros import MetroAreas
 from valleymaps.atlas_sections import AtlasContext
 from valleymaps.io.atomic import atomic_path
+from valleymaps.io.csv_safe import neutralise_formulas
 from valleymaps.io.delineation import STORE_NAME as DELINEATION_FILE
 from valleymaps.io.delineation import load_metro_areas
 from valleymaps.io.flows.dataset import FlowDataset
@@ -360,7 +361,7 @@ def _write_tables(
          "places outside the region"),
     ):
         with atomic_path(folder / name) as tmp:
-            frame.to_csv(tmp, index=False)
+            neutralise_formulas(frame).to_csv(tmp, index=False)
         context.downloads.append((f"Commuting {label}: {what} (CSV)", f"tables/{name}"))
 
 

@@ -16,6 +16,7 @@ import shapely
 
 from valleymaps.errors import DataSourceError, OutputExistsError
 from valleymaps.io.atomic import atomic_path, write_text_atomic
+from valleymaps.io.csv_safe import csv_text
 from valleymaps.projects.gpkg_styles import style_projects_layer, style_summary_layer
 from valleymaps.projects.schema import PROJECT_COLUMNS, conform_projects
 
@@ -67,7 +68,7 @@ def projects_to_csv_text(projects: gpd.GeoDataFrame) -> str:
     frame["longitude"] = [g.x if p else None for g, p in zip(geoms, is_point, strict=True)]
     frame["latitude"] = [g.y if p else None for g, p in zip(geoms, is_point, strict=True)]
     frame["wkt"] = shapely.to_wkt(geoms, rounding_precision=-1, trim=True)
-    return frame.to_csv(index=False, lineterminator="\n")
+    return csv_text(frame)  # names and ids from agencies' files never become live formulas
 
 
 def export_projects(
@@ -117,7 +118,7 @@ def export_summary(
     fmt = _format_of(p)
     _check_target(p, overwrite)
     if fmt == "CSV":
-        return write_text_atomic(p, summary.to_csv(index=False, lineterminator="\n"))
+        return write_text_atomic(p, csv_text(summary))
     if places is None:
         raise DataSourceError(f"{p}: a {fmt} summary needs the places' polygons; write a .csv instead.")
     joined = places[["geoid", "geometry"]].merge(summary, on="geoid", how="right")

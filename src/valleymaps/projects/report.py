@@ -16,31 +16,12 @@ from typing import Any
 import pandas as pd
 
 from valleymaps.io.atomic import write_text_atomic
+from valleymaps.io.csv_safe import csv_text
 from valleymaps.projects.problems import NOTE_REASONS, REJECT_REASONS
 from valleymaps.projects.validate import ValidationResult
 
 #: Leading columns of the report.
 REPORT_COLUMNS: tuple[str, ...] = ("row", "where", "action", "reasons", "problems")
-
-_FORMULA_START = ("=", "+", "@", "\t", "\r")
-
-
-def _safe_cell(value: Any) -> Any:
-    """Neutralise text Excel would evaluate (``=HYPERLINK(...)``)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    if isinstance(value, str) and value.startswith("-") and not _is_number(value):
-        return "'" + value
-    return value
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text.replace(",", ""))
-    except ValueError:
-        return False
-    return True
-
 
 def problem_report(result: ValidationResult) -> pd.DataFrame:
     """The report as a table (see the module docstring).
@@ -100,8 +81,7 @@ def write_problem_report(result: ValidationResult, path: str | os.PathLike[str])
     A file is written even when there are no problems (just the header), so a
     user always finds the report of the latest import.
     """
-    frame = problem_report(result).map(_safe_cell)
-    text = frame.to_csv(index=False, lineterminator="\n")
+    text = csv_text(problem_report(result))  # text from the input never becomes a live formula
     return write_text_atomic(path, "\ufeff" + text)
 
 

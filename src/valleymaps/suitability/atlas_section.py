@@ -28,6 +28,7 @@ from valleymaps import settings
 from valleymaps.atlas_sections import AtlasContext
 from valleymaps.errors import EmptyLayerError, OutputWriteError, ValleymapsError
 from valleymaps.io.atomic import atomic_path, work_dir
+from valleymaps.io.csv_safe import neutralise_formulas
 from valleymaps.render.atlas_index import AtlasCard
 from valleymaps.render.suitability_map import TargetLayer, render_suitability_map
 from valleymaps.render.suitability_png import render_suitability_png
@@ -189,6 +190,6 @@ def suitability_section(context: AtlasContext) -> list[AtlasCard]:
         tables_dir = context.build_dir / "tables"
         tables_dir.mkdir(exist_ok=True)
         with atomic_path(tables_dir / "suitability_sites.csv") as tmp:
-            pd.concat(tables, ignore_index=True).to_csv(tmp, index=False)
+            neutralise_formulas(pd.concat(tables, ignore_index=True)).to_csv(tmp, index=False)
     log.info("suitability atlas page: %d profiles", len(layers))
     return cards

@@ -22,6 +22,7 @@ from rasterio.enums import Resampling
 from valleymaps import settings
 from valleymaps._version import __version__
 from valleymaps.io.atomic import atomic_path, write_text_atomic
+from valleymaps.io.csv_safe import neutralise_formulas
 from valleymaps.io.qgis_styles import describe_layer, write_layer_style, write_qml_beside
 from valleymaps.render.qgis_styles import (
     build_exclusion_raster_qml,
@@ -116,7 +117,7 @@ def write_tables(
     table = site_table(result, target=target)
     path = folder / "sites.csv"
     with atomic_path(path) as tmp:
-        table.to_csv(tmp, index=False)
+        neutralise_formulas(table).to_csv(tmp, index=False)
     written.append(path)
     if not result.sites.empty:
         gpkg = folder / "sites.gpkg"
@@ -145,7 +146,7 @@ def write_tables(
             written.append(write_qml_beside(exclusion, build_exclusion_raster_qml()))
     sens = folder / "sensitivity.csv"
     with atomic_path(sens) as tmp:
-        result.sensitivity_table.to_csv(tmp, index=False)
+        neutralise_formulas(result.sensitivity_table).to_csv(tmp, index=False)
     written.append(sens)
     if result.zones is not None:
         zones = result.zones.copy()
@@ -153,7 +154,7 @@ def write_tables(
             zones.insert(1, "name", zones.iloc[:, 0].map(zone_names))
         zones_path = folder / "zones.csv"
         with atomic_path(zones_path) as tmp:
-            zones.round(4).to_csv(tmp, index=False)
+            neutralise_formulas(zones.round(4)).to_csv(tmp, index=False)
         written.append(zones_path)
     if result.profile.path is not None and Path(result.profile.path).is_file():
         written.append(
