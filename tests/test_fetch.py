@@ -212,8 +212,7 @@ def test_fetch_metros_stores_the_delineation(ws: Workspace, cache: DownloadCache
 
 
 @pytest.mark.parametrize(("year", "expected"), [
-    (2020, "published only as an old-style Excel workbook (list1_2020.xls)"),
-    (2019, "are not published for 2019. Years available: 2023."),
+    (2019, "are not published for 2019. Years available: 2013, 2015, 2017-2018, 2020, 2023."),
 ])
 def test_fetch_metros_of_a_missing_year_lists_the_years(
     ws: Workspace, cache: DownloadCache, server: FileServer, year: int, expected: str
@@ -221,7 +220,7 @@ def test_fetch_metros_of_a_missing_year_lists_the_years(
     with pytest.raises(YearNotAvailableError, match=re.escape(expected)) as info:
         fetch.fetch_metros(ws, year=year, cache=cache)
 
-    assert info.value.available == [2023]
+    assert info.value.available == [2013, 2015, 2017, 2018, 2020, 2023]
     assert server.hits_for() == []
     assert not (ws.root / "data/geo/cbsa_delineation.csv").exists()
 
@@ -232,7 +231,7 @@ def test_fetch_metros_newer_year_not_on_the_server(ws: Workspace, cache: Downloa
         fetch.fetch_metros(ws, year=2024, cache=cache)
 
     message = str(info.value)
-    assert "answered 404" in message and "Years available: 2023." in message
+    assert "answered 404" in message and "Years available: 2013, 2015, 2017-2018, 2020, 2023." in message
     assert [h.path for h in server.hits_for()] == [
         f"{METROS_PREFIX}/2024/delineation-files/list1_2024.xlsx"]
 
@@ -372,7 +371,8 @@ def test_workspace_sources_table_is_used(ws: Workspace, cache: DownloadCache,
 
 
 def test_default_years() -> None:
-    assert fetch.default_year("all") == 2022
+    assert fetch.default_year("all") == 2023
+    assert fetch.default_year("lodes") == 2023
     assert fetch.default_year("acs-flows") == 2020
     assert fetch.default_year("metros") == 2023
     assert fetch.default_year("lodes", version="LODES7") == 2019

@@ -514,7 +514,7 @@ def fetch_lodes_wac(
     ws
         The workspace.
     year
-        Data year (LODES8: 2002-2022 known; LODES7: 2002-2019).
+        Data year (LODES8: 2002-2023 known; LODES7: 2002-2019).
     state
         State abbreviation or FIPS code.
     segment
@@ -762,9 +762,8 @@ def fetch_metros(
     ws
         The workspace; ``None``: download only.
     year
-        Year of the delineation (default: the latest, 2023). Only editions published as
-        ``.xlsx`` are offered; older ones (``list1_2020.xls``...) are answered with the years
-        that exist and how to convert them.
+        Year of the delineation (default: the latest, 2023); the editions up to 2020 are
+        ``.xls`` workbooks (``list1_2020.xls``), read like the ``.xlsx`` ones.
     refresh, on_progress, cache
         As for :func:`fetch_tracts`.
 

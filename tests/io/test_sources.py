@@ -145,9 +145,11 @@ def test_missing_workspace_or_table_gives_official_urls(tmp_path: Path) -> None:
         (lambda: tract_file(2012, kind="cb"), "2013-2024"),
         (lambda: cbp_file(1990), "1998-2023"),
         (lambda: lodes_file("wac", year=2020, version="LODES7"), "2002-2019"),
-        (lambda: lodes_file("wac", year=2001), "2002-2022"),
-        (lambda: acs_flows_file(2021), "2010 (2006-2010), 2015 (2011-2015), 2020 (2016-2020)"),
-        (lambda: metro_delineation_file(2019), "2023"),
+        (lambda: lodes_file("wac", year=2001), "2002-2023"),
+        (lambda: lodes_file("wac", year=2009, job_type="JT05"), "2010-2023"),
+        (lambda: acs_flows_file(2021),
+         "2010 (2006-2010), 2013 (2009-2013), 2015 (2011-2015), 2020 (2016-2020)"),
+        (lambda: metro_delineation_file(2019), "2013, 2015, 2017-2018, 2020, 2023"),
     ],
 )
 def test_missing_year_lists_the_years_that_exist(call, listed: str) -> None:
@@ -168,31 +170,25 @@ def test_year_after_the_known_ones_is_tried_up_to_this_year() -> None:
 
 
 @pytest.mark.parametrize("year", sorted(METRO_DELINEATION_XLS))
-def test_metro_editions_published_as_xls_are_refused_with_the_xlsx_ones(
-    year: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_metro_editions_published_as_xls_are_offered(year: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VALLEYMAPS_METROS_URL", "https://mirror.example.gov/metros")
 
-    with pytest.raises(YearNotAvailableError) as info:
-        metro_delineation_file(year)
+    remote = metro_delineation_file(year)
 
-    message = str(info.value)
-    xls = METRO_DELINEATION_XLS[year]
-    assert f"The {year} CBSA delineation file is published only as an old-style Excel" in message
-    assert f"Delineations published as .xlsx: {format_years(METRO_DELINEATION_FILES)}." in message
-    assert f"download https://mirror.example.gov/metros/{xls}, save it as .xlsx" in message
-    assert info.value.available == sorted(METRO_DELINEATION_FILES)
+    assert remote.url == f"https://mirror.example.gov/metros/{METRO_DELINEATION_XLS[year]}"
+    assert remote.name.endswith(".xls")
 
 
-def test_metro_delineations_offered_are_xlsx_workbooks() -> None:
-    assert all(path.endswith(".xlsx") for path in METRO_DELINEATION_FILES.values())
+def test_metro_delineations_offered() -> None:
+    assert METRO_DELINEATION_FILES[2023].endswith(".xlsx")
+    assert set(METRO_DELINEATION_XLS) <= set(METRO_DELINEATION_FILES)
     assert metro_delineation_file().year == max(METRO_DELINEATION_FILES) == 2023
     assert metro_delineation_file().cache_key == "metros/2023/delineation-files/list1_2023.xlsx"
 
 
 def test_acs_flows_table_for_a_data_year() -> None:
-    assert [acs_flows_year_for(y) for y in (2010, 2014, 2015, 2019, 2021, 2030)] == [
-        2010, 2010, 2015, 2015, 2020, 2020]
+    assert [acs_flows_year_for(y) for y in (2010, 2012, 2014, 2015, 2019, 2021, 2030)] == [
+        2010, 2010, 2013, 2015, 2015, 2020, 2020]
     with pytest.raises(YearNotAvailableError, match="start with 2006-2010"):
         acs_flows_year_for(2009)
 
@@ -200,7 +196,9 @@ def test_acs_flows_table_for_a_data_year() -> None:
 def test_known_years_are_sane() -> None:
     assert min(TIGER_TRACT_YEARS) == 2011 and min(CB_TRACT_YEARS) == 2013
     assert max(LODES_YEARS["LODES7"]) == 2019
-    assert sorted(ACS_FLOWS_TABLES) == [2010, 2015, 2020]
+    assert max(LODES_YEARS["LODES8"]) == 2023  # LODES 8.4
+    assert max(CBP_YEARS) == 2023 and max(TIGER_TRACT_YEARS) == max(CB_TRACT_YEARS) == 2024
+    assert sorted(ACS_FLOWS_TABLES) == [2010, 2013, 2015, 2020]
 
 
 @pytest.mark.parametrize("value", ["ca", "CA", " Ca ", "06", "6"])

@@ -531,9 +531,8 @@ def acs_flows_cmd(year: int | None, refresh: bool, cache_dir: Path | None,
     "data/geo/cbsa_delineation.csv.\n\nThe import is that of 'valleymaps import metros': the "
     "counties of every metropolitan and micropolitan statistical area. The flow maps and "
     "top-destination tables then group the places outside the region by metro area (\"Rest of "
-    "<state>\" for counties outside every area). Delineations published as .xlsx: "
-    f"{format_years(METRO_DELINEATION_FILES)}; older ones are .xls files, which valleymaps cannot "
-    "read.",
+    "<state>\" for counties outside every area). Delineations: "
+    f"{format_years(METRO_DELINEATION_FILES)} (.xls workbooks up to 2020, .xlsx since).",
 )
 @common_options(state_default=None, state=False,
                 year_help="Year of the delineation: "

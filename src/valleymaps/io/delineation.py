@@ -65,7 +65,7 @@ META_NAME = "cbsa_delineation.meta.json"
 HEADER_SEARCH_ROWS = 30
 
 _EDITION = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|"
-                      r"November|December)\s+(19|20)\d{2}\b")
+                      r"November|December)\s+((?:19|20)\d{2})\b", re.IGNORECASE)  # titles are in capitals
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
@@ -123,16 +123,13 @@ def _rows(path: Path) -> Iterator[tuple[int, list[object]]]:
     if not path.exists():
         raise DataSourceError(f"{path} does not exist. Check the file name and folder.")
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
+    if suffix in (".xlsx", ".xlsm", ".xls"):  # the editions up to 2020 are .xls workbooks
         return _xlsx_rows(path)
     if suffix in (".csv", ".txt"):
         return _csv_rows(path)
-    if suffix == ".xls":
-        raise DataSourceError(
-            f"{path.name} is an old-style Excel (.xls) file, which cannot be read here; open it in a "
-            "spreadsheet and save it as .xlsx (or .csv), then import that file."
-        )
-    raise DataSourceError(f"{path.name}: expected the delineation workbook (.xlsx) or a .csv of it.")
+    raise DataSourceError(
+        f"{path.name}: expected the delineation workbook (.xlsx or .xls, as published) or a .csv of it."
+    )
 
 
 def _code(value: object, width: int) -> tuple[str, bool]:
@@ -170,8 +167,8 @@ def _edition(titles: Sequence[list[object]], path: Path) -> str:
     for cells in titles:
         for cell in cells:
             match = _EDITION.search(str(cell or ""))
-            if match:
-                return match.group(0)
+            if match:  # "MARCH 2020" -> "March 2020"
+                return f"{match.group(1).capitalize()} {match.group(2)}"
     year = _YEAR_IN_NAME.search(path.name)
     return year.group(1) if year else ""
 
@@ -187,7 +184,7 @@ def read_cbsa_delineation(path: str | os.PathLike[str]) -> Delineation:
     Raises
     ------
     DataSourceError
-        If the file is missing, not a workbook, or an old ``.xls``.
+        If the file is missing or not a workbook (``.xlsx``, ``.xls``) or CSV.
     FieldError
         If no header row with the delineation's labels is found.
     ValidationError

@@ -57,6 +57,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
+from urllib.parse import urljoin
 
 from valleymaps.errors import ConfigError, YearNotAvailableError
 
@@ -172,32 +173,32 @@ CB_TRACT_YEARS: tuple[int, ...] = tuple(range(2013, 2025))
 #: employment importer does not read).
 CBP_YEARS: tuple[int, ...] = tuple(range(1998, 2024))
 
-#: LODES years by version: LODES8 on 2020 census blocks, LODES7 on 2010 blocks (ends 2019).
-#: Some states miss some years (e.g. Alaska, Arkansas, Mississippi in 2019-2021).
+#: LODES years by version: LODES8 on 2020 census blocks (2002-2023 as of LODES 8.4), LODES7 on
+#: 2010 blocks (ends 2019). Some states miss some years (e.g. Alaska, Arkansas, Mississippi in
+#: 2019-2021).
 LODES_YEARS: Mapping[str, tuple[int, ...]] = MappingProxyType(
-    {"LODES8": tuple(range(2002, 2023)), "LODES7": tuple(range(2002, 2020))}
+    {"LODES8": tuple(range(2002, 2024)), "LODES7": tuple(range(2002, 2020))}
 )
 
+#: LODES job types published only from 2010 on (federal jobs: JT04 all, JT05 primary).
+LODES_FEDERAL_JOB_TYPES: frozenset[str] = frozenset({"JT04", "JT05"})
+LODES_FEDERAL_FIRST_YEAR = 2010
+
 #: ACS commuting flow tables (Table 1, county to county), by the last year of the 5-year
-#: period they cover, and the sub-folder they are published in.
+#: period they cover, and the sub-folder they are published in. The 2009-2013 table lies outside
+#: the ``demo/tables/metro-micro`` folder, in ``programs-surveys/commuting/tables/time-series/``
+#: (its path climbs out of the base URL; a mirror keeps the host's layout).
 ACS_FLOWS_TABLES: Mapping[int, tuple[str, str]] = MappingProxyType(
     {
         2010: ("2006-2010", "2010/commuting-employment-2010/table1.xlsx"),
+        2013: ("2009-2013", "../../../commuting/tables/time-series/commuting-flows/table1.xlsx"),
         2015: ("2011-2015", "2015/commuting-flows-2015/table1.xlsx"),
         2020: ("2016-2020", "2020/commuting-flows-2020/table1.xlsx"),
     }
 )
 
-#: CBSA delineation files (list1: the counties of each metropolitan and micropolitan statistical
-#: area) published as ``.xlsx`` workbooks, by the year of the delineation (OMB bulletin 23-01,
-#: July 2023), and their path below the base URL. Later editions are expected at the same place
-#: (``{year}/delineation-files/list1_{year}.xlsx``) and are tried.
-METRO_DELINEATION_FILES: Mapping[int, str] = MappingProxyType(
-    {2023: "2023/delineation-files/list1_2023.xlsx"}
-)
-
-#: Earlier delineations, published only as old-style Excel ``.xls`` workbooks, which the
-#: delineation reader refuses: they are named in the message, not fetched.
+#: Earlier delineations, published as old-style Excel ``.xls`` workbooks (read with
+#: python-calamine, see :mod:`valleymaps.io.excel`).
 METRO_DELINEATION_XLS: Mapping[int, str] = MappingProxyType(
     {
         2013: "2013/delineation-files/list1.xls",
@@ -206,6 +207,14 @@ METRO_DELINEATION_XLS: Mapping[int, str] = MappingProxyType(
         2018: "2018/delineation-files/list1_Sep_2018.xls",
         2020: "2020/delineation-files/list1_2020.xls",
     }
+)
+
+#: CBSA delineation files (list1: the counties of each metropolitan and micropolitan statistical
+#: area) by the year of the delineation (the latest: OMB bulletin 23-01, July 2023), and their
+#: path below the base URL: the ``.xls`` editions up to 2020, ``.xlsx`` since. Later editions are
+#: expected at the same place (``{year}/delineation-files/list1_{year}.xlsx``) and are tried.
+METRO_DELINEATION_FILES: Mapping[int, str] = MappingProxyType(
+    {**METRO_DELINEATION_XLS, 2023: "2023/delineation-files/list1_2023.xlsx"}
 )
 
 #: The BEA's detail input-output workbooks before redefinitions (2018 comprehensive update,
@@ -280,6 +289,9 @@ class RemoteFile:
 
     @property
     def url(self) -> str:
+        """Base URL and path; a path starting with ``../`` climbs out of the base folder."""
+        if self.path.startswith("../"):
+            return urljoin(self.base_url + "/", self.path)
         return f"{self.base_url}/{self.path}"
 
     @property
@@ -289,8 +301,9 @@ class RemoteFile:
 
     @property
     def cache_key(self) -> str:
-        """Path of the file inside the download cache: ``<source key>/<path>``."""
-        return f"{self.source.key}/{self.path}"
+        """Path of the file inside the download cache: ``<source key>/<path>`` (no ``..``)."""
+        inside = "/".join(part for part in self.path.split("/") if part not in ("", ".", ".."))
+        return f"{self.source.key}/{inside}"
 
     def mirror_hint(self) -> str:
         """How to point valleymaps at a mirror of this file's source."""
@@ -699,6 +712,15 @@ def lodes_file(
     jt = _pick(job_type, LODES_JOB_TYPES, "LODES job type", upper=True)
     names = {"wac": "workplace area characteristics", "rac": "residence area characteristics",
              "od": "origin-destination"}
+    if jt in LODES_FEDERAL_JOB_TYPES and year < LODES_FEDERAL_FIRST_YEAR:
+        available = [y for y in LODES_YEARS[ver] if y >= LODES_FEDERAL_FIRST_YEAR]
+        raise YearNotAvailableError(
+            f"LODES job type {jt} (federal jobs) starts in {LODES_FEDERAL_FIRST_YEAR}: there are no "
+            f"{jt} files for {year}. Years available: {format_years(available)}. Pass "
+            f"--year {LODES_FEDERAL_FIRST_YEAR} or later, or a job type JT00-JT03 for {year}.",
+            year=year,
+            available=available,
+        )
     check_year(year, LODES_YEARS[ver], what=f"{ver} {names[kind]} files",
                allow_newer=ver not in CLOSED_LODES_VERSIONS)
     if kind == "od":
@@ -783,7 +805,8 @@ def acs_flows_file(
     Parameters
     ----------
     year
-        Last year of the period: 2010 (2006-2010), 2015 (2011-2015) or 2020 (2016-2020).
+        Last year of the period: 2010 (2006-2010), 2013 (2009-2013), 2015 (2011-2015) or 2020
+        (2016-2020).
     base_url, workspace_root
         As for :func:`tract_file`.
 
@@ -810,53 +833,34 @@ def metro_delineation_file(
     base_url: str | None = None,
     workspace_root: str | os.PathLike[str] | None = None,
 ) -> RemoteFile:
-    """The CBSA delineation file (list1, ``.xlsx``) of the delineation of ``year``.
+    """The CBSA delineation file (list1) of the delineation of ``year``.
 
     Parameters
     ----------
     year
-        Year of the delineation (default: the latest known, 2023). Only the editions published as
-        ``.xlsx`` are offered (:data:`METRO_DELINEATION_FILES`); years after the last one known are
-        tried at the same place.
+        Year of the delineation (default: the latest known, 2023): the editions of
+        :data:`METRO_DELINEATION_FILES` (``.xls`` up to 2020, ``.xlsx`` since); years after the
+        last one known are tried at the same place.
     base_url, workspace_root
         As for :func:`tract_file`.
 
     Raises
     ------
     YearNotAvailableError
-        For a year without an ``.xlsx`` edition, listing those that exist (and, for an edition
-        published only as ``.xls``, its address and how to convert it).
+        For a year without an edition, listing those that exist.
 
     Examples
     --------
     >>> base = "https://www2.census.gov/programs-surveys/metro-micro/geographies/reference-files"
     >>> metro_delineation_file(base_url=base).url
     'https://www2.census.gov/programs-surveys/metro-micro/geographies/reference-files/2023/delineation-files/list1_2023.xlsx'
-    >>> metro_delineation_file(2020, base_url="https://mirror.example.gov")
-    Traceback (most recent call last):
-    ...
-    valleymaps.errors.YearNotAvailableError: The 2020 CBSA delineation file is published only \
-as an old-style Excel workbook (list1_2020.xls), which valleymaps cannot read. Delineations \
-published as .xlsx: 2023. Pass --year 2023, or download \
-https://mirror.example.gov/2020/delineation-files/list1_2020.xls, save it as .xlsx in a \
-spreadsheet and run 'valleymaps import metros list1_2020.xlsx'.
+    >>> metro_delineation_file(2020, base_url="https://mirror.example.gov").url
+    'https://mirror.example.gov/2020/delineation-files/list1_2020.xls'
     """
     years = sorted(METRO_DELINEATION_FILES)
     year = years[-1] if year is None else year
     base = _base("metros", base_url, workspace_root)
-    if year in METRO_DELINEATION_XLS:
-        xls = METRO_DELINEATION_XLS[year]
-        name = xls.rsplit("/", 1)[-1]
-        raise YearNotAvailableError(
-            f"The {year} CBSA delineation file is published only as an old-style Excel workbook "
-            f"({name}), which valleymaps cannot read. Delineations published as .xlsx: "
-            f"{format_years(years)}. Pass --year {years[-1]}, or download {base}/{xls}, save it as "
-            f".xlsx in a spreadsheet and run 'valleymaps import metros "
-            f"{name.removesuffix('.xls')}.xlsx'.",
-            year=year,
-            available=years,
-        )
-    check_year(year, years, what="CBSA delineation files (.xlsx)")
+    check_year(year, years, what="CBSA delineation files")
     path = METRO_DELINEATION_FILES.get(year, f"{year}/delineation-files/list1_{year}.xlsx")
     return RemoteFile(
         SOURCES["metros"],

@@ -59,7 +59,7 @@ from valleymaps.io.flows.acs_county import (
 
 log = logging.getLogger(__name__)
 
-#: File name endings read as workbooks (``.xls`` only to say how to convert it).
+#: File name endings read as workbooks (``.xls`` with python-calamine, see :mod:`valleymaps.io.excel`).
 SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm", ".xls")
 
 #: Rows of each sheet searched for the header.
