@@ -470,8 +470,11 @@ ACS_FLOWS: tuple[tuple[str, str, str, str, int, int], ...] = (
 
 #: Layout of each edition: title rows above the two header rows, footnote rows, and whether the
 #: codes, workers and margin come before the names (2006-2010) or each end's names follow its codes.
-ACS_LAYOUTS: dict[int, tuple[int, int, bool]] = {2010: (3, 3, True), 2015: (5, 2, False),
-                                                 2020: (6, 4, False)}
+ACS_LAYOUTS: dict[int, tuple[int, int, bool]] = {2010: (3, 3, True), 2013: (5, 3, False),
+                                                 2015: (5, 2, False), 2020: (6, 4, False)}
+
+#: Where the 2009-2013 table is published: outside the metro-micro folder of the other editions.
+ACS_FLOWS_2013_PATH = "/programs-surveys/commuting/tables/time-series/commuting-flows/table1.xlsx"
 
 _PLACE_NAMES = {"06": "California", "019": "Fresno County", "029": "Kern County",
                 "301": "Canada", "303": "Mexico", "166": "Europe"}
@@ -543,7 +546,7 @@ def census_site(year: int = 2021, *, state: str = "06", st: str = "ca") -> dict[
     """The files of one year, at their paths on the real servers.
 
     Tracts (both kinds), CBP county and state files, LODES8 WAC, RAC and OD
-    (main, aux), the ACS flows tables (2016-2020 and 2011-2015) and the 2023
+    (main, aux), the ACS flows tables (2016-2020, 2011-2015 and 2009-2013) and the 2023
     CBSA delineation file.
     """
     yy = f"{year % 100:02d}"
@@ -558,6 +561,7 @@ def census_site(year: int = 2021, *, state: str = "06", st: str = "ca") -> dict[
         f"{LODES_PREFIX}/LODES8/{st}/od/{st}_od_aux_JT00_{year}.csv.gz": lodes_od_gz(st, year, "aux"),
         f"{ACS_FLOWS_PREFIX}/2020/commuting-flows-2020/table1.xlsx": acs_flows_xlsx(2020),
         f"{ACS_FLOWS_PREFIX}/2015/commuting-flows-2015/table1.xlsx": acs_flows_xlsx(2015),
+        ACS_FLOWS_2013_PATH: acs_flows_xlsx(2013),
         f"{METROS_PREFIX}/2023/delineation-files/list1_2023.xlsx": delineation_xlsx(2023),
     }  # fmt: skip
 

@@ -39,7 +39,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from valleymaps.io.os_errors import writing_into
+from valleymaps.io.os_errors import library_writing_into, writing_into
 
 log = logging.getLogger(__name__)
 
@@ -180,6 +180,8 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     final = Path(path)
     with writing_into(final.parent):
         final.parent.mkdir(parents=True, exist_ok=True)
+    # GDAL and SQLite drivers write here too: their full-disk and permission errors are mapped
+    with library_writing_into(final.parent):
         remove_stale_temporaries(final.parent)
         tmp = _temporary_sibling(final)
         try:
@@ -289,7 +291,8 @@ def work_dir(parent: str | os.PathLike[str], *, prefix: str, mode: int = 0o755) 
         remove_stale_temporaries(root)
         work = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=root))
         os.chmod(work, mode)  # mkdtemp makes it private; outputs are for sharing
-        try:
+    try:
+        with library_writing_into(root):
             yield work
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

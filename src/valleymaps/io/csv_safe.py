@@ -40,15 +40,23 @@ _NUMBER = re.compile(r"^[+-]?(\d[\d,]*\.?\d*|\.\d+)([eE][+-]?\d+)?%?$")
 def neutralise_cell(value: Any) -> Any:
     """``value`` with a leading single quote if it is text a spreadsheet would run as a formula.
 
+    A carriage return inside text becomes a line feed: the CSV writer quotes a cell holding a line
+    feed, whereas a bare carriage return would end the row early in a spreadsheet (and start a new,
+    attacker-made one).
+
     Examples
     --------
     >>> neutralise_cell("=cmd|' /C calc'!A0"), neutralise_cell("-12.5"), neutralise_cell(-3)
     ("'=cmd|' /C calc'!A0", '-12.5', -3)
-    >>> neutralise_cell("\\t=1")
-    "'\\t=1"
+    >>> neutralise_cell("\\t=1"), neutralise_cell("\\r=1")
+    ("'\\t=1", "'\\n=1")
     """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _NUMBER.match(value):
-        return "'" + value
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_STARTS) and not _NUMBER.match(value):
+        value = "'" + value
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value
 
 
@@ -62,9 +70,9 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         series = out[column]
         if pd.api.types.is_object_dtype(series.dtype) or pd.api.types.is_string_dtype(series.dtype):
-            risky = [isinstance(v, str) and neutralise_cell(v) is not v for v in series]
+            risky = [isinstance(v, str) and neutralise_cell(v) != v for v in series]
             if any(risky):
-                out.loc[risky, column] = "'" + series[risky].astype(str)
+                out.loc[risky, column] = series[risky].map(neutralise_cell)
     out.columns = [neutralise_cell(c) for c in out.columns]
     return out
 

@@ -24,6 +24,7 @@ import errno
 import logging
 import os
 import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -119,14 +120,35 @@ def _free_bytes(folder: Path) -> int | None:
     return None
 
 
+#: Top-level packages whose errors may stand for a full disk or a refused folder.
+_IO_LIBRARIES = frozenset({"pyogrio", "rasterio", "fiona", "osgeo", "sqlite3", "PIL", "matplotlib"})
+
+
+def _from_io_library(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) or type(exc).__module__.split(".")[0] in _IO_LIBRARIES
+
+
+def _folder_refuses_writing(folder: Path) -> OSError | None:
+    """The error creating a file in ``folder`` gives, if it refuses (None when it accepts)."""
+    try:
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".valleymaps-probe-")
+    except OSError as exc:
+        return exc if exc.errno in NO_PERMISSION else None
+    os.close(fd)
+    os.unlink(name)
+    return None
+
+
 @contextmanager
 def library_writing_into(folder: str | os.PathLike[str]) -> Iterator[None]:
     """Like :func:`writing_into`, for libraries that report a full disk with their own errors.
 
-    GDAL (rasterio, pyogrio) and SQLite raise their own exception types on a full disk, often with
-    the reason only on stderr ("Write failed. See previous exception"). Their errors become a
-    :class:`~valleymaps.errors.DiskFullError` when the text says so or the folder's file system has
-    less than :data:`LOW_SPACE_BYTES` free; every other error propagates unchanged.
+    GDAL (rasterio, pyogrio) and SQLite raise their own exception types on a full disk or a
+    read-only folder, often with the reason only on stderr ("Write failed. See previous
+    exception"). An error of theirs becomes a :class:`~valleymaps.errors.DiskFullError` when its
+    text says so or the folder's file system has less than :data:`LOW_SPACE_BYTES` free, and a
+    :class:`~valleymaps.errors.ReadOnlyFolderError` when the folder refuses a new file; every other
+    error propagates unchanged.
     """
     root = Path(folder)
     try:
@@ -137,9 +159,16 @@ def library_writing_into(folder: str | os.PathLike[str]) -> Iterator[None]:
         err = write_error(exc, root) if isinstance(exc, OSError) else None
         if err is not None:
             raise err from exc
+        if not _from_io_library(exc):
+            raise
         free = _free_bytes(root)
         if is_no_space_message(str(exc)) or (free is not None and free < LOW_SPACE_BYTES):
             raise disk_full_error(root, f"{type(exc).__name__}: {exc}") from exc
+        refused = _folder_refuses_writing(root) if root.is_dir() else None
+        if refused is not None:
+            err = write_error(refused, root)
+            if err is not None:
+                raise err from exc
         raise
 
 
