@@ -50,6 +50,7 @@ from valleymaps.employment import EmploymentDataset
 from valleymaps.errors import AnalysisError, ConfigError, MissingDatasetError
 from valleymaps.io.atomic import write_text_atomic
 from valleymaps.io.bea import DEFAULT_YEAR, load_io_tables
+from valleymaps.io.csv_safe import csv_text
 from valleymaps.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -66,8 +67,6 @@ TABLE_NAMES: tuple[str, ...] = (
     "leakage_sensitivity.csv", "leakage_plan_comparison.csv", "leakage_industries.csv",
     "leakage_run.json",
 )  # fmt: skip
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -323,18 +322,8 @@ def compute_workspace_leakage(
                       counties=counties, national_source=national_source)
 
 
-def _safe_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells a spreadsheet would run as formulas get a leading apostrophe."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = [f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v
-                        for v in out[col]]
-    return out
-
-
 def _csv(frame: pd.DataFrame) -> str:
-    return _safe_text(frame).to_csv(index=False, lineterminator="\n", float_format="%.6g")
+    return csv_text(frame, float_format="%.6g")  # text cells never become live formulas
 
 
 def _whole_dollars(frame: pd.DataFrame) -> pd.DataFrame:

@@ -328,14 +328,13 @@ def test_fetch_metros(ws: Workspace, server: FileServer, tmp_path: Path) -> None
     assert (tmp_path / "cache/metros/2023/delineation-files/list1_2023.xlsx").is_file()
 
 
-def test_fetch_metros_of_an_xls_year_lists_the_xlsx_ones(ws: Workspace, server: FileServer,
-                                                          tmp_path: Path) -> None:
-    result = fetch(ws, tmp_path / "cache", "metros", "--year", "2020")
+def test_fetch_metros_of_a_year_without_a_delineation_lists_the_editions(
+    ws: Workspace, server: FileServer, tmp_path: Path
+) -> None:
+    result = fetch(ws, tmp_path / "cache", "metros", "--year", "2019")
 
     assert result.exit_code == 1
-    assert "Error: The 2020 CBSA delineation file is published only as an old-style Excel " in (
-        result.output)
-    assert "Delineations published as .xlsx: 2023. Pass --year 2023" in result.output
+    assert "Years available: 2013, 2015, 2017-2018, 2020, 2023." in result.output
     assert "Traceback" not in result.output and server.hits_for() == []
 
 
@@ -362,8 +361,8 @@ def test_fetch_acs_flows_imports_the_workbook(ws: Workspace, server: FileServer,
     wrong = run("fetch", "acs-flows", "--year", "2021", "--cache-dir", tmp_path / "cache")
 
     assert wrong.exit_code == 1
-    assert "Years available: 2010 (2006-2010), 2015 (2011-2015), 2020 (2016-2020)." in (
-        wrong.output)
+    assert ("Years available: 2010 (2006-2010), 2013 (2009-2013), 2015 (2011-2015), "
+            "2020 (2016-2020).") in wrong.output
 
 
 def test_fetch_acs_flows_needs_a_workspace(server: FileServer, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from project_files import FRESNO, inventory, row, write_csv
+from valleymaps.errors import DiskFullError
 from valleymaps.projects.importer import import_projects
 from valleymaps.projects.store import GPKG_NAME, PROJECTS_TABLE, open_store, sort_projects
 from valleymaps.projects.store_gpkg import GeoPackageStore
@@ -62,7 +63,7 @@ def test_a_failed_import_leaves_the_file_as_it_was(tmp_path: Path, monkeypatch: 
         raise OSError("disk full")
 
     monkeypatch.setattr(GeoPackageStore, "_write", write_then_fail)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(DiskFullError, match=r"no space left on .*: free space or choose another folder"):
         store.upsert(inventory(2, name="Half written"))
     assert path.read_bytes() == before
     # no temporary file left, nor the lock file (removed when the import lets go of it)
