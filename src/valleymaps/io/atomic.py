@@ -95,7 +95,11 @@ def remove_stale_temporaries(folder: str | os.PathLike[str]) -> list[Path]:
         return removed
     for entry in entries:
         match = _TEMPORARY.match(entry.name)
-        if match is None or is_process_alive(int(match["pid"])):
+        if match is None:
+            continue
+        if (match["kind"] == ".tmp-") == entry.is_dir(follow_symlinks=False):
+            continue  # temporary files are .tmp-, temporary folders the others: anything else is not ours
+        if is_process_alive(int(match["pid"])):
             continue
         path = Path(entry.path)
         try:
