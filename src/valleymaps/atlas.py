@@ -646,7 +646,7 @@ def _build_atlas(
         trends.insert(4, "cluster_name", trends["cluster"].map(names))
         trends["coverage"] = coverage_column(trends["flag"])
         trends_path = build_dir / "tables" / "cluster_trends.csv"
-        trends.to_csv(trends_path, index=False)
+        neutralise_formulas(trends).to_csv(trends_path, index=False)
         result.tables.append(ws.maps_dir / "tables" / trends_path.name)
         result.tables += [ws.maps_dir / href for _, href in context.downloads]
 
