@@ -35,6 +35,7 @@ from valleymaps.io.flows.store import list_flows, load_flows
 from valleymaps.io.sources import SOURCES, YearNotAvailableError
 from valleymaps.io.tracts import load_tracts
 from valleymaps.workspace import Workspace
+from workspace_files import remove_bundled_flows
 
 
 @pytest.fixture
@@ -49,7 +50,10 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FileServer]:
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Workspace:
-    return make_workspace(tmp_path / "ws")
+    """A new workspace without the bundled ACS extract: these tests count the flows they fetch."""
+    workspace = make_workspace(tmp_path / "ws")
+    remove_bundled_flows(workspace.root)
+    return workspace
 
 
 @pytest.fixture
