@@ -95,7 +95,7 @@ def test_summary_divides_by_resident_workers_and_names_the_source(lodes: Workspa
     assert s.loc["06019", "rank_cost_per_worker"] == 1.0
     assert (s["workers_source"] == workers.source).all() and (s["jobs_source"] == "").all()
     gpkg = export_summary(s.reset_index(), tmp_path / "investment.gpkg", places=counties)
-    back = pyogrio.read_dataframe(gpkg).set_index("geoid")
+    back = pyogrio.read_dataframe(gpkg, layer="investment").set_index("geoid")
     assert back.loc["06019", "cost_per_worker"] == pytest.approx(7e6 / 70)
     assert back.loc["06019", "workers_source"] == workers.source
 

@@ -67,10 +67,10 @@ def _text(value: Any) -> str:
 
 
 def format_usd(value: float | None) -> str:
-    """``$1,162.9M``-style dollars; ``—`` for none.
+    """``$1.16B`` / ``$856.0M``-style dollars; ``—`` for none.
 
-    >>> format_usd(1_162_907_171.0), format_usd(None)
-    ('$1,162.9M', '—')
+    >>> format_usd(1_162_907_171.0), format_usd(856_000_000.0), format_usd(None)
+    ('$1.16B', '$856.0M', '—')
     """
     if value is None or not math.isfinite(value):
         return "—"
