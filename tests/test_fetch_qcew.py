@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from cli_logging import restore_cli_logging  # noqa: F401
 from fetch_server import PROXY_VARIABLES, FileServer, make_workspace
 from qcew_files import QCEW_PREFIX, qcew_site
 from valleymaps import fetch
@@ -21,16 +21,6 @@ from valleymaps.settings import VALLEY_COUNTIES
 from valleymaps.workspace import Workspace
 
 YEARS = [2012, 2013, 2014]
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    logging.captureWarnings(False)
 
 
 @pytest.fixture

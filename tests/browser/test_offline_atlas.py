@@ -3,8 +3,6 @@ blocked, draws its layers and logs no error; the page says the basemap needs the
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from harness import VIEWPORT_HEIGHT, VIEWPORT_WIDTH, resolve_url
 
+from cli_logging import restore_cli_logging  # noqa: F401
 from fetch_server import PROXY_VARIABLES, FileServer
 from valleymaps.cli import cli
 from valleymaps.render.offline_assets import OFFLINE_NOTE, css_references, page_asset_urls
@@ -38,16 +37,6 @@ def cdn_site() -> dict[str, bytes]:
         if url.endswith(".css"):
             todo += css_references(data.decode("utf-8", "replace"), url)
     return files
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    logging.captureWarnings(False)
 
 
 @pytest.fixture(scope="module")

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
+from cli_logging import restore_cli_logging  # noqa: F401
 from valleymaps.cli import cli
 from valleymaps.render.offline_assets import make_page_offline, page_asset_urls
 from valleymaps.workspace import init_workspace
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    logging.captureWarnings(False)
 
 
 def test_build_offline_without_fetched_assets_says_to_fetch_them(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from cli_logging import restore_cli_logging  # noqa: F401
 from fetch_server import (
     ACS_FLOWS_PREFIX,
     CBP_PREFIX,
@@ -35,17 +35,6 @@ from valleymaps.workspace import Workspace
 TRACT_PATH = f"{TIGER_PREFIX}/GENZ2021/shp/cb_2021_06_tract_500k.zip"
 ACS_PATH = f"{ACS_FLOWS_PREFIX}/2020/commuting-flows-2020/table1.xlsx"
 SRC = Path(__file__).resolve().parents[2] / "src"
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    """The CLI configures the root logger on every run; give later tests theirs back."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    logging.captureWarnings(False)
 
 
 @pytest.fixture

@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+from cli_logging import restore_cli_logging  # noqa: F401
 from fetch_server import PROXY_VARIABLES, FileServer, census_site, make_workspace, source_env
 from project_files import BAKERSFIELD, FRESNO, row, write_csv
 from suitability_files import write_profile, write_workspace
 from valleymaps.cli import cli
 from valleymaps.workspace import init_workspace
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    logging.captureWarnings(False)
 
 
 def run(*args: object) -> Result:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bea_files import write_bea_workbooks
+from cli_logging import restore_cli_logging  # noqa: F401
 from fetch_server import BEA_PREFIX, PROXY_VARIABLES, FileServer, bea_site, make_workspace, source_env
 from valleymaps import fetch
 from valleymaps.cli import cli
@@ -23,16 +23,6 @@ from valleymaps.value_chain import TABLE_NAMES, compute_workspace_leakage
 from valleymaps.workspace import Workspace
 
 USE_PATH = f"{BEA_PREFIX}/IOUse_Before_Redefinitions_PRO_DET.xlsx"
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    logging.captureWarnings(False)
 
 
 @pytest.fixture
