@@ -179,17 +179,18 @@ def main() -> None:
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurements")
     args = parser.parse_args()
 
+    from valleymaps.io.region import read_region_counties
     from valleymaps.projects.importer import import_projects
-    from valleymaps.projects.places import load_jobs, load_region_counties
     from valleymaps.projects.store import open_store
     from valleymaps.projects.summary import summarize_investment
     from valleymaps.render.projects_map import render_project_map
+    from valleymaps.workflows.project_inputs import load_jobs
     from valleymaps.workspace import init_workspace
 
     with tempfile.TemporaryDirectory(prefix="vm-bench-projects-", dir="/tmp") as tmp:
         folder = Path(tmp)
         ws = init_workspace(folder / "valley")
-        counties = load_region_counties(ws)
+        counties = read_region_counties(ws)
         csv_path = folder / "projects.csv"
         timed(f"write {args.n:,} projects (CSV)", lambda: write_projects_csv(csv_path, args.n, counties))
         print(f"  CSV: {csv_path.stat().st_size / 1e6:.2f} MB")

@@ -1,4 +1,4 @@
-"""valleymaps.fetch end to end against a local copy of the Census and LEHD file trees."""
+"""valleymaps.workflows.fetch end to end against a local copy of the Census and LEHD file trees."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ from fetch_server import (
     make_workspace,
     source_env,
 )
-from valleymaps import fetch
 from valleymaps.analysis.commuting import compute_inflow_outflow
 from valleymaps.employment import TOTAL_CODE
 from valleymaps.errors import MissingDatasetError
@@ -34,6 +33,7 @@ from valleymaps.io.employment.store import list_datasets, load_dataset
 from valleymaps.io.flows.store import list_flows, load_flows
 from valleymaps.io.sources import SOURCES, YearNotAvailableError
 from valleymaps.io.tracts import load_tracts
+from valleymaps.workflows import fetch
 from valleymaps.workspace import Workspace
 from workspace_files import remove_bundled_flows
 

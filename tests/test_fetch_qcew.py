@@ -11,13 +11,13 @@ from click.testing import CliRunner
 from cli_logging import restore_cli_logging  # noqa: F401
 from fetch_server import PROXY_VARIABLES, FileServer, make_workspace
 from qcew_files import QCEW_PREFIX, qcew_site
-from valleymaps import fetch
 from valleymaps.cli import cli
 from valleymaps.errors import DataExistsError
 from valleymaps.io.download import DownloadCache, RetryPolicy
 from valleymaps.io.employment.store import load_dataset, private_path
 from valleymaps.io.sources import SOURCES, YearNotAvailableError
 from valleymaps.settings import VALLEY_COUNTIES
+from valleymaps.workflows import fetch
 from valleymaps.workspace import Workspace
 
 YEARS = [2012, 2013, 2014]

@@ -53,3 +53,16 @@ def test_every_module_of_the_package_is_kept_from_importing_the_cli() -> None:
     top = {f"valleymaps.{m.name}" for m in pkgutil.iter_modules(valleymaps.__path__)}
     missing = sorted(top - listed - {"valleymaps.cli", "valleymaps.__main__", "valleymaps.bundled"})
     assert missing == [], f"add {missing} to the 'cli-on-top' contract in pyproject.toml"
+
+
+def test_the_package_has_no_import_cycle() -> None:
+    """No module reaches itself through imports (lazy imports inside functions count too)."""
+    import grimp
+
+    graph = grimp.build_graph("valleymaps")
+    cycles = []
+    for module in sorted(graph.modules):
+        for imported in graph.find_modules_directly_imported_by(module):
+            if module != imported and graph.chain_exists(importer=imported, imported=module):
+                cycles.append(f"{module} -> {imported}")
+    assert cycles == [], "import cycles:\n" + "\n".join(cycles[:20])

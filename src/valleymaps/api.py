@@ -50,10 +50,10 @@ if TYPE_CHECKING:
     import folium
     from affine import Affine
 
-    from valleymaps.atlas import AtlasResult
     from valleymaps.io.flows.dataset import FlowDataset
     from valleymaps.render.suitability_map import TargetLayer
     from valleymaps.suitability.profile import Profile
+    from valleymaps.workflows.atlas import AtlasResult
 
 log = logging.getLogger(__name__)
 
@@ -141,10 +141,9 @@ def _cluster_data(ws: Workspace, *, base_year: int | None, end_year: int | None)
     """Choose the datasets as the atlas does, and compute the cluster metrics of every level."""
     from valleymaps.analysis.cluster_employment import aggregate_dataset_employment
     from valleymaps.analysis.metrics import compute_cluster_metrics
-    from valleymaps.atlas import choose_dataset
     from valleymaps.clusters import load_clusters
     from valleymaps.io.employment.store import load_datasets
-    from valleymaps.suitability.places import load_places, load_region
+    from valleymaps.io.region import choose_dataset, read_analysis_region, read_places
 
     cfg = ws.config
     region = list(cfg.region_counties)
@@ -157,7 +156,9 @@ def _cluster_data(ws: Workspace, *, base_year: int | None, end_year: int | None)
             "'valleymaps import employment FILE --format cbp|lodes-wac|csv'."
         )
     tract_ds = choose_dataset(datasets, geoid_length=11, counties=region)
-    tracts = load_places(ws, "tract") if tract_ds is not None and ws.tracts_path.is_file() else None
+    tracts = None
+    if tract_ds is not None and ws.tracts_path.is_file():
+        tracts = read_places(ws, "tract", crs=settings.ANALYSIS_CRS)
 
     def metrics_of(ds: Any) -> pd.DataFrame:
         return compute_cluster_metrics(
@@ -175,7 +176,7 @@ def _cluster_data(ws: Workspace, *, base_year: int | None, end_year: int | None)
         tm = metrics_of(tract_ds)
         metrics = pd.concat([metrics, tm[tm["level"] == "tract"]], ignore_index=True)
         used.append(("tract", tract_ds))
-    counties = load_region(ws)
+    counties = read_analysis_region(ws)
     counties["name"] = counties["name"].astype(str) + " County"
     county_names = dict(zip(counties["geoid"], counties["name"], strict=True))
     if tracts is not None:
@@ -476,10 +477,10 @@ def flow_map(
     """
     from valleymaps.analysis import commuting as cm
     from valleymaps.io.delineation import load_metro_areas
+    from valleymaps.io.region import read_places
     from valleymaps.render.choropleth import MapText
     from valleymaps.render.flow_map import render_flow_map
     from valleymaps.render.web_geometry import prepare_web_geometry
-    from valleymaps.suitability.places import load_places
 
     wsp = _as_workspace(ws)
     level = _pick_level(level, ("county", "tract"), what="flow map")
@@ -487,7 +488,7 @@ def flow_map(
     ds = fl.dataset
     cfg = wsp.config
     region = list(cfg.region_counties)
-    counties = load_places(wsp, "county")
+    counties = read_places(wsp, "county", crs=settings.ANALYSIS_CRS)
     counties["name"] = counties["name"].astype(str) + " County"
     county_names = dict(zip(counties["geoid"], counties["name"].str.removesuffix(" County"), strict=True))
     counties_web = prepare_web_geometry(counties, tolerance_m=settings.COUNTY_SIMPLIFY_TOLERANCE_M)
@@ -500,7 +501,7 @@ def flow_map(
                 f"flows {ds.name} have no tract map: it needs LODES OD tract flows and tract "
                 "boundaries ('valleymaps import tracts FILE'); or pass level='county'."
             )
-        tracts = load_places(wsp, "tract")
+        tracts = read_places(wsp, "tract", crs=settings.ANALYSIS_CRS)
         tracts["name"] = [f"{n}, {county_names.get(g[:5], g[:5])} County"
                           for g, n in zip(tracts["geoid"], tracts["name"], strict=True)]
         areas = prepare_web_geometry(tracts)
@@ -699,11 +700,11 @@ def run_suitability(
     import rasterio
 
     from valleymaps.errors import DataSourceError
+    from valleymaps.io.region import read_analysis_region
     from valleymaps.suitability.catalog import choose_target
     from valleymaps.suitability.layers import layer_catalog
     from valleymaps.suitability.model import compute_suitability, drop_missing_layers, find_missing_layers
     from valleymaps.suitability.outputs import preview_and_overlay, target_layer
-    from valleymaps.suitability.places import load_region
 
     wsp = _as_workspace(ws)
     choice = choose_target(target, ws=wsp)
@@ -715,7 +716,7 @@ def run_suitability(
             + "\n".join(f"  - {label}: {why}" for label, why in missing.items())
             + "\nProvide them (layers={...}), or pass allow_missing=True to leave those factors out."
         )
-    region = load_region(wsp)
+    region = read_analysis_region(wsp)
     inventory = load_projects(wsp)
     empty: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="valleymaps-suitability-") as tmp:
@@ -826,7 +827,7 @@ def build_atlas(
     Atlas
         Its pages and tables; shows as a list of links in a notebook.
     """
-    from valleymaps.atlas import build_atlas as build
+    from valleymaps.workflows.atlas import build_atlas as build
 
     return Atlas(build(_as_workspace(ws), scheme=scheme, classes=classes,
                        breaks=list(breaks) if breaks is not None else None, png=png))

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from valleymaps.atlas import build_atlas, choose_dataset
 from valleymaps.employment import EmploymentDataset, default_not_covered
 from valleymaps.io.employment.store import import_employment
+from valleymaps.io.region import choose_dataset
+from valleymaps.workflows.atlas import build_atlas
 from valleymaps.workspace import Workspace
 from workspace_files import write_cbp_files
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 from qcew_files import qcew_site
-from valleymaps.atlas import build_atlas
 from valleymaps.io.employment.store import import_employment
 from valleymaps.render.metric_specs import format_percent
+from valleymaps.workflows.atlas import build_atlas
 from valleymaps.workspace import Workspace
 
 

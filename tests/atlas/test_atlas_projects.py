@@ -12,11 +12,11 @@ import shapely
 
 from lodes_files import acs_region_flows, write_acs_county_flows
 from project_files import BAKERSFIELD, FRESNO, VISALIA, projects_gdf, row, write_csv
-from valleymaps.atlas import build_atlas
 from valleymaps.io.flows.store import import_flows
 from valleymaps.projects.importer import import_projects
 from valleymaps.projects.store import DB_URL_ENV
 from valleymaps.projects.store_gpkg import GeoPackageStore
+from valleymaps.workflows.atlas import build_atlas
 from valleymaps.workspace import Workspace
 
 #: A rail line with many vertices: its coordinates must reach each page once.

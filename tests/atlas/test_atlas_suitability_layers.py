@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from project_files import FRESNO, row, write_csv
-from valleymaps.atlas import build_atlas
 from valleymaps.projects.importer import import_projects
 from valleymaps.suitability.catalog import list_profiles
+from valleymaps.workflows.atlas import build_atlas
 from valleymaps.workspace import Workspace
 
 

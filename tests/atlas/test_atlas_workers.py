@@ -11,11 +11,11 @@ import pytest
 from matplotlib.figure import Figure
 from shapely.geometry import box
 
-from valleymaps.atlas_workers import AtlasWorkers
 from valleymaps.errors import Problem, ValidationError, ValleymapsError
 from valleymaps.render.classify import classify_values
 from valleymaps.render.metric_specs import cluster_metric_specs
 from valleymaps.render.static_map import StaticChoropleth, render_static_map, style_static_map
+from valleymaps.workflows.workers import AtlasWorkers
 
 
 def _squares() -> gpd.GeoDataFrame:

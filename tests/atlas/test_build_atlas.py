@@ -1,10 +1,11 @@
 import pandas as pd
 import pytest
 
-from valleymaps.atlas import build_atlas, choose_dataset
 from valleymaps.clusters import load_clusters
 from valleymaps.employment import EmploymentDataset
 from valleymaps.errors import ValidationError
+from valleymaps.io.region import choose_dataset
+from valleymaps.workflows.atlas import build_atlas
 
 
 def test_bundled_workspace_builds_the_whole_atlas(bundled_ws):

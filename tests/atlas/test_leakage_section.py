@@ -9,11 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from leakage_page_files import hostile_io_workspace
-from valleymaps.atlas_sections import AtlasContext
 from valleymaps.cli import cli
 from valleymaps.io.bea import io_store_paths
-from valleymaps.leakage_atlas import MISSING_TABLES, leakage_section, target_market_support
 from valleymaps.render.atlas_index import render_atlas_index
+from valleymaps.workflows.context import AtlasContext
+from valleymaps.workflows.leakage_pages import MISSING_TABLES, leakage_section, target_market_support
 from valleymaps.workspace import Workspace, init_workspace
 
 
@@ -79,8 +79,8 @@ def test_suitability_list_shows_recomputed_beside_plan(tmp_path: Path) -> None:
 
 
 def test_suitability_page_notes_show_recomputed_beside_plan(tmp_path: Path) -> None:
-    from valleymaps.suitability.atlas_section import _market_support, _support_notes
     from valleymaps.suitability.catalog import list_profiles
+    from valleymaps.workflows.suitability_pages import _market_support, _support_notes
 
     ws = init_workspace(tmp_path / "ws")
     context = _context(ws, tmp_path / "build")

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from harness import assert_no_errors, hover_for_tooltip
 
-from valleymaps.atlas import build_atlas
 from valleymaps.render.metric_specs import format_jobs, format_ratio
+from valleymaps.workflows.atlas import build_atlas
 from valleymaps.workspace import init_workspace
 
 pytestmark = pytest.mark.browser

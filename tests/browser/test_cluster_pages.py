@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from harness import assert_no_errors, hover_for_tooltip
 
-from valleymaps.atlas import build_atlas
 from valleymaps.io.employment.store import import_employment
 from valleymaps.io.tracts import import_tracts
 from valleymaps.render.metric_specs import format_jobs
+from valleymaps.workflows.atlas import build_atlas
 from valleymaps.workspace import init_workspace
 from workspace_files import write_square_tracts, write_tract_employment
 

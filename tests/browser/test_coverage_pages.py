@@ -7,8 +7,8 @@ import re
 import pytest
 from harness import assert_no_errors, hover_for_tooltip
 
-from valleymaps.atlas import build_atlas
 from valleymaps.io.employment.store import import_employment
+from valleymaps.workflows.atlas import build_atlas
 from valleymaps.workspace import init_workspace
 from workspace_files import write_cbp_files
 

@@ -13,12 +13,12 @@ from harness import PageOpener, assert_no_errors, hover_for_tooltip
 from shapely.geometry import box
 
 from lodes_files import od_row, write_area_file, write_delineation_xlsx, write_od
-from valleymaps.atlas import build_atlas
-from valleymaps.atlas_sections import AtlasContext
-from valleymaps.flows_atlas import flows_section
 from valleymaps.io.delineation import import_metro_delineation
 from valleymaps.io.flows.store import import_flows
 from valleymaps.io.tracts import import_tracts
+from valleymaps.workflows.atlas import build_atlas
+from valleymaps.workflows.context import AtlasContext
+from valleymaps.workflows.flows_pages import flows_section
 from valleymaps.workspace import CONFIG_NAME, DEFAULT_CONFIG, Workspace, init_workspace
 from workspace_files import remove_bundled_flows, write_square_tracts
 

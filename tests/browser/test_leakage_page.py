@@ -6,9 +6,9 @@ import pytest
 from harness import assert_no_errors
 
 from leakage_page_files import HOSTILE_CLUSTER, HOSTILE_NAME, hostile_io_workspace
-from valleymaps.leakage_atlas import leakage_payload
 from valleymaps.render.leakage_page import render_leakage_page
-from valleymaps.value_chain import compute_workspace_leakage
+from valleymaps.workflows.leakage import compute_workspace_leakage
+from valleymaps.workflows.leakage_pages import leakage_payload
 
 pytestmark = pytest.mark.browser
 
@@ -74,9 +74,9 @@ def test_hostile_commodity_name_stays_text(leakage_page, open_page) -> None:  # 
 def test_index_card_opens_the_page(tmp_path, open_page) -> None:  # type: ignore[no-untyped-def]
     import geopandas as gpd
 
-    from valleymaps.atlas_sections import AtlasContext
-    from valleymaps.leakage_atlas import leakage_section
     from valleymaps.render.atlas_index import render_atlas_index
+    from valleymaps.workflows.context import AtlasContext
+    from valleymaps.workflows.leakage_pages import leakage_section
 
     ws = hostile_io_workspace(tmp_path / "ws")
     build = tmp_path / "maps"

@@ -21,11 +21,11 @@ from harness import PageOpener, assert_no_errors, point_on_line
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the file builders
 from lodes_files import acs_region_flows, write_acs_county_flows
 from project_files import BAKERSFIELD, FRESNO, MODESTO, VISALIA, projects_gdf, row, write_csv
-from valleymaps.atlas import build_atlas
 from valleymaps.io.flows.store import import_flows
 from valleymaps.projects.importer import import_projects
 from valleymaps.projects.store import DB_URL_ENV
 from valleymaps.render import project_overlay
+from valleymaps.workflows.atlas import build_atlas
 from valleymaps.workspace import init_workspace
 
 pytestmark = pytest.mark.browser

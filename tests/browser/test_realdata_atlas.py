@@ -17,11 +17,11 @@ import shapely
 from harness import assert_no_errors, point_on_line
 
 from lodes_files import write_wac
-from valleymaps.atlas import build_atlas
 from valleymaps.io.employment.store import import_employment
 from valleymaps.io.tracts import import_tracts
 from valleymaps.projects.importer import import_projects
 from valleymaps.projects.store import DB_URL_ENV
+from valleymaps.workflows.atlas import build_atlas
 from valleymaps.workspace import init_workspace
 
 REPO = Path(__file__).resolve().parents[2]

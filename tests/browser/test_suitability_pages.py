@@ -24,11 +24,11 @@ from suitability_files import (
     write_workspace,
 )
 from valleymaps import settings
-from valleymaps.atlas_sections import AtlasContext
 from valleymaps.io.flows.store import import_flows
 from valleymaps.io.tracts import import_tracts
-from valleymaps.suitability.atlas_section import suitability_section
-from valleymaps.suitability.run import run_target
+from valleymaps.workflows.context import AtlasContext
+from valleymaps.workflows.suitability_pages import suitability_section
+from valleymaps.workflows.suitability_run import run_target
 
 pytestmark = pytest.mark.browser
 

@@ -13,13 +13,13 @@ from click.testing import CliRunner, Result
 from bea_files import write_bea_workbooks
 from cli_logging import restore_cli_logging  # noqa: F401
 from fetch_server import BEA_PREFIX, PROXY_VARIABLES, FileServer, bea_site, make_workspace, source_env
-from valleymaps import fetch
 from valleymaps.cli import cli
 from valleymaps.errors import YearNotAvailableError
 from valleymaps.io.bea import io_store_paths, load_io_tables
 from valleymaps.io.download import DownloadCache, RetryPolicy
 from valleymaps.io.sources import SOURCES
-from valleymaps.value_chain import TABLE_NAMES, compute_workspace_leakage
+from valleymaps.workflows import fetch
+from valleymaps.workflows.leakage import TABLE_NAMES, compute_workspace_leakage
 from valleymaps.workspace import Workspace
 
 USE_PATH = f"{BEA_PREFIX}/IOUse_Before_Redefinitions_PRO_DET.xlsx"

@@ -18,10 +18,10 @@ from shapely.geometry import Point
 from lodes_files import write_od_flows
 from valleymaps.errors import GeometryRepairedWarning
 from valleymaps.io.flows.store import import_flows
+from valleymaps.io.region import read_analysis_region
 from valleymaps.io.tracts import import_tracts, load_tracts
 from valleymaps.suitability.layers import layer_catalog
 from valleymaps.suitability.model import compute_suitability
-from valleymaps.suitability.places import load_region
 from valleymaps.suitability.profile import parse_profile
 from valleymaps.workspace import init_workspace
 
@@ -74,7 +74,7 @@ def result(tmp_path_factory: pytest.TempPathFactory):
     )
     return compute_suitability(
         parse_profile(PROFILE),
-        region=load_region(ws),
+        region=read_analysis_region(ws),
         catalog=catalog,
         folder=root / "out",
         ws=ws,
@@ -192,7 +192,7 @@ def commuting_result(tmp_path_factory: pytest.TempPathFactory):
     )
     result = compute_suitability(
         parse_profile(COMMUTING_PROFILE),
-        region=load_region(ws),
+        region=read_analysis_region(ws),
         catalog=catalog,
         folder=root / "out",
         ws=ws,

@@ -9,7 +9,7 @@ import pytest
 
 from valleymaps.errors import CRSError, GeometryRepairedWarning
 from valleymaps.io.tracts import import_tracts, read_tracts
-from valleymaps.validate import validate_file
+from valleymaps.workflows.check import validate_file
 from valleymaps.workspace import CONFIG_NAME, DEFAULT_CONFIG, Workspace
 
 REPO = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from valleymaps.errors import ConfigError
-from valleymaps.validate import detect_kind, validate_file
+from valleymaps.workflows.check import detect_kind, validate_file
 
 MakeFile = Callable[[str, str], Path]
 

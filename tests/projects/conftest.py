@@ -16,7 +16,7 @@ import geopandas as gpd
 import pytest
 
 from project_files import square_counties
-from valleymaps.atlas_sections import AtlasContext
+from valleymaps.workflows.context import AtlasContext
 from valleymaps.workspace import Workspace, init_workspace
 from workspace_files import remove_bundled_flows
 
@@ -47,11 +47,11 @@ def atlas_context() -> Callable[..., AtlasContext]:
     with the workspace's projects read as the build reads them."""
 
     def make(ws: Workspace, build: Path, *, png: bool) -> AtlasContext:
-        from valleymaps.projects.atlas_section import load_project_overlay
-        from valleymaps.projects.places import load_region_counties
+        from valleymaps.io.region import read_region_counties
         from valleymaps.render.web_geometry import prepare_web_geometry
+        from valleymaps.workflows.projects_pages import load_project_overlay
 
-        counties = load_region_counties(ws)
+        counties = read_region_counties(ws)
         names = dict(zip(counties["geoid"], counties["name"], strict=True))
         counties = counties.assign(name=[f"{n} County" for n in counties["name"]])
         build.mkdir()

@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 
 from project_files import BAKERSFIELD, FRESNO, row, write_csv
-from valleymaps.atlas_sections import SECTIONS, AtlasContext
-from valleymaps.projects.atlas_section import projects_section
 from valleymaps.projects.importer import import_projects
 from valleymaps.projects.store import DB_URL_ENV
+from valleymaps.workflows.context import AtlasContext
+from valleymaps.workflows.projects_pages import projects_section
+from valleymaps.workflows.sections import SECTIONS
 from valleymaps.workspace import Workspace
 
 
@@ -61,9 +62,9 @@ def _just_outside_the_region(ws: Workspace) -> tuple[float, float]:
     import geopandas as gpd
     import shapely
 
-    from valleymaps.projects.places import load_region_counties
+    from valleymaps.io.region import read_region_counties
 
-    region = load_region_counties(ws).to_crs("EPSG:3310").union_all()
+    region = read_region_counties(ws).to_crs("EPSG:3310").union_all()
     coords = shapely.get_coordinates(region)
     x, y = coords[coords[:, 0].argmin()]
     point = gpd.GeoSeries([shapely.Point(x - 500, y)], crs="EPSG:3310").to_crs("EPSG:4326").iloc[0]

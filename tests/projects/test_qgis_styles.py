@@ -96,11 +96,11 @@ def test_summary_geopackage_is_the_web_maps_choropleth(tmp_path: Path) -> None:
 
 def test_suitability_sites_and_raster_are_styled_with_the_web_palette(tmp_path: Path) -> None:
     from suitability_files import write_layers, write_profile, write_workspace
+    from valleymaps.io.region import read_analysis_region
     from valleymaps.render.suitability_image import color_stops
     from valleymaps.suitability.layers import layer_catalog
     from valleymaps.suitability.model import compute_suitability
     from valleymaps.suitability.outputs import write_tables
-    from valleymaps.suitability.places import load_region
     from valleymaps.suitability.profile import load_profile
 
     ws = write_workspace(tmp_path / "ws")
@@ -108,7 +108,7 @@ def test_suitability_sites_and_raster_are_styled_with_the_web_palette(tmp_path: 
     profile = load_profile(write_profile(tmp_path / "test-plants.toml"))
     out = tmp_path / "out"
     result = compute_suitability(
-        profile, region=load_region(ws), ws=ws, folder=out, resolution=500,
+        profile, region=read_analysis_region(ws), ws=ws, folder=out, resolution=500,
         catalog=layer_catalog(ws, overrides={k: str(v) for k, v in layers.items()}),
     )  # fmt: skip
     written = write_tables(result, out, target="Test plants")

@@ -13,14 +13,15 @@ import pytest
 
 from lodes_files import write_acs_county_flows, write_od_segments
 from project_files import BAKERSFIELD, FRESNO, row, write_csv
-from valleymaps.atlas_sections import AtlasContext
 from valleymaps.io.flows.store import import_flows
-from valleymaps.projects.atlas_section import projects_section
+from valleymaps.io.region import read_region_counties
 from valleymaps.projects.export import export_summary
 from valleymaps.projects.importer import import_projects
-from valleymaps.projects.places import load_region_counties, load_resident_workers
 from valleymaps.projects.store import DB_URL_ENV
 from valleymaps.projects.summary import summarize_investment
+from valleymaps.workflows.context import AtlasContext
+from valleymaps.workflows.project_inputs import load_resident_workers
+from valleymaps.workflows.projects_pages import projects_section
 from valleymaps.workspace import Workspace
 
 #: (work tract, home tract, workers): Fresno and Kern tracts, and a Los Angeles work place.
@@ -78,7 +79,7 @@ def test_counties_prefer_acs_tracts_keep_lodes(lodes: Workspace, tmp_path: Path)
 
 
 def test_summary_divides_by_resident_workers_and_names_the_source(lodes: Workspace, tmp_path: Path) -> None:
-    counties = load_region_counties(lodes)
+    counties = read_region_counties(lodes)
     projects = gpd.GeoDataFrame(
         {"agency": ["A", "A"], "project_id": ["1", "2"], "cost_usd": [7e6, 1e6]},
         geometry=gpd.points_from_xy([FRESNO[0], BAKERSFIELD[0]], [FRESNO[1], BAKERSFIELD[1]]),

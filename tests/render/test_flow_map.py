@@ -12,11 +12,12 @@ import pytest
 from shapely.geometry import box
 
 from valleymaps.analysis.commuting import compute_flow_lines, compute_inflow_outflow
-from valleymaps.atlas_sections import SECTIONS, AtlasContext
-from valleymaps.flows_atlas import flows_section
 from valleymaps.io.flows.store import import_flows
 from valleymaps.render.choropleth import MapText
 from valleymaps.render.flow_map import render_flow_map, render_static_flow_map
+from valleymaps.workflows.context import AtlasContext
+from valleymaps.workflows.flows_pages import flows_section
+from valleymaps.workflows.sections import SECTIONS
 from valleymaps.workspace import CONFIG_NAME, Workspace
 
 REGION = ["06019", "06039"]
@@ -139,7 +140,7 @@ def test_atlas_section_writes_pages_pngs_table_and_cards(flow_workspace: Workspa
 
 
 def test_section_is_registered_and_silent_without_flows(tmp_path: Path) -> None:
-    assert any(getattr(s, "__name__", "") == "_flows_section" for s in SECTIONS)
+    assert any(getattr(s, "__name__", "") == "flows_section" for s in SECTIONS)
     root = tmp_path / "empty"
     root.mkdir()
     (root / CONFIG_NAME).write_text("")

@@ -28,6 +28,7 @@ from suitability_files import (
 )
 from valleymaps.errors import FieldError, WorkspaceError
 from valleymaps.io.flows.store import import_flows
+from valleymaps.io.region import read_analysis_region
 from valleymaps.io.tracts import import_tracts
 from valleymaps.render.suitability_image import web_overlay
 from valleymaps.suitability.catalog import choose_target
@@ -35,7 +36,6 @@ from valleymaps.suitability.flow_layers import flow_layer_values
 from valleymaps.suitability.layers import layer_catalog
 from valleymaps.suitability.model import compute_suitability, drop_missing_layers, find_missing_layers
 from valleymaps.suitability.outputs import read_preview, target_layer, write_tables
-from valleymaps.suitability.places import load_region
 from valleymaps.suitability.profile import parse_profile
 from valleymaps.workspace import Workspace
 
@@ -78,7 +78,7 @@ def _import_acs(ws: Workspace, tmp_path: Path, rows: list[tuple[str, str, int, i
 def _run(ws: Workspace, profile_text: str, folder: Path, *, resolution: float, **layers: Path):
     return compute_suitability(
         parse_profile(profile_text),
-        region=load_region(ws),
+        region=read_analysis_region(ws),
         catalog=layer_catalog(ws, overrides={k: str(v) for k, v in layers.items()}),
         folder=folder,
         ws=ws,

@@ -20,9 +20,9 @@ from suitability_files import (
     write_workspace,
 )
 from valleymaps.errors import AnalysisError, CRSError, DataSourceError, ValidationError
+from valleymaps.io.region import read_analysis_region
 from valleymaps.suitability.layers import layer_catalog
 from valleymaps.suitability.model import compute_suitability, drop_missing_layers
-from valleymaps.suitability.places import load_region
 from valleymaps.suitability.profile import load_profile, parse_profile
 
 
@@ -37,7 +37,7 @@ def setup(tmp_path: Path):
 def _run(ws, layers, profile, folder: Path, **kwargs):
     return compute_suitability(
         profile,
-        region=load_region(ws),
+        region=read_analysis_region(ws),
         catalog=layer_catalog(ws, overrides={k: str(v) for k, v in layers.items()}),
         folder=folder,
         ws=ws,
@@ -165,7 +165,8 @@ def test_missing_layers_are_listed_or_left_out_with_weights_rescaled(setup, tmp_
     catalog = layer_catalog(ws, overrides={"rail": str(layers["rail"]), "reserve": str(layers["reserve"])})
     with pytest.raises(DataSourceError) as info:
         compute_suitability(
-            profile, region=load_region(ws), catalog=catalog, folder=tmp_path / "o", ws=ws, resolution=500
+            profile, region=read_analysis_region(ws), catalog=catalog, folder=tmp_path / "o", ws=ws,
+            resolution=500,
         )
     assert "2 layer(s) missing" in str(info.value)
     assert "no layer 'water'" in str(info.value) and "--layer water=PATH" in str(info.value)
@@ -228,7 +229,7 @@ transform = { kind = "identity" }
     )
     result = compute_suitability(
         profile,
-        region=load_region(ws),
+        region=read_analysis_region(ws),
         catalog=layer_catalog(ws),
         folder=tmp_path / "out",
         ws=ws,

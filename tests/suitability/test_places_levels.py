@@ -29,10 +29,10 @@ def test_sector_only_lodes_leaves_out_the_component_factor_not_the_profile(tmp_p
 
     from lodes_files import write_wac
     from valleymaps.errors import EmptyLayerError
-    from valleymaps.suitability.atlas_section import _compute_leaving_out_empty
+    from valleymaps.io.region import read_analysis_region
     from valleymaps.suitability.catalog import list_profiles
     from valleymaps.suitability.layers import layer_catalog
-    from valleymaps.suitability.places import load_region
+    from valleymaps.workflows.suitability_pages import _compute_leaving_out_empty
 
     ws = init_workspace(tmp_path / "ws")
     geoids = write_square_tracts(tmp_path / "tracts.geojson", list(ws.config.region_counties))
@@ -47,7 +47,7 @@ def test_sector_only_lodes_leaves_out_the_component_factor_not_the_profile(tmp_p
 
     profile = next(p for p in list_profiles(ws) if p.key == "metals-vehicle-parts")
     result = _compute_leaving_out_empty(
-        profile, layer_catalog(ws), region=load_region(ws), folder=tmp_path / "run", ws=ws,
+        profile, layer_catalog(ws), region=read_analysis_region(ws), folder=tmp_path / "run", ws=ws,
         resolution=5000, projects=None, cog=False,
     )
     notes = " ".join(result.profile.left_out)
@@ -88,7 +88,7 @@ def test_run_target_leaves_out_a_component_lq_only_when_allowed(tmp_path):
 
     from lodes_files import write_wac
     from valleymaps.errors import EmptyLayerError
-    from valleymaps.suitability.run import run_target
+    from valleymaps.workflows.suitability_run import run_target
 
     ws = init_workspace(tmp_path / "ws")
     geoids = write_square_tracts(tmp_path / "tracts.geojson", list(ws.config.region_counties))

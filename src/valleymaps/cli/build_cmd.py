@@ -89,11 +89,11 @@ def build(
     page); growth and shift-share cover --from to --to.
     Example: valleymaps build --scheme natural_breaks -k 5 --from 2015 --to 2021
     """
-    from valleymaps.atlas import build_atlas
+    from valleymaps.workflows.atlas import build_atlas
 
     ws = Workspace.open(workspace_dir)
     if offline:  # say what is missing before building
-        from valleymaps.atlas_offline import check_offline_assets
+        from valleymaps.workflows.offline import check_offline_assets
 
         check_offline_assets(cache_dir)
     with tqdm(total=None, unit="map", desc="Building atlas", leave=False, disable=None) as bar:
@@ -115,7 +115,7 @@ def build(
             workers=workers,
         )
     if offline:
-        from valleymaps.atlas_offline import make_atlas_offline
+        from valleymaps.workflows.offline import make_atlas_offline
 
         done = make_atlas_offline(result.index_path.parent, cache=cache_dir)
         click.echo(

@@ -1,7 +1,7 @@
 """``valleymaps fetch``: download public data into the cache and import it.
 
 Each subcommand parses its options, calls one function of
-:mod:`valleymaps.fetch` and reports. The progress bar (bytes and speed) is
+:mod:`valleymaps.workflows.fetch` and reports. The progress bar (bytes and speed) is
 drawn here, from the library's ``on_progress`` callback, only when standard
 error is a terminal and ``-q`` was not given.
 """
@@ -16,7 +16,6 @@ from typing import Any, TypeVar, cast
 
 import click
 
-from valleymaps import fetch as fetch_lib
 from valleymaps.core.io_tables import IOTables
 from valleymaps.employment import EmploymentDataset
 from valleymaps.errors import ValleymapsError
@@ -34,6 +33,7 @@ from valleymaps.io.sources import (
     format_years,
 )
 from valleymaps.io.tracts import TractReadResult
+from valleymaps.workflows import fetch as fetch_lib
 from valleymaps.workspace import Workspace
 
 from . import json_output

@@ -9,7 +9,7 @@ import click
 
 from valleymaps.core.io_tables import IOTables
 from valleymaps.io.bea import import_io, io_store_paths
-from valleymaps.value_chain import METHODS, run_leakage
+from valleymaps.workflows.leakage import METHODS, run_leakage
 from valleymaps.workspace import Workspace
 
 from .options import replace_option, workspace_option

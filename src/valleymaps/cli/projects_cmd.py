@@ -228,21 +228,17 @@ def summary(
       valleymaps projects summary --by tract --status programmed --out investment.gpkg
     """
     from valleymaps.errors import WorkspaceError
+    from valleymaps.io.region import read_region_counties
     from valleymaps.projects.export import export_summary
-    from valleymaps.projects.places import (
-        load_jobs,
-        load_region_counties,
-        load_region_tracts,
-        load_resident_workers,
-    )
     from valleymaps.projects.summary import filter_projects, investment_apart, summarize_investment
     from valleymaps.render.projects_map import format_usd
+    from valleymaps.workflows.project_inputs import load_jobs, load_region_tracts, load_resident_workers
 
     ws, _store, projects = _load(workspace_dir, db_url, table)
     if statuses:
         projects = filter_projects(projects, statuses=[s.lower() for s in statuses])
     if level == "county":
-        places = load_region_counties(ws)
+        places = read_region_counties(ws)
         places["name"] = places["name"] + " County"
     else:
         tracts = load_region_tracts(ws)
@@ -423,17 +419,18 @@ def near(
     import shapely
 
     from valleymaps.errors import WorkspaceError
+    from valleymaps.io.region import read_region_counties
     from valleymaps.projects.export import export_projects
-    from valleymaps.projects.places import load_region_counties, load_region_tracts
     from valleymaps.projects.summary import projects_near
     from valleymaps.render.projects_map import format_usd
+    from valleymaps.workflows.project_inputs import load_region_tracts
 
     distance = parse_distance(within)
     if place is None and (lon is None or lat is None):
         raise click.UsageError("give the site as --lon X --lat Y, or a place as --place GEOID")
     ws, _store, projects = _load(workspace_dir, db_url, table)
     if place is not None:
-        pool = load_region_counties(ws) if len(place) == 5 else load_region_tracts(ws)
+        pool = read_region_counties(ws) if len(place) == 5 else load_region_tracts(ws)
         if pool is None or place not in set(pool["geoid"]):
             raise WorkspaceError(
                 f"{place} is not a county (5 digits) or imported tract (11 digits) of "
@@ -480,7 +477,7 @@ def map_(
     The atlas (valleymaps build) has this page too, beside the investment choropleths.
     """
     from valleymaps.io.atomic import write_text_atomic
-    from valleymaps.projects.places import load_region_counties
+    from valleymaps.io.region import read_region_counties
     from valleymaps.render.projects_map import render_project_map
 
     if out.exists() and not overwrite:
@@ -491,7 +488,7 @@ def map_(
         title="Infrastructure projects",
         subtitle=ws.config.region_name,
         source_lines=[f"Inventory: {store.location}"],
-        outlines=load_region_counties(ws),
+        outlines=read_region_counties(ws),
         cluster=cluster,
     )
     write_text_atomic(out, fmap.get_root().render())

@@ -27,11 +27,11 @@ def _parse_layers(
 
 
 def _list_targets(ws: Workspace) -> None:
-    from valleymaps.leakage_atlas import market_support_lookup, target_market_support
     from valleymaps.suitability.catalog import list_profiles, load_targets, profile_for_target
     from valleymaps.suitability.layers import layer_catalog
     from valleymaps.suitability.model import find_missing_layers
     from valleymaps.suitability.profile import normalize_target
+    from valleymaps.workflows.leakage_pages import market_support_lookup, target_market_support
 
     profiles = list_profiles(ws)
     catalog = layer_catalog(ws)
@@ -143,7 +143,7 @@ def suitability(
         return
     if not target and profile_path is None:
         raise click.UsageError("give --target (see --list) or --profile FILE")
-    from valleymaps.suitability.run import run_target
+    from valleymaps.workflows.suitability_run import run_target
 
     with tqdm(total=None, unit="step", desc="Suitability", leave=False, disable=None) as bar:
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from valleymaps.validate import KINDS, validate_file
+from valleymaps.workflows.check import KINDS, validate_file
 
 from .import_cmd import assume_crs_option, format_option, id_column_option, year_option
 

@@ -13,10 +13,10 @@ Modules by concern:
 * :mod:`~valleymaps.projects.store` (``store_gpkg``, ``store_postgis``): GeoPackage or PostGIS;
 * :mod:`~valleymaps.projects.importer`: the whole import in one call;
 * :mod:`~valleymaps.projects.overlay` and :mod:`~valleymaps.projects.summary`: investment by
-  place, projects near a site; :mod:`~valleymaps.projects.places`: the places, jobs and resident
+  place, projects near a site; :mod:`~valleymaps.workflows.project_inputs`: the places, jobs and resident
   workers (from the commuting flows) summaries divide by;
 * :mod:`~valleymaps.projects.export`: CSV/GeoPackage/GeoJSON output;
-* :mod:`~valleymaps.projects.atlas_section`: the atlas pages, and the projects laid over the
+* :mod:`~valleymaps.workflows.projects_pages`: the atlas pages, and the projects laid over the
   cluster and flow pages.
 
 Maps are drawn by :mod:`valleymaps.render.projects_map` and :mod:`valleymaps.render.investment_map`.
@@ -32,7 +32,6 @@ from valleymaps.projects.export import export_projects, export_summary
 from valleymaps.projects.importer import ImportResult, import_projects
 from valleymaps.projects.mapping import ColumnMapping, load_mapping
 from valleymaps.projects.parse import parse_cost, parse_year
-from valleymaps.projects.places import load_jobs, load_resident_workers
 from valleymaps.projects.read import RawTable, read_project_source
 from valleymaps.projects.schema import CATEGORIES, PROJECT_COLUMNS, STATUSES
 from valleymaps.projects.store import open_store
@@ -52,9 +51,7 @@ __all__ = [
     "export_summary",
     "filter_projects",
     "import_projects",
-    "load_jobs",
     "load_mapping",
-    "load_resident_workers",
     "open_store",
     "parse_cost",
     "parse_year",

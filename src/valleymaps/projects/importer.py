@@ -20,8 +20,8 @@ from pathlib import Path
 from pyproj import CRS
 
 from valleymaps.errors import ValidationError
+from valleymaps.io.region import read_region_counties
 from valleymaps.projects.mapping import ColumnMapping, load_mapping
-from valleymaps.projects.places import load_region_counties
 from valleymaps.projects.problems import REJECT_REASONS
 from valleymaps.projects.read import is_database_url, read_project_source
 from valleymaps.projects.report import write_problem_report
@@ -214,7 +214,7 @@ def import_projects(
     validation = validate_projects(
         raw,
         column_mapping,
-        counties=load_region_counties(ws),
+        counties=read_region_counties(ws),
         region_name=ws.config.region_name,
         imported_at=imported_at,
     )

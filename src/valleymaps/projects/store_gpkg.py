@@ -27,7 +27,7 @@ from valleymaps.io.filelock import exclusive_lock, lock_path
 from valleymaps.io.os_errors import library_writing_into
 from valleymaps.projects.gpkg_styles import style_projects_layer
 from valleymaps.projects.schema import conform_projects, empty_projects
-from valleymaps.projects.store import (
+from valleymaps.projects.store_base import (
     IMPORT_LOG_COLUMNS,
     IMPORTS_SUFFIX,
     PROJECTS_TABLE,

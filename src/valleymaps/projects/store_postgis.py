@@ -27,7 +27,7 @@ from valleymaps import settings
 from valleymaps.errors import ConfigError, DataSourceError
 from valleymaps.projects.parse import MAX_YEAR, MIN_YEAR
 from valleymaps.projects.schema import CATEGORIES, PROJECT_FIELDS, STATUSES, conform_projects, empty_projects
-from valleymaps.projects.store import (
+from valleymaps.projects.store_base import (
     IMPORT_LOG_COLUMNS,
     IMPORTS_SUFFIX,
     PROJECTS_TABLE,

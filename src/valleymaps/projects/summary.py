@@ -132,7 +132,7 @@ def summarize_investment(
         Jobs located in each place (index geoid), where known.
     workers
         Employed residents of each place (index geoid: workers living there, wherever
-        they work), where known; see :func:`valleymaps.projects.places.load_resident_workers`.
+        they work), where known; see :func:`valleymaps.workflows.project_inputs.load_resident_workers`.
     jobs_source, workers_source
         Where the jobs and the workers come from, written in every row (a table read on
         its own still names its sources).

@@ -2,7 +2,7 @@
 
 :func:`compute_suitability` writes the rasters of one profile into a folder
 and returns everything else as data (sites, tables); writing tables, pages
-and publishing the folder is :mod:`valleymaps.suitability.run`'s business.
+and publishing the folder is :mod:`valleymaps.workflows.suitability_run`'s business.
 
 One pass over the grid, strip by strip, reads every factor source, writes its
 values and 0-1 scores (both COGs) and an exclusion raster

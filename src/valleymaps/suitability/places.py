@@ -16,7 +16,7 @@ With ``reach_m`` a place gets the sum (or mean) of the values of every place
 whose centre lies within that distance of its own: the labour pool within
 commuting reach rather than in the tract itself.
 
-Also here: :func:`load_region`, the region's counties, which define the grid.
+The region's counties, which define the grid, are read by :func:`valleymaps.io.region.read_analysis_region`.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from valleymaps.errors import (
     ValidationError,
     WorkspaceError,
 )
+from valleymaps.io.region import read_places
 from valleymaps.io.text_encoding import detect_file_encoding, is_wide_unicode
 from valleymaps.suitability.profile import SourceSpec
 from valleymaps.workspace import Workspace
@@ -55,51 +56,8 @@ PLURAL = {"tract": "tracts", "county": "counties"}
 _METRICS_CACHE: dict[tuple[object, ...], tuple[pd.DataFrame, str]] = {}
 
 
-def load_region(ws: Workspace) -> gpd.GeoDataFrame:
-    """The workspace region's counties (``geoid``, ``name``, geometry) in EPSG:3310.
-
-    Raises
-    ------
-    WorkspaceError
-        If the workspace has no county boundaries (nor imported tracts to build them from).
-    """
-    counties = list(ws.config.region_counties)
-    if ws.counties_path.is_file():
-        gdf = gpd.read_file(ws.counties_path)
-        gdf["geoid"] = gdf["geoid"].astype(str)
-        gdf = gdf[gdf["geoid"].isin(counties)]
-        if "name" not in gdf.columns:
-            gdf["name"] = gdf["geoid"].map(ws.config.region_counties)
-    elif ws.tracts_path.is_file():
-        from valleymaps.io.tracts import load_tracts
-
-        tracts = load_tracts(ws)
-        tracts["geoid"] = tracts["geoid"].str[:5]
-        gdf = tracts[tracts["geoid"].isin(counties)].dissolve(by="geoid", as_index=False)
-        gdf["name"] = gdf["geoid"].map(ws.config.region_counties)
-        log.info("no county boundaries: region built from %d counties of imported tracts", len(gdf))
-    else:
-        raise WorkspaceError(
-            f"{ws.root} has no county boundaries ({ws.counties_path} is missing). Restore them with "
-            f"'valleymaps init {ws.root} --overwrite'."
-        )
-    if gdf.empty:
-        raise WorkspaceError(
-            f"{ws.counties_path} holds none of the region's counties ({', '.join(counties)}). "
-            "Check [region] counties in valleymaps.toml."
-        )
-    return gdf[["geoid", "name", "geometry"]].to_crs(settings.ANALYSIS_CRS).reset_index(drop=True)
 
 
-def load_places(ws: Workspace, level: str) -> gpd.GeoDataFrame:
-    """Tracts or counties of the region (``geoid``, ``name``, geometry) in EPSG:3310."""
-    if level == "county":
-        return load_region(ws)
-    from valleymaps.io.tracts import load_tracts
-
-    tracts = load_tracts(ws)
-    tracts = tracts[tracts["geoid"].str[:5].isin(list(ws.config.region_counties))]
-    return tracts[["geoid", "name", "geometry"]].to_crs(settings.ANALYSIS_CRS).reset_index(drop=True)
 
 
 def read_place_table(path: str | os.PathLike[str], *, id_column: str, column: str) -> pd.Series:
@@ -216,8 +174,8 @@ def _level_metrics(ws: Workspace, clusters: Sequence[Any], level: str) -> tuple[
     """Cluster metrics of the dataset mapped at ``level`` and its description (cached per run of files)."""
     from valleymaps.analysis.cluster_employment import aggregate_dataset_employment
     from valleymaps.analysis.metrics import compute_cluster_metrics
-    from valleymaps.atlas import choose_dataset
     from valleymaps.io.employment.store import load_datasets
+    from valleymaps.io.region import choose_dataset
 
     files = sorted(ws.employment_dir.glob("*")) if ws.employment_dir.is_dir() else []
     stamp = (
@@ -308,7 +266,9 @@ def place_values(
         from valleymaps.suitability.flow_layers import flow_layer_values
 
         assert spec.ref is not None and spec.ref.layer is not None
-        tract_ids = load_places(ws, "tract")["geoid"].tolist() if ws.tracts_path.is_file() else None
+        tract_ids = None
+        if ws.tracts_path.is_file():
+            tract_ids = read_places(ws, "tract", crs=settings.ANALYSIS_CRS)["geoid"].tolist()
         derived = flow_layer_values(ws, spec.ref.layer, column=spec.column, tract_ids=tract_ids)
         values, level, note, caveats = derived.values, derived.level, derived.note, derived.caveats
     else:
@@ -319,7 +279,7 @@ def place_values(
             component=spec.component,
             level=spec.level,
         )
-    places = load_places(ws, level)
+    places = read_places(ws, level, crs=settings.ANALYSIS_CRS)
     matched = places["geoid"].isin(values.index)
     if not matched.any():
         raise AnalysisError(

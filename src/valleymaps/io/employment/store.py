@@ -268,7 +268,7 @@ def import_employment(
     DataExistsError
         If a dataset of that name exists and ``replace`` is false (rows before and after).
     """
-    from valleymaps.io.employment import read_employment
+    from valleymaps.io.employment.read import read_employment
 
     dataset = read_employment(paths, format=format, year=year, name=name, states=states)
     csv_path, meta_path = dataset_paths(ws, dataset.name)

@@ -51,7 +51,7 @@ Against a mirror (here: no server, so nothing is run)::
 
     import os
     from valleymaps.workspace import Workspace
-    from valleymaps.fetch import fetch_tracts
+    from valleymaps.workflows.fetch import fetch_tracts
     os.environ["VALLEYMAPS_TIGER_URL"] = "https://mirror.example.gov/geo/tiger"
     result = fetch_tracts(Workspace.open("my-valley"), year=2021)
     result.imported.n_kept, result.path

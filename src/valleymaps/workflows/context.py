@@ -1,4 +1,4 @@
-"""Extra sections of the atlas, beyond the cluster choropleths.
+"""What an atlas build shares with its sections: :class:`AtlasContext` and the section signature.
 
 Each capability that draws its own maps (commuting flows, infrastructure
 projects, site suitability) provides one function with the
@@ -9,7 +9,7 @@ whole build succeeds) and returns one card per page for the index. A section
 whose data are not in the workspace returns no cards.
 
 Sections may run in a worker process, alongside the cluster pages
-(:mod:`valleymaps.atlas_workers`): they get their own copy of the context,
+(:mod:`valleymaps.workflows.workers`): they get their own copy of the context,
 write only under ``build_dir`` and report through their cards and
 ``context.downloads``; what they return must pickle.
 """
@@ -57,7 +57,7 @@ class AtlasContext:
         atlas, e.g. ``"tables/commuting-x.csv"``); sections append to it.
     projects
         The workspace's infrastructure projects (its GeoPackage, or ``$VALLEYMAPS_DB_URL``),
-        read once per build (:func:`valleymaps.projects.atlas_section.load_project_overlay`);
+        read once per build (:func:`valleymaps.workflows.projects_pages.load_project_overlay`);
         None when there are none. Sections lay them over their maps
         (:func:`valleymaps.render.project_overlay.add_project_overlay`).
     cache
@@ -92,42 +92,3 @@ class AtlasContext:
 
 
 AtlasSection = Callable[[AtlasContext], list[AtlasCard]]
-
-#: Sections of the atlas; their cards follow the cluster cards, in this order.
-SECTIONS: list[AtlasSection] = []
-
-
-def _projects_section(context: AtlasContext) -> list[AtlasCard]:
-    from valleymaps.projects.atlas_section import projects_section
-
-    return projects_section(context)
-
-
-SECTIONS.append(_projects_section)
-
-
-def _suitability_section(context: AtlasContext) -> list[AtlasCard]:
-    from valleymaps.suitability.atlas_section import suitability_section
-
-    return suitability_section(context)
-
-
-SECTIONS.append(_suitability_section)
-
-
-def _flows_section(context: AtlasContext) -> list[AtlasCard]:
-    from valleymaps.flows_atlas import flows_section
-
-    return flows_section(context)
-
-
-SECTIONS.append(_flows_section)
-
-
-def _leakage_section(context: AtlasContext) -> list[AtlasCard]:
-    from valleymaps.leakage_atlas import leakage_section
-
-    return leakage_section(context)
-
-
-SECTIONS.append(_leakage_section)

@@ -25,10 +25,10 @@ from typing import Any
 import pandas as pd
 
 from valleymaps import settings
-from valleymaps.atlas_sections import AtlasContext
 from valleymaps.errors import EmptyLayerError, OutputWriteError, ValleymapsError
 from valleymaps.io.atomic import atomic_path, work_dir
 from valleymaps.io.csv_safe import neutralise_formulas
+from valleymaps.io.region import read_analysis_region
 from valleymaps.render.atlas_index import AtlasCard
 from valleymaps.render.suitability_map import TargetLayer, render_suitability_map
 from valleymaps.render.suitability_png import render_suitability_png
@@ -37,9 +37,9 @@ from valleymaps.suitability.catalog import list_profiles
 from valleymaps.suitability.layers import LayerCatalog, layer_catalog
 from valleymaps.suitability.model import SuitabilityResult, compute_suitability, drop_missing_layers
 from valleymaps.suitability.outputs import preview_and_overlay, site_table, target_layer
-from valleymaps.suitability.places import load_region
 from valleymaps.suitability.profile import Profile
-from valleymaps.suitability.run import load_projects
+from valleymaps.workflows.context import AtlasContext
+from valleymaps.workflows.suitability_run import load_projects
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,11 @@ def _compute_leaving_out_empty(profile: Profile, catalog: LayerCatalog, **kwargs
 
 def _market_support(context: AtlasContext) -> dict[str, str]:
     """Target -> the plan's and the recomputed market support, when the workspace has BEA tables."""
-    from valleymaps.leakage_atlas import atlas_leakage_run, market_support_lookup, target_market_support
+    from valleymaps.workflows.leakage_pages import (
+        atlas_leakage_run,
+        market_support_lookup,
+        target_market_support,
+    )
 
     run = atlas_leakage_run(context)
     return market_support_lookup(target_market_support(context.ws, run=run)) if run is not None else {}
@@ -97,7 +101,7 @@ def suitability_section(context: AtlasContext) -> list[AtlasCard]:
     ws = context.ws
     try:
         profiles = list_profiles(ws)
-        region = load_region(ws)
+        region = read_analysis_region(ws)
     except ValleymapsError as exc:
         log.warning("site suitability left out of the atlas: %s", exc)
         return []

@@ -40,7 +40,6 @@ import pandas as pd
 from valleymaps import settings
 from valleymaps.analysis import commuting as cm
 from valleymaps.analysis.metros import MetroAreas
-from valleymaps.atlas_sections import AtlasContext
 from valleymaps.io.atomic import atomic_path
 from valleymaps.io.csv_safe import neutralise_formulas
 from valleymaps.io.delineation import STORE_NAME as DELINEATION_FILE
@@ -59,6 +58,7 @@ from valleymaps.render.metric_specs import (
 )
 from valleymaps.render.static_map import render_static_map
 from valleymaps.render.web_geometry import prepare_web_geometry
+from valleymaps.workflows.context import AtlasContext
 
 log = logging.getLogger(__name__)
 

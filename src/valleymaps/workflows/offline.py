@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from valleymaps.errors import DataSourceError
-from valleymaps.fetch import CacheLike, list_page_assets
 from valleymaps.io.atomic import atomic_path, write_text_atomic
 from valleymaps.io.download import DownloadCache
 from valleymaps.io.sources import asset_file
 from valleymaps.render.offline_assets import ASSETS_DIR, local_asset_path, make_page_offline
+from valleymaps.workflows.fetch import CacheLike, list_page_assets
 
 log = logging.getLogger(__name__)
 

@@ -103,7 +103,7 @@ class LeakageRun:
 
 
 def _choose(datasets: Sequence[EmploymentDataset], counties: Sequence[str]) -> EmploymentDataset:
-    from valleymaps.atlas import choose_dataset
+    from valleymaps.io.region import choose_dataset
 
     ds = choose_dataset(datasets, geoid_length=5, counties=counties)
     if ds is None:

@@ -2,7 +2,7 @@
 
 With the BEA tables in the workspace (bundled, or ``valleymaps fetch bea`` / ``valleymaps
 import io``), ``valleymaps build`` runs the leakage model once
-(:func:`valleymaps.value_chain.compute_workspace_leakage`) and writes:
+(:func:`valleymaps.workflows.leakage.compute_workspace_leakage`) and writes:
 
 * ``leakage.html`` - the ranked targets (bar chart and table), the cluster x commodity
   heat map and the plan's 2012 table side by side;
@@ -22,7 +22,6 @@ from typing import Any
 import pandas as pd
 
 from valleymaps import settings
-from valleymaps.atlas_sections import AtlasContext
 from valleymaps.errors import ValleymapsError
 from valleymaps.io.atomic import atomic_path, write_text_atomic
 from valleymaps.io.bea import DEFAULT_YEAR, io_store_paths
@@ -34,6 +33,7 @@ from valleymaps.render.leakage_page import (
     render_leakage_page,
     render_leakage_png,
 )
+from valleymaps.workflows.context import AtlasContext
 from valleymaps.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def has_io_tables(ws: Workspace, year: int = DEFAULT_YEAR) -> bool:
 
 
 def leakage_payload(ws: Workspace, run: Any) -> dict[str, Any]:
-    """The page's payload for a :class:`~valleymaps.value_chain.LeakageRun` of ``ws``."""
+    """The page's payload for a :class:`~valleymaps.workflows.leakage.LeakageRun` of ``ws``."""
     return build_leakage_payload(
         run.result,
         region_name=ws.config.region_name,
@@ -69,7 +69,7 @@ def leakage_payload(ws: Workspace, run: Any) -> dict[str, Any]:
 
 def leakage_section(context: AtlasContext) -> list[AtlasCard]:
     """Write the leakage page, PNG and tables; one card (or a card saying how to get the tables)."""
-    from valleymaps.value_chain import write_leakage_tables
+    from valleymaps.workflows.leakage import write_leakage_tables
 
     ws = context.ws
     if not has_io_tables(ws):
@@ -110,7 +110,7 @@ def atlas_leakage_run(context: AtlasContext) -> Any | None:
     if "leakage_run" not in context.cache:
         context.cache["leakage_run"] = None
         if has_io_tables(context.ws):
-            from valleymaps.value_chain import compute_workspace_leakage
+            from valleymaps.workflows.leakage import compute_workspace_leakage
 
             try:
                 context.cache["leakage_run"] = compute_workspace_leakage(context.ws)
@@ -128,7 +128,7 @@ def target_market_support(ws: Workspace, *, run: Any | None = None) -> pd.DataFr
     ws
         The workspace.
     run
-        A :class:`~valleymaps.value_chain.LeakageRun` already computed (else it is computed).
+        A :class:`~valleymaps.workflows.leakage.LeakageRun` already computed (else it is computed).
 
     Returns
     -------
@@ -140,7 +140,7 @@ def target_market_support(ws: Workspace, *, run: Any | None = None) -> pd.DataFr
     if run is None:
         if not has_io_tables(ws):
             return None
-        from valleymaps.value_chain import compute_workspace_leakage
+        from valleymaps.workflows.leakage import compute_workspace_leakage
 
         try:
             run = compute_workspace_leakage(ws)

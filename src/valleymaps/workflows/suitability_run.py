@@ -33,6 +33,7 @@ import geopandas as gpd
 from valleymaps import settings
 from valleymaps.errors import DataSourceError, EmptyLayerError, OutputExistsError
 from valleymaps.io.atomic import atomic_path, replace_dir, work_dir
+from valleymaps.io.region import read_analysis_region
 from valleymaps.io.vector import read_vector
 from valleymaps.render.element_ids import stable_element_ids
 from valleymaps.render.suitability_map import render_suitability_map
@@ -48,7 +49,6 @@ from valleymaps.suitability.model import (
     find_missing_layers,
 )
 from valleymaps.suitability.outputs import preview_and_overlay, target_layer, write_tables
-from valleymaps.suitability.places import load_region
 from valleymaps.suitability.profile import Profile
 from valleymaps.workspace import Workspace
 
@@ -212,7 +212,7 @@ def run_target(
             "scaled back to 100)."
         )
     n_factors = len(drop_missing_layers(profile, catalog).factors)
-    region = load_region(ws)
+    region = read_analysis_region(ws)
     check_grid_size(make_grid(region, resolution=resolution), n_factors=n_factors, force=force)
     zones, zone_level = load_zones(ws, region)
     with work_dir(final.parent, prefix=f".{final.name}-build-") as work:

@@ -1,11 +1,11 @@
 """The atlas section of infrastructure projects: a project page, an investment page, tables, PNGs.
 
-Registered in :data:`valleymaps.atlas_sections.SECTIONS` (lazily). The atlas build reads
+Registered in :data:`valleymaps.workflows.sections.SECTIONS` (lazily). The atlas build reads
 the projects once (:func:`load_project_overlay`: from ``$VALLEYMAPS_DB_URL`` when it is
 set, else from the workspace's GeoPackage), lays them over the cluster and flow pages and
 hands them to this section in :attr:`AtlasContext.projects`; a workspace without projects
 gets no pages. Investment per job uses the workspace's employment data; investment per
-resident worker its commuting flows (:func:`~valleymaps.projects.places.load_resident_workers`).
+resident worker its commuting flows (:func:`~valleymaps.workflows.project_inputs.load_resident_workers`).
 """
 
 from __future__ import annotations
@@ -17,15 +17,7 @@ import numpy as np
 import pandas as pd
 
 from valleymaps import settings
-from valleymaps.atlas_sections import AtlasContext
 from valleymaps.projects.export import export_projects, export_summary
-from valleymaps.projects.places import (
-    JobCounts,
-    WorkerCounts,
-    load_jobs,
-    load_region_tracts,
-    load_resident_workers,
-)
 from valleymaps.projects.store import GPKG_NAME, open_store, resolve_db_url
 from valleymaps.projects.summary import investment_apart, summarize_investment
 from valleymaps.render.atlas_index import AtlasCard
@@ -34,6 +26,14 @@ from valleymaps.render.investment_map import render_investment_map
 from valleymaps.render.project_overlay import ProjectOverlay
 from valleymaps.render.projects_map import format_usd, render_project_map
 from valleymaps.render.web_geometry import prepare_web_geometry
+from valleymaps.workflows.context import AtlasContext
+from valleymaps.workflows.project_inputs import (
+    JobCounts,
+    WorkerCounts,
+    load_jobs,
+    load_region_tracts,
+    load_resident_workers,
+)
 from valleymaps.workspace import Workspace
 
 log = logging.getLogger(__name__)

@@ -25,19 +25,19 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from valleymaps import __version__, settings
+from valleymaps import settings
+from valleymaps._version import __version__
 from valleymaps.analysis.annual import compute_annual_metrics
 from valleymaps.analysis.cluster_employment import ALL_CLUSTERS, aggregate_dataset_employment
 from valleymaps.analysis.coverage import coverage_column, coverage_findings
 from valleymaps.analysis.headline import Headline, compute_headline
 from valleymaps.analysis.metrics import compute_cluster_metrics
-from valleymaps.atlas_sections import SECTIONS, AtlasContext, AtlasSection
-from valleymaps.atlas_workers import AtlasWorkers
 from valleymaps.clusters import Cluster, load_clusters
 from valleymaps.employment import EmploymentDataset
 from valleymaps.errors import WorkspaceError
 from valleymaps.io.atomic import replace_dir, work_dir
 from valleymaps.io.csv_safe import neutralise_formulas
+from valleymaps.io.region import choose_dataset, qualify_tract_names, read_region_counties
 from valleymaps.render.atlas_index import AtlasCard, CardTrend, render_atlas_index
 from valleymaps.render.choropleth import LevelLayer, MapText, places_geojson, render_choropleth
 from valleymaps.render.metric_specs import (
@@ -50,6 +50,9 @@ from valleymaps.render.metric_specs import (
 )
 from valleymaps.render.static_map import StaticChoropleth, style_static_map
 from valleymaps.render.web_geometry import prepare_web_geometry
+from valleymaps.workflows.context import AtlasContext, AtlasSection
+from valleymaps.workflows.sections import SECTIONS
+from valleymaps.workflows.workers import AtlasWorkers
 from valleymaps.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -83,34 +86,8 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "map"
 
 
-def _detail(ds: EmploymentDataset) -> int:
-    digits = ds.table["naics"].str.fullmatch(r"\d{2,6}")
-    return int(ds.table.loc[digits, "naics"].str.len().max()) if digits.any() else 0
 
 
-def choose_dataset(
-    datasets: Sequence[EmploymentDataset], *, geoid_length: int, counties: Sequence[str]
-) -> EmploymentDataset | None:
-    """The dataset to map at one level: real before synthetic, finer NAICS detail, a source that
-    counts every industry (QCEW) before one that leaves some out (CBP), then the latest.
-
-    Parameters
-    ----------
-    datasets
-        Employment datasets of the workspace, oldest import first.
-    geoid_length
-        5 for counties, 11 for tracts.
-    counties
-        The region's county GEOIDs.
-    """
-    candidates = []
-    for order, ds in enumerate(datasets):
-        geoids = ds.table["geoid"]
-        if ((geoids.str.len() == geoid_length) & geoids.str[:5].isin(list(counties))).any():
-            candidates.append((not ds.synthetic, _detail(ds), not ds.not_covered, order, ds))
-    if not candidates:
-        return None
-    return max(candidates, key=lambda c: c[:4])[4]
 
 
 def _place_names(metrics_geoids: pd.Series, places: gpd.GeoDataFrame) -> pd.Series:
@@ -118,24 +95,8 @@ def _place_names(metrics_geoids: pd.Series, places: gpd.GeoDataFrame) -> pd.Seri
     return metrics_geoids.map(names)
 
 
-def _read_counties(ws: Workspace) -> gpd.GeoDataFrame:
-    if not ws.counties_path.is_file():
-        raise WorkspaceError(
-            f"{ws.counties_path} is missing. Restore the bundled data with "
-            f"'valleymaps init {ws.root} --overwrite'."
-        )
-    counties = gpd.read_file(ws.counties_path)
-    counties["geoid"] = counties["geoid"].astype(str)
-    return counties[counties["geoid"].isin(list(ws.config.region_counties))].reset_index(drop=True)
 
 
-def _tract_places(tracts: gpd.GeoDataFrame, county_names: dict[str, str]) -> gpd.GeoDataFrame:
-    places = tracts[["geoid", "name", "geometry"]].copy()
-    places["name"] = [
-        f"{name}, {county_names.get(g[:5], g[:5])} County"
-        for g, name in zip(places["geoid"], places["name"], strict=True)
-    ]
-    return places
 
 
 def _finding(
@@ -385,12 +346,12 @@ def _build_atlas(
     classes = classes or cfg.classes
     from valleymaps.io.employment.store import load_datasets
     from valleymaps.io.tracts import load_tracts
-    from valleymaps.projects.atlas_section import load_project_overlay
     from valleymaps.render.project_overlay import prepare_project_overlay
+    from valleymaps.workflows.projects_pages import load_project_overlay
 
     clusters = load_clusters(ws.clusters_path)
     datasets = load_datasets(ws)
-    counties = _read_counties(ws)
+    counties = read_region_counties(ws)
     county_names = dict(zip(counties["geoid"], counties["name"], strict=True))
     region_ids = list(cfg.region_counties)
 
@@ -461,7 +422,7 @@ def _build_atlas(
     tracts_note = None
     if with_tracts:
         assert tracts is not None
-        tract_places = _tract_places(tracts, county_names)
+        tract_places = qualify_tract_names(tracts[["geoid", "name", "geometry"]], county_names)
         tract_web = prepare_web_geometry(tract_places)
         tracts_note = f"Tract boundaries: imported into {ws.tracts_path.name} ({len(tract_places)} tracts)"
     sources = _source_lines(ws, used, tracts_note)
