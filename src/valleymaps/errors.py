@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 #: Characters of a value from the data echoed in a message; longer values are cut with "…".
 ECHO_LIMIT = 80
@@ -57,8 +58,28 @@ def cut_message(text: str) -> str:
     )
 
 
+def _rebuild_error(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]) -> BaseException:
+    """An exception of ``cls`` with ``args`` and attributes ``state``, without calling its ``__init__``."""
+    exc = cls.__new__(cls, *args)
+    BaseException.__init__(exc, *args)
+    exc.__dict__.update(state)
+    return exc
+
+
 class ValleymapsError(Exception):
-    """Root of every valleymaps exception."""
+    """Root of every valleymaps exception.
+
+    Every subclass survives pickling with its attributes (a task run on a Dask worker raises it
+    in the caller), whatever its ``__init__`` takes:
+
+    >>> import pickle
+    >>> err = pickle.loads(pickle.dumps(ValidationError("a.csv", [Problem("bad", row=2)])))
+    >>> err.source, str(err.problems[0]), str(err).splitlines()[0]
+    ('a.csv', 'row 2: bad', 'a.csv: 1 problem found')
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_error, (type(self), self.args, dict(self.__dict__)))
 
 
 class WorkspaceError(ValleymapsError, FileNotFoundError):
@@ -152,6 +173,19 @@ class FieldError(ValleymapsError, KeyError):
 
 class GeometryError(ValleymapsError, ValueError):
     """Geometries are missing, empty or beyond repair."""
+
+
+class ComputeError(ValleymapsError, RuntimeError):
+    """Work sent to a Dask cluster could not be done: its workers were lost again and again."""
+
+
+class SchedulerUnavailableError(ComputeError, ConnectionError):
+    """The Dask scheduler named by ``--scheduler``, ``$VALLEYMAPS_SCHEDULER`` or ``[compute]
+    scheduler`` cannot be reached (or its address is not one)."""
+
+
+class MissingDependencyError(ValleymapsError, ImportError):
+    """An optional dependency is not installed; the message names the extra that brings it."""
 
 
 class ConfigError(ValleymapsError, ValueError):

@@ -99,6 +99,24 @@ TILES: str = "Esri.WorldGrayCanvas"
 #: ``valleymaps build --workers 2`` (a fresh process) uses both cores.
 BUILD_WORKERS: int = 1
 
+#: Where work that splits into tasks (one LODES OD file, one suitability target) runs:
+#: ``None`` runs it in this process, one task after another (the default: no cluster, no
+#: service). A Dask scheduler address (``"tcp://10.0.0.5:8786"``) sends the tasks to that cluster
+#: (``pip install 'valleymaps[dask]'``); ``"local"`` or ``"local:N"`` starts a Dask cluster of
+#: N worker processes on this machine for the run. Set per workspace with ``[compute] scheduler``
+#: in ``valleymaps.toml``, per shell with ``$VALLEYMAPS_SCHEDULER``, per command with
+#: ``--scheduler`` (that order of precedence, the option winning; ``--scheduler none`` forces
+#: this process).
+COMPUTE_SCHEDULER: str | None = None
+
+#: Seconds to wait for a Dask scheduler to answer before saying it cannot be reached.
+COMPUTE_CONNECT_TIMEOUT_S: float = 10.0
+
+#: Times the scheduler of a ``"local"`` cluster starts a task again when the worker running it
+#: dies (killed, out of memory) before the run stops with an error naming the task (a cluster of
+#: your own keeps its ``distributed.scheduler.allowed-failures``, 3 by default).
+COMPUTE_ALLOWED_FAILURES: int = 3
+
 
 
 def synthetic_notice(what: str | None = "employment") -> str:

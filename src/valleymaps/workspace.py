@@ -27,6 +27,7 @@ from importlib import resources
 from pathlib import Path
 
 from valleymaps import settings
+from valleymaps.compute.executor import check_config_scheduler
 from valleymaps.errors import ConfigError, ConfigWarning, OutputExistsError, WorkspaceError, cut_value
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,13 @@ classes = 5
 # year); maps and trend lines show every year. Override with 'valleymaps build --from --to'.
 # base_year = 2011
 # end_year = 2021
+
+[compute]
+# Where work that splits into tasks (LODES OD files, suitability targets) runs. Left out: in this
+# process (no cluster needed). A Dask scheduler address sends the tasks to that cluster
+# (pip install 'valleymaps[dask]'); "local" starts one on this machine. $VALLEYMAPS_SCHEDULER
+# and --scheduler override it.
+# scheduler = "tcp://10.0.0.5:8786"
 """
 
 
@@ -99,6 +107,7 @@ class WorkspaceConfig:
     ownership: str = settings.EMPLOYMENT_OWNERSHIP
     base_year: int | None = None
     end_year: int | None = None
+    scheduler: str | None = settings.COMPUTE_SCHEDULER
 
     @classmethod
     def from_toml(cls, path: Path) -> WorkspaceConfig:
@@ -178,7 +187,13 @@ class WorkspaceConfig:
                 )
                 value = None
             years[key] = value if isinstance(value, int) else None
+        scheduler = section("compute").get("scheduler", settings.COMPUTE_SCHEDULER)
+        problem = check_config_scheduler(scheduler)
+        if problem:
+            problems.append(problem)
+            scheduler = settings.COMPUTE_SCHEDULER
         config = cls(
+            scheduler=scheduler.strip() if isinstance(scheduler, str) else None,
             ownership=ownership.strip().lower(),
             region_name=text(region, "region", "name", settings.REGION_NAME),
             region_counties={str(k): str(v) for k, v in counties.items()},
@@ -206,6 +221,7 @@ KNOWN_KEYS: dict[str, tuple[str, ...] | None] = {
     "maps": ("scheme", "classes"),
     "employment": ("ownership",),
     "analysis": ("base_year", "end_year"),
+    "compute": ("scheduler",),
     "sources": None,
 }
 

@@ -40,7 +40,7 @@ from . import json_output
 from .flows_cmd import report_flows, report_totals
 from .leakage_cmd import report_io_tables
 from .metros_cmd import report_metros
-from .options import replace_option, workspace_option
+from .options import open_executor, replace_option, scheduler_option, workspace_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -457,9 +457,10 @@ def qcew_cmd(year: int | None, years: list[int] | None, refresh: bool, cache_dir
               show_default=True, callback=_upper_choice(LODES_YEARS),
               help="LODES8: 2020 census blocks; LODES7: 2010 blocks, 2002-2019.")
 @replace_option
+@scheduler_option
 def lodes_cmd(year: int | None, state: str, refresh: bool, cache_dir: Path | None,
               workspace_dir: Path, tables: tuple[str, ...], segment: str, job_type: str,
-              lodes_version: str, replace: bool) -> None:
+              lodes_version: str, replace: bool, scheduler: str | None) -> None:
     """LEHD LODES files of a state, imported into the workspace.
 
     OD main and aux become one flows dataset, as with 'valleymaps import flows
@@ -487,8 +488,10 @@ def lodes_cmd(year: int | None, state: str, refresh: bool, cache_dir: Path | Non
                 _report_result(ws, fetch_lib.fetch_lodes_wac(
                     ws, year=y, segment=segment, cache=cache, on_progress=bars, **common))
             elif table == "od":
-                _report_result(ws, fetch_lib.fetch_lodes_od(
-                    ws, year=y, cache=cache, on_progress=bars, on_read=bars.reading, **common))
+                with open_executor(scheduler, ws.config.scheduler) as ex:
+                    _report_result(ws, fetch_lib.fetch_lodes_od(
+                        ws, year=y, cache=cache, on_progress=bars, on_read=bars.reading,
+                        executor=ex, **common))
             elif table == "rac":
                 _report_result(ws, fetch_lib.fetch_lodes_rac(
                     ws, year=y, segment=segment, cache=cache, on_progress=bars, **common))

@@ -14,7 +14,7 @@ from valleymaps.io.flows.store import FORMATS, flows_dir, import_flows, resolve_
 from valleymaps.settings import SYNTHETIC_NOTICE
 from valleymaps.workspace import Workspace
 
-from .options import replace_option, workspace_option
+from .options import open_executor, replace_option, scheduler_option, workspace_option
 
 
 def _format_callback(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -42,9 +42,11 @@ def _format_callback(ctx: click.Context, param: click.Parameter, value: str) -> 
               "the LODES OD dataset to add the totals to (default: the one of the same state, year "
               "and job type).")
 @replace_option
+@scheduler_option
 @workspace_option
 def flows(files: tuple[Path, ...], fmt: str, year: int | None, detail_level: str,
-          lodes_version: str | None, name: str | None, replace: bool, workspace_dir: Path) -> None:
+          lodes_version: str | None, name: str | None, replace: bool, scheduler: str | None,
+          workspace_dir: Path) -> None:
     """Import commuting flows from FILE... into data/econ/flows/.
 
     LODES origin-destination files of one year and job type (a state's main
@@ -61,6 +63,7 @@ def flows(files: tuple[Path, ...], fmt: str, year: int | None, detail_level: str
     \b
     Examples:
       valleymaps import flows ca_od_main_JT00_2021.csv.gz ca_od_aux_JT00_2021.csv.gz --format lodes-od
+      valleymaps import flows */ca_od_*_JT00_2021.csv.gz --format lodes-od --scheduler tcp://10.0.0.5:8786
       valleymaps import flows ca_rac_S000_JT00_2021.csv.gz --format lodes-rac
       valleymaps import flows ca_wac_S000_JT00_2021.csv.gz --format lodes-wac
       valleymaps import flows acs_county_flows_2009_2013_us.csv --format acs-county
@@ -71,8 +74,9 @@ def flows(files: tuple[Path, ...], fmt: str, year: int | None, detail_level: str
         report_totals(ws, import_flows(ws, list(files), format=fmt, year=year, name=name,
                                         lodes_version=lodes_version, replace=replace), AREA_FORMATS[fmt])
         return
-    with tqdm(total=None, unit="B", unit_scale=True, desc="Reading flows", leave=False,
-              disable=None) as bar:
+    with open_executor(scheduler if fmt == "lodes-od" else "none", ws.config.scheduler) as executor, \
+            tqdm(total=None, unit="B", unit_scale=True, desc="Reading flows", leave=False,
+                 disable=None) as bar:
 
         def progress(done: int, total: int) -> None:
             bar.total = total
@@ -80,7 +84,7 @@ def flows(files: tuple[Path, ...], fmt: str, year: int | None, detail_level: str
 
         dataset = import_flows(ws, list(files), format=fmt, year=year, name=name,
                                detail_level=detail_level, lodes_version=lodes_version,
-                               on_progress=progress, replace=replace)
+                               on_progress=progress, replace=replace, executor=executor)
     report_flows(ws, dataset)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -45,3 +46,26 @@ replace_option = click.option(
     help="Replace the data of the same name already in the workspace (without it, an import that "
     "would replace data refuses and says what is there).",
 )
+
+scheduler_option = click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Run the work's tasks (one per LODES OD file, one per suitability target) on the Dask "
+    "cluster whose scheduler is at ADDRESS (tcp://HOST:8786; 'local' starts one on this machine; "
+    "needs pip install 'valleymaps[dask]'). Worth it for many files or targets, or grids too big "
+    "for this machine; the results are the same. Default: $VALLEYMAPS_SCHEDULER, else [compute] "
+    "scheduler in valleymaps.toml, else this process ('none' forces it). Workers must see the "
+    "workspace and the input files at the same paths.",
+)
+
+
+def open_executor(scheduler: str | None, configured: str | None) -> Any:
+    """The executor for ``--scheduler`` (or the environment, or ``[compute] scheduler``); says
+    where the tasks run when that is not this process."""
+    from valleymaps.compute import get_executor
+
+    executor = get_executor(scheduler, configured=configured)
+    if executor.distributed:
+        click.echo(f"Tasks run on the {executor.description}")
+    return executor

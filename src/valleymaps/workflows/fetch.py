@@ -67,6 +67,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
+from valleymaps.compute.executor import Executor
 from valleymaps.employment import EmploymentDataset
 from valleymaps.errors import (
     ConfigError,
@@ -576,6 +577,7 @@ def fetch_lodes_od(
     on_progress: ProgressCallback | None = None,
     on_read: Callable[[int, int], None] | None = None,
     cache: CacheLike = None,
+    executor: Executor | None = None,
 ) -> FetchResult[FlowDataset]:
     """Download a state's LODES origin-destination files (main and aux) and import them as one
     flows dataset.
@@ -602,6 +604,9 @@ def fetch_lodes_od(
         As for :func:`fetch_tracts`.
     on_read
         Called as ``on_read(done, total)`` with bytes read while importing.
+    executor
+        Where to read the files (:func:`valleymaps.compute.get_executor`): on a Dask cluster
+        main and aux are read as two tasks (the cache folder must be shared with the workers).
 
     Returns
     -------
@@ -619,7 +624,7 @@ def fetch_lodes_od(
         name = _od_dataset_name(remotes[0], job_type)
     dataset = import_flows(ws, [d.path for d in downloads], format="lodes-od", year=year,
                            name=name, detail_level=detail_level, lodes_version=version.upper(),
-                           on_progress=on_read, replace=replace)
+                           on_progress=on_read, replace=replace, executor=executor)
     return FetchResult(downloads, dataset)
 
 

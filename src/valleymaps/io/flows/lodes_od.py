@@ -36,6 +36,7 @@ same, more slowly, and says so once.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import io
 import logging
 import os
@@ -48,6 +49,7 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
+from valleymaps.compute.executor import Executor
 from valleymaps.errors import DataSourceError, FieldError, Problem, ValidationError
 from valleymaps.io.flows import _odscan as k
 from valleymaps.io.flows._odscan import ptr
@@ -840,6 +842,118 @@ def _check_files(paths: list[Path], infos: list[OdFileInfo]) -> None:
         raise ValidationError(f"{len(paths)} LODES OD files", problems)
 
 
+def _region_mask(detail_counties: Collection[str] | None) -> np.ndarray:
+    """1 at the integer value of each county GEOID the detail pairs are kept for."""
+    region = np.zeros(100_000, dtype=np.uint8)
+    for geoid in detail_counties or ():
+        region[int(geoid)] = 1
+    return region
+
+
+def _load_engine(engine: str) -> ctypes.CDLL | None:
+    if engine not in ("auto", "c", "python"):
+        raise ValueError(f"unknown engine {engine!r}; use auto, c or python")
+    lib = None if engine == "python" else k.load()
+    if engine == "c" and lib is None:
+        raise DataSourceError("the compiled LODES OD reader is not installed (built at install time "
+                              "with a C compiler and Python's headers); use engine='auto' or 'python'.")
+    return lib
+
+
+@dataclass(frozen=True)
+class OdFileTask:
+    """One OD file to read as a task (picklable: paths and options, no data)."""
+
+    path: Path
+    detail_level: str
+    detail_counties: tuple[str, ...] | None
+    chunk_bytes: int
+    engine: str
+
+
+@dataclass
+class OdFilePairs:
+    """What one OD file task returns: the file's county and detail pairs, summed."""
+
+    info: OdFileInfo
+    names: list[str]
+    county: _Pairs
+    detail: _Pairs
+
+
+def read_od_file_pairs(task: OdFileTask) -> OdFilePairs:
+    """Read one OD file into its own pair tables (a task of :func:`read_lodes_od` on a cluster)."""
+    lib = _load_engine(task.engine)
+    info, tables, names = _read_one(
+        task.path,
+        lib=lib,
+        fine_len=LEVELS[task.detail_level],
+        region=_region_mask(task.detail_counties),
+        use_region=task.detail_counties is not None,
+        tables=None,
+        count_names=None,
+        chunk_bytes=task.chunk_bytes,
+    )
+    log.info("read %s: %d rows, %d workers", task.path.name, info.rows, info.workers)
+    return OdFilePairs(info=info, names=names, county=tables.county_pairs(len(names)),
+                       detail=tables.detail_pairs(len(names)))
+
+
+def _read_as_tasks(
+    paths: list[Path],
+    executor: Executor,
+    *,
+    engine: str,
+    detail_level: str,
+    detail_counties: Collection[str] | None,
+    chunk_bytes: int,
+    on_progress: Callable[[int, int], None] | None,
+) -> OdAggregate:
+    """:func:`read_lodes_od` with one task per file; the pairs summed as the one-table read sums them."""
+    counties = tuple(sorted(detail_counties)) if detail_counties is not None else None
+    tasks = [OdFileTask(path=p.resolve(), detail_level=detail_level, detail_counties=counties,
+                        chunk_bytes=chunk_bytes, engine=engine) for p in paths]
+    sizes = [p.stat().st_size if p.is_file() else 0 for p in paths]
+    total, done = sum(sizes), [0]
+
+    def finished(i: int, _result: OdFilePairs) -> None:
+        done[0] += sizes[i]
+        if on_progress is not None:
+            on_progress(done[0], total)
+
+    parts = executor.map(read_od_file_pairs, tasks, on_done=finished)
+    names = parts[0].names
+    for path, part in zip(paths, parts, strict=True):
+        if part.names != names:
+            raise FieldError(
+                f"{path.name} has count columns {', '.join(part.names)} but the files before it have "
+                f"{', '.join(names)}; read files of one layout together."
+            )
+    infos = [dataclasses.replace(part.info, path=path) for path, part in zip(paths, parts, strict=True)]
+    _check_files(paths, infos)
+    ncount = len(names)
+    county_keys = np.concatenate([np.column_stack([p.county.w, p.county.h]) for p in parts])
+    county_sums = np.concatenate([p.county.sums.T for p in parts]).astype(np.int64)
+    county = _Pairs.from_rows(*_merge_pairs(county_keys, county_sums), ncount)
+    detail = _merge_columns(_Pairs(
+        np.concatenate([p.detail.w for p in parts]),
+        np.concatenate([p.detail.h for p in parts]),
+        np.concatenate([p.detail.sums for p in parts], axis=1).astype(np.int32),
+    ))
+    del parts
+    out_names = ["workers" if n == TOTAL_COLUMN else n for n in names]
+    log.info("summed %d rows (%d workers) of %d files read on %s into %d county pairs and %d %s pairs",
+             sum(i.rows for i in infos), sum(i.workers for i in infos), len(paths), executor.description,
+             len(county.w), len(detail.w), detail_level)
+    return OdAggregate(
+        county=_pairs_frame(county, 5, out_names),
+        detail=_pairs_frame(detail, LEVELS[detail_level], out_names),
+        detail_level=detail_level,
+        files=infos,
+        detail_counties=counties,
+    )
+
+
 def read_lodes_od(
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     *,
@@ -848,6 +962,7 @@ def read_lodes_od(
     chunk_bytes: int = CHUNK_BYTES,
     on_progress: Callable[[int, int], None] | None = None,
     engine: str = "auto",
+    executor: Executor | None = None,
 ) -> OdAggregate:
     """Sum LODES OD files by pairs of counties and of finer places, streaming.
 
@@ -868,6 +983,11 @@ def read_lodes_od(
     engine
         ``"auto"`` (the compiled loop when a C compiler is available, else pure Python), ``"c"``
         or ``"python"``. Both give the same sums.
+    executor
+        Where to read the files (:func:`valleymaps.compute.get_executor`). A Dask executor reads
+        each file as one task on the cluster (the workers must see the files at the same paths)
+        and the pairs are summed here: the same tables as reading them all in this process.
+        Default (or one file): in this process, one file after another into one table.
 
     Returns
     -------
@@ -884,19 +1004,15 @@ def read_lodes_od(
     """
     if detail_level not in LEVELS:
         raise ValueError(f"unknown detail level {detail_level!r}; use one of: {', '.join(LEVELS)}")
-    if engine not in ("auto", "c", "python"):
-        raise ValueError(f"unknown engine {engine!r}; use auto, c or python")
-    lib = None if engine == "python" else k.load()
-    if engine == "c" and lib is None:
-        raise DataSourceError("the compiled LODES OD reader is not installed (built at install time "
-                              "with a C compiler and Python's headers); use engine='auto' or 'python'.")
+    lib = _load_engine(engine)
     path_list = [Path(paths)] if isinstance(paths, str | os.PathLike) else [Path(p) for p in paths]
     if not path_list:
         raise DataSourceError("no LODES OD file given; pass at least one .csv.gz file.")
-    region = np.zeros(100_000, dtype=np.uint8)
-    if detail_counties is not None:
-        for geoid in detail_counties:
-            region[int(geoid)] = 1
+    region = _region_mask(detail_counties)
+    if executor is not None and executor.distributed and len(path_list) > 1:
+        return _read_as_tasks(path_list, executor, engine=engine, detail_level=detail_level,
+                              detail_counties=detail_counties, chunk_bytes=chunk_bytes,
+                              on_progress=on_progress)
     tables: _CTables | _PyTables | None = None
     names: list[str] | None = None
     infos: list[OdFileInfo] = []

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from valleymaps.compute.executor import Executor
 from valleymaps.errors import (
     ConfigError,
     DataExistsError,
@@ -306,7 +307,8 @@ def load_all_flows(ws: Workspace) -> list[FlowDataset]:
 
 def _lodes_dataset(paths: list[Path], *, region: Iterable[str], detail_level: str,
                    year: int | None, lodes_version: str | None,
-                   on_progress: Callable[[int, int], None] | None) -> FlowDataset:
+                   on_progress: Callable[[int, int], None] | None,
+                   executor: Executor | None = None) -> FlowDataset:
     unnamed = [p.name for p in paths if lodes_od.parse_od_name(p) is None]
     if unnamed and year is None:
         raise ConfigError(
@@ -317,7 +319,7 @@ def _lodes_dataset(paths: list[Path], *, region: Iterable[str], detail_level: st
     version = resolve_lodes_version(paths, year=named_years.pop() if len(named_years) == 1 else year,
                                     given=lodes_version)
     agg = lodes_od.read_lodes_od(paths, detail_level=detail_level, detail_counties=list(region),
-                                 on_progress=on_progress)
+                                 on_progress=on_progress, executor=executor)
     data_year = agg.year or year
     job_type = agg.job_type
     parts = sorted({f.part for f in agg.files if f.part}, key=["main", "aux"].index)
@@ -391,6 +393,7 @@ def read_flows(
     name: str | None = None,
     lodes_version: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    executor: Executor | None = None,
 ) -> FlowDataset:
     """Read flow files of one format into a dataset (nothing is written).
 
@@ -415,6 +418,9 @@ def read_flows(
         the year (after 2019: LODES8) tell it.
     on_progress
         LODES: called as ``on_progress(done, total)`` with bytes read.
+    executor
+        LODES: where to read the files (:func:`valleymaps.compute.get_executor`; default this
+        process). On a Dask cluster each file is one task; the tables are the same.
     """
     fmt = resolve_flow_format(format)
     path_list = _path_list(paths)
@@ -424,7 +430,8 @@ def read_flows(
                           "with import_flows (or import_area_totals).")
     if fmt == lodes_od.FORMAT:
         dataset = _lodes_dataset(path_list, region=region_counties, detail_level=detail_level,
-                                 year=year, lodes_version=lodes_version, on_progress=on_progress)
+                                 year=year, lodes_version=lodes_version, on_progress=on_progress,
+                                 executor=executor)
     else:
         dataset = _acs_dataset(path_list)
     if name is not None:
@@ -603,6 +610,7 @@ def import_flows(
     lodes_version: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     replace: bool = False,
+    executor: Executor | None = None,
 ) -> FlowDataset:
     """Read flow files and save them as one dataset in the workspace's flows store.
 
@@ -636,7 +644,7 @@ def import_flows(
                                   lodes_version=lodes_version, replace=replace)
     dataset = read_flows(paths, format=fmt, region_counties=list(ws.config.region_counties),
                          detail_level=detail_level, year=year, name=name, lodes_version=lodes_version,
-                         on_progress=on_progress)
+                         on_progress=on_progress, executor=executor)
     with exclusive_lock(lock_path(_meta_path(ws, dataset.name))):
         if dataset.name in list_flows(ws) and not replace and not _holds_same_pairs(ws, dataset):
             rows = _read_meta(ws, dataset.name).get("rows") or {}
