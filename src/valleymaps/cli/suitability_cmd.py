@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 from tqdm import tqdm
 
 from valleymaps.cli import json_output
 from valleymaps.cli.json_output import json_option
-from valleymaps.cli.options import overwrite_option, workspace_option
+from valleymaps.cli.options import open_executor, overwrite_option, scheduler_option, workspace_option
 from valleymaps.suitability import defaults
 from valleymaps.workspace import Workspace
+
+if TYPE_CHECKING:
+    from valleymaps.workflows.suitability_run import TargetRun
 
 
 def _parse_layers(
@@ -60,10 +64,82 @@ def _list_targets(ws: Workspace) -> None:
         }, append=True)  # fmt: skip
 
 
+def _run_several(ws: Workspace, targets: list[str], **options: Any) -> None:
+    from valleymaps.workflows.suitability_run import run_targets
+
+    with tqdm(total=len(targets), unit="target", desc="Suitability", leave=False, disable=None) as bar:
+
+        def done(run: TargetRun) -> None:
+            bar.update(1)
+            _report(run, several=len(targets) > 1)
+
+        runs = run_targets(ws, targets, on_done=done, **options)
+    if len(runs) > 1:
+        click.echo(f"{len(runs)} targets written to {runs[0].folder.parent}")
+    json_output.finish()
+
+
+def _report(run: TargetRun, *, several: bool = False) -> None:
+    """Say what one target's run wrote; record it in the --json report (under "runs" when several)."""
+    result = run.result
+    sites = result.selected_sites
+    click.echo(f"Suitability for {run.choice.target} (profile {result.profile.key}) written to {run.folder}")
+    click.echo(
+        f"  grid {result.grid.width:,} x {result.grid.height:,} cells of {result.grid.resolution:g} m; "
+        f"suitability {result.overlay.minimum:.0f}-{result.overlay.maximum:.0f} "
+        f"(mean {result.overlay.mean:.0f})"
+    )
+    for note in result.profile.left_out:
+        click.secho(f"  Note: {note}", fg="yellow")
+    for f in result.factors:
+        for caveat in f.caveats:
+            click.secho(f"  Note: {f.factor.name}: {caveat}", fg="yellow")
+    if sites.empty:
+        click.echo("  No candidate site met the rules of the profile's [sites] table.")
+    for _, row in sites.head(5).iterrows():
+        where = f", {row['county']} County" if row.get("county") else ""
+        click.echo(
+            f"  site {int(row['rank'])}: suitability {row['score']:.1f}, "
+            f"{row['area_acres']:,.0f} acres{where}, "
+            f"{row.get('stability', '')}"
+        )
+    if result.synthetic:
+        click.secho("  Note: some factors use synthetic sample data.", fg="yellow")
+    click.echo(f"Open {run.page.as_uri()} in a browser.")
+    doc = {
+        "target": run.choice.target,
+        "profile": result.profile.key,
+        "folder": run.folder,
+        "files": sorted(run.files),
+        "suitability": {"min": result.overlay.minimum, "max": result.overlay.maximum,
+                        "mean": result.overlay.mean},
+        "sites": [
+            {"rank": int(r["rank"]), "score": float(r["score"]), "area_acres": float(r["area_acres"]),
+             "county": r.get("county") or None}
+            for _, r in sites.iterrows()
+        ],
+        "notes": [*result.profile.left_out,
+                  *(f"{f.factor.name}: {c}" for f in result.factors for c in f.caveats)],
+    }  # fmt: skip
+    if several:
+        json_output.record("runs", doc, append=True)
+    else:
+        for key, value in doc.items():
+            json_output.record(key, value)
+
+
 @click.command()
 @workspace_option
 @click.option(
-    "--target", "-t", help='Target industry, e.g. "Plastics bottle manufacturing", or a profile key.'
+    "--target",
+    "-t",
+    "targets",
+    multiple=True,
+    help='Target industry, e.g. "Plastics bottle manufacturing", or a profile key (repeat for several: '
+    "one task each, see --scheduler).",
+)
+@click.option(
+    "--all", "all_profiles", is_flag=True, help="Run every profile (one task each, see --scheduler)."
 )
 @click.option(
     "--profile",
@@ -93,9 +169,11 @@ def _list_targets(ws: Workspace) -> None:
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (default outputs/suitability/<target>/).",
+    help="Output folder (default outputs/suitability/<target>/); with several targets, the folder "
+    "that holds one folder per target (default outputs/suitability/).",
 )
 @overwrite_option
+@scheduler_option
 @click.option(
     "--force",
     is_flag=True,
@@ -108,7 +186,8 @@ def _list_targets(ws: Workspace) -> None:
 @json_option
 def suitability(
     workspace_dir: Path,
-    target: str | None,
+    targets: tuple[str, ...],
+    all_profiles: bool,
     profile_path: Path | None,
     resolution: float,
     layers: dict[str, list[str]],
@@ -118,6 +197,7 @@ def suitability(
     force: bool,
     no_png: bool,
     list_only: bool,
+    scheduler: str | None,
 ) -> None:
     """Map where a target industry could locate: suitability raster, ranked sites, map.
 
@@ -135,15 +215,33 @@ def suitability(
       valleymaps suitability --target "Plastics bottle manufacturing"
       valleymaps suitability -t "Paper mills" --resolution 30 \\
           --layer groundwater_depth=gw_2019.tif --layer rail_lines=rail.shp
+      valleymaps suitability --all --resolution 30 --scheduler tcp://10.0.0.5:8786
     """
     ws = Workspace.open(workspace_dir)
     if list_only:
         _list_targets(ws)
         json_output.finish()
         return
-    if not target and profile_path is None:
-        raise click.UsageError("give --target (see --list) or --profile FILE")
+    if not targets and profile_path is None and not all_profiles:
+        raise click.UsageError("give --target (see --list), --all or --profile FILE")
+    if all_profiles:
+        from valleymaps.suitability.catalog import list_profiles
+
+        targets = (*targets, *(p.key for p in list_profiles(ws)))
+    if len(targets) > 1 and profile_path is not None:
+        raise click.UsageError("--profile FILE models one target: give one --target with it, or "
+                               "put the profile in data/econ/suitability/ and run --all")
+    executor = open_executor(scheduler, ws.config.scheduler)
+    with executor:
+        if len(targets) > 1 or executor.distributed:
+            one = len(targets) <= 1
+            _run_several(ws, list(targets) or [""], executor=executor, resolution=resolution,
+                         layers=layers, allow_missing=allow_missing, overwrite=overwrite,
+                         png=not no_png, force=force, profile_path=profile_path,
+                         out_dir=None if one else out_dir, folder=out_dir if one else None)
+            return
     from valleymaps.workflows.suitability_run import run_target
+    target = targets[0] if targets else None
 
     with tqdm(total=None, unit="step", desc="Suitability", leave=False, disable=None) as bar:
 
@@ -166,42 +264,5 @@ def suitability(
             force=force,
             on_progress=progress,
         )
-    result = run.result
-    sites = result.selected_sites
-    click.echo(f"Suitability for {run.choice.target} (profile {result.profile.key}) written to {run.folder}")
-    click.echo(
-        f"  grid {result.grid.width:,} x {result.grid.height:,} cells of {result.grid.resolution:g} m; "
-        f"suitability {result.overlay.minimum:.0f}-{result.overlay.maximum:.0f} "
-        f"(mean {result.overlay.mean:.0f})"
-    )
-    for note in result.profile.left_out:
-        click.secho(f"  Note: {note}", fg="yellow")
-    for f in result.factors:
-        for caveat in f.caveats:
-            click.secho(f"  Note: {f.factor.name}: {caveat}", fg="yellow")
-    if sites.empty:
-        click.echo("  No candidate site met the rules of the profile's [sites] table.")
-    for _, row in sites.head(5).iterrows():
-        where = f", {row['county']} County" if row.get("county") else ""
-        click.echo(
-            f"  site {int(row['rank'])}: suitability {row['score']:.1f}, "
-            f"{row['area_acres']:,.0f} acres{where}, "
-            f"{row.get('stability', '')}"
-        )
-    if result.synthetic:
-        click.secho("  Note: some factors use synthetic sample data.", fg="yellow")
-    click.echo(f"Open {run.page.as_uri()} in a browser.")
-    json_output.record("target", run.choice.target)
-    json_output.record("profile", result.profile.key)
-    json_output.record("folder", run.folder)
-    json_output.record("files", sorted(run.files))
-    json_output.record("suitability", {"min": result.overlay.minimum, "max": result.overlay.maximum,
-                                       "mean": result.overlay.mean})  # fmt: skip
-    json_output.record("sites", [
-        {"rank": int(r["rank"]), "score": float(r["score"]), "area_acres": float(r["area_acres"]),
-         "county": r.get("county") or None}
-        for _, r in sites.iterrows()
-    ])  # fmt: skip
-    json_output.record("notes", [*result.profile.left_out,
-                                 *(f"{f.factor.name}: {c}" for f in result.factors for c in f.caveats)])
+    _report(run)
     json_output.finish()

@@ -31,7 +31,8 @@ from typing import Any
 import geopandas as gpd
 
 from valleymaps import settings
-from valleymaps.errors import DataSourceError, EmptyLayerError, OutputExistsError
+from valleymaps.compute.executor import Executor, InProcessExecutor
+from valleymaps.errors import ConfigError, DataSourceError, EmptyLayerError, OutputExistsError
 from valleymaps.io.atomic import atomic_path, replace_dir, work_dir
 from valleymaps.io.region import read_analysis_region
 from valleymaps.io.vector import read_vector
@@ -273,4 +274,160 @@ def run_target(
     return TargetRun(choice=choice, folder=final, result=result, files=[final / f.name for f in files])
 
 
-__all__ = ["TargetRun", "load_projects", "load_zones", "run_target"]
+@dataclass(frozen=True)
+class TargetTask:
+    """One target of :func:`run_targets` as a task: the workspace folder, names and options, no data
+    (picklable, so that a Dask worker can run it).
+
+    ``out_dir`` is a staging folder the caller owns; :func:`run_target_task` writes the target's
+    outputs there and the caller moves them into place.
+    """
+
+    workspace: Path
+    target: str
+    out_dir: Path
+    profile_path: Path | None = None
+    resolution: float | None = None
+    layers: Mapping[str, str | os.PathLike[str] | Sequence[str | os.PathLike[str]]] | None = None
+    allow_missing: bool = False
+    png: bool = True
+    force: bool = False
+
+
+def run_target_task(task: TargetTask) -> TargetRun:
+    """Run one target of :func:`run_targets` into its staging folder (a task, here or on a worker).
+
+    A task started again after its worker died overwrites what the lost attempt left there.
+    """
+    ws = Workspace.open(task.workspace)
+    run = run_target(ws, task.target, profile_path=task.profile_path, resolution=task.resolution,
+                     layers=task.layers, allow_missing=task.allow_missing, out_dir=task.out_dir,
+                     overwrite=True, png=task.png, force=task.force)
+    run.result.overlay.blocks = None  # the caller reads the rasters, not this preview
+    return run
+
+
+def _moved(path: Path, old: Path, new: Path) -> Path:
+    try:
+        return new / path.relative_to(old)
+    except ValueError:
+        return path
+
+
+def _relocate(run: TargetRun, new: Path) -> TargetRun:
+    """``run`` with every path under its folder moved to ``new``."""
+    old, result = run.folder, run.result
+    result.folder = _moved(result.folder, old, new)
+    result.suitability_path = _moved(result.suitability_path, old, new)
+    result.exclusion_path = _moved(result.exclusion_path, old, new)
+    result.overlay.path = _moved(result.overlay.path, old, new)
+    for factor in result.factors:
+        factor.score_path = _moved(factor.score_path, old, new)
+        factor.value_path = _moved(factor.value_path, old, new)
+    return TargetRun(choice=run.choice, folder=new, result=result,
+                     files=[_moved(f, old, new) for f in run.files])
+
+
+def run_targets(
+    ws: Workspace,
+    targets: Sequence[str],
+    *,
+    profile_path: str | os.PathLike[str] | None = None,
+    folder: str | os.PathLike[str] | None = None,
+    resolution: float | None = None,
+    layers: Mapping[str, str | os.PathLike[str] | Sequence[str | os.PathLike[str]]] | None = None,
+    allow_missing: bool = False,
+    out_dir: str | os.PathLike[str] | None = None,
+    overwrite: bool = False,
+    png: bool = True,
+    force: bool = False,
+    executor: Executor | None = None,
+    on_done: Callable[[TargetRun], None] | None = None,
+) -> list[TargetRun]:
+    """Run several targets, one task each, and publish each one's folder as it is done.
+
+    The same outputs as calling :func:`run_target` for each target, byte for byte, whichever
+    executor runs the tasks. Each target is built in a staging folder and moved into
+    ``<out_dir>/<target-slug>/`` (default ``outputs/suitability/``) when complete, so a reader
+    never sees a half-written folder; the staging folder is removed at the end, whatever happened.
+    Targets that resolve to the same profile and name run once.
+
+    Parameters
+    ----------
+    ws
+        The workspace.
+    targets
+        Targets or profile keys (as for :func:`run_target`).
+    profile_path
+        With one target: use this profile file instead of the one listing the target.
+    out_dir
+        Parent folder of the targets' folders (default ``outputs/suitability/``).
+    folder
+        With one target: its output folder (as ``out_dir`` of :func:`run_target`).
+    executor
+        Where the tasks run (:func:`valleymaps.compute.get_executor`; default this process, one
+        target after another). On a Dask cluster the workers must see the workspace and the
+        layers at the same paths.
+    on_done
+        Called with each target's run once its folder is in place.
+    resolution, layers, allow_missing, overwrite, png, force
+        As for :func:`run_target`, for every target.
+
+    Raises
+    ------
+    OutputExistsError
+        If any target's folder exists and ``overwrite`` is false (all are named; nothing is run).
+    ConfigError, DataSourceError, EmptyLayerError
+        As :func:`run_target`: the first failing target's error (in the order given), once every
+        task has ended; the targets done before it are in place.
+    """
+    if (profile_path is not None or folder is not None) and len(targets) != 1:
+        raise ConfigError(f"a profile file or an output folder is for one target, not {len(targets)}; "
+                          "give one target, or leave them out")
+    choices: dict[str, str] = {}  # folder name -> the target as given
+    for target in targets:
+        choices.setdefault(choose_target(target, ws=ws, profile_path=profile_path).slug, target)
+    parent = (Path(out_dir) if out_dir is not None else ws.outputs_dir / "suitability").resolve()
+    if folder is not None:
+        parent = Path(folder).resolve().parent
+        choices = {Path(folder).resolve().name: targets[0]}
+    existing = [parent / slug for slug in choices if (parent / slug).exists()]
+    if existing and not overwrite:
+        raise OutputExistsError(
+            f"{len(existing)} output folder(s) exist: {', '.join(str(p) for p in existing[:10])}"
+            + (" ..." if len(existing) > 10 else "") + ". Pass --overwrite to replace them."
+        )
+    if layers is not None:  # absolute: a worker does not run in this folder
+        layers = {
+            name: [str(Path(os.path.expanduser(os.fspath(p))).resolve())
+                   for p in ([files] if isinstance(files, str | os.PathLike) else files)]
+            for name, files in layers.items()
+        }
+    executor = executor or InProcessExecutor()
+    log.info("suitability of %d targets on %s", len(choices), executor.description)
+    runs: list[TargetRun] = []
+    with work_dir(parent, prefix=".suitability-batch-") as stage:
+        tasks = [
+            TargetTask(workspace=ws.root.resolve(), target=target, out_dir=stage / slug,
+                       profile_path=Path(profile_path).resolve() if profile_path is not None else None,
+                       resolution=resolution, layers=layers, allow_missing=allow_missing, png=png,
+                       force=force)
+            for slug, target in choices.items()
+        ]
+
+        def publish(i: int, run: TargetRun) -> None:
+            final = parent / tasks[i].out_dir.name
+            replace_dir(tasks[i].out_dir, final)
+            published = _relocate(run, final)
+            runs.append(published)
+            log.info("suitability for %r written to %s", published.choice.target, final)
+            if on_done is not None:
+                on_done(published)
+
+        executor.map(run_target_task, tasks, on_done=publish)
+    order = {slug: i for i, slug in enumerate(choices)}
+    return sorted(runs, key=lambda r: order[r.folder.name])
+
+
+__all__ = ["TargetRun", "TargetTask", "load_projects", "load_zones", "run_target", "run_target_task",
+           "run_targets"]
