@@ -138,49 +138,22 @@ class _ClusterData:
 
 
 def _cluster_data(ws: Workspace, *, base_year: int | None, end_year: int | None) -> _ClusterData:
-    """Choose the datasets as the atlas does, and compute the cluster metrics of every level."""
-    from valleymaps.analysis.cluster_employment import aggregate_dataset_employment
-    from valleymaps.analysis.metrics import compute_cluster_metrics
-    from valleymaps.clusters import load_clusters
-    from valleymaps.io.employment.store import load_datasets
-    from valleymaps.io.region import choose_dataset, read_analysis_region, read_places
+    """The atlas's cluster figures (:func:`~valleymaps.workflows.cluster_data.compute_cluster_data`),
+    with place and cluster names, and the places in the analysis CRS."""
+    from valleymaps.workflows.cluster_data import compute_cluster_data
 
     cfg = ws.config
-    region = list(cfg.region_counties)
-    clusters = load_clusters(ws.clusters_path)
-    datasets = load_datasets(ws)
-    county_ds = choose_dataset(datasets, geoid_length=5, counties=region)
-    if county_ds is None:
-        raise WorkspaceError(
-            f"{ws.employment_dir} has no county employment for the region. Import some with "
-            "'valleymaps import employment FILE --format cbp|lodes-wac|csv'."
-        )
-    tract_ds = choose_dataset(datasets, geoid_length=11, counties=region)
-    tracts = None
-    if tract_ds is not None and ws.tracts_path.is_file():
-        tracts = read_places(ws, "tract", crs=settings.ANALYSIS_CRS)
-
-    def metrics_of(ds: Any) -> pd.DataFrame:
-        return compute_cluster_metrics(
-            aggregate_dataset_employment(ds, clusters, ownership=cfg.ownership),
-            region_counties=cfg.region_counties,
-            reference_geoid=cfg.reference_geoid,
-            base_year=base_year,
-            end_year=end_year,
-        )
-
-    metrics = metrics_of(county_ds)
-    metrics = metrics[metrics["level"] != "tract"]
-    used = [("county", county_ds)]
-    if tracts is not None and tract_ds is not None:
-        tm = metrics_of(tract_ds)
-        metrics = pd.concat([metrics, tm[tm["level"] == "tract"]], ignore_index=True)
-        used.append(("tract", tract_ds))
-    counties = read_analysis_region(ws)
+    data = compute_cluster_data(ws, base_year=base_year, end_year=end_year)
+    clusters = data.clusters
+    metrics = data.metrics.drop(columns="reference_name")
+    used = [(level.lower(), ds) for level, ds in data.used.items()]
+    counties = data.counties.to_crs(settings.ANALYSIS_CRS)
     counties["name"] = counties["name"].astype(str) + " County"
     county_names = dict(zip(counties["geoid"], counties["name"], strict=True))
-    if tracts is not None:
-        tracts = tracts.copy()
+    tracts = None
+    if data.tracts is not None:
+        tracts = data.tracts[["geoid", "name", "geometry"]].to_crs(settings.ANALYSIS_CRS)
+        tracts = tracts[tracts["geoid"].str[:5].isin(list(cfg.region_counties))].reset_index(drop=True)
         tracts["name"] = [f"{n}, {county_names.get(g[:5], g[:5])}" for g, n in
                           zip(tracts["geoid"], tracts["name"], strict=True)]
     names = {c.key: c.name for c in clusters}
@@ -190,8 +163,6 @@ def _cluster_data(ws: Workspace, *, base_year: int | None, end_year: int | None)
     metrics = metrics.reset_index(drop=True)
     metrics.insert(1, "place", metrics["geoid"].map(places))
     metrics.insert(metrics.columns.get_loc("cluster") + 1, "cluster_name", metrics["cluster"].map(names))
-    references = {cfg.reference_geoid: cfg.reference_name, settings.REGION_GEOID: cfg.region_name}
-    ref_names = set(metrics.loc[metrics["level"] != "state", "reference"].map(references))
     return _ClusterData(
         metrics=metrics,
         clusters=list(clusters),
@@ -199,7 +170,7 @@ def _cluster_data(ws: Workspace, *, base_year: int | None, end_year: int | None)
         tracts=tracts,
         sources=[f"{lvl.capitalize()} employment: {ds.source} ({ds.vintage})" for lvl, ds in used],
         synthetic=any(ds.synthetic for _, ds in used),
-        reference_name=ref_names.pop() if len(ref_names) == 1 else "the reference area",
+        reference_name=data.reference_name,
     )
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from valleymaps import settings
 from valleymaps.compute.executor import check_config_scheduler
+from valleymaps.core.schemes import resolve_scheme
 from valleymaps.errors import ConfigError, ConfigWarning, OutputExistsError, WorkspaceError, cut_value
 
 log = logging.getLogger(__name__)
@@ -187,6 +188,12 @@ class WorkspaceConfig:
                 )
                 value = None
             years[key] = value if isinstance(value, int) else None
+        scheme = text(maps, "maps", "scheme", settings.DEFAULT_SCHEME)
+        try:
+            resolve_scheme(scheme)
+        except ValueError as exc:
+            problems.append(f"[maps] scheme: {exc}")
+            scheme = settings.DEFAULT_SCHEME
         scheduler = section("compute").get("scheduler", settings.COMPUTE_SCHEDULER)
         problem = check_config_scheduler(scheduler)
         if problem:
@@ -199,7 +206,7 @@ class WorkspaceConfig:
             region_counties={str(k): str(v) for k, v in counties.items()},
             reference_geoid=text(reference, "reference", "geoid", settings.REFERENCE_GEOID),
             reference_name=text(reference, "reference", "name", settings.REFERENCE_NAME),
-            scheme=text(maps, "maps", "scheme", settings.DEFAULT_SCHEME),
+            scheme=scheme,
             classes=classes,
             base_year=years["base_year"],
             end_year=years["end_year"],

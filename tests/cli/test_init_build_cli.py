@@ -38,12 +38,25 @@ def test_build_outside_a_workspace_says_what_to_do(tmp_path):
     assert "valleymaps init" in result.output
 
 
-def test_unknown_scheme_lists_the_valid_ones(tmp_path):
+def test_unknown_scheme_lists_the_valid_ones_before_reading_any_data(tmp_path):
     run("init", tmp_path / "w")
     result = run("build", "-w", tmp_path / "w", "--scheme", "headtail", "--no-png")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "unknown classification scheme 'headtail'" in result.output
     assert "natural_breaks" in result.output
+    assert not (tmp_path / "w" / "outputs" / "maps" / "index.html").exists()
+
+
+def test_an_unknown_scheme_in_valleymaps_toml_is_refused_when_the_config_is_read(tmp_path):
+    ws = tmp_path / "w"
+    run("init", ws)
+    config = ws / "valleymaps.toml"
+    config.write_text(config.read_text().replace('scheme = "quantiles"', 'scheme = "headtail"'))
+    assert 'scheme = "headtail"' in config.read_text()
+    result = run("build", "-w", ws, "--no-png")
+    assert result.exit_code == 1
+    assert "[maps] scheme" in result.output and "headtail" in result.output
+    assert "natural_breaks" in result.output and "Traceback" not in result.output
 
 
 def test_user_breaks_must_be_numbers(tmp_path):

@@ -8,7 +8,7 @@ import click
 from tqdm import tqdm
 
 from valleymaps.cli.options import workspace_option
-from valleymaps.render.classify import SCHEME_NAMES
+from valleymaps.core.schemes import SCHEME_NAMES, resolve_scheme
 from valleymaps.workspace import Workspace
 
 
@@ -21,9 +21,23 @@ def _parse_breaks(_ctx: click.Context, _param: click.Parameter, value: str | Non
         raise click.BadParameter(f"{value!r}: give numbers separated by commas, e.g. 0.5,1,2") from None
 
 
+def _check_scheme(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Refuse an unknown scheme before any data are read."""
+    if value is not None:
+        try:
+            resolve_scheme(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return value
+
+
 @click.command()
 @workspace_option
-@click.option("--scheme", help=f"Classification: {', '.join(SCHEME_NAMES)} (default from valleymaps.toml).")
+@click.option(
+    "--scheme",
+    callback=_check_scheme,
+    help=f"Classification: {', '.join(SCHEME_NAMES)} (default from valleymaps.toml).",
+)
 @click.option("--classes", "-k", type=click.IntRange(2, 9), help="Number of classes (2-9).")
 @click.option(
     "--breaks",

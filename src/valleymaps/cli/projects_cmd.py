@@ -13,7 +13,6 @@ import click
 from valleymaps.cli import json_output
 from valleymaps.cli.json_output import json_option
 from valleymaps.cli.options import overwrite_option, workspace_option
-from valleymaps.errors import OutputExistsError
 from valleymaps.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -227,40 +226,17 @@ def summary(
       valleymaps projects summary
       valleymaps projects summary --by tract --status programmed --out investment.gpkg
     """
-    from valleymaps.errors import WorkspaceError
-    from valleymaps.io.region import read_region_counties
-    from valleymaps.projects.export import export_summary
-    from valleymaps.projects.summary import filter_projects, investment_apart, summarize_investment
     from valleymaps.render.projects_map import format_usd
-    from valleymaps.workflows.project_inputs import load_jobs, load_region_tracts, load_resident_workers
+    from valleymaps.workflows.projects import summarize_projects
 
-    ws, _store, projects = _load(workspace_dir, db_url, table)
-    if statuses:
-        projects = filter_projects(projects, statuses=[s.lower() for s in statuses])
-    if level == "county":
-        places = read_region_counties(ws)
-        places["name"] = places["name"] + " County"
-    else:
-        tracts = load_region_tracts(ws)
-        if tracts is None:
-            raise WorkspaceError(
-                "no tracts in the workspace: import them with 'valleymaps import tracts FILE'."
-            )
-        places = tracts
-    length = 5 if level == "county" else 11
-    jobs = load_jobs(ws, geoid_length=length)
-    workers = load_resident_workers(ws, geoid_length=length)
-    table_ = summarize_investment(
-        projects,
-        places,
-        jobs=jobs.jobs if jobs else None,
-        workers=workers.workers if workers else None,
-        jobs_source=jobs.source if jobs else "",
-        workers_source=workers.source if workers else "",
+    ws = Workspace.open(workspace_dir)
+    result = summarize_projects(
+        ws, level=level, statuses=statuses, db_url=db_url, table=table, out=out, overwrite=overwrite
     )
-    n_apart, cost_apart = investment_apart(table_)
+    table_, jobs, workers = result.table, result.jobs, result.workers
+    n_apart, cost_apart = result.n_apart, result.cost_apart
     json_output.record("level", level)
-    json_output.record("n_projects", len(projects))
+    json_output.record("n_projects", result.n_projects)
     json_output.record("jobs", None if jobs is None else {
         "source": jobs.source, "year": jobs.year, "synthetic": jobs.synthetic})  # fmt: skip
     json_output.record("resident_workers", None if workers is None else {
@@ -271,7 +247,7 @@ def summary(
     jobs_text = ""
     if jobs is not None:
         jobs_text = f"; jobs: synthetic sample ({jobs.year})" if jobs.synthetic else f"; jobs: {jobs.source}"
-    click.echo(f"{_plural(len(projects), 'project')} by {level}{jobs_text}")
+    click.echo(f"{_plural(result.n_projects, 'project')} by {level}{jobs_text}")
     if workers is not None:
         synthetic = "synthetic sample: " if workers.synthetic else ""
         click.echo(f"Resident workers: {synthetic}{workers.source} (commuting flows)")
@@ -291,8 +267,7 @@ def summary(
             f"  {row.name:<{width}}  {row.n_projects:>8,}  {cost:>10}  {per_job:>9}  {per_worker:>10}  "
             f"{row.n_without_cost:>7,}"
         )
-    total = float(table_["cost_usd"].sum())
-    click.echo(f"  {'all ' + level + ' parts':<{width}}  {'':>8}  {format_usd(total):>10}")
+    click.echo(f"  {'all ' + level + ' parts':<{width}}  {'':>8}  {format_usd(result.total_cost):>10}")
     if n_apart or cost_apart:
         click.echo(
             f"  Not in any {level} row: {_plural(n_apart, 'project')} more than 1 km from every {level}"
@@ -300,7 +275,6 @@ def summary(
             f" ({format_usd(cost_apart)} of the inventory's cost)."
         )
     if out is not None:
-        export_summary(table_, out, places=places, overwrite=overwrite)
         click.echo(f"Wrote {out}")
         json_output.record("written", out)
     json_output.finish()
@@ -416,32 +390,16 @@ def near(
       valleymaps projects near --lon -119.79 --lat 36.74 --within 10km
       valleymaps projects near --place 06031 --within 0km
     """
-    import shapely
-
-    from valleymaps.errors import WorkspaceError
-    from valleymaps.io.region import read_region_counties
-    from valleymaps.projects.export import export_projects
-    from valleymaps.projects.summary import projects_near
     from valleymaps.render.projects_map import format_usd
-    from valleymaps.workflows.project_inputs import load_region_tracts
+    from valleymaps.workflows.projects import find_projects_near
 
     distance = parse_distance(within)
     if place is None and (lon is None or lat is None):
         raise click.UsageError("give the site as --lon X --lat Y, or a place as --place GEOID")
-    ws, _store, projects = _load(workspace_dir, db_url, table)
-    if place is not None:
-        pool = read_region_counties(ws) if len(place) == 5 else load_region_tracts(ws)
-        if pool is None or place not in set(pool["geoid"]):
-            raise WorkspaceError(
-                f"{place} is not a county (5 digits) or imported tract (11 digits) of "
-                f"{ws.config.region_name}."
-            )
-        site = pool[pool["geoid"] == place].geometry
-        label = f"{place}"
-    else:
-        site = shapely.Point(lon, lat)
-        label = f"({lon}, {lat})"
-    found = projects_near(projects, site, distance_m=distance)
+    found, label = find_projects_near(
+        Workspace.open(workspace_dir), distance_m=distance, lon=lon, lat=lat, place=place,
+        db_url=db_url, table=table, out=out, overwrite=overwrite,
+    )
     click.echo(f"{_plural(len(found), 'project')} within {within} of {label}:")
     for row in found.itertuples():
         click.echo(
@@ -449,7 +407,6 @@ def near(
             f"{row.status}, {format_usd(row.cost_usd)})"
         )
     if out is not None:
-        export_projects(found.drop(columns=["distance_m"]), out, overwrite=overwrite)
         click.echo(f"Wrote {out}")
 
 
@@ -476,24 +433,13 @@ def map_(
 
     The atlas (valleymaps build) has this page too, beside the investment choropleths.
     """
-    from valleymaps.io.atomic import write_text_atomic
-    from valleymaps.io.region import read_region_counties
-    from valleymaps.render.projects_map import render_project_map
+    from valleymaps.workflows.projects import write_projects_map
 
-    if out.exists() and not overwrite:
-        raise OutputExistsError(f"{out} exists. Pass --overwrite to replace it.")
-    ws, store, projects = _load(workspace_dir, db_url, table)
-    fmap = render_project_map(
-        projects,
-        title="Infrastructure projects",
-        subtitle=ws.config.region_name,
-        source_lines=[f"Inventory: {store.location}"],
-        outlines=read_region_counties(ws),
-        cluster=cluster,
+    n = write_projects_map(
+        Workspace.open(workspace_dir), out, cluster=cluster, overwrite=overwrite, db_url=db_url, table=table
     )
-    write_text_atomic(out, fmap.get_root().render())
     click.echo(
-        f"Wrote {out} ({_plural(len(projects), 'project')}). Open {out.resolve().as_uri()} in a browser."
+        f"Wrote {out} ({_plural(n, 'project')}). Open {out.resolve().as_uri()} in a browser."
     )
 
 

@@ -10,6 +10,7 @@ Each workflow reads its inputs once (through :mod:`valleymaps.io`, the region th
 module                    what it does
 ========================= ==========================================================
 ``atlas``                 ``build_atlas``: the cluster pages, PNGs, tables, index
+``cluster_data``          the cluster figures of a workspace, computed once per build
 ``context``               what a build shares with its sections (``AtlasContext``)
 ``sections``              the atlas's other sections, in order (add a page kind here)
 ``flows_pages``           commuting pages (county and tract)
@@ -18,6 +19,7 @@ module                    what it does
 ``leakage_pages``         the value-chain leakage page
 ``suitability_run``       ``valleymaps suitability``: one profile, its rasters and page
 ``leakage``               ``valleymaps leakage``: the regional input-output model's run
+``projects``              ``valleymaps projects summary|near|map``
 ``project_inputs``        jobs and resident workers per place for project summaries
 ``fetch``                 downloads from the public sources, cached and checksummed
 ``check``                 ``valleymaps validate``: checks of a workspace's files

@@ -27,17 +27,14 @@ import pandas as pd
 
 from valleymaps import settings
 from valleymaps._version import __version__
-from valleymaps.analysis.annual import compute_annual_metrics
-from valleymaps.analysis.cluster_employment import ALL_CLUSTERS, aggregate_dataset_employment
+from valleymaps.analysis.cluster_employment import ALL_CLUSTERS
 from valleymaps.analysis.coverage import coverage_column, coverage_findings
 from valleymaps.analysis.headline import Headline, compute_headline
-from valleymaps.analysis.metrics import compute_cluster_metrics
-from valleymaps.clusters import Cluster, load_clusters
+from valleymaps.clusters import Cluster
 from valleymaps.employment import EmploymentDataset
-from valleymaps.errors import WorkspaceError
 from valleymaps.io.atomic import replace_dir, work_dir
 from valleymaps.io.csv_safe import neutralise_formulas
-from valleymaps.io.region import choose_dataset, qualify_tract_names, read_region_counties
+from valleymaps.io.region import qualify_tract_names
 from valleymaps.render.atlas_index import AtlasCard, CardTrend, render_atlas_index
 from valleymaps.render.choropleth import LevelLayer, MapText, places_geojson, render_choropleth
 from valleymaps.render.metric_specs import (
@@ -50,6 +47,7 @@ from valleymaps.render.metric_specs import (
 )
 from valleymaps.render.static_map import StaticChoropleth, style_static_map
 from valleymaps.render.web_geometry import prepare_web_geometry
+from valleymaps.workflows.cluster_data import compute_cluster_data
 from valleymaps.workflows.context import AtlasContext, AtlasSection
 from valleymaps.workflows.sections import SECTIONS
 from valleymaps.workflows.workers import AtlasWorkers
@@ -344,74 +342,15 @@ def _build_atlas(
     base_year = base_year if base_year is not None else cfg.base_year
     end_year = end_year if end_year is not None else cfg.end_year
     classes = classes or cfg.classes
-    from valleymaps.io.employment.store import load_datasets
-    from valleymaps.io.tracts import load_tracts
     from valleymaps.render.project_overlay import prepare_project_overlay
     from valleymaps.workflows.projects_pages import load_project_overlay
 
-    clusters = load_clusters(ws.clusters_path)
-    datasets = load_datasets(ws)
-    counties = read_region_counties(ws)
-    county_names = dict(zip(counties["geoid"], counties["name"], strict=True))
-    region_ids = list(cfg.region_counties)
-
-    used: dict[str, EmploymentDataset] = {}
-    county_ds = choose_dataset(datasets, geoid_length=5, counties=region_ids)
-    if county_ds is None:
-        raise WorkspaceError(
-            f"{ws.employment_dir} has no county employment for the region. Import some with "
-            "'valleymaps import employment FILE --format cbp|lodes-wac|csv'."
-        )
-    used["County"] = county_ds
-    tracts = load_tracts(ws) if ws.tracts_path.is_file() else None
-    tract_ds = choose_dataset(datasets, geoid_length=11, counties=region_ids)
-    if tracts is not None and tract_ds is None:
-        log.warning(
-            "tracts are imported but no tract employment: tract layers are left out "
-            "(import LODES WAC with 'valleymaps import employment FILE --format lodes-wac')"
-        )
-    if tracts is None and tract_ds is not None:
-        log.warning(
-            "tract employment is imported but no tract boundaries: import them with "
-            "'valleymaps import tracts FILE'"
-        )
-    with_tracts = tracts is not None and tract_ds is not None
-
-    def analyse(
-        ds: EmploymentDataset, *, private: bool = cfg.ownership == "private"
-    ) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """The span metrics and the annual series of one dataset (aggregated once)."""
-        ce = aggregate_dataset_employment(ds, clusters, ownership="private" if private else "all")
-        span = compute_cluster_metrics(
-            ce,
-            region_counties=cfg.region_counties,
-            reference_geoid=cfg.reference_geoid,
-            base_year=base_year,
-            end_year=end_year,
-        )
-        annual = compute_annual_metrics(
-            ce, region_counties=cfg.region_counties, reference_geoid=cfg.reference_geoid
-        )
-        return span, annual
-
-    def metrics_for(ds: EmploymentDataset, *, private: bool = cfg.ownership == "private") -> pd.DataFrame:
-        return analyse(ds, private=private)[0]
-
-    metrics, annual = analyse(county_ds)
-    metrics = metrics[metrics["level"] != "tract"]
-    annual = annual[annual["level"] != "tract"]
-    if with_tracts:
-        assert tract_ds is not None
-        used["Tract"] = tract_ds
-        tm, ta = analyse(tract_ds)
-        metrics = pd.concat([metrics, tm[tm["level"] == "tract"]], ignore_index=True)
-        annual = pd.concat([annual, ta[ta["level"] == "tract"]], ignore_index=True)
-    metrics["reference_name"] = metrics["reference"].map(
-        {cfg.reference_geoid: cfg.reference_name, settings.REGION_GEOID: cfg.region_name}
-    )
-    # each level compares with its own data's reference; name it when they agree, else tooltips say
-    references = set(metrics.loc[metrics["level"] != "state", "reference_name"])
-    reference_name = references.pop() if len(references) == 1 else "the reference area"
+    data = compute_cluster_data(ws, base_year=base_year, end_year=end_year)
+    clusters, used, metrics, annual = data.clusters, data.used, data.metrics, data.annual
+    counties, county_names, tracts = data.counties, data.county_names, data.tracts
+    county_ds = used["County"]
+    with_tracts = tracts is not None
+    reference_name = data.reference_name
     synthetic = any(ds.synthetic for ds in used.values())
     notice = settings.SYNTHETIC_NOTICE if synthetic else None
 
@@ -440,7 +379,7 @@ def _build_atlas(
     # the end year's change from the year before sits beside the span metrics (for the PNGs)
     end_yoy = annual.loc[annual["year"] == year, ["geoid", "cluster", "component", "yoy_change"]]
     metrics_with_yoy = metrics.merge(end_yoy, on=["geoid", "cluster", "component"], how="left")
-    private_metrics = metrics_for(county_ds, private=True) if county_ds.private is not None else None
+    private_metrics = data.private_metrics
     headline = compute_headline(metrics, private_metrics=private_metrics)
     vintage = "Sources · employment " + "; ".join(f"{lvl.lower()} {ds.vintage}" for lvl, ds in used.items())
     projects = load_project_overlay(ws)  # once per build: over every cluster page, and for the sections
@@ -476,6 +415,7 @@ def _build_atlas(
             county_names=county_names,
             png=png,
             projects=projects,
+            cluster_data=data,
         )
         # Before the pages: the workers run the sections and draw the PNGs while the pages are written.
         levels = [("county", "Counties", county_web)]

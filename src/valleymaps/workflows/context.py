@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from valleymaps.render.project_overlay import ProjectOverlay
+    from valleymaps.workflows.cluster_data import ClusterData
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,10 @@ class AtlasContext:
         read once per build (:func:`valleymaps.workflows.projects_pages.load_project_overlay`);
         None when there are none. Sections lay them over their maps
         (:func:`valleymaps.render.project_overlay.add_project_overlay`).
+    cluster_data
+        The cluster figures of the build (:class:`~valleymaps.workflows.cluster_data.ClusterData`:
+        the datasets mapped, span metrics and annual series of every level), computed once by
+        the atlas; None when a section is built on its own.
     cache
         Results one section computes and another reuses (the leakage run, used by the
         suitability and leakage sections), so each is computed once per build.
@@ -73,6 +78,7 @@ class AtlasContext:
     png: bool
     downloads: list[tuple[str, str]] = field(default_factory=list)
     projects: ProjectOverlay | None = None
+    cluster_data: ClusterData | None = None
     cache: dict[str, object] = field(default_factory=dict)
 
     def add_png(self, make: Callable[..., Figure], name: str, **kwargs: Any) -> str:
