@@ -417,6 +417,18 @@ def near(
     default=None,
     help="Group nearby points (default: when there are more than 300).",
 )
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="The page loads its scripts and styles from assets/ beside it (copied from the download "
+    "cache: run 'valleymaps fetch assets' once), so it opens with no internet.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Download cache holding the assets of --offline (default: $VALLEYMAPS_CACHE_DIR).",
+)
 @overwrite_option
 @db_option
 @db_table_option
@@ -424,6 +436,8 @@ def near(
 def map_(
     out: Path,
     cluster: bool | None,
+    offline: bool,
+    cache_dir: Path | None,
     overwrite: bool,
     db_url: str | None,
     table: str | None,
@@ -436,7 +450,8 @@ def map_(
     from valleymaps.workflows.projects import write_projects_map
 
     n = write_projects_map(
-        Workspace.open(workspace_dir), out, cluster=cluster, overwrite=overwrite, db_url=db_url, table=table
+        Workspace.open(workspace_dir), out, cluster=cluster, overwrite=overwrite, db_url=db_url, table=table,
+        offline=offline, cache=cache_dir,
     )
     click.echo(
         f"Wrote {out} ({_plural(n, 'project')}). Open {out.resolve().as_uri()} in a browser."

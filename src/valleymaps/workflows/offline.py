@@ -59,6 +59,35 @@ def check_offline_assets(cache: CacheLike = None) -> tuple[DownloadCache, list[s
     return store, urls
 
 
+def _copy_assets(root: Path, store: DownloadCache, urls: list[str]) -> list[Path]:
+    copies = []
+    for url in urls:
+        target = root / local_asset_path(url)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(target) as tmp:
+            shutil.copyfile(store.path_for(asset_file(url).cache_key), tmp)
+        copies.append(target)
+    return copies
+
+
+def offline_page(
+    text: str, folder: str | os.PathLike[str], *, cache: CacheLike = None
+) -> tuple[str, list[Path]]:
+    """A standalone page's HTML made to load its scripts and styles from ``folder/assets``.
+
+    Copies the cached assets into ``folder/assets/<host>/<path>`` (the page is to be written in
+    *folder*) and returns the rewritten page text with the copies.
+
+    Raises
+    ------
+    DataSourceError
+        If an asset is not in the cache, or no longer matches its recorded checksum.
+    """
+    store, urls = check_offline_assets(cache)
+    copies = _copy_assets(Path(folder), store, urls)
+    return make_page_offline(text, {url: local_asset_path(url) for url in urls}), copies
+
+
 def make_atlas_offline(build_dir: str | os.PathLike[str], *, cache: CacheLike = None) -> OfflineAtlas:
     """Copy the cached page assets into ``build_dir/assets`` and point every page at them.
 
@@ -70,13 +99,7 @@ def make_atlas_offline(build_dir: str | os.PathLike[str], *, cache: CacheLike = 
     """
     root = Path(build_dir)
     store, urls = check_offline_assets(cache)
-    copies = []
-    for url in urls:
-        target = root / local_asset_path(url)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(target) as tmp:
-            shutil.copyfile(store.path_for(asset_file(url).cache_key), tmp)
-        copies.append(target)
+    copies = _copy_assets(root, store, urls)
     pages = []
     for page in sorted(root.rglob("*.html")):
         rel = page.relative_to(root)
@@ -91,4 +114,4 @@ def make_atlas_offline(build_dir: str | os.PathLike[str], *, cache: CacheLike = 
     return OfflineAtlas(copies, pages)
 
 
-__all__ = ["OfflineAtlas", "check_offline_assets", "make_atlas_offline"]
+__all__ = ["OfflineAtlas", "check_offline_assets", "make_atlas_offline", "offline_page"]

@@ -191,17 +191,28 @@ def write_projects_map(
     overwrite: bool = False,
     db_url: str | None = None,
     table: str | None = None,
+    offline: bool = False,
+    cache: str | os.PathLike[str] | None = None,
 ) -> int:
     """Write the standalone page of the projects to *out* (.html); return how many it shows.
+
+    With *offline*, the page loads its scripts and styles from ``assets/`` beside it (copied
+    from the download cache *cache*: ``valleymaps fetch assets`` fills it once).
 
     Raises
     ------
     OutputExistsError
         If *out* exists and *overwrite* is false.
+    DataSourceError
+        If *offline* and the assets are not in the cache.
     """
+    from valleymaps.workflows.offline import check_offline_assets, offline_page
+
     out = Path(out)
     if out.exists() and not overwrite:
         raise OutputExistsError(f"{out} exists. Pass --overwrite to replace it.")
+    if offline:  # say what is missing before reading anything
+        check_offline_assets(cache)
     store, projects = load_inventory(ws, db_url=db_url, table=table)
     fmap = render_project_map(
         projects,
@@ -211,5 +222,8 @@ def write_projects_map(
         outlines=read_region_counties(ws),
         cluster=cluster,
     )
-    write_text_atomic(out, fmap.get_root().render())
+    text = fmap.get_root().render()
+    if offline:
+        text, _copies = offline_page(text, out.parent, cache=cache)
+    write_text_atomic(out, text)
     return len(projects)
