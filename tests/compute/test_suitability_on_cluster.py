@@ -113,3 +113,21 @@ def test_the_cli_runs_several_targets_on_the_scheduler(tmp_path: Path, cluster: 
     outcome = run_cli(ws.root, ["suitability", "-t", "test-plants", "--profile", str(layers["rail"]),
                                 "-t", "water-plants"])
     assert outcome.exit_code != 0 and "--profile FILE models one target" in outcome.output
+
+
+def test_suitability_with_an_unreachable_scheduler_is_one_clear_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hostile_harness import expect_refusal
+    from valleymaps import settings
+
+    monkeypatch.setattr(settings, "COMPUTE_CONNECT_TIMEOUT_S", 1.0)
+    monkeypatch.delenv("VALLEYMAPS_SCHEDULER", raising=False)
+    ws, _layers = _workspace(tmp_path)
+    config = ws.root / "valleymaps.toml"
+    config.write_text(config.read_text().replace('# scheduler = "tcp://10.0.0.5:8786"',
+                                                 'scheduler = "tcp://127.0.0.1:9"'))
+    expect_refusal(ws.root, ["suitability", "-t", "test-plants", "-t", "water-plants"],
+                   "cannot reach the Dask scheduler", "tcp://127.0.0.1:9",
+                   "[compute] scheduler in valleymaps.toml", "--scheduler none")
+    assert not (ws.root / "outputs").exists()
