@@ -23,12 +23,15 @@ from valleymaps.projects.validate import validate_projects
 def _styles(path: Path) -> list[tuple[str, str, str, int, str]]:
     with closing(sqlite3.connect(path)) as db:
         rows = db.execute(
-            "SELECT f_table_name, f_geometry_column, styleName, useAsDefault, styleQML FROM layer_styles "
-            "ORDER BY id"
+            "SELECT f_table_name, f_geometry_column, styleName, useAsDefault, styleQML, styleSLD "
+            "FROM layer_styles ORDER BY id"
         ).fetchall()
-    for style in rows:  # every style is a well-formed QGIS document
+    for style in rows:  # every style is a well-formed QGIS document, and the same as an OGC SLD
         assert ET.fromstring(style[4]).tag == "qgis"
-    return rows
+        sld = ET.fromstring(style[5])
+        assert sld.tag == "{http://www.opengis.net/sld}StyledLayerDescriptor"
+        assert sld.find(".//{http://www.opengis.net/sld}Rule") is not None
+    return [row[:5] for row in rows]
 
 
 def _contents(path: Path, table: str) -> tuple[str, str]:
@@ -121,6 +124,8 @@ def test_suitability_sites_and_raster_are_styled_with_the_web_palette(tmp_path: 
     assert {"factor-rail.qml", "exclusion.qml"} <= {p.name for p in written}
     assert 'type="paletted"' in (out / "exclusion.qml").read_text(encoding="utf-8")
     assert 'maximumValue="1"' in (out / "factor-rail.qml").read_text(encoding="utf-8")
+    assert {"suitability.sld", "factor-rail.sld", "exclusion.sld"} <= {p.name for p in written}
+    assert 'type="ramp"' in (out / "suitability.sld").read_text(encoding="utf-8")
     with rasterio.open(out / "suitability.tif") as src:  # still a valid COG, described
         assert src.tags(ns="IMAGE_STRUCTURE")["LAYOUT"] == "COG"
         assert src.descriptions[0] == "Suitability (0-100)"

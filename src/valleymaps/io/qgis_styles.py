@@ -4,7 +4,8 @@ QGIS reads a GeoPackage layer's default style from the ``layer_styles`` table
 (the schema QGIS itself creates, registered in ``gpkg_contents`` as an
 attributes table, as QGIS does) and shows ``gpkg_contents.identifier`` and
 ``description`` in its browser. A raster's style is the ``.qml`` file of the
-same name beside it. The QML text comes from :mod:`valleymaps.render.qgis_styles`.
+same name beside it (and a ``.sld`` for other tools). The QML text comes from
+:mod:`valleymaps.render.qgis_styles`, the SLD from :mod:`valleymaps.render.sld_styles`.
 
 Call these on the file being written (before it is moved into place); they edit it in place.
 """
@@ -64,6 +65,8 @@ def write_layer_style(
         The styled table.
     qml
         The QML document.
+    sld
+        The same style as an OGC SLD document (``styleSLD``), for tools that read SLD.
     name
         Style name (shown in QGIS' style list); a style of that name is replaced.
     default
@@ -103,4 +106,9 @@ def write_qml_beside(raster: str | os.PathLike[str], qml: str) -> Path:
     return write_text_atomic(Path(raster).with_suffix(".qml"), qml)
 
 
-__all__ = ["describe_layer", "write_layer_style", "write_qml_beside"]
+def write_sld_beside(raster: str | os.PathLike[str], sld: str) -> Path:
+    """Write ``sld`` as the raster's OGC style: ``name.sld`` beside ``name.tif`` (atomically)."""
+    return write_text_atomic(Path(raster).with_suffix(".sld"), sld)
+
+
+__all__ = ["describe_layer", "write_layer_style", "write_qml_beside", "write_sld_beside"]

@@ -18,6 +18,7 @@ import shapely
 from valleymaps.io.qgis_styles import describe_layer, write_layer_style
 from valleymaps.render.classify import classify_values
 from valleymaps.render.qgis_styles import build_graduated_qml, build_projects_qml
+from valleymaps.render.sld_styles import build_graduated_sld, build_projects_sld
 
 #: Geometry kind -> the style's name in QGIS.
 _KINDS: dict[str, str] = {"point": "points", "line": "lines", "polygon": "areas"}
@@ -57,6 +58,7 @@ def style_projects_layer(
             description=f"Projects as on the valleymaps web map ({label}): colour and shape by category, "
             "size by cost (one step per power of ten).",
             default=kind == main,
+            sld=build_projects_sld(layer=layer, geometry=kind),
         )
     where = "; ".join(dict.fromkeys(s for s in sources if s))
     where = where or "project inventories imported into valleymaps"
@@ -87,6 +89,7 @@ def style_summary_layer(path: str | os.PathLike[str], layer: str, summary: pd.Da
         build_graduated_qml(column, classes, label_format=fmt),
         name=f"valleymaps investment ({column})",
         description="Investment by place as on the valleymaps web map.",
+        sld=build_graduated_sld(layer, column, classes, label_format=fmt),
     )
     jobs = _first(summary, "jobs_source")
     workers = _first(summary, "workers_source")

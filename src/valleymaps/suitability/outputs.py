@@ -23,11 +23,16 @@ from valleymaps import settings
 from valleymaps._version import __version__
 from valleymaps.io.atomic import atomic_path, write_text_atomic
 from valleymaps.io.csv_safe import neutralise_formulas
-from valleymaps.io.qgis_styles import describe_layer, write_layer_style, write_qml_beside
+from valleymaps.io.qgis_styles import describe_layer, write_layer_style, write_qml_beside, write_sld_beside
 from valleymaps.render.qgis_styles import (
     build_exclusion_raster_qml,
     build_suitability_raster_qml,
     build_suitability_sites_qml,
+)
+from valleymaps.render.sld_styles import (
+    build_exclusion_raster_sld,
+    build_suitability_raster_sld,
+    build_suitability_sites_sld,
 )
 from valleymaps.render.suitability_image import OverlayImage, web_overlay
 from valleymaps.render.suitability_map import FactorInfo, TargetLayer, format_value
@@ -127,6 +132,7 @@ def write_tables(
             write_layer_style(
                 tmp, "sites", build_suitability_sites_qml(), name="valleymaps suitability sites",
                 description="Sites coloured by mean suitability (0-100), the web map's palette.",
+                sld=build_suitability_sites_sld(),
             )  # fmt: skip
             describe_layer(tmp, "sites", identifier=f"Candidate sites: {target or result.profile.name}",
                            description=_sites_description(result, target))
@@ -138,12 +144,17 @@ def write_tables(
     raster = Path(result.suitability_path)
     if raster.parent.resolve() == folder.resolve() and raster.is_file():
         written.append(write_qml_beside(raster, build_suitability_raster_qml()))
+        written.append(write_sld_beside(raster, build_suitability_raster_sld(layer=raster.stem)))
         for f in result.factors:  # factor scores 0-1 on the same ramp
             if f.score_path.is_file() and f.score_path.parent.resolve() == folder.resolve():
                 written.append(write_qml_beside(f.score_path, build_suitability_raster_qml(maximum=1.0)))
+                written.append(write_sld_beside(
+                    f.score_path, build_suitability_raster_sld(layer=f.score_path.stem, maximum=1.0)
+                ))  # fmt: skip
         exclusion = Path(result.exclusion_path)
         if exclusion.is_file() and exclusion.parent.resolve() == folder.resolve():
             written.append(write_qml_beside(exclusion, build_exclusion_raster_qml()))
+            written.append(write_sld_beside(exclusion, build_exclusion_raster_sld(layer=exclusion.stem)))
     sens = folder / "sensitivity.csv"
     with atomic_path(sens) as tmp:
         neutralise_formulas(result.sensitivity_table).to_csv(tmp, index=False)
