@@ -671,11 +671,13 @@ def run_suitability(
     import rasterio
 
     from valleymaps.errors import DataSourceError
-    from valleymaps.io.region import read_analysis_region
-    from valleymaps.suitability.catalog import choose_target
-    from valleymaps.suitability.layers import layer_catalog
     from valleymaps.suitability.model import compute_suitability, drop_missing_layers, find_missing_layers
     from valleymaps.suitability.outputs import preview_and_overlay, target_layer
+    from valleymaps.workflows.suitability_inputs import (
+        choose_target,
+        gather_suitability_inputs,
+        layer_catalog,
+    )
 
     wsp = _as_workspace(ws)
     choice = choose_target(target, ws=wsp)
@@ -687,16 +689,15 @@ def run_suitability(
             + "\n".join(f"  - {label}: {why}" for label, why in missing.items())
             + "\nProvide them (layers={...}), or pass allow_missing=True to leave those factors out."
         )
-    region = read_analysis_region(wsp)
-    inventory = load_projects(wsp)
+    inputs = gather_suitability_inputs(wsp, [choice.profile], catalog=catalog)
+    region = inputs.region
     empty: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="valleymaps-suitability-") as tmp:
         while True:
             try:
                 profile = drop_missing_layers(choice.profile, catalog, empty=empty)
                 result = compute_suitability(
-                    profile, region=region, catalog=catalog, folder=Path(tmp), ws=wsp,
-                    resolution=resolution, projects=inventory if len(inventory) else None, cog=False,
+                    profile, inputs, folder=Path(tmp), resolution=resolution, cog=False,
                 )
                 break
             except EmptyLayerError as exc:

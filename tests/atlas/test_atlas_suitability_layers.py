@@ -6,8 +6,8 @@ from pathlib import Path
 
 from project_files import FRESNO, row, write_csv
 from valleymaps.projects.importer import import_projects
-from valleymaps.suitability.catalog import list_profiles
 from valleymaps.workflows.atlas import build_atlas
+from valleymaps.workflows.suitability_inputs import list_profiles
 from valleymaps.workspace import Workspace
 
 

@@ -79,7 +79,7 @@ def test_suitability_list_shows_recomputed_beside_plan(tmp_path: Path) -> None:
 
 
 def test_suitability_page_notes_show_recomputed_beside_plan(tmp_path: Path) -> None:
-    from valleymaps.suitability.catalog import list_profiles
+    from valleymaps.workflows.suitability_inputs import list_profiles
     from valleymaps.workflows.suitability_pages import _market_support, _support_notes
 
     ws = init_workspace(tmp_path / "ws")

@@ -18,11 +18,10 @@ from shapely.geometry import Point
 from lodes_files import write_od_flows
 from valleymaps.errors import GeometryRepairedWarning
 from valleymaps.io.flows.store import import_flows
-from valleymaps.io.region import read_analysis_region
 from valleymaps.io.tracts import import_tracts, load_tracts
-from valleymaps.suitability.layers import layer_catalog
 from valleymaps.suitability.model import compute_suitability
 from valleymaps.suitability.profile import parse_profile
+from valleymaps.workflows.suitability_inputs import gather_suitability_inputs, layer_catalog
 from valleymaps.workspace import init_workspace
 
 REPO = Path(__file__).resolve().parents[2]
@@ -72,12 +71,9 @@ def result(tmp_path_factory: pytest.TempPathFactory):
     catalog = layer_catalog(
         ws, overrides={"groundwater_depth": str(GROUNDWATER), "rail_lines": [str(p) for p in RAIL]}
     )
+    profile = parse_profile(PROFILE)
     return compute_suitability(
-        parse_profile(PROFILE),
-        region=read_analysis_region(ws),
-        catalog=catalog,
-        folder=root / "out",
-        ws=ws,
+        profile, gather_suitability_inputs(ws, [profile], catalog=catalog), folder=root / "out",
         resolution=1000,
     )
 
@@ -190,12 +186,9 @@ def commuting_result(tmp_path_factory: pytest.TempPathFactory):
     catalog = layer_catalog(
         ws, overrides={"interchanges": str(root / "interchanges.gpkg"), "rail_lines": [str(p) for p in RAIL]}
     )
+    profile = parse_profile(COMMUTING_PROFILE)
     result = compute_suitability(
-        parse_profile(COMMUTING_PROFILE),
-        region=read_analysis_region(ws),
-        catalog=catalog,
-        folder=root / "out",
-        ws=ws,
+        profile, gather_suitability_inputs(ws, [profile], catalog=catalog), folder=root / "out",
         resolution=1000,
     )
     return ws, result

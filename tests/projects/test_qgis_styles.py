@@ -99,21 +99,20 @@ def test_summary_geopackage_is_the_web_maps_choropleth(tmp_path: Path) -> None:
 
 def test_suitability_sites_and_raster_are_styled_with_the_web_palette(tmp_path: Path) -> None:
     from suitability_files import write_layers, write_profile, write_workspace
-    from valleymaps.io.region import read_analysis_region
     from valleymaps.render.suitability_image import color_stops
-    from valleymaps.suitability.layers import layer_catalog
     from valleymaps.suitability.model import compute_suitability
     from valleymaps.suitability.outputs import write_tables
     from valleymaps.suitability.profile import load_profile
+    from valleymaps.workflows.suitability_inputs import gather_suitability_inputs, layer_catalog
 
     ws = write_workspace(tmp_path / "ws")
     layers = write_layers(tmp_path / "layers")
     profile = load_profile(write_profile(tmp_path / "test-plants.toml"))
     out = tmp_path / "out"
+    catalog = layer_catalog(ws, overrides={k: str(v) for k, v in layers.items()})
     result = compute_suitability(
-        profile, region=read_analysis_region(ws), ws=ws, folder=out, resolution=500,
-        catalog=layer_catalog(ws, overrides={k: str(v) for k, v in layers.items()}),
-    )  # fmt: skip
+        profile, gather_suitability_inputs(ws, [profile], catalog=catalog), folder=out, resolution=500,
+    )
     written = write_tables(result, out, target="Test plants")
     assert out / "suitability.qml" in written
     qml = (out / "suitability.qml").read_text(encoding="utf-8")

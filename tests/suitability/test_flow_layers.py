@@ -27,16 +27,14 @@ from suitability_files import (
     write_workspace,
 )
 from valleymaps.errors import FieldError, WorkspaceError
-from valleymaps.io.flows.store import import_flows
-from valleymaps.io.region import read_analysis_region
+from valleymaps.io.flows.store import import_flows, load_all_flows
 from valleymaps.io.tracts import import_tracts
 from valleymaps.render.suitability_image import web_overlay
-from valleymaps.suitability.catalog import choose_target
-from valleymaps.suitability.flow_layers import flow_layer_values
-from valleymaps.suitability.layers import layer_catalog
+from valleymaps.suitability.flow_layers import FlowValues, flow_layer_values
 from valleymaps.suitability.model import compute_suitability, drop_missing_layers, find_missing_layers
 from valleymaps.suitability.outputs import read_preview, target_layer, write_tables
 from valleymaps.suitability.profile import parse_profile
+from valleymaps.workflows.suitability_inputs import choose_target, gather_suitability_inputs, layer_catalog
 from valleymaps.workspace import Workspace
 
 FRESNO_SW, FRESNO_SE, FRESNO_NW, FRESNO_NE = (g for g in TRACTS if g.startswith("06019"))
@@ -76,13 +74,17 @@ def _import_acs(ws: Workspace, tmp_path: Path, rows: list[tuple[str, str, int, i
 
 
 def _run(ws: Workspace, profile_text: str, folder: Path, *, resolution: float, **layers: Path):
-    return compute_suitability(
-        parse_profile(profile_text),
-        region=read_analysis_region(ws),
-        catalog=layer_catalog(ws, overrides={k: str(v) for k, v in layers.items()}),
-        folder=folder,
-        ws=ws,
-        resolution=resolution,
+    profile = parse_profile(profile_text)
+    catalog = layer_catalog(ws, overrides={k: str(v) for k, v in layers.items()})
+    inputs = gather_suitability_inputs(ws, [profile], catalog=catalog)
+    return compute_suitability(profile, inputs, folder=folder, resolution=resolution)
+
+
+def _flow_values(ws: Workspace, name: str, **kwargs) -> FlowValues:
+    """A flow layer from the workspace's flows, as the suitability workflow reads them."""
+    return flow_layer_values(
+        load_all_flows(ws), name, region_counties=tuple(ws.config.region_counties), origin=str(ws.root),
+        **kwargs,
     )
 
 
@@ -90,7 +92,7 @@ def test_lodes_tract_flows_give_skilled_out_commuters_and_resident_workers_per_t
     ws = _workspace(tmp_path)
     _import_od(ws, tmp_path, FLOWS)
 
-    skilled = flow_layer_values(ws, "skilled_out_commuters", tract_ids=list(TRACTS))
+    skilled = _flow_values(ws, "skilled_out_commuters", tract_ids=list(TRACTS))
     # residents earning over $3,333 a month working outside the two counties
     assert skilled.level == "tract"
     assert skilled.values[skilled.values > 0].to_dict() == {FRESNO_SW: 200, FRESNO_SE: 150, KERN_NW: 10}
@@ -99,18 +101,18 @@ def test_lodes_tract_flows_give_skilled_out_commuters_and_resident_workers_per_t
     assert "per tract" in skilled.note and not skilled.synthetic
     assert any("aux files" in c for c in skilled.caveats)  # residents working in other states
 
-    workers = flow_layer_values(ws, "resident_workers", tract_ids=list(TRACTS))
+    workers = _flow_values(ws, "resident_workers", tract_ids=list(TRACTS))
     assert workers.values[workers.values > 0].to_dict() == {FRESNO_SW: 950, FRESNO_SE: 200, KERN_NW: 100}
     assert workers.caveats == ()
 
     with pytest.raises(FieldError, match="has one column, 'workers'"):
-        flow_layer_values(ws, "resident_workers", column="jobs", tract_ids=list(TRACTS))
+        _flow_values(ws, "resident_workers", column="jobs", tract_ids=list(TRACTS))
 
 
 def test_without_imported_tracts_the_lodes_county_table_is_used(tmp_path) -> None:
     ws = _workspace(tmp_path, tracts=False)
     _import_od(ws, tmp_path, FLOWS)
-    skilled = flow_layer_values(ws, "skilled_out_commuters")
+    skilled = _flow_values(ws, "skilled_out_commuters")
     assert skilled.level == "county"
     assert skilled.values[["06019", "06029"]].to_dict() == {"06019": 350, "06029": 10}
 
@@ -122,7 +124,7 @@ def test_tract_flows_of_another_census_vintage_fall_back_to_counties_and_say_so(
         return geoid[:5] + "99" + geoid[7:] if geoid[:5] in ("06019", "06029") else geoid
 
     _import_od(ws, tmp_path, [(other_vintage(h), other_vintage(w), n, s) for h, w, n, s in FLOWS])
-    workers = flow_layer_values(ws, "resident_workers", tract_ids=list(TRACTS))
+    workers = _flow_values(ws, "resident_workers", tract_ids=list(TRACTS))
     assert workers.level == "county"
     assert workers.values[["06019", "06029"]].to_dict() == {"06019": 1150, "06029": 100}
     assert any("different census vintage" in c for c in workers.caveats)
@@ -136,7 +138,7 @@ def test_acs_flows_count_all_out_commuters_and_the_map_says_so(tmp_path) -> None
         [("06019", "06019", 900, 40), ("06019", "06037", 300, 30), ("06019", "06001", 50, 12),
          ("06029", "06019", 70, 9), ("06029", "06037", 40, 8)],
     )  # fmt: skip
-    skilled = flow_layer_values(ws, "skilled_out_commuters", tract_ids=list(TRACTS))
+    skilled = _flow_values(ws, "skilled_out_commuters", tract_ids=list(TRACTS))
     assert skilled.level == "county"  # ACS has no tracts
     assert skilled.values[["06019", "06029"]].to_dict() == {"06019": 350, "06029": 40}  # all earnings
     assert "residents who work outside the region, whatever they earn" in skilled.note
@@ -176,10 +178,10 @@ transform = { kind = "linear", low = 0, high = 350 }
 def test_real_lodes_beats_synthetic_and_synthetic_flows_are_labelled(tmp_path) -> None:
     ws = _workspace(tmp_path)
     _import_od(ws, tmp_path, FLOWS[:1], name="ca_od_main_JT00_2021_synthetic.csv.gz", year=2021)
-    only = flow_layer_values(ws, "resident_workers", tract_ids=list(TRACTS))
+    only = _flow_values(ws, "resident_workers", tract_ids=list(TRACTS))
     assert only.synthetic and "(synthetic sample data)" in only.note
     _import_acs(ws, tmp_path, [("06019", "06019", 5, 1)])
-    real = flow_layer_values(ws, "resident_workers", tract_ids=list(TRACTS))
+    real = _flow_values(ws, "resident_workers", tract_ids=list(TRACTS))
     assert not real.synthetic and real.level == "county" and "ACS" in real.note
 
 
@@ -215,7 +217,7 @@ def test_without_flows_the_layers_are_missing_with_the_fix_and_left_out(tmp_path
     assert trimmed.weights == {"labour": 100.0}
     assert trimmed.left_out_names == ("Close to an interchange (50%)",)
     with pytest.raises(WorkspaceError, match=r"has none\. Import some"):
-        flow_layer_values(_workspace(tmp_path / "empty", tracts=False), "resident_workers")
+        _flow_values(_workspace(tmp_path / "empty", tracts=False), "resident_workers")
 
 
 def test_cells_near_interchanges_and_a_large_labour_pool_score_higher(tmp_path) -> None:

@@ -20,10 +20,9 @@ from suitability_files import (
     write_workspace,
 )
 from valleymaps.errors import AnalysisError, CRSError, DataSourceError, ValidationError
-from valleymaps.io.region import read_analysis_region
-from valleymaps.suitability.layers import layer_catalog
 from valleymaps.suitability.model import compute_suitability, drop_missing_layers
 from valleymaps.suitability.profile import load_profile, parse_profile
+from valleymaps.workflows.suitability_inputs import gather_suitability_inputs, layer_catalog
 
 
 @pytest.fixture
@@ -34,16 +33,10 @@ def setup(tmp_path: Path):
     return ws, layers, profile
 
 
-def _run(ws, layers, profile, folder: Path, **kwargs):
-    return compute_suitability(
-        profile,
-        region=read_analysis_region(ws),
-        catalog=layer_catalog(ws, overrides={k: str(v) for k, v in layers.items()}),
-        folder=folder,
-        ws=ws,
-        resolution=500,
-        **kwargs,
-    )
+def _run(ws, layers, profile, folder: Path, *, projects=None, **kwargs):
+    catalog = layer_catalog(ws, overrides={k: str(v) for k, v in layers.items()})
+    inputs = gather_suitability_inputs(ws, [profile], catalog=catalog, projects=projects, read_projects=False)
+    return compute_suitability(profile, inputs, folder=folder, resolution=500, **kwargs)
 
 
 def test_a_run_writes_cogs_whose_suitability_is_the_weighted_sum_of_the_factors(
@@ -165,7 +158,7 @@ def test_missing_layers_are_listed_or_left_out_with_weights_rescaled(setup, tmp_
     catalog = layer_catalog(ws, overrides={"rail": str(layers["rail"]), "reserve": str(layers["reserve"])})
     with pytest.raises(DataSourceError) as info:
         compute_suitability(
-            profile, region=read_analysis_region(ws), catalog=catalog, folder=tmp_path / "o", ws=ws,
+            profile, gather_suitability_inputs(ws, [profile], catalog=catalog), folder=tmp_path / "o",
             resolution=500,
         )
     assert "2 layer(s) missing" in str(info.value)
@@ -228,12 +221,7 @@ transform = { kind = "identity" }
 """
     )
     result = compute_suitability(
-        profile,
-        region=read_analysis_region(ws),
-        catalog=layer_catalog(ws),
-        folder=tmp_path / "out",
-        ws=ws,
-        resolution=5000,
+        profile, gather_suitability_inputs(ws, [profile]), folder=tmp_path / "out", resolution=5000
     )
     table = load_datasets(ws)[0].table
     metrics = compute_cluster_metrics(

@@ -3,8 +3,21 @@
 from valleymaps.io.employment.store import import_employment
 from valleymaps.io.tracts import import_tracts
 from valleymaps.suitability.places import cluster_metric_values
-from valleymaps.workspace import init_workspace
+from valleymaps.workflows.suitability_inputs import gather_suitability_inputs
+from valleymaps.workspace import Workspace, init_workspace
 from workspace_files import write_square_tracts, write_tract_employment
+
+
+def _metric_inputs(ws: Workspace):
+    """What a cluster-metric factor reads, from the workspace (tracts and counties)."""
+    from valleymaps.suitability.profile import parse_profile
+
+    profile = parse_profile(
+        'name = "m"\n[[factors]]\nkey = "m"\nweight = 100\n'
+        'source = { kind = "cluster_metric", metric = "lq", cluster = "agriculture" }\n'
+        'transform = { kind = "identity" }\n'
+    )
+    return gather_suitability_inputs(ws, [profile], read_projects=False)
 
 
 def test_component_metric_falls_back_to_counties_for_sector_only_tract_data(tmp_path):
@@ -14,11 +27,13 @@ def test_component_metric_falls_back_to_counties_for_sector_only_tract_data(tmp_
     import_employment(ws, [write_tract_employment(tmp_path / "jobs.csv", geoids)], format="csv")
 
     # whole clusters exist at tract level (sector proxy) ...
-    values, level, _ = cluster_metric_values(ws, metric="employment", cluster="agriculture")
+    inputs = _metric_inputs(ws)
+    assert set(inputs.cluster_metrics) == {"tract", "county"}
+    values, level, _ = cluster_metric_values(inputs, metric="employment", cluster="agriculture")
     assert level == "tract" and set(values.index) == set(geoids)
     # ... components do not (sector-only data), so the counties' values are used
     values, level, _ = cluster_metric_values(
-        ws, metric="lq", cluster="agriculture", component="processing_and_packaging"
+        inputs, metric="lq", cluster="agriculture", component="processing_and_packaging"
     )
     assert level == "county"
     assert set(values.index) == set(ws.config.region_counties) and values.notna().all()
@@ -29,9 +44,7 @@ def test_sector_only_lodes_leaves_out_the_component_factor_not_the_profile(tmp_p
 
     from lodes_files import write_wac
     from valleymaps.errors import EmptyLayerError
-    from valleymaps.io.region import read_analysis_region
-    from valleymaps.suitability.catalog import list_profiles
-    from valleymaps.suitability.layers import layer_catalog
+    from valleymaps.workflows.suitability_inputs import list_profiles
     from valleymaps.workflows.suitability_pages import _compute_leaving_out_empty
 
     ws = init_workspace(tmp_path / "ws")
@@ -42,13 +55,13 @@ def test_sector_only_lodes_leaves_out_the_component_factor_not_the_profile(tmp_p
 
     with pytest.raises(EmptyLayerError, match=r"needs NAICS detail that sector-only data such as LODES"):
         cluster_metric_values(
-            ws, metric="lq", cluster="manufacturing", component="electronics_and_electrical"
+            _metric_inputs(ws), metric="lq", cluster="manufacturing", component="electronics_and_electrical"
         )
 
     profile = next(p for p in list_profiles(ws) if p.key == "metals-vehicle-parts")
     result = _compute_leaving_out_empty(
-        profile, layer_catalog(ws), region=read_analysis_region(ws), folder=tmp_path / "run", ws=ws,
-        resolution=5000, projects=None, cog=False,
+        profile, gather_suitability_inputs(ws, [profile]), folder=tmp_path / "run", resolution=5000,
+        cog=False,
     )
     notes = " ".join(result.profile.left_out)
     assert "give no cluster metric 'lq'" in notes and "Import County Business Patterns" in notes

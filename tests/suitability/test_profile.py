@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from valleymaps.errors import ConfigError, ValidationError
-from valleymaps.suitability.catalog import choose_target, list_profiles, profile_for_target
+from valleymaps.suitability.catalog import profile_for_target
 from valleymaps.suitability.profile import parse_profile
+from valleymaps.workflows.suitability_inputs import choose_target, list_profiles
 
 GOOD = """
 name = "Demo"

@@ -31,11 +31,11 @@ def _parse_layers(
 
 
 def _list_targets(ws: Workspace) -> None:
-    from valleymaps.suitability.catalog import list_profiles, load_targets, profile_for_target
-    from valleymaps.suitability.layers import layer_catalog
+    from valleymaps.suitability.catalog import profile_for_target
     from valleymaps.suitability.model import find_missing_layers
     from valleymaps.suitability.profile import normalize_target
     from valleymaps.workflows.leakage_pages import market_support_lookup, target_market_support
+    from valleymaps.workflows.suitability_inputs import layer_catalog, list_profiles, load_targets
 
     profiles = list_profiles(ws)
     catalog = layer_catalog(ws)
@@ -225,7 +225,7 @@ def suitability(
     if not targets and profile_path is None and not all_profiles:
         raise click.UsageError("give --target (see --list), --all or --profile FILE")
     if all_profiles:
-        from valleymaps.suitability.catalog import list_profiles
+        from valleymaps.workflows.suitability_inputs import list_profiles
 
         targets = (*targets, *(p.key for p in list_profiles(ws)))
     if len(targets) > 1 and profile_path is not None:

@@ -12,8 +12,8 @@ Modules, by concern:
 
 =================== ==========================================================================
 ``profile``         the profile format, read and checked (:func:`load_profile`)
-``catalog``         shipped and workspace profiles, targets -> profile (:func:`choose_target`)
-``layers``          where named layers are, reading them (:func:`layer_catalog`)
+``catalog``         profiles and targets read from given folders, target -> profile (:func:`match_target`)
+``layers``          where named layers are, reading them (:class:`LayerCatalog`)
 ``grid``            the analysis grid (:func:`make_grid`)
 ``sources``         factor sources read strip by strip: distance, raster, polygons, places
 ``distance``        the streamed, capped exact distance transform
@@ -26,12 +26,15 @@ Modules, by concern:
 ``sensitivity``     rank stability with each weight moved ±10 points
 ``zonal``           per-tract summaries, pixel-centre rule (:func:`summarize_zones`)
 ``cog``             Cloud-optimised GeoTIFF writing, GDAL settings
+``inputs``          what a profile runs on, handed in (:class:`SuitabilityInputs`)
 ``model``           one profile end to end (:func:`compute_suitability`)
 ``outputs``         tables, previews and page layers of a result
-``run``             a target in a workspace -> ``outputs/suitability/<target>/`` (:func:`run_target`)
-``atlas_section``   the profiles' page in ``valleymaps build``
 ``defaults``        documented defaults
 =================== ==========================================================================
+
+Nothing here opens a workspace: :mod:`valleymaps.workflows.suitability_inputs` reads one into
+:class:`SuitabilityInputs`, :mod:`valleymaps.workflows.suitability_run` runs a target in a
+workspace and :mod:`valleymaps.workflows.suitability_pages` writes the atlas page.
 
 The names below are importable from this package directly (loaded on first use).
 """
@@ -45,9 +48,11 @@ _EXPORTS = {
     "load_profile": "profile",
     "parse_profile": "profile",
     "Profile": "profile",
-    "choose_target": "catalog",
-    "list_profiles": "catalog",
-    "layer_catalog": "layers",
+    "match_target": "catalog",
+    "read_profiles": "catalog",
+    "LayerCatalog": "layers",
+    "SuitabilityInputs": "inputs",
+    "LevelMetrics": "inputs",
     "make_grid": "grid",
     "AnalysisGrid": "grid",
     "apply_transform": "transforms",
@@ -59,7 +64,6 @@ _EXPORTS = {
     "flow_layer_values": "flow_layers",
     "drop_missing_layers": "model",
     "SuitabilityResult": "model",
-    "run_target": "run",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -1,25 +1,25 @@
-"""The shipped and workspace profiles, and the plan's target industries they serve.
+"""Profiles, and the plan's target industries they serve, read from the folders given.
 
 Profiles are TOML files in ``data/econ/suitability/`` of the workspace, then
 of the valleymaps installation (a workspace profile with the same key
 replaces the shipped one). The target industries are the rows of
-``data/econ/leakage_targets.csv`` (its ``description`` column).
+``data/econ/leakage_targets.csv`` (its ``description`` column). Which folders
+and files those are is :mod:`valleymaps.workflows.suitability_inputs`' business.
 """
 
 from __future__ import annotations
 
 import difflib
 import logging
-import os
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from valleymaps.errors import ConfigError, DataSourceError
 from valleymaps.io.text_encoding import detect_file_encoding, is_wide_unicode
-from valleymaps.suitability.layers import suitability_dirs
 from valleymaps.suitability.profile import Profile, load_profile, normalize_target, slugify
-from valleymaps.workspace import Workspace, bundled_data_dir
 
 log = logging.getLogger(__name__)
 
@@ -36,14 +36,13 @@ class TargetChoice:
         return slugify(self.target)
 
 
-def list_profiles(ws: Workspace | None = None) -> list[Profile]:
-    """Every profile: the workspace's first, then the shipped ones, each sorted by key.
+def read_profiles(folders: Sequence[Path]) -> list[Profile]:
+    """Every profile of ``folders`` (the strongest first), each folder's sorted by key.
 
-    A workspace profile replaces a shipped one with the same key, and comes
+    A profile of an earlier folder replaces a later one's with the same key, and comes
     first when both list the same target.
     """
     found: dict[str, tuple[int, Profile]] = {}
-    folders = suitability_dirs(ws)
     for rank, folder in reversed(list(enumerate(folders))):
         if not folder.is_dir():
             continue
@@ -55,19 +54,17 @@ def list_profiles(ws: Workspace | None = None) -> list[Profile]:
     return [p for _, p in sorted(found.values(), key=lambda item: (item[0], item[1].key))]
 
 
-def load_targets(ws: Workspace | None = None) -> pd.DataFrame:
+def read_targets(candidates: Sequence[Path]) -> pd.DataFrame:
     """The plan's target industries (``description``, ``market_support_usd`` and any other columns).
 
-    Reads the workspace's ``data/econ/leakage_targets.csv``, else the shipped one.
+    Reads the first of ``candidates`` that exists (the workspace's
+    ``data/econ/leakage_targets.csv``, then the shipped one).
 
     Raises
     ------
     DataSourceError
-        If neither exists.
+        If none exists.
     """
-    candidates = ([ws.targets_path] if ws is not None else []) + [
-        bundled_data_dir() / "econ" / "leakage_targets.csv"
-    ]
     for path in candidates:
         if path.is_file():
             declared = detect_file_encoding(path)
@@ -93,12 +90,13 @@ def profile_for_target(target: str, profiles: list[Profile]) -> Profile | None:
     return None
 
 
-def choose_target(
-    target: str, *, ws: Workspace | None = None, profile_path: str | os.PathLike[str] | None = None
+def match_target(
+    target: str, *, profiles: Sequence[Profile], known_targets: Sequence[str] = ()
 ) -> TargetChoice:
-    """Resolve a user's ``--target`` (and optional ``--profile``) to a target and its profile.
+    """Resolve a user's ``--target`` to a target and the profile of ``profiles`` that models it.
 
-    ``target`` may be a target description (any case) or a profile key.
+    ``target`` may be a target description (any case) or a profile key. ``known_targets``
+    are the plan's targets (for the message when ``target`` matches none).
 
     Raises
     ------
@@ -106,22 +104,14 @@ def choose_target(
         If the target is unknown (the message lists close matches and every
         target) or has no profile.
     """
-    if profile_path is not None:
-        profile = load_profile(profile_path)
-        return TargetChoice(target=target or profile.name, profile=profile)
-    profiles = list_profiles(ws)
     by_key = {p.key: p for p in profiles}
     if target in by_key:
         return TargetChoice(target=by_key[target].name, profile=by_key[target])
-    listed = profile_for_target(target, profiles)
+    listed = profile_for_target(target, list(profiles))
     if listed is not None:
         exact = next(t for t in listed.targets if normalize_target(t) == normalize_target(target))
         return TargetChoice(target=exact, profile=listed)
-    try:
-        known = load_targets(ws)["description"].dropna().tolist()
-    except DataSourceError:
-        known = []
-    known = known or sorted({t for p in profiles for t in p.targets})
+    known = list(known_targets) or sorted({t for p in profiles for t in p.targets})
     if any(normalize_target(t) == normalize_target(target) for t in known):
         raise ConfigError(
             f"target {target!r} has no suitability profile. Write one (copy a file from "

@@ -33,8 +33,6 @@ import pandas as pd
 from valleymaps.analysis.commuting import SKILLED_SEGMENT, compute_inflow_outflow
 from valleymaps.errors import AnalysisError, FieldError, WorkspaceError
 from valleymaps.io.flows.dataset import FlowDataset
-from valleymaps.io.flows.store import load_all_flows
-from valleymaps.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -186,35 +184,38 @@ def _areas(
 
 
 def flow_layer_values(
-    ws: Workspace,
+    datasets: Sequence[FlowDataset],
     name: str,
     *,
+    region_counties: Collection[str],
     column: str | None = VALUE_COLUMN,
     tract_ids: Collection[str] | None = None,
-    datasets: Sequence[FlowDataset] | None = None,
+    origin: str = "the inputs",
 ) -> FlowValues:
-    """The values of flow layer ``name`` (see :data:`FLOW_LAYERS`) from the workspace's flows.
+    """The values of flow layer ``name`` (see :data:`FLOW_LAYERS`) from commuting flows.
 
     Parameters
     ----------
-    ws
-        The workspace (its region and flows).
+    datasets
+        The flows (:func:`valleymaps.io.flows.store.load_all_flows` reads a workspace's).
     name
         A key of :data:`FLOW_LAYERS`.
+    region_counties
+        The region's county GEOIDs.
     column
         The column the profile asks for; must be :data:`VALUE_COLUMN`.
     tract_ids
         GEOIDs of the imported tracts of the region, or None when none are imported
         (county values are used).
-    datasets
-        The flows (default: every dataset of the workspace).
+    origin
+        Where the flows come from (the workspace folder), for messages.
 
     Raises
     ------
     FieldError
         If ``column`` is not ``"workers"``.
     WorkspaceError
-        If the workspace has no commuting flows.
+        If there are no commuting flows.
     AnalysisError
         If the flows hold no resident of the region.
     """
@@ -225,12 +226,11 @@ def flow_layer_values(
             f"(the profile asks for '{column}'). Write column = \"{VALUE_COLUMN}\", or give a table "
             f"with --layer {name}=FILE."
         )
-    datasets = load_all_flows(ws) if datasets is None else datasets
-    region = list(ws.config.region_counties)
+    region = list(region_counties)
     chosen = choose_flows(datasets, segment=layer.segment, tracts=bool(tract_ids))
     if chosen is None:
         raise WorkspaceError(
-            f"layer '{name}' comes from commuting flows, and {ws.root} has none. Import some "
+            f"layer '{name}' comes from commuting flows, and {origin} has none. Import some "
             "('valleymaps import flows ca_od_main_JT00_2021.csv.gz --format lodes-od', LODES for skilled "
             f"workers by tract) or give a table with --layer {name}=FILE (geoid, {VALUE_COLUMN})."
         )

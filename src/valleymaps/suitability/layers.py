@@ -33,29 +33,16 @@ import pyogrio
 
 from valleymaps import settings
 from valleymaps.errors import ConfigError, FieldError
-from valleymaps.io.flows.store import list_flows
 from valleymaps.io.os_errors import ensure_readable
 from valleymaps.io.vector import read_vector
 from valleymaps.suitability.flow_layers import FLOW_LAYERS
 from valleymaps.suitability.profile import LayerRef
-from valleymaps.workspace import Workspace, bundled_data_dir
 
 log = logging.getLogger(__name__)
 
 LAYERS_FILE = "layers.toml"
 MULTI_LAYER_EXTENSIONS = (".gpkg", ".sqlite", ".json", ".topojson")
 SEARCH_EXTENSIONS = (".gpkg", ".geojson", ".shp", ".fgb", ".zip", ".json", ".tif", ".tiff")
-
-
-def suitability_dirs(ws: Workspace | None) -> list[Path]:
-    """Folders holding profiles and ``layers.toml``: the workspace's, then the shipped one."""
-    dirs = []
-    if ws is not None:
-        dirs.append(ws.econ_dir / "suitability")
-    shipped = bundled_data_dir() / "econ" / "suitability"
-    if not any(d.resolve() == shipped.resolve() for d in dirs if d.exists()):
-        dirs.append(shipped)
-    return dirs
 
 
 def _as_paths(value: Any, where: str) -> list[str]:
@@ -145,25 +132,37 @@ class LayerCatalog:
         )
 
 
-def layer_catalog(
-    ws: Workspace | None = None,
+def read_layer_catalog(
+    root: Path | None,
     *,
+    layer_files: Sequence[Path] = (),
     overrides: Mapping[str, str | os.PathLike[str] | Sequence[str | os.PathLike[str]]] | None = None,
+    flows: Sequence[str] = (),
 ) -> LayerCatalog:
-    """The layer catalogue of a workspace (or of none: only overrides and absolute paths).
+    """A layer catalogue from ``layers.toml`` files and overrides (no workspace is opened).
+
+    :func:`valleymaps.workflows.suitability_inputs.layer_catalog` gives a workspace's.
 
     Parameters
     ----------
-    ws
-        The workspace, or None.
+    root
+        Folder relative layer paths start from (the workspace), or None.
+    layer_files
+        ``layers.toml`` files, the weakest first (a later file's entry replaces an earlier's);
+        files that do not exist are skipped.
     overrides
         Layer name -> file(s), taking precedence over everything else.
+    flows
+        Names of the commuting flow datasets the derived tables can come from.
+
+    Raises
+    ------
+    ConfigError
+        If a ``layers.toml`` is not valid TOML or an entry is not a path or list of paths.
     """
-    root = ws.root if ws is not None else None
     named: dict[str, tuple[Path, ...]] = {}
     origin: dict[str, str] = {}
-    for folder in reversed(suitability_dirs(ws)):
-        path = folder / LAYERS_FILE
+    for path in layer_files:
         if not path.is_file():
             continue
         try:
@@ -182,8 +181,7 @@ def layer_catalog(
         items = [value] if isinstance(value, str | os.PathLike) else list(value)
         named[name] = tuple(Path(os.path.expanduser(os.fspath(v))) for v in items)
         origin[name] = "given on the command line"
-    flows = tuple(list_flows(ws)) if ws is not None else ()
-    return LayerCatalog(root=root, named=named, origin=origin, flows=flows)
+    return LayerCatalog(root=root, named=named, origin=origin, flows=tuple(flows))
 
 
 def _match(values: pd.Series, wanted: Sequence[Any]) -> np.ndarray:

@@ -31,6 +31,7 @@ from valleymaps.errors import AnalysisError, DataSourceError, EmptyLayerError
 from valleymaps.suitability import defaults
 from valleymaps.suitability.cog import GridRasterWriter, gdal_env
 from valleymaps.suitability.grid import AnalysisGrid, make_grid
+from valleymaps.suitability.inputs import SuitabilityInputs
 from valleymaps.suitability.layers import LayerCatalog, read_layer
 from valleymaps.suitability.overlay import OverlayResult, weighted_overlay
 from valleymaps.suitability.places import place_values
@@ -48,7 +49,6 @@ from valleymaps.suitability.sources import (
 )
 from valleymaps.suitability.transforms import apply_transform
 from valleymaps.suitability.zonal import summarize_zones
-from valleymaps.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -258,20 +258,19 @@ class _OpenFactor:
     caveats: tuple[str, ...] = ()
 
 
-def _open_factor(
-    factor: Factor, grid: AnalysisGrid, catalog: LayerCatalog, ws: Workspace | None, rows: int
-) -> _OpenFactor:
+def _open_factor(factor: Factor, grid: AnalysisGrid, inputs: SuitabilityInputs, rows: int) -> _OpenFactor:
     spec = factor.source
+    catalog = inputs.catalog
     label = f"factor '{factor.key}'"
     if spec.kind == "cluster_metric":
-        pv = place_values(spec, ws=ws, table_files=None, name=label)
+        pv = place_values(spec, inputs=inputs, table_files=None, name=label)
         return _OpenFactor(PlaceValueSource(pv.places, grid, name=label), pv.note)
     assert spec.ref is not None
     name = f"{label} ({spec.ref.label})"
     if spec.kind == "table":  # a file, else derived from the commuting flows
         derived = catalog.resolve(spec.ref) is None and catalog.derivable(spec.ref)
         files = None if derived else _files(spec.ref, catalog, label)
-        pv = place_values(spec, ws=ws, table_files=files, name=name)
+        pv = place_values(spec, inputs=inputs, table_files=files, name=name)
         return _OpenFactor(PlaceValueSource(pv.places, grid, name=name), pv.note, caveats=pv.caveats)
     files = _files(spec.ref, catalog, label)
     note = ", ".join(f.name for f in files)
@@ -427,42 +426,31 @@ def _factor_pass(
 
 def compute_suitability(
     profile: Profile,
+    inputs: SuitabilityInputs,
     *,
-    region: gpd.GeoDataFrame,
-    catalog: LayerCatalog,
     folder: str | os.PathLike[str],
-    ws: Workspace | None = None,
     resolution: float | None = None,
-    zones: gpd.GeoDataFrame | None = None,
-    zone_id: str = "geoid",
-    projects: gpd.GeoDataFrame | None = None,
     rows: int | None = None,
     on_progress: ProgressCallback | None = None,
     cog: bool = True,
 ) -> SuitabilityResult:
-    """Run ``profile`` over ``region`` and write its rasters into ``folder``.
+    """Run ``profile`` over the region of ``inputs`` and write its rasters into ``folder``.
 
     Parameters
     ----------
     profile
         The profile (weights adding up to 100; see :func:`drop_missing_layers`
         to leave out factors whose data are absent).
-    region
-        Polygons of the region (any CRS); the grid covers their bounds and
-        cells outside them are excluded.
-    catalog
-        Where named layers are.
+    inputs
+        What the profile runs on: the region (the grid covers its bounds and cells outside
+        it are excluded), where named layers are, the places, cluster metrics and flows of
+        place factors, the projects (each site gets the nearest one) and the zones to
+        summarise over (:class:`~valleymaps.suitability.inputs.SuitabilityInputs`).
     folder
         Output folder (created): ``suitability.tif``, ``exclusion.tif``,
         ``factor-<key>.tif`` (scores 0-1) and ``factor-<key>-value.tif``.
-    ws
-        Workspace, needed by tract and county factors.
     resolution
         Cell size (m), default 100.
-    zones
-        Polygons to summarise suitability over (tracts), with ``zone_id``.
-    projects
-        Infrastructure projects: each site gets the nearest one.
     rows
         Rows per strip.
     on_progress
@@ -486,6 +474,7 @@ def compute_suitability(
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    region, catalog, projects, zones = inputs.region, inputs.catalog, inputs.projects, inputs.zones
     missing = find_missing_layers(profile, catalog)
     if missing:
         raise DataSourceError(
@@ -508,7 +497,7 @@ def compute_suitability(
     try:
         for f in profile.factors:
             try:
-                opened = _open_factor(f, grid, catalog, ws, step)
+                opened = _open_factor(f, grid, inputs, step)
             except EmptyLayerError as exc:
                 raise EmptyLayerError(str(exc), factor=f.key) from exc
             sources[f.key] = opened.source
@@ -584,7 +573,7 @@ def compute_suitability(
     zone_table = None
     if zones is not None and not zones.empty:
         zone_table = summarize_zones(
-            overlay.path, zones, id_column=zone_id, threshold=search.threshold, rows=step
+            overlay.path, zones, id_column=inputs.zone_id, threshold=search.threshold, rows=step
         )
     log.info(
         "%s: %d region cells, suitability %.1f-%.1f (mean %.1f), %d sites",

@@ -9,14 +9,16 @@ Two sources give values per place:
   workspace's commuting flows when no file is given
   (:mod:`~valleymaps.suitability.flow_layers`);
 * ``cluster_metric``: a cluster's location quotient, employment, share or
-  growth from the workspace's employment data (tracts when tract employment
+  growth from the cluster metrics handed in (tracts when tract employment
   and boundaries are imported, else counties).
 
 With ``reach_m`` a place gets the sum (or mean) of the values of every place
 whose centre lies within that distance of its own: the labour pool within
 commuting reach rather than in the tract itself.
 
-The region's counties, which define the grid, are read by :func:`valleymaps.io.region.read_analysis_region`.
+Nothing here opens a workspace: places, cluster metrics and flows come in a
+:class:`~valleymaps.suitability.inputs.SuitabilityInputs`
+(:mod:`valleymaps.workflows.suitability_inputs` gathers them from one).
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -40,24 +41,15 @@ from valleymaps.errors import (
     FieldError,
     Problem,
     ValidationError,
-    WorkspaceError,
 )
-from valleymaps.io.region import read_places
 from valleymaps.io.text_encoding import detect_file_encoding, is_wide_unicode
+from valleymaps.suitability.inputs import SuitabilityInputs
 from valleymaps.suitability.profile import SourceSpec
-from valleymaps.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
 LEVEL_BY_LENGTH = {11: "tract", 5: "county"}
 PLURAL = {"tract": "tracts", "county": "counties"}
-
-#: Cluster metrics of the last dataset used (profiles often ask for several metrics of one dataset).
-_METRICS_CACHE: dict[tuple[object, ...], tuple[pd.DataFrame, str]] = {}
-
-
-
-
 
 
 def read_place_table(path: str | os.PathLike[str], *, id_column: str, column: str) -> pd.Series:
@@ -117,9 +109,18 @@ def read_place_table(path: str | os.PathLike[str], *, id_column: str, column: st
 
 
 def cluster_metric_values(
-    ws: Workspace, *, metric: str, cluster: str, component: str = "", level: str = "auto"
+    inputs: SuitabilityInputs, *, metric: str, cluster: str, component: str = "", level: str = "auto"
 ) -> tuple[pd.Series, str, str]:
-    """A cluster metric per place from the workspace's employment data.
+    """A cluster metric per place from the cluster metrics of the inputs.
+
+    Parameters
+    ----------
+    inputs
+        Its ``cluster_keys`` and ``cluster_metrics`` (per level).
+    metric, cluster, component
+        Which metric (``lq``, ``employment`` ...) of which cluster (and component).
+    level
+        ``"tract"``, ``"county"`` or ``"auto"``: tracts when they give values, else counties.
 
     Returns
     -------
@@ -129,22 +130,26 @@ def cluster_metric_values(
         ``"tract"`` or ``"county"``.
     source
         Description of the data used (for map footers).
-    """
-    from valleymaps.clusters import load_clusters
 
-    clusters = load_clusters(ws.clusters_path)
-    keys = [c.key for c in clusters]
+    Raises
+    ------
+    FieldError
+        If the cluster is not one of ``inputs.cluster_keys``.
+    EmptyLayerError
+        If no level's metrics give a value.
+    """
+    keys = list(inputs.cluster_keys)
     if cluster not in keys:
-        raise FieldError(f"no cluster '{cluster}' in {ws.clusters_path} (clusters: {', '.join(keys)}).")
+        raise FieldError(f"no cluster '{cluster}' in {inputs.clusters_source} (clusters: {', '.join(keys)}).")
     wanted = ["tract", "county"] if level == "auto" else [level]
     sources_without: list[str] = []
     for lvl in wanted:
-        if lvl == "tract" and not ws.tracts_path.is_file():
+        if lvl == "tract" and inputs.tracts is None:
             continue
-        found = _level_metrics(ws, clusters, lvl)
+        found = inputs.cluster_metrics.get(lvl)
         if found is None:
             continue
-        m, source = found
+        m, source = found.table, found.source
         sources_without.append(f"{lvl}: {source}")
         rows = m[(m["level"] == lvl) & (m["cluster"] == cluster) & (m["component"] == component)]
         values = pd.Series(rows[metric].to_numpy(dtype=float), index=rows["geoid"].to_numpy())
@@ -165,43 +170,9 @@ def cluster_metric_values(
             "--format cbp')."
         )
     raise EmptyLayerError(
-        f"no {' or '.join(wanted)} employment in {ws.employment_dir} for cluster metric {what}. "
+        f"no {' or '.join(wanted)} employment in {inputs.employment_source} for cluster metric {what}. "
         "Import some with 'valleymaps import employment FILE'."
     )
-
-
-def _level_metrics(ws: Workspace, clusters: Sequence[Any], level: str) -> tuple[pd.DataFrame, str] | None:
-    """Cluster metrics of the dataset mapped at ``level`` and its description (cached per run of files)."""
-    from valleymaps.analysis.cluster_employment import aggregate_dataset_employment
-    from valleymaps.analysis.metrics import compute_cluster_metrics
-    from valleymaps.io.employment.store import load_datasets
-    from valleymaps.io.region import choose_dataset
-
-    files = sorted(ws.employment_dir.glob("*")) if ws.employment_dir.is_dir() else []
-    stamp = (
-        str(ws.root),
-        level,
-        ws.clusters_path.stat().st_mtime_ns,
-        tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files),
-    )
-    if stamp not in _METRICS_CACHE:
-        ds = choose_dataset(
-            load_datasets(ws),
-            geoid_length=11 if level == "tract" else 5,
-            counties=list(ws.config.region_counties),
-        )
-        if ds is None:
-            return None
-        metrics = compute_cluster_metrics(
-            aggregate_dataset_employment(ds, clusters, ownership=ws.config.ownership),
-            region_counties=ws.config.region_counties,
-            reference_geoid=ws.config.reference_geoid,
-        )
-        synthetic = " (synthetic sample data)" if ds.synthetic else ""
-        if len(_METRICS_CACHE) > 4:
-            _METRICS_CACHE.clear()
-        _METRICS_CACHE[stamp] = (metrics, f"{ds.source} ({ds.vintage}){synthetic}")
-    return _METRICS_CACHE[stamp]
 
 
 def within_reach(
@@ -247,15 +218,13 @@ class PlaceValues:
 
 
 def place_values(
-    spec: SourceSpec, *, ws: Workspace | None, table_files: Sequence[Path] | None, name: str
+    spec: SourceSpec, *, inputs: SuitabilityInputs, table_files: Sequence[Path] | None, name: str
 ) -> PlaceValues:
     """Places with a ``value`` for a ``table`` or ``cluster_metric`` source.
 
     A ``table`` source without ``table_files`` names a layer derived from the
-    workspace's commuting flows (see :mod:`~valleymaps.suitability.flow_layers`).
+    commuting flows of the inputs (see :mod:`~valleymaps.suitability.flow_layers`).
     """
-    if ws is None:
-        raise WorkspaceError(f"{name}: place-level factors need a workspace (its tracts or counties).")
     caveats: tuple[str, ...] = ()
     if spec.kind == "table" and table_files:
         values = read_place_table(table_files[0], id_column=spec.id_column, column=spec.column or "")
@@ -266,20 +235,25 @@ def place_values(
         from valleymaps.suitability.flow_layers import flow_layer_values
 
         assert spec.ref is not None and spec.ref.layer is not None
-        tract_ids = None
-        if ws.tracts_path.is_file():
-            tract_ids = read_places(ws, "tract", crs=settings.ANALYSIS_CRS)["geoid"].tolist()
-        derived = flow_layer_values(ws, spec.ref.layer, column=spec.column, tract_ids=tract_ids)
+        tract_ids = None if inputs.tracts is None else inputs.tracts["geoid"].tolist()
+        derived = flow_layer_values(
+            inputs.flows,
+            spec.ref.layer,
+            region_counties=inputs.region_counties,
+            column=spec.column,
+            tract_ids=tract_ids,
+            origin=inputs.origin,
+        )
         values, level, note, caveats = derived.values, derived.level, derived.note, derived.caveats
     else:
         values, level, note = cluster_metric_values(
-            ws,
+            inputs,
             metric=spec.metric or "lq",
             cluster=spec.cluster or "",
             component=spec.component,
             level=spec.level,
         )
-    places = read_places(ws, level, crs=settings.ANALYSIS_CRS)
+    places = inputs.places_at(level).to_crs(settings.ANALYSIS_CRS)
     matched = places["geoid"].isin(values.index)
     if not matched.any():
         raise AnalysisError(

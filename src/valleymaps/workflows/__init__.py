@@ -18,6 +18,7 @@ module                    what it does
 ``suitability_pages``     site-suitability pages of the atlas
 ``leakage_pages``         the value-chain leakage page
 ``suitability_run``       ``valleymaps suitability``: one profile, its rasters and page
+``suitability_inputs``    what the suitability model runs on, read once from a workspace
 ``leakage``               ``valleymaps leakage``: the regional input-output model's run
 ``projects``              ``valleymaps projects summary|near|map``
 ``project_inputs``        jobs and resident workers per place for project summaries

@@ -33,13 +33,12 @@ from valleymaps.render.atlas_index import AtlasCard
 from valleymaps.render.suitability_map import TargetLayer, render_suitability_map
 from valleymaps.render.suitability_png import render_suitability_png
 from valleymaps.suitability import defaults
-from valleymaps.suitability.catalog import list_profiles
-from valleymaps.suitability.layers import LayerCatalog, layer_catalog
+from valleymaps.suitability.inputs import SuitabilityInputs
 from valleymaps.suitability.model import SuitabilityResult, compute_suitability, drop_missing_layers
 from valleymaps.suitability.outputs import preview_and_overlay, site_table, target_layer
 from valleymaps.suitability.profile import Profile
 from valleymaps.workflows.context import AtlasContext
-from valleymaps.workflows.suitability_run import load_projects
+from valleymaps.workflows.suitability_inputs import gather_suitability_inputs, level_metrics, list_profiles
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +58,9 @@ def _finding(result: SuitabilityResult) -> str:
     )
 
 
-def _compute_leaving_out_empty(profile: Profile, catalog: LayerCatalog, **kwargs: Any) -> SuitabilityResult:
+def _compute_leaving_out_empty(
+    profile: Profile, inputs: SuitabilityInputs, **kwargs: Any
+) -> SuitabilityResult:
     """:func:`compute_suitability` without the factors whose layers are missing or have no features.
 
     A workspace's project inventory without, say, broadband projects leaves the
@@ -69,8 +70,8 @@ def _compute_leaving_out_empty(profile: Profile, catalog: LayerCatalog, **kwargs
     empty: dict[str, str] = {}
     while True:
         try:
-            return compute_suitability(drop_missing_layers(profile, catalog, empty=empty),
-                                       catalog=catalog, **kwargs)
+            return compute_suitability(drop_missing_layers(profile, inputs.catalog, empty=empty),
+                                       inputs, **kwargs)
         except EmptyLayerError as exc:
             if exc.factor is None or exc.factor in empty:
                 raise
@@ -107,8 +108,22 @@ def suitability_section(context: AtlasContext) -> list[AtlasCard]:
         return []
     if not profiles:
         return []
-    catalog = layer_catalog(ws)
-    projects = load_projects(ws)
+
+    def gather(wanted: list[Profile]) -> SuitabilityInputs:
+        # the cluster metrics and the projects are the atlas's own, read once per build
+        return gather_suitability_inputs(
+            ws,
+            wanted,
+            region=region,
+            cluster_metrics=None if context.cluster_data is None else level_metrics(context.cluster_data),
+            projects=context.projects.projects if context.projects is not None else None,
+            read_projects=False,
+        )
+
+    try:
+        shared: SuitabilityInputs | None = gather(profiles)  # once for every profile
+    except ValleymapsError:
+        shared = None  # then each profile's own inputs, so one profile's bad data leaves out only it
     support = _market_support(context)
     image_dir = context.build_dir / "suitability"
     image_dir.mkdir(exist_ok=True)
@@ -121,12 +136,9 @@ def suitability_section(context: AtlasContext) -> list[AtlasCard]:
             try:
                 result = _compute_leaving_out_empty(
                     profile,
-                    catalog,
-                    region=region,
+                    shared if shared is not None else gather([profile]),
                     folder=scratch / profile.key,
-                    ws=ws,
                     resolution=defaults.ATLAS_RESOLUTION_M,
-                    projects=projects,
                     cog=False,
                 )
             except OutputWriteError:  # a full disk is no reason to leave a profile out: stop the build

@@ -28,20 +28,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
-
 from valleymaps import settings
 from valleymaps.compute.executor import Executor, InProcessExecutor
 from valleymaps.errors import ConfigError, DataSourceError, EmptyLayerError, OutputExistsError
 from valleymaps.io.atomic import atomic_path, replace_dir, work_dir
 from valleymaps.io.region import read_analysis_region
-from valleymaps.io.vector import read_vector
 from valleymaps.render.element_ids import stable_element_ids
 from valleymaps.render.suitability_map import render_suitability_map
 from valleymaps.render.suitability_png import render_suitability_png
-from valleymaps.suitability.catalog import TargetChoice, choose_target
+from valleymaps.suitability.catalog import TargetChoice
 from valleymaps.suitability.grid import check_grid_size, make_grid
-from valleymaps.suitability.layers import LayerCatalog, layer_catalog, pick_layer
+from valleymaps.suitability.inputs import SuitabilityInputs
 from valleymaps.suitability.model import (
     SuitabilityResult,
     check_layer_overrides,
@@ -51,6 +48,12 @@ from valleymaps.suitability.model import (
 )
 from valleymaps.suitability.outputs import preview_and_overlay, target_layer, write_tables
 from valleymaps.suitability.profile import Profile
+from valleymaps.workflows.suitability_inputs import (
+    choose_target,
+    gather_suitability_inputs,
+    layer_catalog,
+    load_zones,
+)
 from valleymaps.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -72,33 +75,8 @@ class TargetRun:
         return self.folder / "map.html"
 
 
-def load_projects(ws: Workspace) -> gpd.GeoDataFrame | None:
-    """The workspace's project inventory (``data/geo/projects.gpkg``), or None when there is none."""
-    path = ws.geo_dir / "projects.gpkg"
-    if not path.is_file():
-        return None
-    try:
-        projects = read_vector(path, layer=pick_layer(path, "infrastructure_projects"))
-    except (DataSourceError, OSError, ValueError) as exc:
-        log.warning("could not read the project inventory %s (%s); sites get no nearest project", path, exc)
-        return None
-    log.info("project inventory: %d projects", len(projects))
-    return projects
-
-
-def load_zones(ws: Workspace, region: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, str]:
-    """Tracts when imported, else the region's counties; and what they are."""
-    if ws.tracts_path.is_file():
-        from valleymaps.io.tracts import load_tracts
-
-        tracts = load_tracts(ws)
-        tracts = tracts[tracts["geoid"].str[:5].isin(list(ws.config.region_counties))]
-        return tracts[["geoid", "name", "geometry"]].reset_index(drop=True), "tract"
-    return region[["geoid", "name", "geometry"]], "county"
-
-
 def _compute_leaving_out_empty(
-    profile: Profile, catalog: LayerCatalog, *, allow_missing: bool, folder: Path, **kwargs: Any
+    profile: Profile, inputs: SuitabilityInputs, *, allow_missing: bool, folder: Path, **kwargs: Any
 ) -> SuitabilityResult:
     """:func:`compute_suitability`, leaving out (with ``allow_missing``) the factors whose data give nothing.
 
@@ -114,7 +92,7 @@ def _compute_leaving_out_empty(
     while True:
         try:
             return compute_suitability(
-                drop_missing_layers(profile, catalog, empty=empty), catalog=catalog, folder=folder, **kwargs
+                drop_missing_layers(profile, inputs.catalog, empty=empty), inputs, folder=folder, **kwargs
             )
         except EmptyLayerError as exc:
             if exc.factor is None or exc.factor in empty:
@@ -216,17 +194,15 @@ def run_target(
     region = read_analysis_region(ws)
     check_grid_size(make_grid(region, resolution=resolution), n_factors=n_factors, force=force)
     zones, zone_level = load_zones(ws, region)
+    # everything the model reads, read once; projects through the project store (PostGIS or GeoPackage)
+    inputs = gather_suitability_inputs(ws, [profile], catalog=catalog, region=region, zones=zones)
     with work_dir(final.parent, prefix=f".{final.name}-build-") as work:
         result = _compute_leaving_out_empty(  # weights rescaled once, from the profile's own
             profile,
-            catalog,
+            inputs,
             allow_missing=allow_missing,
-            region=region,
             folder=work,
-            ws=ws,
             resolution=resolution,
-            zones=zones,
-            projects=load_projects(ws),
             on_progress=on_progress,
         )
         profile = result.profile
@@ -429,5 +405,4 @@ def run_targets(
     return sorted(runs, key=lambda r: order[r.folder.name])
 
 
-__all__ = ["TargetRun", "TargetTask", "load_projects", "load_zones", "run_target", "run_target_task",
-           "run_targets"]
+__all__ = ["TargetRun", "TargetTask", "run_target", "run_target_task", "run_targets"]
