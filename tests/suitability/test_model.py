@@ -22,7 +22,7 @@ from suitability_files import (
 from valleymaps.errors import AnalysisError, CRSError, DataSourceError, ValidationError
 from valleymaps.suitability.model import compute_suitability, drop_missing_layers
 from valleymaps.suitability.profile import load_profile, parse_profile
-from valleymaps.workflows.suitability_inputs import gather_suitability_inputs, layer_catalog
+from valleymaps.workflows.suitability_inputs import gather_suitability_inputs, layer_catalog, projects_layer
 
 
 @pytest.fixture
@@ -34,8 +34,9 @@ def setup(tmp_path: Path):
 
 
 def _run(ws, layers, profile, folder: Path, *, projects=None, **kwargs):
-    catalog = layer_catalog(ws, overrides={k: str(v) for k, v in layers.items()})
-    inputs = gather_suitability_inputs(ws, [profile], catalog=catalog, projects=projects, read_projects=False)
+    catalog = layer_catalog(ws, overrides={k: str(v) for k, v in layers.items()},
+                            projects=projects_layer(projects) if projects is not None else None)
+    inputs = gather_suitability_inputs(ws, [profile], catalog=catalog)
     return compute_suitability(profile, inputs, folder=folder, resolution=500, **kwargs)
 
 

@@ -13,6 +13,10 @@ A profile refers to data either by file (``path = "..."``) or by layer name
 4. for the tables ``skilled_out_commuters`` and ``resident_workers``: derived
    from the workspace's commuting flows (:mod:`valleymaps.suitability.flow_layers`).
 
+Layers handed in as frames (:class:`MemoryLayer`: ``projects``, the inventory read
+through the project store, PostGIS or GeoPackage) come after steps 1 and 2, before
+the search of step 3.
+
 A layer given as several files (rail lines of two operators) is read as one.
 """
 
@@ -54,6 +58,22 @@ def _as_paths(value: Any, where: str) -> list[str]:
 
 
 @dataclass(frozen=True)
+class MemoryLayer:
+    """A vector layer handed in as a frame (the project inventory of the project store).
+
+    Attributes
+    ----------
+    frame
+        Features with a CRS.
+    note
+        Where they come from, for map source lines ("projects.gpkg").
+    """
+
+    frame: gpd.GeoDataFrame
+    note: str
+
+
+@dataclass(frozen=True)
 class LayerCatalog:
     """Where named layers are (see the module docstring).
 
@@ -68,12 +88,25 @@ class LayerCatalog:
     flows
         Names of the workspace's commuting flow datasets, from which the tables of
         :data:`~valleymaps.suitability.flow_layers.FLOW_LAYERS` are derived.
+    memory
+        Layer name -> :class:`MemoryLayer` handed in as a frame.
     """
 
     root: Path | None
     named: Mapping[str, tuple[Path, ...]] = field(default_factory=dict)
     origin: Mapping[str, str] = field(default_factory=dict)
     flows: tuple[str, ...] = ()
+    memory: Mapping[str, MemoryLayer] = field(default_factory=dict)
+
+    def frame(self, ref: LayerRef) -> MemoryLayer | None:
+        """The layer ``ref`` names when it was handed in as a frame (and no file is named for it)."""
+        if ref.path is None and ref.layer is not None and ref.layer not in self.named:
+            return self.memory.get(ref.layer)
+        return None
+
+    def has(self, ref: LayerRef) -> bool:
+        """Whether ``ref``'s files are there or it was handed in as a frame."""
+        return self.frame(ref) is not None or self.resolve(ref) is not None
 
     def _relative(self, text: str, base_dir: Path | None) -> Path:
         p = Path(os.path.expanduser(text))
@@ -138,6 +171,7 @@ def read_layer_catalog(
     layer_files: Sequence[Path] = (),
     overrides: Mapping[str, str | os.PathLike[str] | Sequence[str | os.PathLike[str]]] | None = None,
     flows: Sequence[str] = (),
+    memory: Mapping[str, MemoryLayer] | None = None,
 ) -> LayerCatalog:
     """A layer catalogue from ``layers.toml`` files and overrides (no workspace is opened).
 
@@ -154,6 +188,8 @@ def read_layer_catalog(
         Layer name -> file(s), taking precedence over everything else.
     flows
         Names of the commuting flow datasets the derived tables can come from.
+    memory
+        Layers handed in as frames (the project inventory).
 
     Raises
     ------
@@ -181,7 +217,7 @@ def read_layer_catalog(
         items = [value] if isinstance(value, str | os.PathLike) else list(value)
         named[name] = tuple(Path(os.path.expanduser(os.fspath(v))) for v in items)
         origin[name] = "given on the command line"
-    return LayerCatalog(root=root, named=named, origin=origin, flows=tuple(flows))
+    return LayerCatalog(root=root, named=named, origin=origin, flows=tuple(flows), memory=dict(memory or {}))
 
 
 def _match(values: pd.Series, wanted: Sequence[Any]) -> np.ndarray:
@@ -231,16 +267,35 @@ def read_layer(files: Sequence[Path], ref: LayerRef) -> gpd.GeoDataFrame:
     for f in files:
         layer = pick_layer(f, ref.layer) if f.suffix.lower() in MULTI_LAYER_EXTENSIONS else None
         gdf = read_vector(f, assume_crs=ref.assume_crs, layer=layer, preferred_layer=ref.layer)
-        if ref.where is not None:
-            column = ref.where["column"]
-            if column not in gdf.columns:
-                found = ", ".join(c for c in gdf.columns if c != gdf.geometry.name)
-                raise FieldError(
-                    f"{f} has no column '{column}' to filter on (found: {found}). Fix 'where' in the profile."
-                )
-            gdf = gdf[_match(gdf[column], ref.where["values"])]
-        gdf = gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
-        frames.append(gdf.to_crs(settings.ANALYSIS_CRS))
+        frames.append(_filtered(gdf, ref, where=str(f)))
     out = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=settings.ANALYSIS_CRS)
     log.info("%s: %d features from %d file(s)", ref.label, len(out), len(files))
     return out
+
+
+def select_features(layer: MemoryLayer, ref: LayerRef) -> gpd.GeoDataFrame:
+    """A layer handed in as a frame, as :func:`read_layer` reads a file: filtered, in the analysis CRS.
+
+    Raises
+    ------
+    FieldError
+        If the ``where`` column is missing.
+    """
+    frame = _filtered(layer.frame, ref, where=layer.note)
+    out = gpd.GeoDataFrame(pd.concat([frame], ignore_index=True), crs=settings.ANALYSIS_CRS)
+    log.info("%s: %d features from %s", ref.label, len(out), layer.note)
+    return out
+
+
+def _filtered(gdf: gpd.GeoDataFrame, ref: LayerRef, *, where: str) -> gpd.GeoDataFrame:
+    """``gdf``'s features that ``ref.where`` keeps, without empty geometries, in the analysis CRS."""
+    if ref.where is not None:
+        column = ref.where["column"]
+        if column not in gdf.columns:
+            found = ", ".join(c for c in gdf.columns if c != gdf.geometry.name)
+            raise FieldError(
+                f"{where} has no column '{column}' to filter on (found: {found}). Fix 'where' in the profile."
+            )
+        gdf = gdf[_match(gdf[column], ref.where["values"])]
+    gdf = gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
+    return gdf.to_crs(settings.ANALYSIS_CRS)

@@ -32,7 +32,7 @@ from valleymaps.suitability import defaults
 from valleymaps.suitability.cog import GridRasterWriter, gdal_env
 from valleymaps.suitability.grid import AnalysisGrid, make_grid
 from valleymaps.suitability.inputs import SuitabilityInputs
-from valleymaps.suitability.layers import LayerCatalog, read_layer
+from valleymaps.suitability.layers import LayerCatalog, read_layer, select_features
 from valleymaps.suitability.overlay import OverlayResult, weighted_overlay
 from valleymaps.suitability.places import place_values
 from valleymaps.suitability.profile import Constraint, Factor, LayerRef, Profile, TransformSpec
@@ -155,7 +155,7 @@ def _refs(profile: Profile) -> list[tuple[str, LayerRef]]:
 
 def _missing(ref: LayerRef, catalog: LayerCatalog, *, kind: str = "") -> bool:
     """Whether a layer has no file (tables derived from commuting flows are there when flows are)."""
-    return catalog.resolve(ref) is None and not (kind == "table" and catalog.derivable(ref))
+    return not catalog.has(ref) and not (kind == "table" and catalog.derivable(ref))
 
 
 def find_missing_layers(profile: Profile, catalog: LayerCatalog) -> dict[str, str]:
@@ -229,7 +229,7 @@ def drop_missing_layers(
             reasons.append(f"{f.name} (weight {f.weight:g}) left out: {why}")
     constraints = []
     for c in profile.constraints:
-        if c.ref is not None and catalog.resolve(c.ref) is None:
+        if c.ref is not None and not catalog.has(c.ref):
             reasons.append(f"Constraint '{c.name}' left out: {catalog.explain_missing(c.ref)}")
         else:
             constraints.append(c)
@@ -248,6 +248,15 @@ def _files(ref: LayerRef, catalog: LayerCatalog, label: str) -> list[Path]:
     if files is None:
         raise DataSourceError(f"{label}: {catalog.explain_missing(ref)}")
     return files
+
+
+def _vector(ref: LayerRef, catalog: LayerCatalog, label: str) -> tuple[gpd.GeoDataFrame, str]:
+    """A vector layer (from its files, or handed in as a frame) and its source note."""
+    memory = catalog.frame(ref)
+    if memory is not None:
+        return select_features(memory, ref), memory.note
+    files = _files(ref, catalog, label)
+    return read_layer(files, ref), ", ".join(f.name for f in files)
 
 
 @dataclass
@@ -272,12 +281,15 @@ def _open_factor(factor: Factor, grid: AnalysisGrid, inputs: SuitabilityInputs, 
         files = None if derived else _files(spec.ref, catalog, label)
         pv = place_values(spec, inputs=inputs, table_files=files, name=name)
         return _OpenFactor(PlaceValueSource(pv.places, grid, name=name), pv.note, caveats=pv.caveats)
-    files = _files(spec.ref, catalog, label)
-    note = ", ".join(f.name for f in files)
     if spec.kind == "distance":
-        layer = read_layer(files, spec.ref)
+        layer, note = _vector(spec.ref, catalog, label)
         cap = distance_cap(factor.transform, grid.resolution, spec.cap_m)
         return _OpenFactor(DistanceSource(layer, grid, cap_m=cap, name=name, rows=rows), note, cap)
+    if spec.kind == "polygons":
+        layer, note = _vector(spec.ref, catalog, label)
+        return _OpenFactor(PolygonSource(layer, grid, name=name, column=spec.column), note)
+    files = _files(spec.ref, catalog, label)
+    note = ", ".join(f.name for f in files)
     if spec.kind == "raster":
         src = RasterSource(
             files[0],
@@ -288,10 +300,6 @@ def _open_factor(factor: Factor, grid: AnalysisGrid, inputs: SuitabilityInputs, 
             name=name,
         )
         return _OpenFactor(src, note)
-    if spec.kind == "polygons":
-        return _OpenFactor(
-            PolygonSource(read_layer(files, spec.ref), grid, name=name, column=spec.column), note
-        )
     raise AssertionError(f"unknown source kind {spec.kind!r}")  # the profile checks kinds
 
 
@@ -302,7 +310,7 @@ def _open_constraint(
         return None
     assert c.ref is not None
     label = f"constraint '{c.name}'"
-    layer = read_layer(_files(c.ref, catalog, label), c.ref)
+    layer, _ = _vector(c.ref, catalog, label)
     if c.kind == "exclude_near":
         assert c.distance_m is not None
         return DistanceSource(layer, grid, cap_m=c.distance_m + grid.resolution, name=label, rows=rows)

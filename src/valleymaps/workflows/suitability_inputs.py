@@ -32,7 +32,7 @@ from valleymaps.suitability.catalog import (
     read_targets,
 )
 from valleymaps.suitability.inputs import LevelMetrics, SuitabilityInputs
-from valleymaps.suitability.layers import LAYERS_FILE, LayerCatalog, read_layer_catalog
+from valleymaps.suitability.layers import LAYERS_FILE, LayerCatalog, MemoryLayer, read_layer_catalog
 from valleymaps.suitability.profile import Profile, load_profile
 from valleymaps.workspace import Workspace, bundled_data_dir
 
@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LayerOverrides = Mapping[str, str | os.PathLike[str] | Sequence[str | os.PathLike[str]]]
+
+#: The layer name profiles give the project inventory (``layer = "projects"``).
+PROJECTS_LAYER = "projects"
 
 #: Place-level factor kinds: they need the region's places (and metrics or flows).
 PLACE_KINDS = ("cluster_metric", "table")
@@ -58,8 +61,18 @@ def suitability_dirs(ws: Workspace | None) -> list[Path]:
     return dirs
 
 
-def layer_catalog(ws: Workspace | None = None, *, overrides: LayerOverrides | None = None) -> LayerCatalog:
+def layer_catalog(
+    ws: Workspace | None = None,
+    *,
+    overrides: LayerOverrides | None = None,
+    projects: MemoryLayer | None = None,
+    read_projects: bool = True,
+) -> LayerCatalog:
     """The layer catalogue of a workspace (or of none: only overrides and absolute paths).
+
+    The ``projects`` layer is the workspace's inventory read through the project store
+    (:func:`load_suitability_projects`: PostGIS when ``$VALLEYMAPS_DB_URL`` is set, else
+    ``data/geo/projects.gpkg``), unless an override or ``layers.toml`` names a file for it.
 
     Parameters
     ----------
@@ -67,14 +80,21 @@ def layer_catalog(ws: Workspace | None = None, *, overrides: LayerOverrides | No
         The workspace, or None.
     overrides
         Layer name -> file(s), taking precedence over everything else.
+    projects
+        The project inventory when already read (the atlas's).
+    read_projects
+        Read the inventory through the project store when ``projects`` is not given.
     """
     from valleymaps.io.flows.store import list_flows
 
+    if projects is None and read_projects and ws is not None:
+        projects = load_suitability_projects(ws)
     return read_layer_catalog(
         ws.root if ws is not None else None,
         layer_files=[folder / LAYERS_FILE for folder in reversed(suitability_dirs(ws))],
         overrides=overrides,
         flows=list_flows(ws) if ws is not None else (),
+        memory={PROJECTS_LAYER: projects} if projects is not None else None,
     )
 
 
@@ -136,7 +156,7 @@ def load_zones(ws: Workspace, region: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFram
     return region[["geoid", "name", "geometry"]], "county"
 
 
-def load_suitability_projects(ws: Workspace) -> gpd.GeoDataFrame | None:
+def load_suitability_projects(ws: Workspace) -> MemoryLayer | None:
     """The workspace's project inventory, through the project store, or None when there is none.
 
     PostGIS when ``$VALLEYMAPS_DB_URL`` is set, else ``data/geo/projects.gpkg``: the inventory
@@ -153,7 +173,14 @@ def load_suitability_projects(ws: Workspace) -> gpd.GeoDataFrame | None:
         log.warning("could not read the project inventory (%s); sites get no nearest project", exc)
         return None
     log.info("project inventory: %d projects", len(projects))
-    return projects if len(projects) else None
+    return projects_layer(projects) if len(projects) else None
+
+
+def projects_layer(projects: gpd.GeoDataFrame) -> MemoryLayer:
+    """The inventory as the ``projects`` layer, with where it comes from (the store in use)."""
+    from valleymaps.projects.store import GPKG_NAME, resolve_db_url
+
+    return MemoryLayer(projects, "project inventory (PostGIS)" if resolve_db_url(None) else GPKG_NAME)
 
 
 def compute_level_metrics(ws: Workspace, *, tracts: bool) -> dict[str, LevelMetrics]:
@@ -226,8 +253,6 @@ def gather_suitability_inputs(
     catalog: LayerCatalog | None = None,
     region: gpd.GeoDataFrame | None = None,
     cluster_metrics: Mapping[str, LevelMetrics] | None = None,
-    projects: gpd.GeoDataFrame | None = None,
-    read_projects: bool = True,
     zones: gpd.GeoDataFrame | None = None,
 ) -> SuitabilityInputs:
     """Everything ``profiles`` need from ``ws``, read once.
@@ -239,15 +264,13 @@ def gather_suitability_inputs(
     profiles
         The profiles to run: only the data they ask for are read.
     catalog
-        Where named layers are (default: :func:`layer_catalog` of ``ws``).
+        Where named layers are (default: :func:`layer_catalog` of ``ws``); its ``projects``
+        layer is the project inventory each site gets the nearest project of.
     region
         The region's counties in the analysis CRS, when already read.
     cluster_metrics
         Level -> cluster metrics, when already computed (the atlas's); default: computed here
         when a profile has a cluster-metric factor.
-    projects, read_projects
-        The project inventory when already read (the atlas's); with ``read_projects`` (and no
-        ``projects``) it is read through the project store.
     zones
         Polygons to summarise suitability over (see :func:`load_zones`), or None.
     """
@@ -270,8 +293,7 @@ def gather_suitability_inputs(
         from valleymaps.io.flows.store import load_all_flows
 
         flows = tuple(load_all_flows(ws))
-    if projects is None and read_projects:
-        projects = load_suitability_projects(ws)
+    projects = catalog.memory.get(PROJECTS_LAYER)
     return SuitabilityInputs(
         region=region,
         catalog=catalog,
@@ -280,7 +302,7 @@ def gather_suitability_inputs(
         cluster_keys=keys,
         cluster_metrics=metrics,
         flows=flows,
-        projects=projects,
+        projects=projects.frame if projects is not None else None,
         zones=zones,
         origin=str(ws.root),
         clusters_source=str(ws.clusters_path),
@@ -299,5 +321,6 @@ __all__ = [
     "load_suitability_projects",
     "load_targets",
     "load_zones",
+    "projects_layer",
     "suitability_dirs",
 ]

@@ -38,7 +38,13 @@ from valleymaps.suitability.model import SuitabilityResult, compute_suitability,
 from valleymaps.suitability.outputs import preview_and_overlay, site_table, target_layer
 from valleymaps.suitability.profile import Profile
 from valleymaps.workflows.context import AtlasContext
-from valleymaps.workflows.suitability_inputs import gather_suitability_inputs, level_metrics, list_profiles
+from valleymaps.workflows.suitability_inputs import (
+    gather_suitability_inputs,
+    layer_catalog,
+    level_metrics,
+    list_profiles,
+    projects_layer,
+)
 
 log = logging.getLogger(__name__)
 
@@ -109,16 +115,14 @@ def suitability_section(context: AtlasContext) -> list[AtlasCard]:
     if not profiles:
         return []
 
+    # the cluster metrics and the projects are the atlas's own, read once per build
+    projects = context.projects.projects if context.projects is not None else None
+    catalog = layer_catalog(ws, projects=projects_layer(projects) if projects is not None else None,
+                            read_projects=False)
+
     def gather(wanted: list[Profile]) -> SuitabilityInputs:
-        # the cluster metrics and the projects are the atlas's own, read once per build
-        return gather_suitability_inputs(
-            ws,
-            wanted,
-            region=region,
-            cluster_metrics=None if context.cluster_data is None else level_metrics(context.cluster_data),
-            projects=context.projects.projects if context.projects is not None else None,
-            read_projects=False,
-        )
+        metrics = None if context.cluster_data is None else level_metrics(context.cluster_data)
+        return gather_suitability_inputs(ws, wanted, catalog=catalog, region=region, cluster_metrics=metrics)
 
     try:
         shared: SuitabilityInputs | None = gather(profiles)  # once for every profile
