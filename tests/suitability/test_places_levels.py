@@ -17,7 +17,7 @@ def _metric_inputs(ws: Workspace):
         'source = { kind = "cluster_metric", metric = "lq", cluster = "agriculture" }\n'
         'transform = { kind = "identity" }\n'
     )
-    return gather_suitability_inputs(ws, [profile], read_projects=False)
+    return gather_suitability_inputs(ws, [profile])
 
 
 def test_component_metric_falls_back_to_counties_for_sector_only_tract_data(tmp_path):
