@@ -33,8 +33,11 @@ transform = { kind = "inverse", low = 0, high = 20000 }
 [[factors]]
 key = "transport_projects"
 weight = 50
-source = { kind = "distance", layer = "projects", where = { column = "category", values = ["transportation"] } }
 transform = { kind = "inverse", low = 0, high = 30000 }
+[factors.source]
+kind = "distance"
+layer = "projects"
+where = { column = "category", values = ["transportation"] }
 """
 
 

@@ -41,8 +41,11 @@ transform = { kind = "linear", low = 0, high = 400 }
 [[factors]]
 key = "roads"
 weight = 20
-source = { kind = "distance", layer = "projects", where = { column = "category", values = ["transportation"] } }
 transform = { kind = "inverse", low = 0, high = 40000 }
+[factors.source]
+kind = "distance"
+layer = "projects"
+where = { column = "category", values = ["transportation"] }
 """
 
 #: Manufacturing LQ per county, and employed residents per tract (Fresno's 100, Kern's 300).
@@ -74,8 +77,7 @@ def _inputs() -> SuitabilityInputs:
     ).to_crs(4326)
     return SuitabilityInputs(
         region=region,
-        catalog=LayerCatalog(root=None, flows=("od",),
-                             memory={"projects": MemoryLayer(projects, "test inventory")}),  # fmt: skip
+        catalog=LayerCatalog(root=None, flows=("od",), memory={"projects": MemoryLayer(projects, "list")}),
         tracts=tracts,
         region_counties=("06019", "06029"),
         cluster_keys=("manufacturing",),
@@ -103,7 +105,7 @@ def test_the_model_runs_from_tables_and_frames_in_memory(tmp_path: Path) -> None
     assert cell_value(out / "factor-roads-value.tif", *kern) > 25 * KM
 
     notes = {f.key: f.note for f in result.factors}
-    assert notes["mfg_lq"] == "Test employment (2021)" and notes["roads"] == "test inventory"
+    assert notes["mfg_lq"] == "Test employment (2021)" and notes["roads"] == "list"
     assert "Test flows" in notes["workers"]
     roads = cell_value(out / "factor-roads.tif", *fresno)
     expected = 40 * (1.5 / 2) + 40 * (100 / 400) + 20 * roads
