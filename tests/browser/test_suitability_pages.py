@@ -27,6 +27,7 @@ from valleymaps import settings
 from valleymaps.io.flows.store import import_flows
 from valleymaps.io.tracts import import_tracts
 from valleymaps.workflows.context import AtlasContext
+from valleymaps.workflows.projects_pages import load_project_overlay
 from valleymaps.workflows.suitability_pages import suitability_section
 from valleymaps.workflows.suitability_run import run_target
 
@@ -77,6 +78,7 @@ def atlas_page(workspace):
         tracts_web=None,
         county_names={},
         png=True,
+        projects=load_project_overlay(workspace),  # the atlas reads the inventory once for its sections
     )
     cards = suitability_section(context)
     return build, cards
