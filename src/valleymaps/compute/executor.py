@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
@@ -55,6 +56,39 @@ _LOCAL = re.compile(r"^local(?::(?P<n>\d+))?$", re.IGNORECASE)
 _ADDRESS = re.compile(r"^(?:(?:tcp|tls|ws|wss|ucx)://)?[\w.\-\[\]:]+:\d+$", re.IGNORECASE)
 
 _INSTALL_FIX = "pip install 'valleymaps[dask]'"
+
+
+def _current_worker() -> Any:
+    """The Dask worker running this task, or None (not in a Dask task, or no dask installed)."""
+    if "distributed" not in sys.modules:
+        return None
+    try:
+        return sys.modules["distributed"].get_worker()
+    except ValueError:
+        return None
+
+
+def task_threads(*, limit: int | None = None) -> int:
+    """Threads a task may give its own thread pools (distance transform, GDAL compression).
+
+    In a task on a Dask worker: the worker's threads (``threads_per_worker``, 1 on the clusters
+    the README starts), so that tasks running side by side on one machine do not each take every
+    core. Anywhere else every CPU of the machine. At most ``limit``.
+
+    >>> task_threads(limit=1)
+    1
+    """
+    n = os.cpu_count() or 1
+    worker = _current_worker()
+    if worker is not None:
+        n = min(n, max(1, int(worker.state.nthreads)))
+    return max(1, min(n, limit) if limit else n)
+
+
+def gdal_threads() -> str:
+    """:func:`task_threads` as GDAL's ``NUM_THREADS`` takes it (``ALL_CPUS`` when not limited)."""
+    n = task_threads()
+    return "ALL_CPUS" if n >= (os.cpu_count() or 1) else str(n)
 
 
 def resolve_scheduler(
@@ -327,6 +361,8 @@ __all__ = [
     "Executor",
     "InProcessExecutor",
     "check_config_scheduler",
+    "gdal_threads",
     "get_executor",
     "resolve_scheduler",
+    "task_threads",
 ]

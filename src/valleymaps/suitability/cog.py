@@ -26,6 +26,7 @@ import rasterio
 import rasterio.shutil
 from rasterio.windows import Window
 
+from valleymaps.compute.executor import gdal_threads
 from valleymaps.io.atomic import atomic_path
 from valleymaps.io.os_errors import library_writing_into
 from valleymaps.suitability import defaults
@@ -33,7 +34,7 @@ from valleymaps.suitability.grid import AnalysisGrid
 
 log = logging.getLogger(__name__)
 
-#: Creation options of the published COGs.
+#: Creation options of the published COGs (``NUM_THREADS``: :func:`gdal_threads` when written).
 COG_OPTIONS: dict[str, str] = {
     "COMPRESS": "DEFLATE",
     "LEVEL": "6",
@@ -64,7 +65,7 @@ def gdal_env(*, cache_mb: int | None = None, **options: Any) -> rasterio.Env:
         More GDAL configuration options.
     """
     return rasterio.Env(
-        GDAL_NUM_THREADS="ALL_CPUS",
+        GDAL_NUM_THREADS=gdal_threads(),  # a Dask worker's share, else every CPU
         # rasterio hands an integer GDAL_CACHEMAX to GDALSetCacheMax64: bytes, not megabytes
         GDAL_CACHEMAX=int(cache_mb or defaults.GDAL_CACHE_MB) * 1024 * 1024,
         GDAL_TIFF_INTERNAL_MASK=True,
@@ -79,7 +80,8 @@ def write_cog_from(
     target = Path(path)
     with atomic_path(target) as tmp:
         rasterio.shutil.copy(
-            str(source), str(tmp), driver="COG", BLOCKSIZE=str(block or defaults.BLOCK_SIZE), **COG_OPTIONS
+            str(source), str(tmp), driver="COG", BLOCKSIZE=str(block or defaults.BLOCK_SIZE),
+            **{**COG_OPTIONS, "NUM_THREADS": gdal_threads()}
         )
     return target
 
@@ -153,7 +155,8 @@ class GridRasterWriter:
     def __enter__(self) -> GridRasterWriter:
         profile = self.grid.profile(dtype=self.dtype, nodata=self.nodata)
         block = min(defaults.BLOCK_SIZE, 16 * max(1, self.grid.width // 16))
-        profile.update(SCRATCH_OPTIONS, blockxsize=max(16, block), blockysize=max(16, block))
+        profile.update(SCRATCH_OPTIONS, num_threads=gdal_threads(), blockxsize=max(16, block),
+                       blockysize=max(16, block))
         if not self.cog:  # read once, soon: skip compression
             profile.pop("compress", None)
             profile.pop("zstd_level", None)

@@ -32,12 +32,13 @@ array([[2.5 , 2.24, 2.  , 2.24, 2.5 ],
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable
 
 import edt
 import numpy as np
 import numpy.typing as npt
+
+from valleymaps.compute.executor import task_threads
 
 #: ``burn(row0, nrows)`` -> uint8 array (nrows, width): 1 where a feature is.
 BurnFunction = Callable[[int, int], npt.NDArray[np.uint8]]
@@ -47,7 +48,7 @@ MAX_CELLS = 40_000_000
 
 
 def _threads() -> int:
-    return max(1, min(8, os.cpu_count() or 1))
+    return task_threads(limit=8)  # a Dask worker's share, else every CPU (at most 8)
 
 
 class DistanceStream:
