@@ -15,13 +15,19 @@ from valleymaps.workflows.suitability_inputs import (
     level_metrics,
     list_profiles,
 )
-from valleymaps.workspace import init_workspace
+from valleymaps.workspace import Workspace, init_workspace
 
 
+@pytest.mark.parametrize("years", ["", "[analysis]\nbase_year = 2013\nend_year = 2017\n"])
 def test_the_atlas_cluster_metrics_are_handed_to_the_model_not_computed_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, years: str
 ) -> None:
     ws = init_workspace(tmp_path / "ws")
+    if years:  # a run on its own models the years the atlas maps
+        config = ws.root / "valleymaps.toml"
+        config.write_text(config.read_text(encoding="utf-8").replace("[analysis]\n", years), encoding="utf-8")
+        ws = Workspace.open(ws.root)
+        assert ws.config.end_year == 2017
     handed = level_metrics(compute_cluster_data(ws))
     own = compute_level_metrics(ws, tracts=False)  # what a run on its own computes
     assert set(handed) == set(own) == {"county"}

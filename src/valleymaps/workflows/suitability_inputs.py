@@ -186,8 +186,9 @@ def projects_layer(projects: gpd.GeoDataFrame) -> MemoryLayer:
 def compute_level_metrics(ws: Workspace, *, tracts: bool) -> dict[str, LevelMetrics]:
     """The cluster metrics of the dataset mapped at each level (tracts only when ``tracts``).
 
-    As the atlas computes them (the atlas hands its own on to the suitability page instead:
-    :func:`level_metrics`); a level without employment is absent.
+    As the atlas computes them, for the years of ``[analysis]`` in ``valleymaps.toml`` (the atlas
+    hands its own on to the suitability page instead: :func:`level_metrics`); a level without
+    employment is absent.
     """
     from valleymaps.analysis.cluster_employment import aggregate_dataset_employment
     from valleymaps.analysis.metrics import compute_cluster_metrics
@@ -205,6 +206,8 @@ def compute_level_metrics(ws: Workspace, *, tracts: bool) -> dict[str, LevelMetr
             aggregate_dataset_employment(ds, clusters, ownership=ws.config.ownership),
             region_counties=ws.config.region_counties,
             reference_geoid=ws.config.reference_geoid,
+            base_year=ws.config.base_year,
+            end_year=ws.config.end_year,
         )
         out[level] = LevelMetrics(metrics[metrics["level"] == level].reset_index(drop=True),
                                   dataset_source(ds))
