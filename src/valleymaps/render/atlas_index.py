@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -30,8 +30,13 @@ class AtlasCard:
     trend: CardTrend | None = None
 
 
-def _spark_svg(years: Sequence[int], values: Sequence[float], *, width: int = 120, height: int = 28) -> str:
-    """An inline SVG trend line drawn from numbers only; empty when fewer than two values."""
+def _spark_svg(
+    years: Sequence[int], values: Sequence[float], *, label: str = "", width: int = 120, height: int = 28
+) -> str:
+    """An inline SVG trend line drawn from numbers only; empty when fewer than two values.
+
+    ``label`` (escaped here) is its text equivalent for screen readers: the numbers it draws.
+    """
     points = [(y, v) for y, v in zip(years, values, strict=True) if math.isfinite(v)]
     if len(points) < 2:
         return ""
@@ -48,9 +53,17 @@ def _spark_svg(years: Sequence[int], values: Sequence[float], *, width: int = 12
     last_x, last_y = x(points[-1][0]), y(points[-1][1])
     return (
         f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-hidden="true"><polyline points="{coords}" fill="none" stroke="#1f4e5f" '
+        f'role="img" aria-label="{escape(label, quote=True)}">'
+        f'<polyline points="{coords}" fill="none" stroke="#1f4e5f" '
         f'stroke-width="1.6"/><circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="2.5" fill="#d95f02"/></svg>'
     )
+
+
+def _spark_label(
+    what: str, years: Sequence[int], values: Sequence[float], fmt: Callable[[float], str]
+) -> str:
+    """A trend line's numbers as text: ``Jobs by year: 2011 1,200, 2012 1,250``."""
+    return f"{what} by year: " + ", ".join(f"{y} {fmt(v)}" for y, v in zip(years, values, strict=True))
 
 
 def _trend_html(trend: CardTrend) -> str:
@@ -70,7 +83,7 @@ def _trend_html(trend: CardTrend) -> str:
     ):
         rows.append(
             f'<div class="trend-row trend-{cls}"><span class="trend-label">{escape(label)}</span>'
-            f"{_spark_svg(trend.years, values)}"
+            f"{_spark_svg(trend.years, values, label=_spark_label(label, trend.years, values, fmt))}"
             f'<span class="trend-values">{escape(fmt(values[0]))} → {escape(fmt(values[-1]))}</span></div>'
         )
     return (
@@ -136,16 +149,17 @@ def render_atlas_index(
     if headline:
         parts.append(f'<div class="headline" id="headline">{escape(headline)}</div>')
     parts.append('<section class="cards">')
-    for card in cards:
+    for n, card in enumerate(cards, start=1):
         img = (
-            f'<img src="{escape(card.thumbnail, quote=True)}" alt="{escape(card.title, quote=True)} map">'
+            f'<img src="{escape(card.thumbnail, quote=True)}" alt="Map: {escape(card.title, quote=True)}"'
+            f' aria-describedby="finding-{n}">'
             if card.thumbnail
             else ""
         )
         parts.append(
             f'<article class="card">{img}<div class="body">'
             f'<div class="kind">{escape(card.kind)}</div><h2>{escape(card.title)}</h2>'
-            f'<p class="finding">{escape(card.finding)}</p>'
+            f'<p class="finding" id="finding-{n}">{escape(card.finding)}</p>'
             + (_trend_html(card.trend) if card.trend is not None else "")
             + (f'<a class="open" href="{escape(card.href, quote=True)}">Open map &rarr;</a>'
                if card.href else "")

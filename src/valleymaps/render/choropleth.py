@@ -34,6 +34,7 @@ from valleymaps.render.metric_specs import (
     format_signed_jobs,
     format_signed_percent,
 )
+from valleymaps.render.page_a11y import make_page_accessible
 from valleymaps.render.project_overlay import ProjectOverlay, add_project_overlay
 
 
@@ -404,6 +405,7 @@ def render_choropleth(
     fmap = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=7, tiles=None, control_scale=True
     )
+    make_page_accessible(fmap, title=text.title)
     folium.TileLayer(settings.TILES, control=False).add_to(fmap)
     root = fmap.get_root()
     assert isinstance(root, Figure)

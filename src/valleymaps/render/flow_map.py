@@ -36,6 +36,7 @@ from matplotlib.figure import Figure
 from valleymaps import settings
 from valleymaps.render._safe_json import script_json
 from valleymaps.render.choropleth import MapText
+from valleymaps.render.page_a11y import make_page_accessible
 from valleymaps.render.project_overlay import ProjectOverlay, add_project_overlay
 from valleymaps.render.static_map import static_layout
 
@@ -317,6 +318,7 @@ def render_flow_map(
     fmap = folium.Map(location=[(region_bounds[1] + region_bounds[3]) / 2,
                                 (region_bounds[0] + region_bounds[2]) / 2],
                       zoom_start=7, tiles=None, control_scale=True, prefer_canvas=False)
+    make_page_accessible(fmap, title=text.title)
     folium.TileLayer(settings.TILES, control=False).add_to(fmap)
     css, js = flow_map_assets()
     root = fmap.get_root()

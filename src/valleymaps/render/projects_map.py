@@ -35,6 +35,7 @@ from jinja2 import Template
 
 from valleymaps import settings
 from valleymaps.render._safe_json import script_json
+from valleymaps.render.page_a11y import make_page_accessible
 
 #: Points above which each category's points are clustered (``cluster=None``).
 CLUSTER_THRESHOLD = 300
@@ -514,8 +515,8 @@ def render_project_map(
     fmap = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=7, tiles=None, control_scale=True
     )
+    make_page_accessible(fmap, title=title)
     folium.TileLayer(settings.TILES, control=False).add_to(fmap)
-    fmap.get_root().title = title  # type: ignore[attr-defined]
     fmap.get_root().header.add_child(  # type: ignore[attr-defined]
         Element(f"<style>{_asset('projects_page.css')}</style>"), name="vm_projects_page_css"
     )

@@ -27,6 +27,7 @@ from jinja2 import Template
 
 from valleymaps import settings
 from valleymaps.render._safe_json import script_json
+from valleymaps.render.page_a11y import make_page_accessible
 from valleymaps.render.suitability_image import color_stops
 
 #: Outline colours of the sites of each target (in layer order), readable on viridis.
@@ -222,6 +223,7 @@ def render_suitability_map(
     fmap = folium.Map(
         location=[(south + north) / 2, (west + east) / 2], zoom_start=7, tiles=None, control_scale=True
     )
+    make_page_accessible(fmap, title=title)
     # The page's script fits the view first and adds the basemap after, so no tile is fetched at a
     # zoom the page then leaves.
     tile = folium.TileLayer(settings.TILES)

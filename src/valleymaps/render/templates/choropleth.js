@@ -162,6 +162,10 @@
         var what = series.key === "employment" ? "Jobs" : metric.title.split(",")[0];
         trend.appendChild(el("div", "vm-tip-trend-label", what + " " + first.year + "\u2013" + last.year +
           ": " + formatValue(series.fmt, first.v) + " \u2192 " + formatValue(series.fmt, last.v)));
+        svg.setAttribute("role", "img");  // the chart's numbers, for screen readers
+        svg.setAttribute("aria-label", what + " by year: " + series.points.map(function (p) {
+          return p.year + " " + formatValue(series.fmt, p.v);
+        }).join(", "));
         trend.appendChild(svg);
         box.appendChild(trend);
       }
@@ -249,6 +253,43 @@
       }
       div.appendChild(section);
     });
+  }
+
+  /* The data table of the level shown: every place with every metric, for the year shown. */
+  function tableOf(state, map, options) {
+    var columns = [{ label: "Place" }];
+    options.metrics.forEach(function (metric) {
+      columns.push({ label: titleOf(metric, state), numeric: true });
+    });
+    columns.push({ label: "Notes" });
+    var rows = [], levels = [];
+    state.layers.forEach(function (layer) {
+      if (!map.hasLayer(layer)) { return; }
+      var spec = layer.vmSpec;
+      levels.push(spec.label);
+      spec.names.forEach(function (name, i) {
+        var row = [name], notes = [];
+        options.metrics.forEach(function (metric) {
+          var m = spec.metrics[metric.key];
+          var d = yearData(m, state);
+          if (!m) { row.push(null); return; }
+          var value = m.byYear ? (d ? d.v[i] : null) : (m.rank[i] === null || m.rank[i] === undefined ? null : -m.rank[i]);
+          row.push({ text: valueText(spec, m, d, metric, i), value: value });
+          flagAt(d, i).split("").forEach(function (code) {
+            var t = spec.flagText[code] || code;
+            if (t && notes.indexOf(t) < 0) { notes.push(t); }
+          });
+        });
+        row.push(notes.join("; "));
+        rows.push(row);
+      });
+    });
+    return {
+      caption: options.title + ": " + levels.join(", ") + (state.years.length ? ", " + state.year : ""),
+      note: "Click a column heading to sort. Columns of ranked measures sort by rank.",
+      columns: columns,
+      rows: rows
+    };
   }
 
   function attach(map, options) {
@@ -375,6 +416,7 @@
     });
     map.getContainer().setAttribute("data-metric", state.metric);
     if (state.years.length) { map.getContainer().setAttribute("data-year", String(state.year)); }
+    if (global.valleymapsA11y) { global.valleymapsA11y.setTable(map, function () { return tableOf(state, map, options); }); }
     global.valleymapsSetMetric = setMetric;
     global.valleymapsSetYear = setYear;
     syncYearControl();

@@ -5,6 +5,23 @@
 
   var SVG_NS = "http://www.w3.org/2000/svg";
   var KINDS = ["leaving", "entering", "within"];
+  /* Kinds differ by line pattern as well as colour (colour is never the only carrier). */
+  var DASHES = { leaving: "10 4", entering: "3 3", within: null };
+
+  /* A legend swatch in the kind's colour and line pattern. */
+  function kindSwatch(kind, color) {
+    var sw = el("span", "vm-kind-swatch vm-kind-swatch-" + kind);
+    var dash = DASHES[kind];
+    if (dash) {
+      var parts = dash.split(" ").map(Number);
+      sw.style.background = "repeating-linear-gradient(90deg, " + color + " 0 " + parts[0] + "px, transparent " +
+        parts[0] + "px " + (parts[0] + parts[1]) + "px)";
+    } else {
+      sw.style.background = color;
+    }
+    sw.setAttribute("aria-hidden", "true");
+    return sw;
+  }
   var W_MIN = 1.2, W_MAX = 14;
 
   function el(tag, className, text) {
@@ -205,7 +222,7 @@
       shown.slice().reverse().forEach(function (x) {
         var line = x.line, width = widthFor(x.v, vmax);
         var poly = L.polyline(arcLatLngs(map, places[line.o], places[line.d]), {
-          color: data.colors[line.k], weight: width, opacity: 0.78, lineCap: "butt",
+          color: data.colors[line.k], weight: width, opacity: 0.78, lineCap: "butt", dashArray: DASHES[line.k],
           className: "vm-arc vm-arc-" + line.k
         });
         poly.bindTooltip(function () { return lineTooltip(line, x.v); },
@@ -220,6 +237,7 @@
           path.setAttribute("data-workers", String(Math.round(x.v)));
         }
       });
+      state.shown = shown;
       container.setAttribute("data-arcs", String(shown.length));
       renderLegend(vmax);
       renderNote(pool, shown);
@@ -231,6 +249,45 @@
                  fillOpacity: sel ? 0.8 : 0.55 };
       });
     }
+
+    /* The data table: the flows drawn (what their tooltips say) and each area's commuting. */
+    function tables() {
+      var flows = (state.shown || []).map(function (x) {
+        var line = x.line;
+        var share = null;
+        if (!line.bundle && state.segment === "") { share = line.s; }
+        return [
+          { text: placeName(line.o) + " \u2192 " + placeName(line.d), value: placeName(line.o) + " " + placeName(line.d) },
+          placeName(line.o), placeName(line.d), data.kindLabels[line.k].split(" (")[0],
+          { text: fmt(x.v) + (state.segment === "" ? moe(line.m) : ""), value: x.v },
+          { text: share === null || share === undefined ? "\u2013" : pct(share), value: share }
+        ];
+      });
+      var areas = [];
+      Object.keys(data.summary).forEach(function (g) {
+        var sm = summaryOf(g);
+        if (!sm || !places[g]) { return; }
+        areas.push([placeName(g), { text: fmt(sm.employed), value: sm.employed },
+          { text: fmt(sm.living), value: sm.living }, { text: fmt(sm.outflow), value: sm.outflow },
+          { text: pct(sm.leakage_rate), value: sm.leakage_rate }, { text: fmt(sm.inflow), value: sm.inflow },
+          { text: pct(sm.import_rate), value: sm.import_rate }]);
+      });
+      var who = segLabel();
+      return [{
+        caption: data.title + ": the " + flows.length + " flows drawn (" + who + ")",
+        note: "Workers who live in the first place and work in the second. Click a column heading to sort.",
+        columns: [{ label: "Flow" }, { label: "Lives in" }, { label: "Works in" }, { label: "Kind" },
+                  { label: "Workers", numeric: true }, { label: "Share of the place's commuters", numeric: true }],
+        rows: flows
+      }, {
+        caption: data.levelLabel + ": jobs, residents and commuters (" + who + ")",
+        columns: [{ label: "Area" }, { label: "Jobs here", numeric: true }, { label: "Employed residents", numeric: true },
+                  { label: "Out-commuters", numeric: true }, { label: "Out-commuters, share", numeric: true },
+                  { label: "In-commuters", numeric: true }, { label: "In-commuters, share of jobs", numeric: true }],
+        rows: areas
+      }];
+    }
+    if (global.valleymapsA11y) { global.valleymapsA11y.setTable(map, tables); }
 
     function select(g) {
       state.selected = g;
@@ -279,8 +336,7 @@
       var input = el("input");
       input.type = "checkbox"; input.checked = state.kinds[kind]; input.name = "kind-" + kind;
       input.addEventListener("change", function () { state.kinds[kind] = input.checked; redraw(); });
-      var sw = el("span", "vm-kind-swatch");
-      sw.style.background = data.colors[kind];
+      var sw = kindSwatch(kind, data.colors[kind]);
       wrap.appendChild(input);
       wrap.appendChild(sw);
       wrap.appendChild(el("span", null, data.kindLabels[kind].split(" (")[0]));
@@ -310,6 +366,12 @@
 
     var summaryBox = control("topright", "vm-panel vm-summary");
     var offBox = control("bottomright", "vm-panel vm-offmap");
+    /* panels that may scroll are reachable with Tab (and scroll with the arrow keys) */
+    [[summaryBox, "Commuting summary"], [offBox, "Flows not drawn on the map"]].forEach(function (pair) {
+      pair[0].setAttribute("tabindex", "0");
+      pair[0].setAttribute("role", "region");
+      pair[0].setAttribute("aria-label", pair[1]);
+    });
     var source = control("bottomleft", "vm-source");
     var details = el("details");
     details.appendChild(el("summary", null, "Sources and data vintage"));
@@ -359,8 +421,7 @@
     function summaryRow(box, kind, label, v, m) {
       var row = el("div", "vm-sum-row" + (kind ? " vm-sum-" + kind : ""));
       if (kind) {
-        var sw = el("span", "vm-kind-swatch");
-        sw.style.background = data.colors[kind];
+        var sw = kindSwatch(kind, data.colors[kind]);
         row.appendChild(sw);
       }
       row.appendChild(el("span", "vm-sum-label", label));
@@ -440,8 +501,7 @@
         var section = el("div", "vm-off-section");
         section.setAttribute("data-kind", kind);
         var head = el("div", "vm-off-head");
-        var sw = el("span", "vm-kind-swatch");
-        sw.style.background = data.colors[kind];
+        var sw = kindSwatch(kind, data.colors[kind]);
         head.appendChild(sw);
         head.appendChild(el("span", null, kind === "leaving" ? "Working in other states or abroad" : "Living in other states or abroad"));
         section.appendChild(head);

@@ -210,7 +210,7 @@
       if (p.cat[i] !== c) { return; }
       var m = L.marker([pt[0], pt[1]], {
         icon: state.icon(c, p.size[i], p.cost[i] === null),
-        keyboard: false,
+        keyboard: true,  // Tab reaches it, Enter opens its popup (with a11y.js: Space too)
         riseOnHover: true
       });
       m.vmCategory = c;
@@ -416,6 +416,27 @@
     return box;
   }
 
+  /* The data table: the projects the filter shows, with what their symbols and popups say. */
+  function tableOf(state, options) {
+    var d = state.data, p = d.projects, rows = [];
+    for (var i = 0; i < state.n; i += 1) {
+      if (!visible(state, i)) { continue; }
+      rows.push([
+        p.name[i], d.categories[p.cat[i]].label, d.statuses[p.status[i]],
+        { text: formatUsd(p.cost[i]), value: p.cost[i] },
+        { text: schedule(p, i), value: p.start[i] === null ? p.end[i] : p.start[i] },
+        text(state, "agency", i), text(state, "county", i)
+      ]);
+    }
+    return {
+      caption: (options.title || "Projects") + ": " + rows.length.toLocaleString("en-US") + " projects shown",
+      note: "The projects the filter shows. Click a column heading to sort.",
+      columns: [{ label: "Project" }, { label: "Category" }, { label: "Status" }, { label: "Cost", numeric: true },
+                { label: "Schedule", numeric: true }, { label: "Agency" }, { label: "County" }],
+      rows: rows
+    };
+  }
+
   function attach(map, state, options) {
     if (!state) {
       map.getContainer().setAttribute("data-projects-ready", "missing");
@@ -455,6 +476,9 @@
         return div;
       };
       source.addTo(map);
+    }
+    if (options.panel && global.valleymapsA11y) {
+      global.valleymapsA11y.setTable(map, function () { return tableOf(state, options); });
     }
     map.on("overlayadd overlayremove", function () { refresh(state, map); });
     global.valleymapsProjectsRefresh = function () { refresh(state, map); };

@@ -149,6 +149,9 @@
     var info = L.control({ position: "topright" });
     info.onAdd = function () {
       var div = el("div", "vm-panel vm-suit-panel");
+      div.setAttribute("tabindex", "0");  // it may scroll: reachable with Tab, scrolled with arrows
+      div.setAttribute("role", "region");
+      div.setAttribute("aria-label", "Site suitability");
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       return div;
