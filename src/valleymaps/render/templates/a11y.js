@@ -311,6 +311,12 @@
     L.Map.addInitHook(function () {
       var map = this;
       maps.push(map);
+      /* the controls (panel, legend, data table) come first in the Tab order, before what may be
+       * hundreds of map features; they are positioned absolutely, so nothing moves on screen */
+      var container = map.getContainer();
+      if (map._controlContainer && map._controlContainer.parentNode === container) {
+        container.insertBefore(map._controlContainer, container.firstChild);
+      }
       map.on("layeradd", function (e) { enhance(e.layer); });
       labelMap(map);
       addTableControl(map);
