@@ -365,6 +365,7 @@
       box.querySelector(".vm-year-label").textContent = String(state.year);
       var input = box.querySelector("input");
       input.value = String(state.years.indexOf(state.year));
+      input.setAttribute("aria-valuetext", String(state.year));  // read as the year, not its index
       input.disabled = !annual;
       box.querySelector(".vm-year-note").textContent = annual ? "" :
         "This measure covers the whole span; the year applies to jobs, shares and LQ.";

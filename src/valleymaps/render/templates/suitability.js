@@ -132,6 +132,31 @@
     div.appendChild(src);
   }
 
+  /* The data table: the candidate sites of the targets switched on, with their scores. */
+  function tableOf(map, groups) {
+    var rows = [];
+    groups.forEach(function (g) {
+      if (!map.hasLayer(g)) { return; }
+      var t = g.vmTarget;
+      (t.siteInfo || []).forEach(function (site) {
+        rows.push([
+          { text: "Site " + site.rank + " \u00b7 " + t.title, value: t.title + " " + (1000 + site.rank) },
+          { text: String(site.rank), value: site.rank },
+          { text: site.score + " / 100", value: parseFloat(site.score) },
+          { text: site.acres, value: parseFloat(String(site.acres).replace(/,/g, "")) },
+          site.place || "", site.project || ""
+        ]);
+      });
+    });
+    return {
+      caption: "Candidate sites of the targets shown",
+      note: "Each site's factors and data are in its popup (Tab to the site, then Enter).",
+      columns: [{ label: "Site" }, { label: "Rank", numeric: true }, { label: "Suitability", numeric: true },
+                { label: "Acres", numeric: true }, { label: "Where" }, { label: "Nearest project" }],
+      rows: rows
+    };
+  }
+
   function attach(map, spec) {
     map.fitBounds(spec.bounds, { animate: false, padding: [10, 10] });
     L.tileLayer(spec.tiles.url, spec.tiles.options).addTo(map);
@@ -178,6 +203,7 @@
     if (first) { first.addTo(map); }
     L.control.layers(null, overlays, { collapsed: false, position: "bottomleft" }).addTo(map);
     show(first);
+    if (global.valleymapsA11y) { global.valleymapsA11y.setTable(map, function () { return tableOf(map, groups); }); }
     map.vmSuitability = { groups: groups, show: show };
     return map.vmSuitability;
   }
