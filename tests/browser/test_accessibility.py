@@ -27,7 +27,6 @@ from cli_logging import restore_cli_logging  # noqa: F401
 from lodes_files import write_od_flows
 from project_files import BAKERSFIELD, FRESNO, projects_gdf, row, write_csv
 from suitability_files import write_layers, write_profile, write_workspace
-from valleymaps.atlas import build_atlas
 from valleymaps.cli import cli
 from valleymaps.io.employment.store import import_employment
 from valleymaps.io.flows.store import import_flows
@@ -36,6 +35,7 @@ from valleymaps.projects.importer import import_projects
 from valleymaps.projects.store import DB_URL_ENV
 from valleymaps.render.choropleth import LevelLayer, MapText, render_choropleth
 from valleymaps.render.metric_specs import MetricSpec, format_jobs
+from valleymaps.workflows.atlas import build_atlas
 from valleymaps.workspace import init_workspace
 from workspace_files import write_square_tracts, write_tract_employment
 
