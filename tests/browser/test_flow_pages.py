@@ -9,7 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
-from harness import PageOpener, assert_no_errors, hover_for_tooltip
+from harness import PageOpener, assert_no_errors, hover_for_tooltip, point_on_line
 from shapely.geometry import box
 
 from lodes_files import od_row, write_area_file, write_delineation_xlsx, write_od
@@ -107,18 +107,12 @@ def _no_errors(report) -> None:  # type: ignore[no-untyped-def]
 
 
 def _hover_arc(page, selector: str = "path.vm-arc") -> str:  # type: ignore[no-untyped-def]
-    """Move the mouse onto the middle of the last (widest) arc matching ``selector``; its tooltip."""
-    point = page.evaluate(
-        """(selector) => {
-            const all = document.querySelectorAll(selector);
-            const path = all[all.length - 1];
-            const p = path.getPointAtLength(path.getTotalLength() / 2);
-            const m = path.getScreenCTM();
-            return {x: p.x * m.a + p.y * m.c + m.e, y: p.x * m.b + p.y * m.d + m.f};
-        }""",
-        selector,
-    )
-    page.mouse.move(point["x"], point["y"])
+    """Move the mouse onto the middle of the last (widest) arc matching ``selector``; its tooltip.
+
+    Arcs of flows entering or leaving the region are dashed (their kind is not told by colour
+    alone): the point is on a painted dash.
+    """
+    page.mouse.move(*point_on_line(page.locator(selector).last))
     tip = page.locator(".leaflet-tooltip")
     tip.wait_for()
     return tip.inner_text()

@@ -327,9 +327,19 @@
         form.appendChild(label);
       });
       div.appendChild(form);
+      // what the hover hint (title) of the measure says, shown for the one chosen: keyboard and
+      // touch users read it too
+      var desc = el("div", "vm-metric-desc");
+      div.appendChild(desc);
       return div;
     };
     panel.addTo(map);
+
+    function syncDescription() {
+      var box = panel.getContainer().querySelector(".vm-metric-desc");
+      var meta = state.metricsByKey[state.metric];
+      if (box) { box.textContent = meta && meta.description ? meta.description : ""; }
+    }
 
     function yearControl() {
       var box = el("div", "vm-years");
@@ -401,6 +411,7 @@
       Array.prototype.forEach.call(radios, function (r) { r.checked = r.value === key; });
       refresh();
       syncYearControl();
+      syncDescription();
       map.getContainer().setAttribute("data-metric", key);
     }
     function setYear(year) {
@@ -421,6 +432,7 @@
     global.valleymapsSetMetric = setMetric;
     global.valleymapsSetYear = setYear;
     syncYearControl();
+    syncDescription();
     renderLegend(legend.getContainer(), state, map);
   }
 
