@@ -297,6 +297,9 @@
     var legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {
       var div = L.DomUtil.create("div", "vm-legend leaflet-control");
+      div.setAttribute("role", "region");  // a named landmark; it may scroll, so Tab reaches it
+      div.setAttribute("aria-label", "Legend");
+      div.setAttribute("tabindex", "0");
       L.DomEvent.disableClickPropagation(div);
       return div;
     };
@@ -305,6 +308,8 @@
     var panel = L.control({ position: "topright" });
     panel.onAdd = function () {
       var div = L.DomUtil.create("div", "vm-panel leaflet-control");
+      div.setAttribute("role", "region");
+      div.setAttribute("aria-label", "Map panel: title and measures");
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       div.appendChild(el("div", "vm-title", options.title));

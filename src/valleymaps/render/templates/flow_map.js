@@ -310,6 +310,8 @@
     }
 
     var panel = control("topleft", "vm-panel vm-flow-panel");
+    panel.setAttribute("role", "region");
+    panel.setAttribute("aria-label", "Map panel: filters and legend");
     panel.appendChild(el("div", "vm-title", data.title));
     if (data.synthetic) { panel.appendChild(el("div", "vm-synthetic", data.synthetic)); }
     if (data.subtitle) { panel.appendChild(el("div", "vm-subtitle", data.subtitle)); }

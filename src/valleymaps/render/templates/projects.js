@@ -447,6 +447,9 @@
     legend.onAdd = function () {
       var div = L.DomUtil.create("div", "vm-legend vm-project-legend leaflet-control" +
         (options.legendOnlyWhenOn ? " vm-project-legend-overlay" : ""));
+      div.setAttribute("role", "region");  // a named landmark; it may scroll, so Tab reaches it
+      div.setAttribute("aria-label", "Projects legend");
+      div.setAttribute("tabindex", "0");
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       return div;
@@ -458,6 +461,8 @@
       var panel = L.control({ position: "topright" });
       panel.onAdd = function () {
         var div = L.DomUtil.create("div", "vm-panel leaflet-control");
+        div.setAttribute("role", "region");
+        div.setAttribute("aria-label", "Map panel: title and filter");
         L.DomEvent.disableClickPropagation(div);
         L.DomEvent.disableScrollPropagation(div);
         if (options.title) { div.appendChild(el("div", "vm-title", options.title)); }

@@ -84,6 +84,8 @@
 
   function colorBar(spec) {
     var box = el("div", "vm-colorbar");
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", "Legend");
     box.appendChild(el("div", "vm-colorbar-title", spec.legend.title));
     var bar = el("div", "vm-colorbar-bar");
     bar.style.background = "linear-gradient(to right, " + spec.legend.colors.join(", ") + ")";
