@@ -151,6 +151,10 @@ SUITABILITY_ATLAS_RESOLUTION_M: float = 250.0
 #: Rows of the grid processed at a time (raster blocks are this tall).
 SUITABILITY_STRIP_ROWS: int = 512
 
+#: On a cluster, one target's factor pass is split into one task per this many grid cells (bands
+#: of whole strips, mosaicked into the same rasters); ``--strips N`` sets the count.
+SUITABILITY_STRIP_TASK_CELLS: int = 25_000_000
+
 #: Tile size of the Cloud-optimised GeoTIFFs written.
 SUITABILITY_BLOCK_SIZE: int = 512
 

@@ -179,6 +179,15 @@ def _report(run: TargetRun, *, several: bool = False) -> None:
     is_flag=True,
     help="Run a grid above the size limit (valleymaps.settings.SUITABILITY_MAX_CELLS, 200 million cells).",
 )
+@click.option(
+    "--strips",
+    type=click.IntRange(1, 100_000),
+    default=None,
+    help="Split one target's grid into N strip tasks (bands of rows, each with a halo as tall as its "
+    "distance caps), run where --scheduler says and mosaicked into the same rasters, byte for byte. "
+    "Default: 1 in this process; on a cluster one per valleymaps.settings.SUITABILITY_STRIP_TASK_CELLS "
+    "cells (25 million). With several targets the targets are the tasks.",
+)
 @click.option("--no-png", is_flag=True, help="Skip the static PNG map.")
 @click.option(
     "--list", "list_only", is_flag=True, help="List the targets, profiles and missing layers, then stop."
@@ -198,6 +207,7 @@ def suitability(
     no_png: bool,
     list_only: bool,
     scheduler: str | None,
+    strips: int | None,
 ) -> None:
     """Map where a target industry could locate: suitability raster, ranked sites, map.
 
@@ -216,6 +226,7 @@ def suitability(
       valleymaps suitability -t "Paper mills" --resolution 30 \\
           --layer groundwater_depth=gw_2019.tif --layer rail_lines=rail.shp
       valleymaps suitability --all --resolution 30 --scheduler tcp://10.0.0.5:8786
+      valleymaps suitability -t "Paper mills" --resolution 30 --strips 16 --scheduler tcp://10.0.0.5:8786
     """
     ws = Workspace.open(workspace_dir)
     if list_only:
@@ -238,7 +249,8 @@ def suitability(
             _run_several(ws, list(targets) or [""], executor=executor, resolution=resolution,
                          layers=layers, allow_missing=allow_missing, overwrite=overwrite,
                          png=not no_png, force=force, profile_path=profile_path,
-                         out_dir=None if one else out_dir, folder=out_dir if one else None)
+                         out_dir=None if one else out_dir, folder=out_dir if one else None,
+                         strips=strips)
             return
     from valleymaps.workflows.suitability_run import run_target
     target = targets[0] if targets else None
@@ -263,6 +275,7 @@ def suitability(
             png=not no_png,
             force=force,
             on_progress=progress,
+            strips=strips,
         )
     _report(run)
     json_output.finish()

@@ -69,10 +69,13 @@ class DistanceStream:
         Multiplier of the output (the cell size, for metres).
     max_cells
         Most cells transformed at once (sets block and tile sizes).
+    start_row
+        First row read (a strip task's first row): the feature rows of its halo above it are
+        burned too, so its distances are those of a stream started at row 0.
 
     Notes
     -----
-    :meth:`read` must be called for consecutive strips from row 0.
+    :meth:`read` must be called for consecutive strips from ``start_row``.
     """
 
     def __init__(
@@ -85,6 +88,7 @@ class DistanceStream:
         rows: int = 512,
         scale: float = 1.0,
         max_cells: int = MAX_CELLS,
+        start_row: int = 0,
     ):
         if cap_cells <= 0:
             raise ValueError("cap_cells must be above 0")
@@ -102,10 +106,10 @@ class DistanceStream:
         else:
             self.tile_cols = max(256, max_cells // tall - 2 * self.halo)
         self._buffer = np.zeros((0, width), dtype=np.uint8)
-        self._buffer_row = 0
+        self._buffer_row = max(0, start_row - self.halo)  # the halo above the first block
         self._block = np.zeros((0, width), dtype=np.float32)
-        self._block_row = 0
-        self._next_row = 0
+        self._block_row = start_row
+        self._next_row = start_row
 
     def _features(self, row0: int, row1: int) -> npt.NDArray[np.uint8]:
         """Feature rows ``row0:row1`` (burning new rows, dropping rows above ``row0``)."""

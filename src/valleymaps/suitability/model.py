@@ -18,6 +18,8 @@ import contextlib
 import logging
 import math
 import os
+import shutil
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,10 +28,13 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from rasterio.windows import Window
 
+from valleymaps import settings
+from valleymaps.compute.executor import Executor, InProcessExecutor
 from valleymaps.errors import AnalysisError, DataSourceError, EmptyLayerError
 from valleymaps.suitability import defaults
-from valleymaps.suitability.cog import GridRasterWriter, gdal_env
+from valleymaps.suitability.cog import GridRasterWriter, gdal_env, open_rasters
 from valleymaps.suitability.grid import AnalysisGrid, make_grid
 from valleymaps.suitability.inputs import SuitabilityInputs
 from valleymaps.suitability.layers import LayerCatalog, read_layer, select_features
@@ -267,7 +272,9 @@ class _OpenFactor:
     caveats: tuple[str, ...] = ()
 
 
-def _open_factor(factor: Factor, grid: AnalysisGrid, inputs: SuitabilityInputs, rows: int) -> _OpenFactor:
+def _open_factor(
+    factor: Factor, grid: AnalysisGrid, inputs: SuitabilityInputs, rows: int, start_row: int = 0
+) -> _OpenFactor:
     spec = factor.source
     catalog = inputs.catalog
     label = f"factor '{factor.key}'"
@@ -284,7 +291,8 @@ def _open_factor(factor: Factor, grid: AnalysisGrid, inputs: SuitabilityInputs, 
     if spec.kind == "distance":
         layer, note = _vector(spec.ref, catalog, label)
         cap = distance_cap(factor.transform, grid.resolution, spec.cap_m)
-        return _OpenFactor(DistanceSource(layer, grid, cap_m=cap, name=name, rows=rows), note, cap)
+        source = DistanceSource(layer, grid, cap_m=cap, name=name, rows=rows, start_row=start_row)
+        return _OpenFactor(source, note, cap)
     if spec.kind == "polygons":
         layer, note = _vector(spec.ref, catalog, label)
         return _OpenFactor(PolygonSource(layer, grid, name=name, column=spec.column), note)
@@ -304,7 +312,7 @@ def _open_factor(factor: Factor, grid: AnalysisGrid, inputs: SuitabilityInputs, 
 
 
 def _open_constraint(
-    c: Constraint, grid: AnalysisGrid, catalog: LayerCatalog, rows: int
+    c: Constraint, grid: AnalysisGrid, catalog: LayerCatalog, rows: int, start_row: int = 0
 ) -> StripSource | None:
     if c.kind == "exclude_values":
         return None
@@ -313,7 +321,8 @@ def _open_constraint(
     layer, _ = _vector(c.ref, catalog, label)
     if c.kind == "exclude_near":
         assert c.distance_m is not None
-        return DistanceSource(layer, grid, cap_m=c.distance_m + grid.resolution, name=label, rows=rows)
+        return DistanceSource(layer, grid, cap_m=c.distance_m + grid.resolution, name=label, rows=rows,
+                              start_row=start_row)
     return PolygonSource(layer, grid, name=label)
 
 
@@ -349,53 +358,26 @@ def _factor_pass(
     rows: int,
     on_progress: ProgressCallback | None,
     cog: bool,
+    band: tuple[int, int] | None = None,
 ) -> tuple[int, dict[str, int]]:
+    """Compute the strips of rows ``band`` (default all), write them into ``folder``'s rasters.
+
+    With ``band`` the rasters cover those rows only (a strip task's part of the mosaic).
+    """
     region_geoms = region.to_crs(grid.crs).geometry.to_numpy()
     region_burner = _Burner(region_geoms, grid)
     needed_raw = {c.factor for c in profile.constraints if c.kind == "exclude_values"}
-    n_strips = math.ceil(grid.height / rows)
+    row0, row1 = band or (0, grid.height)
+    windows = [w for w in grid.strips(rows) if row0 <= w.row_off < row1]
+    out_grid = band_grid(grid, row0, row1)
     region_cells = 0
     excluded = {c.name: 0 for c in profile.constraints}
     excluded["no value in a factor"] = 0
     with gdal_env(), contextlib.ExitStack() as stack:
-        writers = {}
-        for out in outputs:
-            f = out.factor
-            tags = {"factor": f.key, "name": f.name, "weight": f.weight, "units": f.units}
-            if out.labels:
-                tags["categories"] = "; ".join(f"{i}={label}" for i, label in enumerate(out.labels))
-            if out.cap_m:
-                tags["distance_cap_m"] = out.cap_m
-            writers[f.key] = (
-                stack.enter_context(
-                    GridRasterWriter(
-                        out.score_path, grid, description=f"{f.name}: score 0-1", tags=tags, cog=cog
-                    )
-                ),
-                stack.enter_context(
-                    GridRasterWriter(
-                        out.value_path,
-                        grid,
-                        description=f"{f.name}: value {f.units}".strip(),
-                        tags=tags,
-                        cog=cog,
-                    )
-                ),
-            )
-        mask_writer = stack.enter_context(
-            GridRasterWriter(
-                folder / "exclusion.tif",
-                grid,
-                dtype="uint8",
-                nodata=None,
-                description=(
-                    "0 available, 1 outside the region, 2 excluded by a constraint, 3 a factor has no value"
-                ),
-                cog=cog,
-            )
-        )
-        for i, window in enumerate(grid.strips(rows), start=1):
+        writers, mask_writer = _open_writers(stack, outputs, out_grid, folder, cog)
+        for i, window in enumerate(windows, start=1):
             h = int(window.height)
+            local = Window(0, int(window.row_off) - row0, window.width, h)
             inside = region_burner.burn(int(window.row_off), h, fill=0, dtype="uint8", all_touched=False) == 1
             code = np.where(inside, AVAILABLE, OUTSIDE_REGION).astype(np.uint8)
             region_cells += int(inside.sum())
@@ -409,8 +391,8 @@ def _factor_pass(
                 value = np.where(inside, raw, np.float32(np.nan)).astype(np.float32, copy=False)
                 score = np.where(inside, score, np.float32(np.nan)).astype(np.float32, copy=False)
                 score_writer, value_writer = writers[f.key]
-                score_writer.write(window, score)
-                value_writer.write(window, value)
+                score_writer.write(local, score)
+                value_writer.write(local, value)
                 have = ~np.isnan(value)
                 n = int(have.sum())
                 if n:
@@ -426,10 +408,256 @@ def _factor_pass(
                 hit = _excluded_by(c, src, raws, window) & (code == AVAILABLE)
                 excluded[c.name] += int(hit.sum())
                 code[hit] = CONSTRAINED
-            mask_writer.write(window, code)
+            mask_writer.write(local, code)
             if on_progress:
-                on_progress("factors", i, n_strips)
+                on_progress("factors", i, len(windows))
     return region_cells, excluded
+
+
+def band_grid(grid: AnalysisGrid, row0: int, row1: int) -> AnalysisGrid:
+    """The rows ``row0:row1`` of ``grid`` as a grid of their own."""
+    if (row0, row1) == (0, grid.height):
+        return grid
+    return replace(grid, transform=grid.window_transform(Window(0, row0, grid.width, row1 - row0)),
+                   height=row1 - row0)
+
+
+def _open_writers(
+    stack: contextlib.ExitStack, outputs: Sequence[FactorOutput], grid: AnalysisGrid, folder: Path, cog: bool
+) -> tuple[dict[str, tuple[GridRasterWriter, GridRasterWriter]], GridRasterWriter]:
+    """Writers of each factor's score and value rasters and of ``exclusion.tif``, on ``grid``."""
+    writers = {}
+    for out in outputs:
+        f = out.factor
+        tags = {"factor": f.key, "name": f.name, "weight": f.weight, "units": f.units}
+        if out.labels:
+            tags["categories"] = "; ".join(f"{i}={label}" for i, label in enumerate(out.labels))
+        if out.cap_m:
+            tags["distance_cap_m"] = out.cap_m
+        writers[f.key] = (
+            stack.enter_context(
+                GridRasterWriter(folder / out.score_path.name, grid, description=f"{f.name}: score 0-1",
+                                 tags=tags, cog=cog)
+            ),
+            stack.enter_context(
+                GridRasterWriter(folder / out.value_path.name, grid,
+                                 description=f"{f.name}: value {f.units}".strip(), tags=tags, cog=cog)
+            ),
+        )
+    mask_writer = stack.enter_context(
+        GridRasterWriter(
+            folder / "exclusion.tif",
+            grid,
+            dtype="uint8",
+            nodata=None,
+            description=(
+                "0 available, 1 outside the region, 2 excluded by a constraint, 3 a factor has no value"
+            ),
+            cog=cog,
+        )
+    )
+    return writers, mask_writer
+
+
+def _open_sources(
+    profile: Profile,
+    grid: AnalysisGrid,
+    inputs: SuitabilityInputs,
+    folder: Path,
+    rows: int,
+    start_row: int = 0,
+) -> tuple[list[FactorOutput], dict[str, StripSource], list[StripSource | None]]:
+    """Each factor's output record and source, and each constraint's source (closed on failure)."""
+    sources: dict[str, StripSource] = {}
+    constraint_sources: list[StripSource | None] = []
+    outputs: list[FactorOutput] = []
+    try:
+        for f in profile.factors:
+            try:
+                opened = _open_factor(f, grid, inputs, rows, start_row)
+            except EmptyLayerError as exc:
+                raise EmptyLayerError(str(exc), factor=f.key) from exc
+            sources[f.key] = opened.source
+            outputs.append(
+                FactorOutput(
+                    factor=f,
+                    score_path=folder / f"factor-{f.key}.tif",
+                    value_path=folder / f"factor-{f.key}-value.tif",
+                    labels=getattr(opened.source, "labels", ()),
+                    note=opened.note,
+                    caveats=opened.caveats,
+                    cap_m=opened.cap_m,
+                )
+            )
+        for c in profile.constraints:
+            constraint_sources.append(_open_constraint(c, grid, inputs.catalog, rows, start_row))
+    except BaseException:
+        _close_sources(sources, constraint_sources)
+        raise
+    return outputs, sources, constraint_sources
+
+
+def _close_sources(
+    sources: Mapping[str, StripSource], constraint_sources: Sequence[StripSource | None]
+) -> None:
+    for s in [*sources.values(), *[c for c in constraint_sources if c is not None]]:
+        s.close()
+
+
+@dataclass(frozen=True)
+class StripTask:
+    """One band of rows of a profile's factor pass, as a task (picklable: a Dask worker can run it).
+
+    ``folder`` is a staging folder the caller owns and mosaics from; ``inputs`` travel with the
+    task (the projects and zones, which the factor pass does not read, are left out).
+    """
+
+    profile: Profile
+    inputs: SuitabilityInputs
+    resolution: float
+    rows: int
+    band: tuple[int, int]
+    folder: Path
+
+
+@dataclass(frozen=True)
+class StripResult:
+    """What a :class:`StripTask` counted: region cells, cells excluded, and per factor the cells
+    with a value and their range."""
+
+    region_cells: int
+    excluded: dict[str, int]
+    covered: dict[str, tuple[int, float, float]]
+
+
+def run_strip_task(task: StripTask) -> StripResult:
+    """Compute the rows ``task.band`` of the factor pass into ``task.folder`` (here or on a worker).
+
+    Distance factors burn the feature rows of a halo as tall as their cap above and below the
+    band, so their distances are exactly those of one pass over the whole grid. A task started
+    again after its worker died overwrites what the lost attempt left.
+    """
+    grid = make_grid(task.inputs.region, resolution=task.resolution)
+    folder = Path(task.folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    outputs, sources, constraint_sources = _open_sources(
+        task.profile, grid, task.inputs, folder, task.rows, start_row=task.band[0]
+    )
+    try:
+        region_cells, excluded = _factor_pass(
+            task.profile, grid, task.inputs.region, outputs, sources, constraint_sources, folder,
+            task.rows, None, False, band=task.band,
+        )
+    finally:
+        _close_sources(sources, constraint_sources)
+    covered = {o.key: (o.covered_cells, o.value_min, o.value_max) for o in outputs}
+    return StripResult(region_cells, excluded, covered)
+
+
+def plan_bands(height: int, rows: int, strips: int) -> list[tuple[int, int]]:
+    """Row ranges of ``strips`` tasks over ``height`` rows, each a whole number of ``rows``-row strips.
+
+    >>> plan_bands(100, 8, 3)
+    [(0, 40), (40, 80), (80, 100)]
+    >>> plan_bands(10, 8, 4)
+    [(0, 8), (8, 10)]
+    """
+    n_strips = math.ceil(height / rows)
+    per = math.ceil(n_strips / max(1, min(strips, n_strips)))
+    return [(r, min(height, r + per * rows)) for r in range(0, height, per * rows)]
+
+
+def choose_strip_tasks(grid: AnalysisGrid, strips: int | None, *, distributed: bool) -> int:
+    """How many strip tasks to split one target's grid into.
+
+    ``strips`` when given; else, on a cluster, one task per
+    :data:`~valleymaps.settings.SUITABILITY_STRIP_TASK_CELLS` cells; in this process one.
+
+    >>> from shapely.geometry import box
+    >>> import geopandas as gpd
+    >>> g = make_grid(gpd.GeoSeries([box(0, 0, 300_000, 500_000)], crs="EPSG:3310"), resolution=30)
+    >>> choose_strip_tasks(g, None, distributed=True), choose_strip_tasks(g, None, distributed=False)
+    (7, 1)
+    """
+    if strips is not None:
+        return max(1, int(strips))
+    if not distributed:
+        return 1
+    return max(1, math.ceil(grid.width * grid.height / settings.SUITABILITY_STRIP_TASK_CELLS))
+
+
+def _mosaic(
+    outputs: Sequence[FactorOutput],
+    grid: AnalysisGrid,
+    folder: Path,
+    bands: Sequence[tuple[int, int]],
+    band_folders: Sequence[Path],
+    rows: int,
+    cog: bool,
+) -> None:
+    """Write the final rasters from the strip tasks' bands, strip by strip as one pass writes them."""
+    names = [n for o in outputs for n in (o.score_path.name, o.value_path.name)] + ["exclusion.tif"]
+    with gdal_env(), contextlib.ExitStack() as stack:
+        writers, mask_writer = _open_writers(stack, outputs, grid, folder, cog)
+        targets = {"exclusion.tif": mask_writer}
+        for o in outputs:
+            targets[o.score_path.name], targets[o.value_path.name] = writers[o.key]
+        for (row0, row1), band_folder in zip(bands, band_folders, strict=True):
+            with open_rasters({n: band_folder / n for n in names}) as parts:
+                for window in grid.strips(rows):
+                    if not row0 <= window.row_off < row1:
+                        continue
+                    local = Window(0, int(window.row_off) - row0, window.width, window.height)
+                    for n in names:
+                        targets[n].write(window, parts[n].read(1, window=local))
+
+
+def _run_strip_tasks(
+    profile: Profile,
+    inputs: SuitabilityInputs,
+    grid: AnalysisGrid,
+    outputs: list[FactorOutput],
+    bands: Sequence[tuple[int, int]],
+    *,
+    folder: Path,
+    rows: int,
+    cog: bool,
+    executor: Executor,
+    on_progress: ProgressCallback | None,
+) -> tuple[int, dict[str, int]]:
+    """The factor pass as one task per band, then the mosaic; the counts of :func:`_factor_pass`."""
+    light = replace(inputs, projects=None, zones=None)  # the factor pass reads neither
+    stage = folder / f".strips-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    band_folders = [stage / f"band-{i:04d}" for i in range(len(bands))]
+    tasks = [StripTask(profile, light, grid.resolution, rows, band, band_folder)
+             for band, band_folder in zip(bands, band_folders, strict=True)]
+    log.info("%s: factor pass in %d strip tasks on %s", profile.key, len(tasks), executor.description)
+    done = 0
+
+    def progress(_i: int, _result: StripResult) -> None:
+        nonlocal done
+        done += 1
+        if on_progress:
+            on_progress("factors", done, len(tasks))
+
+    try:
+        results = executor.map(run_strip_task, tasks, on_done=progress)
+        _mosaic(outputs, grid, folder, bands, band_folders, rows, cog)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    excluded = {c.name: 0 for c in profile.constraints}
+    excluded["no value in a factor"] = 0
+    for result in results:
+        for name, n in result.excluded.items():
+            excluded[name] += n
+    for out in outputs:
+        for result in results:
+            n, low, high = result.covered[out.key]
+            if n:
+                out.covered_cells += n
+                out.value_min = float(np.nanmin([out.value_min, low]))
+                out.value_max = float(np.nanmax([out.value_max, high]))
+    return sum(r.region_cells for r in results), excluded
 
 
 def compute_suitability(
@@ -441,6 +669,8 @@ def compute_suitability(
     rows: int | None = None,
     on_progress: ProgressCallback | None = None,
     cog: bool = True,
+    strips: int | None = None,
+    executor: Executor | None = None,
 ) -> SuitabilityResult:
     """Run ``profile`` over the region of ``inputs`` and write its rasters into ``folder``.
 
@@ -466,6 +696,15 @@ def compute_suitability(
     cog
         Write Cloud-optimised GeoTIFFs (default); False writes plain tiled
         GeoTIFFs, quicker, for rasters nobody keeps (the atlas).
+    strips
+        Split the factor pass (reading and scoring every factor: the costly part) into this many
+        tasks, each a band of whole strips (:func:`run_strip_task`), and mosaic their bands into
+        the rasters. Default: one task in this process; on a cluster (``executor``) one per
+        :data:`~valleymaps.settings.SUITABILITY_STRIP_TASK_CELLS` cells. The rasters are the same,
+        byte for byte, however the grid is split.
+    executor
+        Where the strip tasks run (default this process); the workers must see ``folder`` and the
+        layer files at the same paths.
 
     Returns
     -------
@@ -499,35 +738,22 @@ def compute_suitability(
         grid.resolution,
         f"{grid.width * grid.height:,}",
     )
-    sources: dict[str, StripSource] = {}
-    constraint_sources: list[StripSource | None] = []
-    outputs: list[FactorOutput] = []
+    # every source opened here first: a missing or empty layer is refused before any task runs
+    outputs, sources, constraint_sources = _open_sources(profile, grid, inputs, folder, step)
+    bands = plan_bands(grid.height, step, choose_strip_tasks(
+        grid, strips, distributed=executor is not None and executor.distributed))
     try:
-        for f in profile.factors:
-            try:
-                opened = _open_factor(f, grid, inputs, step)
-            except EmptyLayerError as exc:
-                raise EmptyLayerError(str(exc), factor=f.key) from exc
-            sources[f.key] = opened.source
-            outputs.append(
-                FactorOutput(
-                    factor=f,
-                    score_path=folder / f"factor-{f.key}.tif",
-                    value_path=folder / f"factor-{f.key}-value.tif",
-                    labels=getattr(opened.source, "labels", ()),
-                    note=opened.note,
-                    caveats=opened.caveats,
-                    cap_m=opened.cap_m,
-                )
+        if len(bands) == 1:
+            region_cells, excluded = _factor_pass(
+                profile, grid, region, outputs, sources, constraint_sources, folder, step, on_progress, cog
             )
-        for c in profile.constraints:
-            constraint_sources.append(_open_constraint(c, grid, catalog, step))
-        region_cells, excluded = _factor_pass(
-            profile, grid, region, outputs, sources, constraint_sources, folder, step, on_progress, cog
-        )
     finally:
-        for s in [*sources.values(), *[c for c in constraint_sources if c is not None]]:
-            s.close()
+        _close_sources(sources, constraint_sources)
+    if len(bands) > 1:
+        region_cells, excluded = _run_strip_tasks(
+            profile, inputs, grid, outputs, bands, folder=folder, rows=step, cog=cog,
+            executor=executor or InProcessExecutor(), on_progress=on_progress,
+        )
     empty = [o for o in outputs if o.covered_cells == 0]
     if empty:
         raise AnalysisError(
@@ -613,10 +839,16 @@ def compute_suitability(
 
 __all__: Sequence[str] = (
     "FactorOutput",
+    "StripResult",
+    "StripTask",
     "SuitabilityResult",
+    "band_grid",
     "check_layer_overrides",
+    "choose_strip_tasks",
     "compute_suitability",
     "distance_cap",
     "drop_missing_layers",
     "find_missing_layers",
+    "plan_bands",
+    "run_strip_task",
 )

@@ -129,11 +129,16 @@ class DistanceSource:
         For messages ("layer 'rail_lines'").
     rows
         Strip height used by the caller.
+    start_row
+        First row the caller reads (a strip task's); rows are then read in order from it.
     """
 
     labels: tuple[str, ...] = ()
 
-    def __init__(self, layer: gpd.GeoDataFrame, grid: AnalysisGrid, *, cap_m: float, name: str, rows: int):
+    def __init__(
+        self, layer: gpd.GeoDataFrame, grid: AnalysisGrid, *, cap_m: float, name: str, rows: int,
+        start_row: int = 0,
+    ):
         geoms = layer.geometry.to_numpy()
         if len(geoms) == 0:
             raise EmptyLayerError(
@@ -156,6 +161,7 @@ class DistanceSource:
             cap_cells=self.cap_m / grid.resolution,
             rows=rows,
             scale=grid.resolution,
+            start_row=start_row,
         )
 
     def read(self, window: Window) -> FloatArray:

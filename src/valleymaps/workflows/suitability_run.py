@@ -42,6 +42,7 @@ from valleymaps.suitability.inputs import SuitabilityInputs
 from valleymaps.suitability.model import (
     SuitabilityResult,
     check_layer_overrides,
+    choose_strip_tasks,
     compute_suitability,
     drop_missing_layers,
     find_missing_layers,
@@ -130,6 +131,8 @@ def run_target(
     png: bool = True,
     force: bool = False,
     on_progress: ProgressCallback | None = None,
+    strips: int | None = None,
+    executor: Executor | None = None,
 ) -> TargetRun:
     """Model the suitability of the region for one target industry and publish the results.
 
@@ -160,6 +163,11 @@ def run_target(
         :data:`~valleymaps.settings.SUITABILITY_MAX_CELLS`.
     on_progress
         ``on_progress(stage, done, total)``.
+    strips, executor
+        Split the grid into this many strip tasks (bands of rows) run by ``executor`` (default this
+        process; on a cluster one task per
+        :data:`~valleymaps.settings.SUITABILITY_STRIP_TASK_CELLS` cells), mosaicked into the same
+        rasters byte for byte (see :func:`~valleymaps.suitability.model.compute_suitability`).
 
     Raises
     ------
@@ -204,6 +212,8 @@ def run_target(
             folder=work,
             resolution=resolution,
             on_progress=on_progress,
+            strips=strips,
+            executor=executor,
         )
         profile = result.profile
         files = write_tables(result, work, target=choice.target, zone_names=zones.set_index("geoid")["name"])
@@ -304,6 +314,14 @@ def _relocate(run: TargetRun, new: Path) -> TargetRun:
                      files=[_moved(f, old, new) for f in run.files])
 
 
+def _strip_tasks(ws: Workspace, resolution: float | None, strips: int | None, executor: Executor) -> int:
+    """How many strip tasks one target of :func:`run_targets` is split into (1: it is one task)."""
+    if strips is None and not executor.distributed:
+        return 1
+    grid = make_grid(read_analysis_region(ws), resolution=resolution)
+    return choose_strip_tasks(grid, strips, distributed=executor.distributed)
+
+
 def run_targets(
     ws: Workspace,
     targets: Sequence[str],
@@ -319,6 +337,7 @@ def run_targets(
     force: bool = False,
     executor: Executor | None = None,
     on_done: Callable[[TargetRun], None] | None = None,
+    strips: int | None = None,
 ) -> list[TargetRun]:
     """Run several targets, one task each, and publish each one's folder as it is done.
 
@@ -346,6 +365,11 @@ def run_targets(
         layers at the same paths.
     on_done
         Called with each target's run once its folder is in place.
+    strips
+        With one target: split its grid into this many strip tasks on ``executor`` (default on a
+        cluster: one per :data:`~valleymaps.settings.SUITABILITY_STRIP_TASK_CELLS` cells); the
+        target then runs here and only its factor pass is sent out. With several targets the
+        targets are the tasks and ``strips`` is not used.
     resolution, layers, allow_missing, overwrite, png, force
         As for :func:`run_target`, for every target.
 
@@ -380,6 +404,16 @@ def run_targets(
             for name, files in layers.items()
         }
     executor = executor or InProcessExecutor()
+    if len(choices) == 1 and _strip_tasks(ws, resolution, strips, executor) > 1:
+        (slug, target), = choices.items()  # one target too large for one task: its strips are the tasks
+        run = run_target(ws, target, profile_path=profile_path, resolution=resolution, layers=layers,
+                         allow_missing=allow_missing, out_dir=parent / slug, overwrite=overwrite, png=png,
+                         force=force, strips=strips, executor=executor)
+        if on_done is not None:
+            on_done(run)
+        return [run]
+    if strips is not None:
+        log.info("--strips is for one target: %d targets run one task each", len(choices))
     log.info("suitability of %d targets on %s", len(choices), executor.description)
     runs: list[TargetRun] = []
     with work_dir(parent, prefix=".suitability-batch-") as stage:
