@@ -672,12 +672,12 @@ def run_suitability(
 
     from valleymaps.errors import DataSourceError
     from valleymaps.suitability.model import compute_suitability, drop_missing_layers, find_missing_layers
-    from valleymaps.suitability.outputs import preview_and_overlay, target_layer
     from valleymaps.workflows.suitability_inputs import (
         choose_target,
         gather_suitability_inputs,
         layer_catalog,
     )
+    from valleymaps.workflows.suitability_outputs import preview_and_overlay, target_layer
 
     wsp = _as_workspace(ws)
     choice = choose_target(target, ws=wsp)

@@ -101,9 +101,9 @@ def test_suitability_sites_and_raster_are_styled_with_the_web_palette(tmp_path: 
     from suitability_files import write_layers, write_profile, write_workspace
     from valleymaps.render.suitability_image import color_stops
     from valleymaps.suitability.model import compute_suitability
-    from valleymaps.suitability.outputs import write_tables
     from valleymaps.suitability.profile import load_profile
     from valleymaps.workflows.suitability_inputs import gather_suitability_inputs, layer_catalog
+    from valleymaps.workflows.suitability_outputs import write_tables
 
     ws = write_workspace(tmp_path / "ws")
     layers = write_layers(tmp_path / "layers")

@@ -32,9 +32,9 @@ from valleymaps.io.tracts import import_tracts
 from valleymaps.render.suitability_image import web_overlay
 from valleymaps.suitability.flow_layers import FlowValues, flow_layer_values
 from valleymaps.suitability.model import compute_suitability, drop_missing_layers, find_missing_layers
-from valleymaps.suitability.outputs import read_preview, target_layer, write_tables
 from valleymaps.suitability.profile import parse_profile
 from valleymaps.workflows.suitability_inputs import choose_target, gather_suitability_inputs, layer_catalog
+from valleymaps.workflows.suitability_outputs import read_preview, target_layer, write_tables
 from valleymaps.workspace import Workspace
 
 FRESNO_SW, FRESNO_SE, FRESNO_NW, FRESNO_NE = (g for g in TRACTS if g.startswith("06019"))

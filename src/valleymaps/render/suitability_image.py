@@ -1,7 +1,7 @@
 """Suitability rasters as images: a web overlay (Web Mercator PNG) and colour scales.
 
 Pure functions over in-memory arrays; reading the raster (at a reduced size)
-is :func:`valleymaps.suitability.outputs.read_preview`'s job.
+is :func:`valleymaps.workflows.suitability_outputs.read_preview`'s job.
 """
 
 from __future__ import annotations

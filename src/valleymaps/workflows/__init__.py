@@ -19,6 +19,7 @@ module                    what it does
 ``leakage_pages``         the value-chain leakage page
 ``suitability_run``       ``valleymaps suitability``: one profile, its rasters and page
 ``suitability_inputs``    what the suitability model runs on, read once from a workspace
+``suitability_outputs``   a suitability run's tables, styles, previews and page layers, written
 ``leakage``               ``valleymaps leakage``: the regional input-output model's run
 ``projects``              ``valleymaps projects summary|near|map``
 ``project_inputs``        jobs and resident workers per place for project summaries

@@ -35,7 +35,6 @@ from valleymaps.render.suitability_png import render_suitability_png
 from valleymaps.suitability import defaults
 from valleymaps.suitability.inputs import SuitabilityInputs
 from valleymaps.suitability.model import SuitabilityResult, compute_suitability, drop_missing_layers
-from valleymaps.suitability.outputs import preview_and_overlay, site_table, target_layer
 from valleymaps.suitability.profile import Profile
 from valleymaps.workflows.context import AtlasContext
 from valleymaps.workflows.suitability_inputs import (
@@ -45,6 +44,7 @@ from valleymaps.workflows.suitability_inputs import (
     list_profiles,
     projects_layer,
 )
+from valleymaps.workflows.suitability_outputs import preview_and_overlay, site_table, target_layer
 
 log = logging.getLogger(__name__)
 

@@ -47,7 +47,6 @@ from valleymaps.suitability.model import (
     drop_missing_layers,
     find_missing_layers,
 )
-from valleymaps.suitability.outputs import preview_and_overlay, target_layer, write_tables
 from valleymaps.suitability.profile import Profile
 from valleymaps.workflows.suitability_inputs import (
     choose_target,
@@ -55,6 +54,7 @@ from valleymaps.workflows.suitability_inputs import (
     layer_catalog,
     load_zones,
 )
+from valleymaps.workflows.suitability_outputs import preview_and_overlay, target_layer, write_tables
 from valleymaps.workspace import Workspace
 
 log = logging.getLogger(__name__)
