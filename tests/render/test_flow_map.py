@@ -83,6 +83,14 @@ def test_static_flow_map_draws_the_largest_flows() -> None:
     assert "Flows" in texts and "3 smaller flows" in texts
     legend = fig.legends[0]
     assert legend.get_title().get_text() == "The 2 largest flows"
+    # the kinds differ by line pattern too, not by colour alone (a grey print still tells them)
+    kinds = {
+        h.get_label(): str(h._unscaled_dash_pattern)  # matplotlib has no public getter of the dashes
+        for h in legend.legend_handles
+        if "workers" not in h.get_label()
+    }
+    assert set(kinds) == {"Leaving the region", "Entering the region", "Within the region"}
+    assert len(set(kinds.values())) == 3, kinds
 
 
 @pytest.fixture

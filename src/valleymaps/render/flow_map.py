@@ -42,6 +42,14 @@ from valleymaps.render.static_map import static_layout
 
 #: Colours of the three kinds of flows (colour-blind safe: Okabe-Ito vermillion, blue, green).
 KIND_COLORS: dict[str, str] = {"leaving": "#d55e00", "entering": "#0072b2", "within": "#009e73"}
+#: Line patterns of the kinds (SVG dash arrays; None: solid), so colour is not their only mark.
+KIND_DASHES: dict[str, str | None] = {"leaving": "10 4", "entering": "3 3", "within": None}
+#: The same patterns for the static map (matplotlib dashes, scaled by the line width).
+_STATIC_LINESTYLES: dict[str, Any] = {
+    "leaving": (0, (4, 1.6)),
+    "entering": (0, (1.2, 1.2)),
+    "within": "solid",
+}
 KIND_LABELS: dict[str, str] = {
     "leaving": "Leaving the region (live here, work outside)",
     "entering": "Entering the region (work here, live outside)",
@@ -304,6 +312,7 @@ def render_flow_map(
         + [{"key": s, "label": (segments or {})[s]} for s in segs],
         "hasMoe": bool(lines["workers_moe"].notna().any()) if len(lines) else False,
         "colors": KIND_COLORS,
+        "dashes": KIND_DASHES,
         "kindLabels": KIND_LABELS,
         "defaults": {"topN": int(top_n), "minFlow": float(min_flow), "kinds": list(kinds)},
         "regionTotals": bool(len(region_rows)),
@@ -426,7 +435,7 @@ def render_static_flow_map(
         width = 0.6 + 7.0 * np.sqrt(r.workers / vmax)
         color = KIND_COLORS[r.kind]
         ax.plot(curve[:-3, 0], curve[:-3, 1], color=color, linewidth=width, alpha=0.75,
-                solid_capstyle="round")
+                solid_capstyle="round", linestyle=_STATIC_LINESTYLES[r.kind])
         ax.add_patch(FancyArrowPatch(curve[-6], curve[-1], arrowstyle="-|>", color=color,
                                      mutation_scale=6 + 2.2 * width, linewidth=0, alpha=0.9))
     xmin, ymin, xmax, ymax = areas.to_crs(crs).total_bounds
@@ -439,8 +448,9 @@ def render_static_flow_map(
     ax.set_ylim(ymin - pad, ymax + pad)
     ax.set_axis_off()
     ax.set_aspect("equal")
-    handles = [Line2D([], [], color=c, linewidth=4, label=KIND_LABELS[k].split(" (")[0])
-               for k, c in KIND_COLORS.items()]
+    handles = [Line2D([], [], color=c, linewidth=4, linestyle=_STATIC_LINESTYLES[k],
+                      label=KIND_LABELS[k].split(" (")[0])
+               for k, c in KIND_COLORS.items()]  # fmt: skip
     for v in (vmax, vmax / 4):
         handles.append(Line2D([], [], color="#777777", linewidth=0.6 + 7.0 * np.sqrt(v / vmax),
                               label=f"{v:,.0f} workers"))

@@ -5,13 +5,14 @@
 
   var SVG_NS = "http://www.w3.org/2000/svg";
   var KINDS = ["leaving", "entering", "within"];
-  /* Kinds differ by line pattern as well as colour (colour is never the only carrier). */
+  /* Kinds differ by line pattern as well as colour (colour is never the only carrier): the
+   * patterns come with the page's data (flow_map.KIND_DASHES), these are the defaults. */
   var DASHES = { leaving: "10 4", entering: "3 3", within: null };
 
   /* A legend swatch in the kind's colour and line pattern. */
-  function kindSwatch(kind, color) {
+  function kindSwatch(kind, color, dashes) {
     var sw = el("span", "vm-kind-swatch vm-kind-swatch-" + kind);
-    var dash = DASHES[kind];
+    var dash = (dashes || DASHES)[kind];
     if (dash) {
       var parts = dash.split(" ").map(Number);
       sw.style.background = "repeating-linear-gradient(90deg, " + color + " 0 " + parts[0] + "px, transparent " +
@@ -222,7 +223,7 @@
       shown.slice().reverse().forEach(function (x) {
         var line = x.line, width = widthFor(x.v, vmax);
         var poly = L.polyline(arcLatLngs(map, places[line.o], places[line.d]), {
-          color: data.colors[line.k], weight: width, opacity: 0.78, lineCap: "butt", dashArray: DASHES[line.k],
+          color: data.colors[line.k], weight: width, opacity: 0.78, lineCap: "butt", dashArray: (data.dashes || DASHES)[line.k],
           className: "vm-arc vm-arc-" + line.k
         });
         poly.bindTooltip(function () { return lineTooltip(line, x.v); },
@@ -338,7 +339,7 @@
       var input = el("input");
       input.type = "checkbox"; input.checked = state.kinds[kind]; input.name = "kind-" + kind;
       input.addEventListener("change", function () { state.kinds[kind] = input.checked; redraw(); });
-      var sw = kindSwatch(kind, data.colors[kind]);
+      var sw = kindSwatch(kind, data.colors[kind], data.dashes);
       wrap.appendChild(input);
       wrap.appendChild(sw);
       wrap.appendChild(el("span", null, data.kindLabels[kind].split(" (")[0]));
@@ -423,7 +424,7 @@
     function summaryRow(box, kind, label, v, m) {
       var row = el("div", "vm-sum-row" + (kind ? " vm-sum-" + kind : ""));
       if (kind) {
-        var sw = kindSwatch(kind, data.colors[kind]);
+        var sw = kindSwatch(kind, data.colors[kind], data.dashes);
         row.appendChild(sw);
       }
       row.appendChild(el("span", "vm-sum-label", label));
@@ -503,7 +504,7 @@
         var section = el("div", "vm-off-section");
         section.setAttribute("data-kind", kind);
         var head = el("div", "vm-off-head");
-        var sw = kindSwatch(kind, data.colors[kind]);
+        var sw = kindSwatch(kind, data.colors[kind], data.dashes);
         head.appendChild(sw);
         head.appendChild(el("span", null, kind === "leaving" ? "Working in other states or abroad" : "Living in other states or abroad"));
         section.appendChild(head);
