@@ -51,6 +51,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from lodes_files import area_file_bytes, write_delineation_xlsx
+from qcew_files import QCEW_PREFIX, qcew_site
 
 FAULTS: tuple[str, ...] = (
     "cut", "500", "503", "404", "reset", "corrupt", "stall", "hold", "ignore-range",
@@ -545,12 +546,15 @@ def acs_flows_xlsx(year: int = 2020) -> bytes:
 def census_site(year: int = 2021, *, state: str = "06", st: str = "ca") -> dict[str, bytes]:
     """The files of one year, at their paths on the real servers.
 
-    Tracts (both kinds), CBP county and state files, LODES8 WAC, RAC and OD
-    (main, aux), the ACS flows tables (2016-2020, 2011-2015 and 2009-2013) and the 2023
-    CBSA delineation file.
+    Tracts (both kinds), CBP county and state files, the QCEW annual area slices of the
+    Valley's counties, the state and the nation, LODES8 WAC, RAC and OD (main, aux), the ACS
+    flows tables (2016-2020, 2011-2015 and 2009-2013) and the 2023 CBSA delineation file.
     """
+    from valleymaps.settings import VALLEY_COUNTIES
+
     yy = f"{year % 100:02d}"
     return {
+        **qcew_site([year], list(VALLEY_COUNTIES), state=state),
         f"{TIGER_PREFIX}/GENZ{year}/shp/cb_{year}_{state}_tract_500k.zip": tract_zip(year, state, "cb"),
         f"{TIGER_PREFIX}/TIGER{year}/TRACT/tl_{year}_{state}_tract.zip": tract_zip(year, state, "tiger"),
         f"{CBP_PREFIX}/{year}/cbp{yy}co.zip": cbp_county_zip(year),
@@ -583,6 +587,7 @@ def source_env(server: FileServer) -> dict[str, str]:
         "VALLEYMAPS_ACS_FLOWS_URL": server.url + ACS_FLOWS_PREFIX,
         "VALLEYMAPS_METROS_URL": server.url + METROS_PREFIX,
         "VALLEYMAPS_BEA_URL": server.url + BEA_PREFIX,
+        "VALLEYMAPS_QCEW_URL": server.url + QCEW_PREFIX,
     }
 
 

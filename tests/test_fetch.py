@@ -288,10 +288,12 @@ def test_fetch_all_then_nothing_twice(ws: Workspace, cache: DownloadCache,
     second = fetch.fetch_all(ws, year=2021, cache=cache)
 
     assert first.ok and second.ok, (first.errors, second.errors)
-    assert steps == [("tracts", 2021), ("cbp", 2021), ("lodes-od", 2021), ("lodes-wac", 2021),
-                     ("lodes-rac", 2021), ("acs-flows", 2020), ("metros", 2023)]
+    assert steps == [("tracts", 2021), ("cbp", 2021), ("qcew", 2021), ("lodes-od", 2021),
+                     ("lodes-wac", 2021), ("lodes-rac", 2021), ("acs-flows", 2020), ("metros", 2023)]
     assert [s for s, _ in steps] == list(fetch.ALL_STEPS)
-    assert n_hits == 9  # tract, cbp co + st, od main + aux, wac, rac, acs flows, delineation
+    # tract, cbp co + st, qcew 8 counties + state + nation, od main + aux, wac, rac, acs flows,
+    # delineation
+    assert n_hits == 19
     assert len(server.hits_for()) == n_hits
     assert all(r.from_cache for r in second.results.values())
     # the second run imports the same data again
@@ -320,8 +322,8 @@ def test_fetch_all_records_a_failed_step_and_goes_on(ws: Workspace, cache: Downl
 
     assert list(result.errors) == ["cbp"]
     assert isinstance(result.errors["cbp"], YearNotAvailableError)
-    assert list(result.results) == ["tracts", "lodes-od", "lodes-wac", "lodes-rac", "acs-flows",
-                                    "metros"]
+    assert list(result.results) == ["tracts", "qcew", "lodes-od", "lodes-wac", "lodes-rac",
+                                    "acs-flows", "metros"]
 
 
 def test_fetch_all_without_the_od_files_says_what_the_totals_need(
@@ -386,3 +388,40 @@ def test_prefixes_match_the_official_paths() -> None:
     for key, prefix in [("tiger", TIGER_PREFIX), ("cbp", CBP_PREFIX), ("lodes", LODES_PREFIX),
                         ("acs_flows", ACS_FLOWS_PREFIX), ("metros", METROS_PREFIX)]:
         assert SOURCES[key].default_url.endswith(prefix)
+
+
+def test_fetch_all_fetches_qcew_for_the_years_asked(ws: Workspace, cache: DownloadCache,
+                                                     server: FileServer) -> None:
+    from qcew_files import QCEW_PREFIX, qcew_site
+    from valleymaps.settings import VALLEY_COUNTIES
+
+    server.files.update(qcew_site([2019, 2020, 2021], list(VALLEY_COUNTIES)))
+    cut = f"{QCEW_PREFIX}/2020/a/area/06019.csv"
+    server.fail(cut, "cut")  # the connection drops half-way: the next request resumes
+
+    result = fetch.fetch_all(ws, year=2021, qcew_years=range(2019, 2022), cache=cache)
+
+    assert result.ok, result.errors
+    qcew = result.results["qcew"]
+    assert len(qcew.downloads) == 3 * 10
+    assert [h.status for h in server.hits_for(cut)] == [200, 206]
+    dataset = load_dataset(ws, "qcew_2019_2021")
+    assert dataset.years == [2019, 2020, 2021]
+    assert set(dataset.table["geoid"]) == {"06", "US", *VALLEY_COUNTIES}
+    totals = dataset.table.set_index(["geoid", "naics", "year"])["employment"]
+    assert totals[("06019", TOTAL_CODE, 2019)] == 1000  # all ownerships, own code 0
+    assert dataset.private is not None
+
+    server.reset_hits()
+    again = fetch.fetch_all(ws, year=2021, qcew_years=[2019, 2020, 2021], cache=cache)
+    assert again.results["qcew"].from_cache and server.hits_for() == []
+
+
+def test_fetch_all_records_a_missing_qcew_year_and_goes_on(ws: Workspace, cache: DownloadCache,
+                                                          server: FileServer) -> None:
+    result = fetch.fetch_all(ws, year=2021, qcew_years=[2020, 2021], cache=cache)
+
+    assert list(result.errors) == ["qcew"]
+    assert isinstance(result.errors["qcew"], YearNotAvailableError)
+    assert "QCEW 2020" in str(result.errors["qcew"]) and "cbp" in result.results
+    assert "qcew_2020_2021" not in list_datasets(ws)

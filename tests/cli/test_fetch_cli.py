@@ -179,13 +179,14 @@ def test_fetch_all_imports_everything_then_build_draws_the_flows(
     result = fetch(ws, tmp_path / "cache", "all", "--year", "2021")
 
     assert result.exit_code == 0, result.output
-    steps = ["[tracts] 2021", "[cbp] 2021", "[lodes-od] 2021", "[lodes-wac] 2021",
+    steps = ["[tracts] 2021", "[cbp] 2021", "[qcew] 2021", "[lodes-od] 2021", "[lodes-wac] 2021",
              "[lodes-rac] 2021", "[acs-flows] 2020",
              "[metros] 2023 (the latest CBSA delineation, whatever --year)"]
     assert [result.output.find(step) for step in steps] == sorted(
         result.output.find(step) for step in steps)
     assert "Imported 3 of 4 tracts" in result.output
     assert "Imported cbp_2021" in result.output
+    assert "Imported qcew_2021" in result.output
     assert "Imported ca_wac_S000_JT00_2021" in result.output
     assert ("Imported ca_od_2021_jt00: LEHD LODES8 origin-destination 2021, all jobs (JT00), "
             "main+aux parts of CA (2 files)") in result.output
@@ -195,8 +196,9 @@ def test_fetch_all_imports_everything_then_build_draws_the_flows(
     assert "Imported acs_county_flows_2016_2020: ACS 2016–2020" in result.output
     assert "Imported the CBSA delineation (July 2023) from list1_2023.xlsx" in result.output
     assert "not imported" not in result.output and "not added" not in result.output
-    assert "Done: 7 of 7 steps, 9 files (0 from the cache)" in result.output
-    imported = ("Imported into " + str(ws.root) + ": 3 tracts; employment cbp_2021; flows "
+    assert "Done: 8 of 8 steps, 19 files (0 from the cache)" in result.output
+    imported = ("Imported into " + str(ws.root) + ": 3 tracts; employment cbp_2021; employment "
+                "qcew_2021; flows "
                 "ca_od_2021_jt00; employment ca_wac_S000_JT00_2021; WAC totals in "
                 "ca_od_2021_jt00; RAC totals in ca_od_2021_jt00; flows acs_county_flows_2016_2020; "
                 "metro areas (CBSA delineation, July 2023)")
@@ -206,7 +208,7 @@ def test_fetch_all_imports_everything_then_build_draws_the_flows(
     again = fetch(ws, tmp_path / "cache", "all", "--year", "2021")
 
     assert again.exit_code == 0, again.output
-    assert "Done: 7 of 7 steps, 9 files (9 from the cache), 0 bytes downloaded." in again.output
+    assert "Done: 8 of 8 steps, 19 files (19 from the cache), 0 bytes downloaded." in again.output
     assert "downloaded " not in again.output
     assert imported in again.output  # imported again, from the cache
 
@@ -238,7 +240,7 @@ def test_fetch_all_reports_a_failed_step_and_exits_1(ws: Workspace, server: File
     result = fetch(ws, tmp_path / "cache", "all", "--year", "2021")
 
     assert result.exit_code == 1
-    assert "Done: 6 of 7 steps" in result.output
+    assert "Done: 7 of 8 steps" in result.output
     assert "Imported into" in result.output and "employment cbp_2021" not in result.output
     assert "Error: cbp: County Business Patterns 2021, counties is not on the server" in (
         result.output)

@@ -598,15 +598,19 @@ def assets_cmd(year: int | None, refresh: bool, cache_dir: Path | None, workspac
                 "CBP and LODES all have).")
 @click.option("--kind", type=click.Choice(["cb", "tiger"], case_sensitive=False), default="cb",
               show_default=True, help="Tract file kind (see 'fetch tracts').")
+@click.option("--qcew-years", default=None, metavar="YYYY-YYYY", callback=_years_callback,
+              help="QCEW years: a span (2012-2022) or a list (default: --year alone).")
 @replace_option
 @click.pass_context
 def all_cmd(ctx: click.Context, year: int | None, state: str, refresh: bool,
-            cache_dir: Path | None, workspace_dir: Path, kind: str, replace: bool) -> None:
-    """Everything the atlas uses, each imported: tracts, CBP, LODES OD, WAC and RAC, ACS flows,
-    metro areas.
+            cache_dir: Path | None, workspace_dir: Path, kind: str, qcew_years: list[int] | None,
+            replace: bool) -> None:
+    """Everything the atlas uses, each imported: tracts, CBP, QCEW, LODES OD, WAC and RAC, ACS
+    flows, metro areas.
 
-    Tracts go to data/geo/tracts.gpkg; CBP and LODES WAC become employment
-    datasets; LODES OD (main and aux parts together) and the ACS table become
+    Tracts go to data/geo/tracts.gpkg; CBP, QCEW (annual averages of the
+    region's counties, the reference state and the U.S. for --qcew-years) and
+    LODES WAC become employment datasets; LODES OD (main and aux parts together) and the ACS table become
     flows datasets, as with 'valleymaps import'; then the WAC jobs and RAC
     employed residents are added to the LODES OD dataset as its area totals.
     ACS flows come from the last 5-year table ending in or before --year; metro
@@ -618,6 +622,9 @@ def all_cmd(ctx: click.Context, year: int | None, state: str, refresh: bool,
 
     def on_step(step: str, step_year: int) -> None:
         note = " (the latest CBSA delineation, whatever --year)" if step == "metros" else ""
+        if step == "qcew" and qcew_years:
+            click.echo(f"[{step}] {format_years(qcew_years)} (annual averages)")
+            return
         click.echo(f"[{step}] {step_year}{note}")
 
     imported: list[str] = []
@@ -633,7 +640,8 @@ def all_cmd(ctx: click.Context, year: int | None, state: str, refresh: bool,
         imported.extend(done)
 
     result = _run(cache_dir, lambda cache, bars: fetch_lib.fetch_all(
-        ws, year=year, state=state, kind=kind.lower(), refresh=refresh, replace=replace,
+        ws, year=year, qcew_years=qcew_years, state=state, kind=kind.lower(), refresh=refresh,
+        replace=replace,
         on_progress=bars, on_step=on_step, on_done=on_done, on_read=bars.reading, cache=cache))
     n_down = sum(r.bytes_downloaded for r in result.results.values())
     n_files = sum(len(r.downloads) for r in result.results.values())

@@ -11,9 +11,10 @@ downloads the file into the cache unless a valid copy is there already
 * :func:`fetch_cbp`: County Business Patterns county and state files, one
   employment dataset through
   :func:`~valleymaps.io.employment.store.import_employment`.
-* :func:`fetch_qcew`: BLS QCEW open-data area slices (annual averages) of the
-  region's counties, the reference state and the nation for a span of years,
-  one employment dataset (all ownerships, and private employers apart).
+* :func:`fetch_qcew`: BLS QCEW open-data area slices (annual averages, or
+  quarters) of the region's counties, the reference state and the nation for a
+  span of years, one employment dataset (all ownerships, and private employers
+  apart).
 * :func:`fetch_lodes_od`: a state's LODES origin-destination files, main and
   aux parts together, one flows dataset through
   :func:`~valleymaps.io.flows.store.import_flows` (as ``valleymaps import flows
@@ -115,7 +116,7 @@ CacheLike = DownloadCache | str | os.PathLike[str] | None
 #: Steps of :func:`fetch_all`, in order: the LODES OD flows come before the RAC and WAC area
 #: totals that are added to them.
 ALL_STEPS: tuple[str, ...] = (
-    "tracts", "cbp", "lodes-od", "lodes-wac", "lodes-rac", "acs-flows", "metros",
+    "tracts", "cbp", "qcew", "lodes-od", "lodes-wac", "lodes-rac", "acs-flows", "metros",
 )  # fmt: skip
 
 
@@ -870,6 +871,7 @@ def fetch_all(
     ws: Workspace,
     *,
     year: int | None = None,
+    qcew_years: Iterable[int] | None = None,
     state: str = "ca",
     kind: str = "cb",
     refresh: bool = False,
@@ -880,11 +882,12 @@ def fetch_all(
     on_read: Callable[[int, int], None] | None = None,
     cache: CacheLike = None,
 ) -> FetchAllResult:
-    """Fetch everything the atlas uses and import it: tracts, CBP, LODES OD, WAC and RAC, ACS
-    flows, metro areas.
+    """Fetch everything the atlas uses and import it: tracts, CBP, QCEW, LODES OD, WAC and RAC,
+    ACS flows, metro areas.
 
     Each step (:data:`ALL_STEPS`) imports what it downloads into the workspace, as its own
-    ``fetch_*`` function does: tracts, two employment datasets (CBP, LODES WAC), two flows
+    ``fetch_*`` function does: tracts, three employment datasets (CBP, QCEW annual averages
+    of the region's counties, the reference state and the nation, LODES WAC), two flows
     datasets (LODES OD main and aux together, the ACS table), the WAC and RAC area totals
     added to the LODES OD dataset (after it), and the CBSA delineation for the metro roll-up.
 
@@ -899,6 +902,10 @@ def fetch_all(
         Data year for tracts, CBP and LODES (default: the latest year all of
         them have); ACS flows use the last 5-year table ending in or before it,
         metro areas the latest delineation whatever the year.
+    qcew_years
+        Years of QCEW annual averages (default: ``year`` alone); one dataset
+        (:func:`fetch_qcew`: ``qcew_<year>`` or ``qcew_<first>_<last>``). ``on_step`` gets
+        the last of them.
     state
         State abbreviation or FIPS code (tracts, LODES).
     kind
@@ -925,10 +932,16 @@ def fetch_all(
     def flows_year() -> int:
         return acs_flows_year_for(data_year)
 
+    wanted_qcew = sorted(set(int(y) for y in qcew_years)) if qcew_years is not None else [data_year]
+    if not wanted_qcew:
+        raise ConfigError("no QCEW year given; pass e.g. --qcew-years 2012-2022, or leave it out.")
+
     steps: list[tuple[str, Callable[[], int], Callable[[int], FetchResult[Any]]]] = [
         ("tracts", lambda: data_year,
          lambda y: fetch_tracts(ws, year=y, state=state, kind=kind, replace=replace, **common)),
         ("cbp", lambda: data_year, lambda y: fetch_cbp(ws, year=y, replace=replace, **common)),
+        ("qcew", lambda: wanted_qcew[-1],
+         lambda y: fetch_qcew(ws, years=wanted_qcew, replace=replace, **common)),
         ("lodes-od", lambda: data_year,
          lambda y: fetch_lodes_od(ws, year=y, state=state, on_read=on_read, replace=replace, **common)),
         ("lodes-wac", lambda: data_year,
