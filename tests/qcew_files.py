@@ -153,20 +153,23 @@ def qcew_bytes(layout: str, rows: list[Row]) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
-def county_rows(area: str, year: int, *, qtr: str = "A", scale: float = 1.0) -> list[Row]:
+def county_rows(
+    area: str, year: int, *, qtr: str = "A", scale: float = 1.0, months: tuple[float, float, float] = (1, 1, 1)
+) -> list[Row]:
     """A small but complete county (or state, nation) of one year: total, ownership totals,
     a BLS domain and supersector (to be left out), sector 11 with crop production (111), a
     farm labour contractor line (115115), hospitals with a public part and a withheld state
     part, and a withheld private industry.
 
-    With ``qtr`` a quarter, each value is the same for the three months times ``scale``.
+    With ``qtr`` a quarter, each value is ``scale`` times ``months`` (one factor a month).
     """
     first = {"US000": "1", "06000": "5"}.get(area, "7")
     lv = lambda k: f"{first}{k}"  # noqa: E731
 
     def r(own: str, industry: str, level: int, value: float, disclosure: str = "") -> Row:
         v = value * scale
-        return Row(area, own, industry, lv(level), year, qtr, v if qtr == "A" else (v, v, v), disclosure)
+        per_month = (v * months[0], v * months[1], v * months[2])
+        return Row(area, own, industry, lv(level), year, qtr, v if qtr == "A" else per_month, disclosure)
 
     return [
         r("0", "10", 0, 1000),
@@ -195,4 +198,27 @@ def qcew_site(years: list[int], counties: list[str], *, state: str = "06") -> di
             scale = {"US000": 400.0, f"{state}000": 40.0}.get(area, 1.0) * (1.02**n)
             rows = county_rows(area, year, scale=scale)
             files[f"{QCEW_PREFIX}/{year}/a/area/{area}.csv"] = qcew_bytes("api-annual", rows)
+    return files
+
+
+#: Factors of each month of each quarter: the 12 average to 1 (so the annual average from the
+#: quarters equals the annual slice's value) and Q2's three to 1.01.
+MONTH_FACTORS: dict[str, tuple[float, float, float]] = {
+    "1": (0.97, 0.98, 0.99), "2": (1.0, 1.01, 1.02), "3": (1.03, 1.02, 1.01), "4": (1.0, 0.99, 0.98),
+}  # fmt: skip
+
+
+def qcew_quarterly_site(
+    years: list[int], counties: list[str], *, quarters: str = "1234", state: str = "06"
+) -> dict[str, bytes]:
+    """Quarterly open-data area slices (``/cew/data/api/2016/2/area/06019.csv``, the API's
+    quarterly layout) of ``years``, with the same yearly growth as :func:`qcew_site` and the
+    months of :data:`MONTH_FACTORS`."""
+    files: dict[str, bytes] = {}
+    for n, year in enumerate(years):
+        for area in [*counties, f"{state}000", "US000"]:
+            scale = {"US000": 400.0, f"{state}000": 40.0}.get(area, 1.0) * (1.02**n)
+            for q in quarters:
+                rows = county_rows(area, year, qtr=q, scale=scale, months=MONTH_FACTORS[q])
+                files[f"{QCEW_PREFIX}/{year}/{q}/area/{area}.csv"] = qcew_bytes("api-quarterly", rows)
     return files

@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from cli_logging import restore_cli_logging  # noqa: F401
 from fetch_server import PROXY_VARIABLES, FileServer, make_workspace
-from qcew_files import QCEW_PREFIX, qcew_site
+from qcew_files import QCEW_PREFIX, qcew_quarterly_site, qcew_site
 from valleymaps.cli import cli
 from valleymaps.errors import DataExistsError
 from valleymaps.io.download import DownloadCache, RetryPolicy
-from valleymaps.io.employment.store import load_dataset, private_path
+from valleymaps.io.employment.store import list_datasets, load_dataset, private_path
 from valleymaps.io.sources import SOURCES, YearNotAvailableError
 from valleymaps.settings import VALLEY_COUNTIES
 from valleymaps.workflows import fetch
@@ -141,3 +142,68 @@ def test_revised_data_replace_the_dataset_only_when_asked(
         .loc[("06019", "TOTAL"), "employment"]
         == 1001
     )
+
+
+def test_quarterly_slices_give_the_annual_average_of_the_12_months(
+    ws: Workspace, cache: DownloadCache, server: FileServer
+) -> None:
+    server.files.update(qcew_quarterly_site(YEARS[:2], list(VALLEY_COUNTIES)))
+
+    result = fetch.fetch_qcew(ws, years=YEARS[:2], period="quarterly", cache=cache)
+
+    assert len(result.downloads) == 2 * 4 * 10
+    assert result.downloads[0].url.endswith("/cew/data/api/2012/1/area/06019.csv")
+    dataset = result.imported
+    assert dataset is not None and dataset.name == "qcew_2012_2013_quarterly"
+    assert "annual averages" in dataset.source and "quarterly" in dataset.source
+    total = dataset.table.set_index(["geoid", "naics", "year"])["employment"]
+    # months 970, 980, 990, 1000, 1010, 1020, 1030, 1020, 1010, 1000, 990, 980: mean 1000,
+    # the annual slice's own figure
+    assert total[("06019", "TOTAL", 2012)] == pytest.approx(1000.0)
+    annual = fetch.fetch_qcew(ws, years=YEARS[:2], cache=cache).imported
+    assert annual is not None
+    by_year = annual.table.set_index(["geoid", "naics", "year"])["employment"]
+    for key in [("06019", "TOTAL", 2013), ("06", "TOTAL", 2012), ("US", "TOTAL", 2013)]:
+        assert total[key] == pytest.approx(by_year[key], rel=1e-3), key
+    flags = dataset.table.set_index(["geoid", "naics", "year"])["flag"]
+    assert flags[("06019", "311", 2012)] == "D" and pd.isna(total[("06019", "311", 2012)])
+
+
+def test_one_quarter_a_year_is_the_mean_of_its_three_months(
+    ws: Workspace, cache: DownloadCache, server: FileServer
+) -> None:
+    server.files.update(qcew_quarterly_site(YEARS, list(VALLEY_COUNTIES), quarters="2"))
+
+    result = fetch.fetch_qcew(ws, years=YEARS, period="q2", cache=cache)
+
+    assert len(result.downloads) == 3 * 10
+    assert all("/2/area/" in d.url for d in result.downloads)
+    dataset = result.imported
+    assert dataset is not None and dataset.name == "qcew_2012_2014_q2" and dataset.years == YEARS
+    assert "Q2 averages" in dataset.source
+    total = dataset.table.set_index(["geoid", "naics", "year"])["employment"]
+    assert total[("06019", "TOTAL", 2012)] == pytest.approx(1010.0)  # (1000 + 1010 + 1020) / 3
+    assert dataset.private is not None
+    private = dataset.private.set_index(["geoid", "naics", "year"])["employment"]
+    assert private[("06019", "TOTAL", 2012)] == pytest.approx(808.0)  # (800 + 808 + 816) / 3
+
+
+def test_a_quarter_not_on_the_server_stops_the_quarterly_fetch(
+    ws: Workspace, cache: DownloadCache, server: FileServer
+) -> None:
+    server.files.update(qcew_quarterly_site([2012], list(VALLEY_COUNTIES), quarters="123"))
+
+    with pytest.raises(YearNotAvailableError, match="QCEW 2012 quarter 4, area 06019"):
+        fetch.fetch_qcew(ws, years=[2012], period="quarterly", cache=cache)
+    assert not any(n.startswith("qcew_2012") for n in list_datasets(ws))
+
+
+def test_cli_fetch_qcew_quarterly_options(ws: Workspace, tmp_path: Path, server: FileServer) -> None:
+    server.files.update(qcew_quarterly_site([2012], list(VALLEY_COUNTIES), quarters="3"))
+    runner = CliRunner()
+    base = ["fetch", "qcew", "--years", "2012", "--cache-dir", str(tmp_path / "c"), "-w", str(ws.root)]
+    out = runner.invoke(cli, [*base, "--period", "Q3"], catch_exceptions=False)
+    assert out.exit_code == 0, out.output
+    assert "Fetching QCEW Q3 averages 2012" in out.output and "Imported qcew_2012_q3" in out.output
+    both = runner.invoke(cli, [*base, "--period", "q3", "--quarterly"])
+    assert both.exit_code == 2 and "--quarterly" in both.output and "Traceback" not in both.output

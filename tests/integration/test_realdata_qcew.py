@@ -102,3 +102,17 @@ def test_api_slice_layout_and_a_single_quarter_is_refused(tmp_path: Path) -> Non
     total = ds.table.set_index(["geoid", "naics"]).loc[("US", "TOTAL"), "employment"]
     assert total == pytest.approx(np.mean([152393725, 153129544, 153848430]))
     assert ds.private is not None and ("US" in set(ds.private["geoid"]))
+
+
+def test_api_slice_read_as_a_first_quarter_series() -> None:
+    ds = read_qcew(US_SLICE, quarter="1")
+    assert ds.years == [2024] and "Q1 averages" in ds.source
+    total = ds.table.set_index(["geoid", "naics"]).loc[("US", "TOTAL"), "employment"]
+    assert total == pytest.approx(np.mean([152393725, 153129544, 153848430]))
+    assert ds.private is not None
+
+
+def test_fresno_second_quarter_series_is_its_three_months() -> None:
+    ds = read_qcew(FRESNO, quarter="2")
+    total = ds.table.set_index("naics").loc["TOTAL", "employment"]
+    assert total == pytest.approx(np.mean(_raw_months("0", "10")[3:6]))

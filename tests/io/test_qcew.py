@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from qcew_files import COLUMNS, Row, county_rows, qcew_bytes
-from valleymaps.errors import FieldError, ValidationError
+from valleymaps.errors import ConfigError, FieldError, ValidationError
 from valleymaps.io.employment import detect_format, import_employment, load_datasets, read_employment
 from valleymaps.io.employment.qcew import read_qcew
 from valleymaps.io.employment.store import private_path
@@ -210,3 +210,33 @@ def test_workbooks_and_excel_unicode_text_are_refused_saying_what_they_are(tmp_p
     text.write_bytes(frame.to_csv(sep="\t", index=False).encode("utf-16"))
     with pytest.raises(FieldError, match=r"is tab-separated text \(UTF-16\), as Excel saves 'Unicode Text'"):
         read_employment(text, format="qcew")
+
+
+def test_one_quarter_a_year_is_the_mean_of_that_quarters_months(tmp_path: Path) -> None:
+    paths = []
+    for year in (2016, 2017):
+        for q, scale in zip("1234", [1.0, 1.1, 1.2, 1.3], strict=True):
+            rows = county_rows("06019", year, qtr=q, scale=scale, months=(0.9, 1.0, 1.1))
+            paths.append(_write(tmp_path / f"{year}_{q}_06019.csv", "api-quarterly", rows))
+    ds = read_qcew(paths, quarter="q3")
+    assert ds.name == "qcew_2016_2017_q3" and ds.years == [2016, 2017]
+    t = ds.table[ds.table["year"] == 2017]
+    assert _value(t, "06019", "TOTAL") == (pytest.approx(1200.0), "")  # (1080 + 1200 + 1320) / 3
+    assert "Q3 averages" in ds.source
+    emp, flag = _value(t, "06019", "311")
+    assert math.isnan(emp) and flag == "D"  # withheld stays withheld in a quarter series
+
+
+def test_a_quarter_series_refuses_annual_files_and_years_without_the_quarter(tmp_path: Path) -> None:
+    annual = _write(tmp_path / "2015.csv", "api-annual", county_rows("06019", 2015))
+    q1 = _write(tmp_path / "2016_1.csv", "api-quarterly", county_rows("06019", 2016, qtr="1"))
+    q2 = _write(tmp_path / "2017_2.csv", "api-quarterly", county_rows("06019", 2017, qtr="2"))
+    with pytest.raises(ValidationError) as info:
+        read_qcew([annual, q1, q2], quarter="2")
+    message = str(info.value)
+    assert "2015.csv holds annual averages, not quarter 2" in message
+    assert "area 06019, 2016: no quarter 2 (only 1)" in message
+    with pytest.raises(ConfigError, match="unknown quarter 'q5'"):
+        read_qcew([q2], quarter="q5")
+    with pytest.raises(ConfigError, match="QCEW files only"):
+        read_employment(tmp_path / "2015.csv", format="csv", quarter="2")

@@ -408,9 +408,16 @@ def _years_callback(ctx: click.Context, param: click.Parameter, value: str | Non
               help="Data years: a span (2012-2022) or a list (2012,2016,2020).")
 @click.option("--name", default=None, metavar="NAME",
               help="Dataset name in the workspace (default: qcew_<first year>_<last year>).")
+@click.option("--quarterly", is_flag=True, default=False,
+              help="Fetch the four quarterly slices of each year; each year's value is the mean "
+                   "of its 12 months (the annual average, from the quarters).")
+@click.option("--period", type=click.Choice(["a", "q1", "q2", "q3", "q4"], case_sensitive=False),
+              default=None, help="a: annual slices (default); q1-q4: that quarter of each year, "
+                                 "each year's value the mean of the quarter's 3 months.")
 @replace_option
 def qcew_cmd(year: int | None, years: list[int] | None, refresh: bool, cache_dir: Path | None,
-             workspace_dir: Path, name: str | None, replace: bool) -> None:
+             workspace_dir: Path, name: str | None, quarterly: bool, period: str | None,
+             replace: bool) -> None:
     """BLS QCEW annual averages (open-data area slices), imported as one employment dataset.
 
     One slice per year for each of the region's counties, the reference state and the nation:
@@ -418,16 +425,26 @@ def qcew_cmd(year: int | None, years: list[int] | None, refresh: bool, cache_dir
     counts all ownerships and keeps private employers apart ([employment] ownership in
     valleymaps.toml chooses which the clusters count; the plan's private-sector job growth uses
     the private figures). Withheld values stay missing with their flag, never 0.
+
+    --quarterly fetches the quarterly slices instead and averages each year's 12 months (a year
+    is refused if a quarter is missing); --period q2 builds a series of second quarters (each
+    year: the mean of April-June), comparable year to year.
     """
+    if quarterly and period not in (None, "a", "A"):
+        raise click.UsageError("--quarterly fetches all four quarters; leave out --period, or pass "
+                               "--period alone for one quarter.")
+    chosen = "quarterly" if quarterly else (period or "a").lower().removeprefix("q")
     ws = Workspace.open(workspace_dir)
     wanted = sorted(set((years or []) + ([year] if year is not None else [])))
     if not wanted:
         wanted = [fetch_lib.default_year("qcew")]
-    click.echo(f"Fetching QCEW annual averages {format_years(wanted)} "
+    what = {"a": "annual averages", "quarterly": "annual averages from the quarterly slices"}.get(
+        chosen, f"Q{chosen} averages")
+    click.echo(f"Fetching QCEW {what} {format_years(wanted)} "
                f"({len(ws.config.region_counties)} counties, the reference state and the U.S.)")
     result = _run(cache_dir, lambda cache, bars: fetch_lib.fetch_qcew(
-        ws, years=wanted, name=name, refresh=refresh, on_progress=bars, cache=cache,
-        replace=replace))
+        ws, years=wanted, period=chosen, name=name, refresh=refresh, on_progress=bars,
+        cache=cache, replace=replace))
     n_cached = sum(d.from_cache for d in result.downloads)
     click.echo(f"  {len(result.downloads)} files: {n_cached} from the cache (checksum verified), "
                f"{len(result.downloads) - n_cached} downloaded ({_size(result.bytes_downloaded)})")

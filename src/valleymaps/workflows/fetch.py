@@ -374,16 +374,18 @@ def fetch_qcew(
     ws: Workspace,
     *,
     years: Iterable[int],
+    period: str = "a",
     name: str | None = None,
     refresh: bool = False,
     replace: bool = False,
     on_progress: ProgressCallback | None = None,
     cache: CacheLike = None,
 ) -> FetchResult[EmploymentDataset]:
-    """Download QCEW annual averages (open-data area slices) and import them as one dataset.
+    """Download QCEW open-data area slices (annual averages or quarters) and import them as one
+    dataset.
 
-    One slice per year and area: the region's counties, the reference state (``06000``) and
-    the nation (``US000``). Every file goes through the download cache (checked against its
+    One slice per year (and quarter) and area: the region's counties, the reference state
+    (``06000``) and the nation (``US000``). Every file goes through the download cache (checked against its
     size and SHA-256, resumed where it stopped), so a fetch that fails half-way starts again
     from the files it already has. The import is that of ``valleymaps import employment
     --format qcew``: all ownerships in the dataset's table, private employers in its private
@@ -395,8 +397,17 @@ def fetch_qcew(
         The workspace.
     years
         Data years (2012 onwards known; newer years are tried).
+    period
+        ``"a"`` (default): the annual slices (``{year}/a/area/…``), BLS's annual averages.
+        ``"quarterly"``: the four quarterly slices of each year (``{year}/1/area/…`` …
+        ``{year}/4/…``); each year's value is the mean of its 12 months, BLS's own rule for
+        the annual average, so the series is the annual one; a quarter not published yet
+        stops the fetch (a year is never averaged over fewer months). ``"1"``-``"4"`` (or
+        ``q1``-``q4``): that quarter's slice of each year; each year's value is the mean of
+        the quarter's three months (a same-season series, named ``…_q<n>``).
     name
-        Dataset name (default ``qcew_<first year>_<last year>``, or ``qcew_<year>``).
+        Dataset name (default ``qcew_<first year>_<last year>``, or ``qcew_<year>``; with
+        ``quarterly`` ``…_quarterly``, with a quarter ``…_q<n>``).
     refresh, on_progress, cache, replace
         As for :func:`fetch_tracts` (BLS revises past years: a refetch that changes a dataset
         needs ``replace``).
@@ -410,15 +421,23 @@ def fetch_qcew(
     wanted = sorted(set(int(y) for y in years))
     if not wanted:
         raise ConfigError("no year given; pass --years, e.g. --years 2012-2022.")
+    from valleymaps.io.employment.qcew import check_quarter
+
+    text = str(period).strip().lower()
+    quarter = None if text in ("a", "annual", "quarterly") else check_quarter(text)
+    slices = ["1", "2", "3", "4"] if text == "quarterly" else [quarter or "a"]
     areas = [*sorted(ws.config.region_counties), ws.config.reference_geoid, "US"]
     codes = list(dict.fromkeys(qcew_area_code(a) for a in areas))
-    remotes = [qcew_file(y, code, workspace_root=_root(ws)) for y in wanted for code in codes]
+    remotes = [
+        qcew_file(y, code, quarter=q, workspace_root=_root(ws)) for y in wanted for q in slices for code in codes
+    ]
     downloads = _download_all(remotes, cache=cache, refresh=refresh, on_progress=on_progress)
     if name is None:
         name = f"qcew_{wanted[0]}" if len(wanted) == 1 else f"qcew_{wanted[0]}_{wanted[-1]}"
+        name += "_quarterly" if text == "quarterly" else f"_q{quarter}" if quarter else ""
     dataset = import_employment(
         ws, [d.path for d in downloads], format="qcew", name=name, states=_region_states(ws),
-        replace=replace,
+        replace=replace, quarter=quarter,
     )
     return FetchResult(downloads, dataset)
 

@@ -41,6 +41,21 @@ How the files are read (every rule is a quirk of the published files):
   is a problem that says which are missing. A month of a withheld quarter
   makes the annual average withheld.
 
+How quarters map to the annual series (``quarter`` of :func:`read_qcew`):
+
+* ``quarter=None`` (default): every year's value is its annual average. Annual
+  files give BLS's ``annual_avg_emplvl``; quarterly files the mean of the 12
+  monthly levels of the four quarters, the rule BLS uses for the annual
+  average itself, so a year read from four quarterly slices matches the annual
+  slice (up to BLS's rounding). A year with some quarters missing is refused,
+  never averaged over fewer months (a year of Q1-Q3 would mix seasons with
+  the complete years).
+* ``quarter="2"`` (one of 1-4): every year's value is the mean of the three
+  months of that quarter, and only quarterly rows of that quarter are read:
+  a series of one quarter a year, comparable year to year because each value
+  covers the same season. The dataset's source line says "Q2 averages"; an
+  annual file, or a year without that quarter, is a problem.
+
 Ownership: the dataset's ``table`` counts every ownership, the own code 0 row
 where BLS publishes one (the totals) and otherwise the sum of own codes 1-5 at
 each industry (a sum with a withheld part is a lower bound, flagged ``I``);
@@ -60,7 +75,7 @@ import pandas as pd
 
 from valleymaps import settings
 from valleymaps.employment import NATION_GEOID, EmploymentDataset
-from valleymaps.errors import FieldError, Problem, ValidationError
+from valleymaps.errors import ConfigError, FieldError, Problem, ValidationError
 from valleymaps.flags import combine_flags
 from valleymaps.io.employment._common import (
     NaicsNormalizer,
@@ -348,6 +363,35 @@ def _parse_file(path: Path, states: set[str] | None, problems: RowProblems) -> t
     return records, layout
 
 
+def _quarter_averages(records: pd.DataFrame, quarter: str, problems: list[Problem]) -> pd.DataFrame:
+    """The mean of the three months of ``quarter`` for each year: ``geoid, own, naics, year,
+    employment, withheld, missing``; annual rows and years without the quarter are problems."""
+    keys = ["geoid", "own", "naics", "year"]
+    annual = records[records["qtr"] == "A"]
+    for name in sorted(set(annual["file"])):
+        problems.append(
+            Problem(
+                f"{name} holds annual averages, not quarter {quarter}; pass the quarterly files "
+                f"(open-data slices .../{{year}}/{quarter}/area/...) or read the annual files "
+                "without a quarter."
+            )
+        )
+    quarterly = records[records["qtr"] != "A"]
+    have = quarterly.groupby(["geoid", "year"])["qtr"].agg(lambda q: sorted(set(q)))
+    for (geoid, year), quarters in have.items():
+        if quarter not in quarters:
+            problems.append(
+                Problem(
+                    f"area {geoid}, {year}: no quarter {quarter} (only {', '.join(quarters)}); a series "
+                    f"of quarter {quarter} needs it in every year. Pass the quarter-{quarter} file of "
+                    f"{year}."
+                )
+            )
+    rows = quarterly[quarterly["qtr"] == quarter]
+    out = rows.assign(missing=False)[[*keys, "employment", "withheld", "missing"]]
+    return out.reset_index(drop=True)
+
+
 def _annual_averages(records: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
     """Annual averages ``geoid, own, naics, year, employment, withheld, missing`` from annual
     rows as they are and quarterly rows averaged over the 12 months of complete years."""
@@ -402,6 +446,7 @@ def read_qcew_records(
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     *,
     states: Collection[str] | None = (settings.STATE_FIPS,),
+    quarter: str | None = None,
 ) -> tuple[pd.DataFrame, list[Problem], list[str]]:
     """Annual averages by ownership from QCEW files, before ownerships are combined.
 
@@ -412,6 +457,9 @@ def read_qcew_records(
     states
         State FIPS codes whose state and county areas are kept (default California); the
         nation is always kept. ``None`` keeps every state.
+    quarter
+        ``None``: annual averages; ``"1"``-``"4"``: the mean of that quarter's three months
+        each year (see the module notes).
 
     Returns
     -------
@@ -439,7 +487,10 @@ def read_qcew_records(
         frames.append(records)
         layouts.append(layout)
     records = pd.concat(frames, ignore_index=True)
-    annual = _annual_averages(records, problems)
+    period = check_quarter(quarter)
+    annual = _annual_averages(records, problems) if period is None else _quarter_averages(
+        records, period, problems
+    )
     if not problems and annual.empty:
         where = f"state {', '.join(sorted(wanted))}" if wanted else "any state"
         problems.append(
@@ -449,6 +500,20 @@ def read_qcew_records(
             )
         )
     return annual, problems, layouts
+
+
+def check_quarter(quarter: str | int | None) -> str | None:
+    """``None`` (annual averages) or the quarter as ``"1"``-``"4"`` (``q2``, ``Q2``, 2 too).
+
+    >>> check_quarter("Q3"), check_quarter(None), check_quarter(1)
+    ('3', None, '1')
+    """
+    if quarter is None:
+        return None
+    text = str(quarter).strip().lower().removeprefix("q")
+    if text not in ("1", "2", "3", "4"):
+        raise ConfigError(f"unknown quarter {str(quarter)[:20]!r}; use 1-4 (or q1-q4).")
+    return text
 
 
 def _flag(withheld: pd.Series, missing: pd.Series) -> pd.Series:
@@ -493,17 +558,17 @@ def combine_ownerships(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFram
     return finalize_table(all_owners), finalize_table(private)
 
 
-def describe_qcew(table: pd.DataFrame, paths: list[Path], layouts: list[str]) -> str:
+def describe_qcew(
+    table: pd.DataFrame, paths: list[Path], layouts: list[str], *, quarter: str | None = None
+) -> str:
     """Source line for map footers, e.g. "BLS QCEW 2016 annual averages (CSVs by area, quarterly)"."""
     sources = {str(sidecar_meta(p).get("source", "")) for p in paths} - {""}
     if len(sources) == 1:
         return sources.pop()
     years = sorted({int(y) for y in table["year"].unique()})
     span = f"{years[0]}-{years[-1]}" if len(years) > 2 else ", ".join(map(str, years))
-    return (
-        f"BLS Quarterly Census of Employment and Wages {span} annual averages "
-        f"({'; '.join(sorted(set(layouts)))})"
-    )
+    what = "annual averages" if quarter is None else f"Q{quarter} averages (mean of the quarter's 3 months)"
+    return f"BLS Quarterly Census of Employment and Wages {span} {what} ({'; '.join(sorted(set(layouts)))})"
 
 
 def read_qcew(
@@ -511,6 +576,7 @@ def read_qcew(
     *,
     states: Collection[str] | None = (settings.STATE_FIPS,),
     name: str | None = None,
+    quarter: str | None = None,
 ) -> EmploymentDataset:
     """Read QCEW files (CSVs by area or open-data API slices) into one dataset.
 
@@ -521,7 +587,11 @@ def read_qcew(
     states
         State FIPS codes kept (default California); the nation (``US000``) is always kept.
     name
-        Dataset name (default the file name, or ``qcew_<years>`` for several files).
+        Dataset name (default the file name, or ``qcew_<years>`` for several files,
+        ``qcew_<years>_q<n>`` for a quarter).
+    quarter
+        ``None`` (default): annual averages. ``"1"``-``"4"``: each year's value is the mean
+        of that quarter's three months (quarterly files only; see the module notes).
 
     Returns
     -------
@@ -550,7 +620,8 @@ def read_qcew(
     [['111', nan, 'D'], ['TOTAL', 374939.0, '']]
     """
     path_list = [Path(paths)] if isinstance(paths, (str, os.PathLike)) else [Path(p) for p in paths]
-    records, problems, layouts = read_qcew_records(path_list, states=states)
+    period = check_quarter(quarter)
+    records, problems, layouts = read_qcew_records(path_list, states=states, quarter=period)
     if problems:
         where = str(path_list[0]) if len(path_list) == 1 else f"{len(path_list)} QCEW files"
         raise ValidationError(where, problems)
@@ -561,10 +632,11 @@ def read_qcew(
             name = strip_suffixes(path_list[0])
         else:
             name = f"qcew_{years[0]}" if len(years) == 1 else f"qcew_{years[0]}_{years[-1]}"
+            name += f"_q{period}" if period is not None else ""
     dataset = EmploymentDataset(
         name=safe_name(name),
         table=table,
-        source=describe_qcew(table, path_list, layouts),
+        source=describe_qcew(table, path_list, layouts, quarter=period),
         format=FORMAT,
         synthetic=any(is_synthetic(p) for p in path_list),
         imported_from=[p.name for p in path_list],
@@ -585,6 +657,7 @@ def read_qcew(
 __all__ = [
     "FORMAT",
     "area_geoid",
+    "check_quarter",
     "combine_ownerships",
     "describe_layout",
     "is_qcew_header",

@@ -152,6 +152,7 @@ def read_employment(
     year: int | None = None,
     name: str | None = None,
     states: Collection[str] | None = (settings.STATE_FIPS,),
+    quarter: str | None = None,
 ) -> EmploymentDataset:
     """Read one or more employment files of one format into one dataset.
 
@@ -169,6 +170,9 @@ def read_employment(
     states
         CBP and QCEW: state FIPS codes to keep (default California); ``None``
         keeps every state (QCEW always keeps the nation).
+    quarter
+        QCEW only: ``"1"``-``"4"`` reads each year's value as the mean of that quarter's
+        three months (:func:`valleymaps.io.employment.qcew.read_qcew`); default annual averages.
 
     Returns
     -------
@@ -202,11 +206,13 @@ def read_employment(
             f"dataset name {name!r} cannot be a file name; use letters, digits, '_', '-' "
             f"and '.', e.g. {safe_name(name)!r}."
         )
+    if quarter is not None and fmt != qcew.FORMAT:
+        raise ConfigError(f"a quarter ({quarter!r}) applies to QCEW files only, not {fmt}; leave it out.")
     if fmt == qcew.FORMAT:  # the quarters of a year may be in several files: read together
         for path in path_list:
             if detect_format(path) not in (None, qcew.FORMAT):
                 parse_employment_file(path, format=fmt, states=states)  # says which format it is
-        return qcew.read_qcew(path_list, states=states, name=name)
+        return qcew.read_qcew(path_list, states=states, name=name, quarter=quarter)
     tables = []
     for path in path_list:
         table, problems = parse_employment_file(path, format=fmt, year=year, states=states)

@@ -248,6 +248,7 @@ def import_employment(
     name: str | None = None,
     states: Collection[str] | None = (settings.STATE_FIPS,),
     replace: bool = False,
+    quarter: str | None = None,
 ) -> EmploymentDataset:
     """Read employment files and save them as one dataset in the workspace.
 
@@ -270,7 +271,7 @@ def import_employment(
     """
     from valleymaps.io.employment.read import read_employment
 
-    dataset = read_employment(paths, format=format, year=year, name=name, states=states)
+    dataset = read_employment(paths, format=format, year=year, name=name, states=states, quarter=quarter)
     csv_path, meta_path = dataset_paths(ws, dataset.name)
     with exclusive_lock(lock_path(csv_path)):
         if csv_path.exists() and not replace and not _holds_same_rows(csv_path, dataset):
