@@ -154,7 +154,12 @@ def qcew_bytes(layout: str, rows: list[Row]) -> bytes:
 
 
 def county_rows(
-    area: str, year: int, *, qtr: str = "A", scale: float = 1.0, months: tuple[float, float, float] = (1, 1, 1)
+    area: str,
+    year: int,
+    *,
+    qtr: str = "A",
+    scale: float = 1.0,
+    months: tuple[float, float, float] = (1, 1, 1),
 ) -> list[Row]:
     """A small but complete county (or state, nation) of one year: total, ownership totals,
     a BLS domain and supersector (to be left out), sector 11 with crop production (111), a

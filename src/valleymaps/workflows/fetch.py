@@ -428,9 +428,8 @@ def fetch_qcew(
     slices = ["1", "2", "3", "4"] if text == "quarterly" else [quarter or "a"]
     areas = [*sorted(ws.config.region_counties), ws.config.reference_geoid, "US"]
     codes = list(dict.fromkeys(qcew_area_code(a) for a in areas))
-    remotes = [
-        qcew_file(y, code, quarter=q, workspace_root=_root(ws)) for y in wanted for q in slices for code in codes
-    ]
+    root = _root(ws)
+    remotes = [qcew_file(y, c, quarter=q, workspace_root=root) for y in wanted for q in slices for c in codes]
     downloads = _download_all(remotes, cache=cache, refresh=refresh, on_progress=on_progress)
     if name is None:
         name = f"qcew_{wanted[0]}" if len(wanted) == 1 else f"qcew_{wanted[0]}_{wanted[-1]}"

@@ -488,8 +488,10 @@ def read_qcew_records(
         layouts.append(layout)
     records = pd.concat(frames, ignore_index=True)
     period = check_quarter(quarter)
-    annual = _annual_averages(records, problems) if period is None else _quarter_averages(
-        records, period, problems
+    annual = (
+        _annual_averages(records, problems)
+        if period is None
+        else _quarter_averages(records, period, problems)
     )
     if not problems and annual.empty:
         where = f"state {', '.join(sorted(wanted))}" if wanted else "any state"
