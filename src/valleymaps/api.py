@@ -43,7 +43,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from valleymaps import settings
-from valleymaps.errors import EmptyLayerError, UnknownNameError, WorkspaceError
+from valleymaps.errors import ConfigError, EmptyLayerError, UnknownNameError, WorkspaceError
 from valleymaps.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -218,6 +218,7 @@ def cluster_map(
     classes: int | None = None,
     base_year: int | None = None,
     end_year: int | None = None,
+    year: int | None = None,
 ) -> folium.Map:
     """The atlas's choropleth of one cluster, opening on ``metric`` at ``level``.
 
@@ -237,6 +238,9 @@ def cluster_map(
         Classification (default the workspace's ``[maps]`` settings).
     base_year, end_year
         Years to compare.
+    year
+        The year the map shows (default: the latest year of the data); the change metrics
+        compare ``base_year`` (default the first year) with it. Same as ``end_year``.
 
     Returns
     -------
@@ -249,6 +253,10 @@ def cluster_map(
         For an unknown cluster, metric or level (the message lists the valid ones).
     WorkspaceError
         For the tract level in a workspace without tracts or tract employment.
+    ConfigError
+        For ``year`` and ``end_year`` that disagree.
+    AnalysisError
+        For a year the data do not have (the message lists the years).
     """
     from valleymaps.render.choropleth import LevelLayer, MapText, render_choropleth
     from valleymaps.render.metric_specs import cluster_metric_specs, component_metric_spec
@@ -256,7 +264,10 @@ def cluster_map(
 
     wsp = _as_workspace(ws)
     level = _pick_level(level, CLUSTER_LEVELS, what="cluster map")
-    data = _cluster_data(wsp, base_year=base_year, end_year=end_year)
+    if year is not None and end_year is not None and int(year) != int(end_year):
+        raise ConfigError(f"year={year} and end_year={end_year} disagree; pass one of them.")
+    shown = int(year) if year is not None else end_year
+    data = _cluster_data(wsp, base_year=base_year, end_year=shown)
     by_key = {c.key: c for c in data.clusters}
     chosen = by_key[_pick(cluster, {c.key: c.name for c in data.clusters}, what="cluster")]
     if level == "tract" and data.tracts is None:

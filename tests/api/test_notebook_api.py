@@ -223,3 +223,20 @@ def test_build_atlas_returns_its_pages_and_tables(ws: Workspace) -> None:
     merged = ours.merge(table, on=key, suffixes=("", "_atlas"))
     assert len(merged) == len(ours)
     np.testing.assert_allclose(merged["lq"], merged["lq_atlas"], equal_nan=True)
+
+
+def test_cluster_map_shows_the_year_asked(ws: Workspace) -> None:
+    from valleymaps.errors import AnalysisError
+
+    metrics = vm.cluster_metrics(ws, end_year=2015)
+    fresno = metrics[(metrics["geoid"] == "06019") & (metrics["cluster"] == "agriculture")
+                     & (metrics["component"] == "")].iloc[0]
+    latest = _html(vm.cluster_map(ws, "agriculture", metric="jobs"))
+    page = _html(vm.cluster_map(ws, "agriculture", metric="jobs", year=2015))
+    assert page != latest
+    assert "2015" in page and f"{fresno['employment']:,.0f}" in page
+    assert f"{fresno['employment']:,.0f}" not in latest
+    with pytest.raises(AnalysisError, match=r"no employment for 1999; the data have 2011"):
+        vm.cluster_map(ws, "agriculture", year=1999)
+    with pytest.raises(ConfigError, match="disagree"):
+        vm.cluster_map(ws, "agriculture", year=2015, end_year=2016)
