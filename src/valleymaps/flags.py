@@ -52,8 +52,16 @@ COVERAGE_FLAGS: dict[str, str] = {
     "left out, so the value is a lower bound",
 }
 
+#: Set where a year's industries could not be brought to the clusters' NAICS edition: an
+#: industry of the earlier edition split, so its part is missing (never read from files).
+EDITION_FLAG = "R"
+EDITION_FLAGS: dict[str, str] = {
+    EDITION_FLAG: "reclassified: an industry of this year's NAICS edition split between later "
+    "industries, so its part is missing (a lower bound, or no value)",
+}
+
 ALL_FLAGS: dict[str, str] = {
-    **SUPPRESSION_FLAGS, **SIZE_CLASS_FLAGS, **QUALITY_FLAGS, **COVERAGE_FLAGS,
+    **SUPPRESSION_FLAGS, **SIZE_CLASS_FLAGS, **QUALITY_FLAGS, **COVERAGE_FLAGS, **EDITION_FLAGS,
 }  # fmt: skip
 
 #: Flags whose value is missing (withheld) rather than published.

@@ -34,7 +34,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from valleymaps.analysis.naics_editions import reconcile_naics_editions
 from valleymaps.clusters import Cluster, collapse_prefixes
+from valleymaps.core.naics import EDITION_START, naics_edition
 from valleymaps.employment import TOTAL_CODE, EmploymentDataset
 from valleymaps.flags import NOT_COVERED, PARTLY_COVERED, combine_flags
 
@@ -237,9 +239,20 @@ def aggregate_dataset_employment(
     ownership
         ``"all"`` (every employer) or ``"private"``: the dataset's private table where the source
         tells ownership (QCEW); other sources have only the one table.
+
+    Notes
+    -----
+    Sources that classify each year by the NAICS edition in force (QCEW, County Business
+    Patterns) have their NAICS 2012 years brought to NAICS 2017, the clusters' edition, first
+    (:func:`~valleymaps.analysis.naics_editions.reconcile_naics_editions`): an industry that
+    was renumbered or merged counts in every year; one that split is flagged ``R``.
     """
     private = ownership == "private" and dataset.private is not None
     table = dataset.private if private and dataset.private is not None else dataset.table
+    if dataset.format in EDITION_START:
+        years = sorted(int(y) for y in pd.unique(table["year"]))
+        editions = {y: naics_edition(y, source=dataset.format) for y in years}
+        table = reconcile_naics_editions(table, editions=editions).table
     return aggregate_cluster_employment(table, clusters, not_covered=dataset.not_covered)
 
 

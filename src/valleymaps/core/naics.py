@@ -71,3 +71,68 @@ def find_naics_problem(code: str) -> str | None:
     if len(code) >= 3 and code[:3] not in SUBSECTORS:
         return f"subsector {code[:3]!r} exists in no NAICS edition"
     return None
+
+
+#: NAICS 2012 six-digit industries that NAICS 2017 renumbered, merged or split, with the 2017
+#: industries they went to (Census Bureau, "2012 NAICS to 2017 NAICS" concordance; industries
+#: without a change are not listed). One target: the whole industry moved (renamed, or merged
+#: with others into it). Several targets: the industry split, and its jobs cannot be divided
+#: among them without establishment records.
+NAICS_2012_TO_2017: dict[str, tuple[str, ...]] = {
+    # oil and gas extraction: crude petroleum and natural gas split by product
+    "211111": ("211120", "211130"),
+    "211112": ("211130",),
+    # copper, nickel, lead and zinc mining merged
+    "212231": ("212230",),
+    "212234": ("212230",),
+    # sound recording: record production and distribution merged
+    "512210": ("512250",),
+    "512220": ("512250",),
+    # telecommunications carriers renumbered
+    "517110": ("517311",),
+    "517210": ("517312",),
+    # consumer goods rental regrouped
+    "532220": ("532281",),
+    "532230": ("532282",),
+    "532291": ("532283",),
+    "532292": ("532284",),
+    "532299": ("532289",),
+    # household appliances merged
+    "335221": ("335220",),
+    "335222": ("335220",),
+    "335224": ("335220",),
+    "335228": ("335220",),
+    # automobiles and light trucks merged
+    "336111": ("336110",),
+    "336112": ("336110",),
+    # nonstore retail: electronic shopping, auctions and mail order merged
+    "454111": ("454110",),
+    "454112": ("454110",),
+    "454113": ("454110",),
+}
+
+#: Editions valleymaps can convert, as (from, to): :data:`NAICS_2012_TO_2017`.
+CONCORDANCES: dict[tuple[int, int], dict[str, tuple[str, ...]]] = {(2012, 2017): NAICS_2012_TO_2017}
+
+#: First data year of each NAICS edition in the sources that publish by edition: QCEW moved to
+#: NAICS 2012 with its 2011 data, County Business Patterns with 2012; both to 2017 and 2022 with
+#: those years' data.
+EDITION_START: dict[str, dict[int, int]] = {
+    "qcew": {2007: 2007, 2012: 2011, 2017: 2017, 2022: 2022},
+    "cbp": {2007: 2008, 2012: 2012, 2017: 2017, 2022: 2022},
+}
+
+
+def naics_edition(year: int, *, source: str) -> int | None:
+    """The NAICS edition of a source's data of ``year``, or ``None`` when valleymaps does not know it.
+
+    >>> naics_edition(2016, source="qcew"), naics_edition(2017, source="qcew")
+    (2012, 2017)
+    >>> naics_edition(2011, source="cbp"), naics_edition(2011, source="csv") is None
+    (2007, True)
+    """
+    starts = EDITION_START.get(source)
+    if starts is None:
+        return None
+    editions = [edition for edition, first in starts.items() if first <= year]
+    return max(editions) if editions else None
