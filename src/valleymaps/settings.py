@@ -117,6 +117,11 @@ COMPUTE_CONNECT_TIMEOUT_S: float = 10.0
 #: your own keeps its ``distributed.scheduler.allowed-failures``, 3 by default).
 COMPUTE_ALLOWED_FAILURES: int = 3
 
+#: Also write imported flows as hive-partitioned Parquet
+#: (``data/econ/flows/parquet/level=/state=/year=/dataset=/part-0.parquet``) for DuckDB or a
+#: cluster to query (:mod:`valleymaps.workflows.flows_query`).
+FLOWS_PARQUET: bool = True
+
 
 
 def synthetic_notice(what: str | None = "employment") -> str:

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from valleymaps import settings
 from valleymaps.compute.executor import Executor
 from valleymaps.errors import (
     ConfigError,
@@ -51,6 +52,7 @@ from valleymaps.io.flows.dataset import FLOW_COLUMNS, LEVEL_LENGTHS, FlowDataset
 from valleymaps.io.flows.lodes_area import AreaTotals
 from valleymaps.io.flows.lodes_od import JOB_TYPES
 from valleymaps.io.flows.lodes_version import resolve_lodes_version
+from valleymaps.io.flows.parquet_store import write_flows_parquet
 from valleymaps.io.os_errors import ensure_readable
 from valleymaps.workspace import Workspace
 
@@ -170,7 +172,8 @@ def save_flows(ws: Workspace, dataset: FlowDataset) -> list[Path]:
     Returns
     -------
     list of pathlib.Path
-        The CSV files written, then the sidecar.
+        The CSV files written, the Parquet files (when
+        :data:`~valleymaps.settings.FLOWS_PARQUET`), then the sidecar.
     """
     if safe_name(dataset.name) != dataset.name:
         raise ConfigError(
@@ -183,6 +186,8 @@ def save_flows(ws: Workspace, dataset: FlowDataset) -> list[Path]:
         _write_table(path, table)
         written.append(path)
     written += [_write_totals(ws, dataset.name, t) for t in dataset.totals.values()]
+    if settings.FLOWS_PARQUET:  # also hive-partitioned Parquet (parquet_store), before the sidecar
+        written += write_flows_parquet(ws, dataset)
     parts = {*LEVEL_LENGTHS, *lodes_area.KINDS}
     for stale in flows_dir(ws).glob(f"{dataset.name}.*.csv"):
         if stale not in written and stale.name.count(".") == 2 and stale.name.split(".")[1] in parts:
