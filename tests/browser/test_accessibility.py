@@ -240,9 +240,13 @@ def test_tab_reaches_a_project_marker_and_enter_opens_its_popup(
     popup = page.locator(".leaflet-popup-content .vm-popup-name")
     popup.wait_for()
     assert popup.inner_text() in label
+    # the popup has the focus (a screen reader reads it); Escape gives it back to the marker
+    assert page.evaluate("() => !!document.activeElement.closest('.leaflet-popup')")
     screenshot(page)
     assert_no_serious_violations(page, "projects page with a popup open")
     page.keyboard.press("Escape")
+    page.wait_for_function("() => document.activeElement.classList.contains('vm-project-icon')")
+    assert page.locator(":focus").get_attribute("aria-label") == label
     # the other marker: Space opens it too; its name (from the file) stays text
     other = tab_to(page, ".vm-project-icon")
     assert other.get_attribute("aria-label") != label

@@ -100,8 +100,29 @@
       var tip = layer.getTooltip();
       if (isPath && tip && !tip.options.permanent) { layer.closeTooltip(); }
     });
+    /* a popup opened from the keyboard takes the focus (a screen reader reads it); closing it
+     * (Escape, its close button) gives the focus back to the feature */
+    layer.on("popupopen", function (e) {
+      if (!node.vmKeyOpened) { return; }
+      node.vmKeyOpened = false;
+      var box = e.popup.getElement();
+      var content = box && box.querySelector(".leaflet-popup-content");
+      if (!content) { return; }
+      content.setAttribute("tabindex", "-1");
+      if (!box.vmEscape) {
+        box.vmEscape = true;
+        L.DomEvent.on(box, "keydown", function (ev) {
+          if (ev.key === "Escape") { L.DomEvent.stopPropagation(ev); e.popup.close(); }
+        });
+      }
+      content.focus({ preventScroll: true });
+      layer.once("popupclose", function () {
+        if (node.isConnected) { node.focus({ preventScroll: true }); }
+      });
+    });
     L.DomEvent.on(node, "keydown", function (e) {
       var key = e.key;
+      if (key === "Enter" || key === " " || key === "Spacebar") { node.vmKeyOpened = true; }
       if (key === "Enter" && !isPath) { return; }  // Leaflet opens a marker's popup on Enter
       if (key === "Enter" || key === " " || key === "Spacebar") {
         L.DomEvent.preventDefault(e);
