@@ -800,10 +800,12 @@ def build_atlas(
     classes: int | None = None,
     breaks: Iterable[float] | None = None,
     png: bool = False,
+    lang: str | None = None,
 ) -> Atlas:
     """Build the atlas into the workspace's ``outputs/maps/``, as ``valleymaps build`` does.
 
     Static PNGs are off by default here (``png=True`` writes them, as the command does).
+    ``lang="es"`` writes the pages in Spanish (default: the workspace's ``[atlas] lang``).
 
     Returns
     -------
@@ -813,7 +815,7 @@ def build_atlas(
     from valleymaps.workflows.atlas import build_atlas as build
 
     return Atlas(build(_as_workspace(ws), scheme=scheme, classes=classes,
-                       breaks=list(breaks) if breaks is not None else None, png=png))
+                       breaks=list(breaks) if breaks is not None else None, png=png, lang=lang))
 
 
 __all__ = [

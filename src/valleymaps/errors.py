@@ -203,6 +203,10 @@ class UnknownNameError(ValleymapsError, ValueError):
     """
 
 
+class UnknownLanguageError(UnknownNameError):
+    """An atlas language valleymaps has no message catalogue for (``--lang``, ``[atlas] lang``)."""
+
+
 class ClassificationError(ValleymapsError, ValueError):
     """An unknown classification scheme or unusable class breaks."""
 

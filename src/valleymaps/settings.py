@@ -63,6 +63,10 @@ COUNTY_SIMPLIFY_TOLERANCE_M: float = 250.0
 #: Decimal places kept for longitude/latitude in web pages (5 is about 1 m).
 WEB_COORDINATE_PRECISION: int = 5
 
+#: Language of the atlas pages (``[atlas] lang`` in valleymaps.toml, ``valleymaps build --lang``):
+#: ``"en"`` (English) or ``"es"`` (Spanish, numbers and dates as CLDR ``es_US``).
+ATLAS_LANGUAGE: str = "en"
+
 #: Default classification scheme and number of classes for choropleths.
 DEFAULT_SCHEME: str = "quantiles"
 DEFAULT_CLASSES: int = 5

@@ -29,7 +29,15 @@ from pathlib import Path
 from valleymaps import settings
 from valleymaps.compute.executor import check_config_scheduler
 from valleymaps.core.schemes import resolve_scheme
-from valleymaps.errors import ConfigError, ConfigWarning, OutputExistsError, WorkspaceError, cut_value
+from valleymaps.errors import (
+    ConfigError,
+    ConfigWarning,
+    OutputExistsError,
+    UnknownLanguageError,
+    WorkspaceError,
+    cut_value,
+)
+from valleymaps.i18n import resolve_language
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +98,11 @@ classes = 5
 # (pip install 'valleymaps[dask]'); "local" starts one on this machine. $VALLEYMAPS_SCHEDULER
 # and --scheduler override it.
 # scheduler = "tcp://10.0.0.5:8786"
+
+[atlas]
+# Language of the pages: "en" (English) or "es" (Spanish, numbers as es-US).
+# Override with 'valleymaps build --lang es'.
+lang = "en"
 """
 
 
@@ -109,6 +122,7 @@ class WorkspaceConfig:
     base_year: int | None = None
     end_year: int | None = None
     scheduler: str | None = settings.COMPUTE_SCHEDULER
+    lang: str = settings.ATLAS_LANGUAGE
 
     @classmethod
     def from_toml(cls, path: Path) -> WorkspaceConfig:
@@ -199,8 +213,20 @@ class WorkspaceConfig:
         if problem:
             problems.append(problem)
             scheduler = settings.COMPUTE_SCHEDULER
+        lang = section("atlas").get("lang", settings.ATLAS_LANGUAGE)
+        try:
+            lang = resolve_language(lang) if isinstance(lang, str) else lang
+        except UnknownLanguageError as exc:
+            problems.append(f"[atlas] lang: {exc}".rstrip("."))
+            lang = settings.ATLAS_LANGUAGE
+        if not isinstance(lang, str):
+            problems.append(
+                f"[atlas] lang must be a language in quotes such as \"es\" (found {cut_value(lang)})"
+            )
+            lang = settings.ATLAS_LANGUAGE
         config = cls(
             scheduler=scheduler.strip() if isinstance(scheduler, str) else None,
+            lang=lang,
             ownership=ownership.strip().lower(),
             region_name=text(region, "region", "name", settings.REGION_NAME),
             region_counties={str(k): str(v) for k, v in counties.items()},
@@ -229,6 +255,7 @@ KNOWN_KEYS: dict[str, tuple[str, ...] | None] = {
     "employment": ("ownership",),
     "analysis": ("base_year", "end_year"),
     "compute": ("scheduler",),
+    "atlas": ("lang",),
     "sources": None,
 }
 

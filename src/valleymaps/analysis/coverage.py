@@ -11,6 +11,7 @@ import pandas as pd
 
 from valleymaps.clusters import Cluster
 from valleymaps.flags import NOT_COVERED, PARTLY_COVERED
+from valleymaps.i18n import gettext as _
 
 NOT_COVERED_TEXT = "not covered by this source"
 PARTLY_COVERED_TEXT = "partly covered by this source"
@@ -54,13 +55,16 @@ def coverage_findings(cluster: Cluster, metrics: pd.DataFrame) -> list[str]:
     flags = rows.groupby("component")["flag"].agg(lambda f: "".join(f.fillna("").astype(str)))
     whole = flags.get("", "")
     if NOT_COVERED in whole:
-        return [f"{cluster.name}: {NOT_COVERED_TEXT} (it does not count these industries)"]
+        return [_("{name}: not covered by this source (it does not count these industries)").format(
+            name=cluster.name)]
     out = []
     for key, name in names.items():
         if NOT_COVERED in flags.get(key, ""):
-            out.append(f"{name}: {NOT_COVERED_TEXT} (it does not count these industries)")
+            out.append(
+                _("{name}: not covered by this source (it does not count these industries)").format(name=name)
+            )
         elif PARTLY_COVERED in flags.get(key, ""):
-            out.append(f"{name}: {PARTLY_COVERED_TEXT} (a lower bound)")
+            out.append(_("{name}: partly covered by this source (a lower bound)").format(name=name))
     if PARTLY_COVERED in whole:
-        out.insert(0, "a lower bound: parts of the cluster are not covered by this source")
+        out.insert(0, _("a lower bound: parts of the cluster are not covered by this source"))
     return out

@@ -62,6 +62,13 @@ def _check_scheme(ctx: click.Context, param: click.Parameter, value: str | None)
 )
 @click.option("--no-png", is_flag=True, help="Skip the static PNG maps.")
 @click.option(
+    "--lang",
+    default=None,
+    metavar="LANG",
+    help="Language of the pages: en (English) or es (Spanish, numbers as es-US) "
+    "(default: [atlas] lang in valleymaps.toml, else en).",
+)
+@click.option(
     "--workers",
     type=click.IntRange(1, 64),
     default=None,
@@ -89,6 +96,7 @@ def build(
     base_year: int | None,
     end_year: int | None,
     no_png: bool,
+    lang: str | None,
     workers: int | None,
     offline: bool,
     cache_dir: Path | None,
@@ -101,11 +109,16 @@ def build(
     The previous atlas is replaced only when the new one is complete.
     Every year of the employment data is mapped (a year control on each cluster
     page); growth and shift-share cover --from to --to.
+    --lang es writes the pages in Spanish (names from the data stay as they are).
     Example: valleymaps build --scheme natural_breaks -k 5 --from 2015 --to 2021
     """
     from valleymaps.workflows.atlas import build_atlas
 
     ws = Workspace.open(workspace_dir)
+    if lang is not None:  # an unknown language is refused before anything is built
+        from valleymaps.i18n import resolve_language
+
+        lang = resolve_language(lang)
     if offline:  # say what is missing before building
         from valleymaps.workflows.offline import check_offline_assets
 
@@ -127,6 +140,7 @@ def build(
             png=not no_png,
             on_progress=progress,
             workers=workers,
+            lang=lang,
         )
     if offline:
         from valleymaps.workflows.offline import make_atlas_offline

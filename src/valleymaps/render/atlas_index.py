@@ -7,6 +7,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from valleymaps import i18n
+from valleymaps.i18n import N_
+from valleymaps.i18n import gettext as _
+
 
 @dataclass(frozen=True)
 class CardTrend:
@@ -26,7 +30,8 @@ class AtlasCard:
     finding: str
     href: str
     thumbnail: str | None = None
-    kind: str = "Cluster choropleth"
+    kind: str = N_("Cluster choropleth")
+    """What the page is; translated where shown (a message of the catalogue, or shown as it is)."""
     trend: CardTrend | None = None
 
 
@@ -63,7 +68,8 @@ def _spark_label(
     what: str, years: Sequence[int], values: Sequence[float], fmt: Callable[[float], str]
 ) -> str:
     """A trend line's numbers as text: ``Jobs by year: 2011 1,200, 2012 1,250``."""
-    return f"{what} by year: " + ", ".join(f"{y} {fmt(v)}" for y, v in zip(years, values, strict=True))
+    return _("{what} by year: {values}").format(
+        what=what, values=", ".join(f"{y} {fmt(v)}" for y, v in zip(years, values, strict=True)))
 
 
 def _trend_html(trend: CardTrend) -> str:
@@ -71,15 +77,15 @@ def _trend_html(trend: CardTrend) -> str:
     span = f"{trend.years[0]}–{trend.years[-1]}"
 
     def fmt_jobs(v: float) -> str:
-        return f"{v:,.0f}" if math.isfinite(v) else "–"
+        return i18n.format_integer(v) if math.isfinite(v) else "–"
 
     def fmt_lq(v: float) -> str:
-        return f"{v:.2f}" if math.isfinite(v) else "–"
+        return i18n.format_decimal(v, 2) if math.isfinite(v) else "–"
 
     rows = []
     for cls, label, values, fmt in (
-        ("jobs", "Jobs", trend.jobs, fmt_jobs),
-        ("lq", "LQ", trend.lq, fmt_lq),
+        ("jobs", _("Jobs"), trend.jobs, fmt_jobs),
+        ("lq", _("LQ"), trend.lq, fmt_lq),
     ):
         rows.append(
             f'<div class="trend-row trend-{cls}"><span class="trend-label">{escape(label)}</span>'
@@ -119,6 +125,9 @@ footer { color: #555; font-size: 13px; margin-top: 26px; }
 .spark { flex: none; }
 """
 
+#: Longer words than "Jobs" and "LQ" beside the sparklines (a translated page).
+_WIDE_LABELS_CSS = ".trend-label { width: auto; min-width: 30px; }\n"
+
 
 def render_atlas_index(
     cards: Sequence[AtlasCard],
@@ -139,9 +148,10 @@ def render_atlas_index(
     """
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{escape(i18n.html_lang(), quote=True)}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
+        f"<title>{escape(title)}</title><style>{_CSS}{_WIDE_LABELS_CSS if i18n.html_lang() != 'en' else ''}"
+        "</style></head><body>",
         f"<header><h1>{escape(title)}</h1><p>{escape(subtitle)}</p></header><main>",
     ]
     if synthetic_notice:
@@ -150,18 +160,19 @@ def render_atlas_index(
         parts.append(f'<div class="headline" id="headline">{escape(headline)}</div>')
     parts.append('<section class="cards">')
     for n, card in enumerate(cards, start=1):
+        alt = _("Map: {title}").format(title=card.title)
         img = (
-            f'<img src="{escape(card.thumbnail, quote=True)}" alt="Map: {escape(card.title, quote=True)}"'
+            f'<img src="{escape(card.thumbnail, quote=True)}" alt="{escape(alt, quote=True)}"'
             f' aria-describedby="finding-{n}">'
             if card.thumbnail
             else ""
         )
         parts.append(
             f'<article class="card">{img}<div class="body">'
-            f'<div class="kind">{escape(card.kind)}</div><h2>{escape(card.title)}</h2>'
+            f'<div class="kind">{escape(_(card.kind))}</div><h2>{escape(card.title)}</h2>'
             f'<p class="finding" id="finding-{n}">{escape(card.finding)}</p>'
             + (_trend_html(card.trend) if card.trend is not None else "")
-            + (f'<a class="open" href="{escape(card.href, quote=True)}">Open map &rarr;</a>'
+            + (f'<a class="open" href="{escape(card.href, quote=True)}">{escape(_("Open map"))} &rarr;</a>'
                if card.href else "")
             + "</div></article>"
         )
@@ -170,7 +181,7 @@ def render_atlas_index(
         links = " · ".join(
             f'<a href="{escape(href, quote=True)}">{escape(label)}</a>' for label, href in downloads
         )
-        parts.append(f"<p>Downloads: {links}</p>")
+        parts.append(f"<p>{escape(_('Downloads:'))} {links}</p>")
     parts.extend(f"<p>{escape(line)}</p>" for line in footer_lines)
     parts.append("</footer></main></body></html>")
     return "\n".join(parts)

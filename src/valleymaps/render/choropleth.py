@@ -22,8 +22,10 @@ import pandas as pd
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
-from valleymaps import settings
+from valleymaps import i18n, settings
 from valleymaps.flags import ALL_FLAGS, NOT_COVERED
+from valleymaps.i18n import N_
+from valleymaps.i18n import gettext as _
 from valleymaps.render._safe_json import script_json
 from valleymaps.render.classify import Classification, classify_values
 from valleymaps.render.metric_specs import (
@@ -35,6 +37,7 @@ from valleymaps.render.metric_specs import (
     format_signed_percent,
 )
 from valleymaps.render.page_a11y import make_page_accessible
+from valleymaps.render.page_language import set_page_language
 from valleymaps.render.project_overlay import ProjectOverlay, add_project_overlay
 
 
@@ -90,11 +93,15 @@ class MapText:
     subtitle: str = ""
     source_lines: tuple[str, ...] = ()
     synthetic_notice: str | None = None
-    source_summary: str = "Sources and data vintage"
+    source_summary: str = N_("Sources and data vintage")
 
 
 #: Tooltip value and legend entry of places whose value the source does not cover (flag ``C``).
-NOT_COVERED_LABEL = "Not covered by this source"
+NOT_COVERED_LABEL = N_("Not covered by this source")
+#: The units of job counts (a metric in these units reads "1,234 jobs").
+JOBS_UNITS = N_("jobs")
+#: The classification schemes as the legend names them (mapclassify's class names).
+SCHEME_LABELS = (N_("Quantiles"), N_("FisherJenks"), N_("EqualInterval"), N_("UserDefined"))
 
 
 def _asset(name: str) -> str:
@@ -104,22 +111,27 @@ def _asset(name: str) -> str:
 def _value_text(spec: MetricSpec, value: float) -> str:
     text = spec.format(value)
     if text == "–":
-        return "No data"
-    return f"{text} jobs" if spec.units == "jobs" else text
+        return _("No data")
+    return _("{value} jobs").format(value=text) if spec.units == JOBS_UNITS else text
 
 
 def _extra_lines(spec: MetricSpec, row: dict[str, Any], *, year: int, base: int | None) -> list[str]:
     if spec.key in ("growth_rate", "change"):
         return [
-            f"{base}: {format_jobs(row['employment_base'])} → {year}: {format_jobs(row['employment'])} jobs"
+            _("{base}: {before} → {year}: {after} jobs").format(
+                base=base, before=format_jobs(row["employment_base"]), year=year,
+                after=format_jobs(row["employment"]),
+            )
         ]
     if spec.key == "ss_regional_shift":
         return [
-            f"Reference growth: {format_signed_jobs(row['ss_reference_growth'])} jobs",
-            f"Industry mix: {format_signed_jobs(row['ss_industry_mix'])} jobs",
+            _("Reference growth: {value} jobs").format(value=format_signed_jobs(row["ss_reference_growth"])),
+            _("Industry mix: {value} jobs").format(value=format_signed_jobs(row["ss_industry_mix"])),
         ]
     if spec.key == "lq":
-        return [f"Compared with: {row['reference_name']}"] if "reference_name" in row else []
+        if "reference_name" not in row:
+            return []
+        return [_("Compared with: {place}").format(place=row["reference_name"])]
     return []
 
 
@@ -153,7 +165,7 @@ def _metric_payload(
     payload = {
         "cls": classification.class_of(values).tolist(),
         "text": [
-            NOT_COVERED_LABEL if NOT_COVERED in f and np.isnan(v) else _value_text(spec, v)
+            _(NOT_COVERED_LABEL) if NOT_COVERED in f and np.isnan(v) else _value_text(spec, v)
             for v, f in zip(values, flags, strict=True)
         ],
         "rank": [None if not np.isfinite(r) else int(r) for r in ranks],
@@ -256,6 +268,26 @@ def places_geojson(places: gpd.GeoDataFrame) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+def choropleth_strings() -> dict[str, str]:
+    """The words of a choropleth page's script, in the build's language (the script has none).
+
+    ``locale`` is the locale its numbers are formatted in (``Number.toLocaleString``).
+    """
+    return {
+        "locale": i18n.js_locale(),
+        "jobsUnits": _(JOBS_UNITS),
+        "valueJobs": _("{value} jobs"),
+        "noData": _("No data"),
+        "rank": _("Rank {rank} of {ranked} {places}"),
+        "jobs": _("Jobs"),
+        "noDataOrWithheld": _("No data or withheld"),
+        "classes": _("Classes: {scheme}"),
+        "show": _("Show"),
+        "year": _("Year"),
+        "spanNote": _("This measure covers the whole span; the year applies to jobs, shares and LQ."),
+    }
+
+
 class _ChoroplethState(MacroElement):
     """Declares the page's shared state (current metric) before the layers."""
 
@@ -325,6 +357,7 @@ valleymaps.attach({{ this._parent.get_name() }}, {
   synthetic: {{ this.synthetic_json }},
   sourceLines: {{ this.source_json }},
   sourceSummary: {{ this.source_summary_json }},
+  strings: {{ this.strings_json }},
   outlines: [{{ this.outline_names }}]
 });
 {% endmacro %}"""
@@ -344,7 +377,8 @@ valleymaps.attach({{ this._parent.get_name() }}, {
         self.subtitle_json = script_json(text.subtitle)
         self.synthetic_json = script_json(text.synthetic_notice)
         self.source_json = script_json(list(text.source_lines))
-        self.source_summary_json = script_json(text.source_summary)
+        self.source_summary_json = script_json(_(text.source_summary))
+        self.strings_json = script_json(choropleth_strings())
         self.outline_names = ", ".join(o.get_name() for o in outlines)
 
 
@@ -420,7 +454,7 @@ def render_choropleth(
         meta: dict[str, Any] = {
             "key": s.key,
             "title": s.title(year=year, base=base_year),
-            "units": s.units,
+            "units": _(s.units),
             "description": s.description,
         }
         if annual_mode and s.annual:
@@ -455,7 +489,7 @@ def render_choropleth(
             classes[spec.key] = {
                 "colors": list(classification.colors),
                 "labels": classification.labels(spec.format),
-                "scheme": classification.scheme,
+                "scheme": _(classification.scheme),
             }
         payload = {
             "level": layer.level,
@@ -465,11 +499,11 @@ def render_choropleth(
             "geojson": layer.geojson if layer.geojson is not None else places_geojson(layer.places),
             "metrics": metrics,
             "classes": classes,
-            "flagText": {code: f"{code.upper()}: {desc}" for code, desc in ALL_FLAGS.items()},
+            "flagText": {code: f"{code.upper()}: {_(desc)}" for code, desc in ALL_FLAGS.items()},
             "nodata": settings.NO_DATA_COLOR,
             "notCovered": {
                 "color": settings.NOT_COVERED_COLOR,
-                "label": NOT_COVERED_LABEL,
+                "label": _(NOT_COVERED_LABEL),
                 "flag": NOT_COVERED,
             },
             "stroke": "#ffffff",
@@ -478,11 +512,11 @@ def render_choropleth(
         _MetricLayer(payload, state, name=layer.label, show=layer.show).add_to(fmap)
     outline_layers: list[_Outline] = []
     if outlines is not None:
-        outline = _Outline(places_geojson(outlines), name="County outlines", color="#333333", weight=1.8)
+        outline = _Outline(places_geojson(outlines), name=_("County outlines"), color="#333333", weight=1.8)
         outline.add_to(fmap)
         outline_layers.append(outline)
     _Attach(state, metric_meta, text, outline_layers).add_to(fmap)
     add_project_overlay(fmap, projects)  # before the layer control, which lists the layers added so far
     folium.LayerControl(collapsed=False, position="topleft").add_to(fmap)
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
-    return fmap
+    return set_page_language(fmap)

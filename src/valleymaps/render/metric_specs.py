@@ -6,27 +6,30 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from valleymaps import i18n
+from valleymaps.i18n import gettext as _
+
 
 def format_jobs(v: float) -> str:
     """``12,345``; ``–`` for missing."""
-    return "–" if v is None or math.isnan(v) else f"{v:,.0f}"
+    return "–" if v is None or math.isnan(v) else i18n.format_integer(v)
 
 
 def format_signed_jobs(v: float) -> str:
-    return "–" if v is None or math.isnan(v) else f"{v:+,.0f}"
+    return "–" if v is None or math.isnan(v) else i18n.format_integer(v, signed=True)
 
 
 def format_percent(v: float) -> str:
     """A fraction as a percentage: ``0.123`` -> ``12.3%``."""
-    return "–" if v is None or math.isnan(v) else f"{v * 100:.1f}%"
+    return "–" if v is None or math.isnan(v) else i18n.format_percent(v)
 
 
 def format_signed_percent(v: float) -> str:
-    return "–" if v is None or math.isnan(v) else f"{v * 100:+.1f}%"
+    return "–" if v is None or math.isnan(v) else i18n.format_percent(v, signed=True)
 
 
 def format_ratio(v: float) -> str:
-    return "–" if v is None or math.isnan(v) else f"{v:.2f}"
+    return "–" if v is None or math.isnan(v) else i18n.format_decimal(v, 2)
 
 
 @dataclass(frozen=True)
@@ -69,27 +72,29 @@ def cluster_metric_specs(
         MetricSpec(
             "employment",
             "employment",
-            "Jobs, {year}",
+            _("Jobs, {year}"),
             "jobs",
             format_jobs,
-            description="Employment in the cluster",
+            description=_("Employment in the cluster"),
         ),
         MetricSpec(
             "share",
             "share",
-            "Share of all jobs, {year}",
-            "% of all jobs",
+            _("Share of all jobs, {year}"),
+            _("% of all jobs"),
             format_percent,
-            description="Cluster jobs as a share of all jobs in the place",
+            description=_("Cluster jobs as a share of all jobs in the place"),
         ),
         MetricSpec(
             "lq",
             "lq",
-            f"Location quotient vs {reference_name}, {{year}}",
-            "LQ (1 = same as reference)",
+            _("Location quotient vs {reference}, {{year}}").format(reference=reference_name),
+            _("LQ (1 = same as reference)"),
             format_ratio,
             center=1.0,
-            description=f"Above 1: the cluster is more concentrated here than in {reference_name}",
+            description=_("Above 1: the cluster is more concentrated here than in {reference}").format(
+                reference=reference_name
+            ),
         ),
     ]
     if annual:
@@ -99,11 +104,11 @@ def cluster_metric_specs(
             MetricSpec(
                 "yoy_change",
                 "yoy_change",
-                "Change in jobs from the year before, {year}",
+                _("Change in jobs from the year before, {year}"),
                 "jobs",
                 format_signed_jobs,
                 center=0.0,
-                description="Jobs gained or lost since the previous year",
+                description=_("Jobs gained or lost since the previous year"),
                 annual=True,
             )
         )
@@ -112,32 +117,32 @@ def cluster_metric_specs(
             MetricSpec(
                 "growth_rate",
                 "growth_rate",
-                "Job growth, {base}–{year}",
-                "% change",
+                _("Job growth, {base}–{year}"),
+                _("% change"),
                 format_signed_percent,
                 center=0.0,
             ),
             MetricSpec(
-                "change", "change", "Change in jobs, {base}–{year}", "jobs", format_signed_jobs, center=0.0
+                "change", "change", _("Change in jobs, {base}–{year}"), "jobs", format_signed_jobs, center=0.0
             ),
             *([MetricSpec(
                 "cagr",
                 "cagr",
-                "Compound annual growth, {base}–{year}",
-                "% a year",
+                _("Compound annual growth, {base}–{year}"),
+                _("% a year"),
                 format_signed_percent,
                 center=0.0,
-                description="Average yearly growth rate over the span",
+                description=_("Average yearly growth rate over the span"),
             )] if annual else []),
             MetricSpec(
                 "ss_regional_shift",
                 "ss_regional_shift",
-                "Regional shift (shift-share), {base}–{year}",
+                _("Regional shift (shift-share), {base}–{year}"),
                 "jobs",
                 format_signed_jobs,
                 center=0.0,
-                description="Jobs gained or lost beyond what the reference area's growth "
-                "of this cluster would predict",
+                description=_("Jobs gained or lost beyond what the reference area's growth "
+                              "of this cluster would predict"),
             ),
         ]
     return specs  # fmt: skip
@@ -148,7 +153,7 @@ def component_metric_spec(component_key: str, component_name: str, *, annual: bo
     return MetricSpec(
         f"component:{component_key}",
         "employment",
-        f"Jobs in {component_name}, {{year}}",
+        _("Jobs in {component}, {{year}}").format(component=component_name),
         "jobs",
         format_jobs,
         component=component_key,

@@ -21,6 +21,8 @@ import folium
 from branca.element import Element, Figure
 from jinja2 import Template
 
+from valleymaps import i18n
+
 #: folium's page (branca ``Figure``) with a language, a main landmark and a heading; the title
 #: and heading are escaped (branca puts the title in as it is).
 _PAGE_TEMPLATE = Template(
@@ -47,7 +49,7 @@ def _asset(name: str) -> str:
     return (resources.files("valleymaps.render") / "templates" / name).read_text(encoding="utf-8")
 
 
-def make_page_accessible(fmap: folium.Map, *, title: str, lang: str = "en") -> folium.Map:
+def make_page_accessible(fmap: folium.Map, *, title: str, lang: str | None = None) -> folium.Map:
     """Give ``fmap``'s page a language, landmarks, a heading and keyboard access; return it.
 
     Call it right after creating the map, before adding layers: the shared script must be set
@@ -60,8 +62,9 @@ def make_page_accessible(fmap: folium.Map, *, title: str, lang: str = "en") -> f
     title
         The page title, also its (visually hidden) level-one heading.
     lang
-        The page's language (BCP 47), ``"en"`` unless the page is translated.
+        The page's language (BCP 47); default the build's (:func:`valleymaps.i18n.html_lang`).
     """
+    lang = lang or i18n.html_lang()
     root = fmap.get_root()
     if not isinstance(root, Figure):
         raise TypeError("make_page_accessible needs a folium.Map whose root is a page (branca Figure)")

@@ -25,13 +25,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from valleymaps import settings
+from valleymaps import i18n, settings
 from valleymaps._version import __version__
 from valleymaps.analysis.cluster_employment import ALL_CLUSTERS
 from valleymaps.analysis.coverage import coverage_column, coverage_findings
 from valleymaps.analysis.headline import Headline, compute_headline
 from valleymaps.clusters import Cluster
 from valleymaps.employment import EmploymentDataset
+from valleymaps.i18n import N_
+from valleymaps.i18n import gettext as _
 from valleymaps.io.atomic import replace_dir, work_dir
 from valleymaps.io.csv_safe import neutralise_formulas
 from valleymaps.io.region import qualify_tract_names
@@ -106,26 +108,62 @@ def _finding(
     if not counties.empty:
         top = counties.sort_values("lq", ascending=False).iloc[0]
         parts.append(
-            f"{county_names.get(top['geoid'], top['geoid'])} County has the highest concentration "
-            f"(LQ {format_ratio(top['lq'])} vs {reference})"
+            _("{county} County has the highest concentration (LQ {lq} vs {reference})").format(
+                county=county_names.get(top["geoid"], top["geoid"]), lq=format_ratio(top["lq"]),
+                reference=reference,
+            )
         )
     reg = rows[rows["level"] == "region"]
     state = rows[rows["level"] == "state"]
     if not reg.empty and pd.notna(reg.iloc[0]["growth_rate"]):
         r = reg.iloc[0]
         text = (
-            f"{region} jobs {'grew' if r['growth_rate'] >= 0 else 'fell'} "
-            f"{format_percent(abs(r['growth_rate']))} {int(r['base_year'])}–{int(r['year'])}"
+            _("{region} jobs grew {percent} {base}–{year}")
+            if r["growth_rate"] >= 0
+            else _("{region} jobs fell {percent} {base}–{year}")
+        ).format(
+            region=region, percent=format_percent(abs(r["growth_rate"])), base=int(r["base_year"]),
+            year=int(r["year"]),
         )
         if pd.notna(r.get("cagr")) and int(r["year"]) - int(r["base_year"]) > 1:
-            text += f" ({format_signed_percent(r['cagr'])} a year)"
+            text += " " + _("({percent} a year)").format(percent=format_signed_percent(r["cagr"]))
         if not state.empty and pd.notna(state.iloc[0]["growth_rate"]):
             text += f" ({reference}: {format_percent(state.iloc[0]['growth_rate'])})"
         parts.append(text)
     elif not reg.empty and pd.notna(reg.iloc[0]["employment"]):
-        parts.append(f"{region}: {reg.iloc[0]['employment']:,.0f} jobs in {int(reg.iloc[0]['year'])}")
+        parts.append(
+            _("{region}: {jobs} jobs in {year}").format(
+                region=region,
+                jobs=i18n.format_integer(reg.iloc[0]["employment"]),
+                year=int(reg.iloc[0]["year"]),
+            )
+        )
     parts += coverage_findings(cluster, m)
-    return "; ".join(parts) + "." if parts else "No employment data for this cluster."
+    if not parts:
+        return _("No employment data for this cluster.")
+    text = "; ".join(parts) + "."
+    return text if i18n.current_language() == "en" else text[:1].upper() + text[1:]
+
+
+#: Source lines of each level's employment (the keys of a build's ``used`` datasets).
+_LEVEL_SOURCE = {
+    "County": N_("County employment: {source} ({vintage})"),
+    "Tract": N_("Tract employment: {source} ({vintage})"),
+}
+_LEVEL_PRIVATE = {
+    "County": N_(
+        "County employment counts private employers only ([employment] ownership in valleymaps.toml)."
+    ),
+    "Tract": N_(
+        "Tract employment counts private employers only ([employment] ownership in valleymaps.toml)."
+    ),
+}
+_LEVEL_ALL_OWNERS = {
+    "County": N_("County employment counts every ownership ([employment] ownership in valleymaps.toml)."),
+    "Tract": N_("Tract employment counts every ownership ([employment] ownership in valleymaps.toml)."),
+}
+#: The level's word in "Sources · employment county 2021; tract 2021".
+_LEVEL_WORD = {"County": N_("county"), "Tract": N_("tract")}
 
 
 def _card_trend(annual: pd.DataFrame, region: str) -> CardTrend | None:
@@ -145,60 +183,82 @@ def private_growth_text(h: Headline, *, source: str = "") -> str:
     """The plan's private-sector figure, or why it cannot be computed from this source."""
     if h.has_ownership:
         if h.base_year is None:
-            return "Private-sector job growth needs two years of data."
+            return _("Private-sector job growth needs two years of data.")
         if h.share_of_private_growth is None:
-            return f"Private-sector employment did not grow since {h.base_year}."
-        return (
-            f"Counting private employers only, as the plan does, the clusters held "
-            f"{format_percent(h.share_of_private_growth)} of private-sector job growth since "
-            f"{h.base_year}."
-        )
-    what = source or "The employment source"
-    return (
-        f"{what} does not tell private from public employers, so the clusters' share of "
+            return _("Private-sector employment did not grow since {year}.").format(year=h.base_year)
+        return _(
+            "Counting private employers only, as the plan does, the clusters held "
+            "{percent} of private-sector job growth since {year}."
+        ).format(percent=format_percent(h.share_of_private_growth), year=h.base_year)
+    what = source or _("The employment source")
+    return _(
+        "{source} does not tell private from public employers, so the clusters' share of "
         "private-sector job growth cannot be computed exactly (import QCEW for that)."
-    )
+    ).format(source=what)
 
 
 def _headline_text(h: Headline, region: str, *, source: str = "", coverage_note: str = "") -> str:
-    text = f"In {h.end_year}, the clusters held {format_percent(h.share_of_employment)} of {region} jobs"
-    if h.base_year is not None:
-        if h.share_of_growth is not None:
-            text += f" and {format_percent(h.share_of_growth)} of job growth since {h.base_year}"
-        elif h.total_change is not None:
-            text += f"; total employment did not grow since {h.base_year}"
-    text += " (Public Sector Infrastructure aside)."
+    share = format_percent(h.share_of_employment)
+    if h.base_year is not None and h.share_of_growth is not None:
+        text = _(
+            "In {year}, the clusters held {share} of {region} jobs and {growth} of job growth since {base}"
+        ).format(year=h.end_year, share=share, region=region, growth=format_percent(h.share_of_growth),
+                 base=h.base_year)
+    elif h.base_year is not None and h.total_change is not None:
+        text = _(
+            "In {year}, the clusters held {share} of {region} jobs; total employment did not grow "
+            "since {base}"
+        ).format(year=h.end_year, share=share, region=region, base=h.base_year)
+    else:
+        text = _("In {year}, the clusters held {share} of {region} jobs").format(
+            year=h.end_year, share=share, region=region
+        )
+    text += " " + _("(Public Sector Infrastructure aside).")
     text += " " + private_growth_text(h, source=source)
-    text += (
-        " The 2012 action plan found 41% of employment and 73% of private-sector job growth for "
+    text += " " + _(
+        "The 2012 action plan found 41% of employment and 73% of private-sector job growth for "
         "2001–2010."
     )
     if coverage_note:
-        text += f" {coverage_note}: the clusters' figures leave those industries out."
+        text += " " + _("{note}: the clusters' figures leave those industries out.").format(
+            note=coverage_note
+        )
     if "I" in h.flag:
-        text += " Some parts were withheld in the source, so the figures are lower bounds."
+        text += " " + _("Some parts were withheld in the source, so the figures are lower bounds.")
     return text
 
 
 def _source_lines(ws: Workspace, used: dict[str, EmploymentDataset], tracts_note: str | None) -> list[str]:
     lines = []
     for level, ds in used.items():
-        lines.append(f"{level} employment: {ds.source} ({ds.vintage})")
+        lines.append(_(_LEVEL_SOURCE[level]).format(source=ds.source, vintage=ds.vintage))
         if ds.coverage_note:
-            lines.append(f"{ds.coverage_note}: shown as \"not covered by this source\", never 0 jobs.")
+            lines.append(
+                _('{note}: shown as "not covered by this source", never 0 jobs.').format(
+                    note=ds.coverage_note
+                )
+            )
         if ds.detail_note:
             lines.append(f"{ds.detail_note}.")
         if ds.private is not None:
-            owners = "private employers only" if ws.config.ownership == "private" else "every ownership"
-            lines.append(f"{level} employment counts {owners} ([employment] ownership in valleymaps.toml).")
+            owners = (
+                _(_LEVEL_PRIVATE[level]) if ws.config.ownership == "private" else _(_LEVEL_ALL_OWNERS[level])
+            )
+            lines.append(owners)
     meta_path = ws.geo_dir / "ca_counties.meta.json"
     if meta_path.is_file():
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        lines.append(f"County boundaries: {meta.get('source', 'Census cartographic boundaries')}")
+        lines.append(
+            _("County boundaries: {source}").format(
+                source=meta.get("source", _("Census cartographic boundaries"))
+            )
+        )
     if tracts_note:
         lines.append(tracts_note)
     lines.append(
-        f"Clusters: data/econ/clusters.toml. Built {date.today().isoformat()} with valleymaps {__version__}."
+        _("Clusters: data/econ/clusters.toml. Built {date} with valleymaps {version}.").format(
+            date=i18n.format_date(date.today()), version=__version__
+        )
     )
     return lines
 
@@ -286,6 +346,7 @@ def build_atlas(
     png: bool = True,
     on_progress: ProgressCallback | None = None,
     workers: int | None = None,
+    lang: str | None = None,
 ) -> AtlasResult:
     """Build ``outputs/maps/`` of a workspace.
 
@@ -304,6 +365,9 @@ def build_atlas(
     workers
         Processes forked for the PNGs and sections (default
         :data:`valleymaps.settings.BUILD_WORKERS`, 1: all in this process).
+    lang
+        Language of the pages: ``"en"`` or ``"es"`` (default the workspace's ``[atlas] lang``,
+        else :data:`valleymaps.settings.ATLAS_LANGUAGE`).
 
     Returns
     -------
@@ -311,7 +375,9 @@ def build_atlas(
     """
     from valleymaps.render.element_ids import stable_element_ids
 
-    with stable_element_ids(f"atlas:{ws.config.region_name}"):  # the same pages on every build
+    language = i18n.resolve_language(lang if lang is not None else ws.config.lang)
+    # the same pages on every build, in the build's language (the workers inherit it)
+    with stable_element_ids(f"atlas:{ws.config.region_name}"), i18n.use_language(language):
         return _build_atlas(
             ws,
             scheme=scheme,
@@ -350,12 +416,14 @@ def _build_atlas(
     counties, county_names, tracts = data.counties, data.county_names, data.tracts
     county_ds = used["County"]
     with_tracts = tracts is not None
-    reference_name = data.reference_name
+    reference_name = _(data.reference_name)  # a place's name, or "the reference area" translated
     synthetic = any(ds.synthetic for ds in used.values())
-    notice = settings.SYNTHETIC_NOTICE if synthetic else None
+    notice = _(settings.SYNTHETIC_NOTICE) if synthetic else None
 
     county_places = counties[["geoid", "geometry"]].copy()
-    county_places["name"] = [f"{county_names[g]} County" for g in county_places["geoid"]]
+    county_places["name"] = [
+        _("{county} County").format(county=county_names[g]) for g in county_places["geoid"]
+    ]
     county_web = prepare_web_geometry(county_places, tolerance_m=settings.COUNTY_SIMPLIFY_TOLERANCE_M)
     tract_web = None
     tracts_note = None
@@ -363,7 +431,9 @@ def _build_atlas(
         assert tracts is not None
         tract_places = qualify_tract_names(tracts[["geoid", "name", "geometry"]], county_names)
         tract_web = prepare_web_geometry(tract_places)
-        tracts_note = f"Tract boundaries: imported into {ws.tracts_path.name} ({len(tract_places)} tracts)"
+        tracts_note = _("Tract boundaries: imported into {file} ({count} tracts)").format(
+            file=ws.tracts_path.name, count=len(tract_places)
+        )
     sources = _source_lines(ws, used, tracts_note)
     county_geojson = places_geojson(county_web)  # shared by every cluster page
     tract_geojson = places_geojson(tract_web) if tract_web is not None else None
@@ -381,7 +451,9 @@ def _build_atlas(
     metrics_with_yoy = metrics.merge(end_yoy, on=["geoid", "cluster", "component"], how="left")
     private_metrics = data.private_metrics
     headline = compute_headline(metrics, private_metrics=private_metrics)
-    vintage = "Sources · employment " + "; ".join(f"{lvl.lower()} {ds.vintage}" for lvl, ds in used.items())
+    vintage = _("Sources · employment {vintages}").format(
+        vintages="; ".join(f"{_(_LEVEL_WORD[lvl])} {ds.vintage}" for lvl, ds in used.items())
+    )
     projects = load_project_overlay(ws)  # once per build: over every cluster page, and for the sections
 
     result = AtlasResult(
@@ -418,9 +490,9 @@ def _build_atlas(
             cluster_data=data,
         )
         # Before the pages: the workers run the sections and draw the PNGs while the pages are written.
-        levels = [("county", "Counties", county_web)]
+        levels = [("county", _("Counties"), county_web)]
         if with_tracts and tract_web is not None:
-            levels.append(("tract", "Census tracts", tract_web))
+            levels.append(("tract", _("Census tracts"), tract_web))
         charts = (
             _static_charts(
                 levels,
@@ -453,8 +525,8 @@ def _build_atlas(
             layers = [
                 LevelLayer(
                     "county",
-                    "Counties",
-                    "counties in the region",
+                    _("Counties"),
+                    _("counties in the region"),
                     county_web,
                     cm[cm["level"] == "county"],
                     show=True,
@@ -466,8 +538,8 @@ def _build_atlas(
                 layers.append(
                     LevelLayer(
                         "tract",
-                        "Census tracts",
-                        "tracts in the region",
+                        _("Census tracts"),
+                        _("tracts in the region"),
                         tract_web,
                         cm[cm["level"] == "tract"],
                         show=False,
@@ -477,7 +549,7 @@ def _build_atlas(
                 )
             subtitle = f"{cfg.region_name} · {cluster.description}".rstrip(" ·")
             text = MapText(
-                title=f"{cluster.name} cluster",
+                title=_("{cluster} cluster").format(cluster=cluster.name),
                 subtitle=subtitle,
                 source_lines=tuple(sources),
                 synthetic_notice=notice,
@@ -553,9 +625,12 @@ def _build_atlas(
 
         index_html = render_atlas_index(
             cards,
-            title=f"{cfg.region_name} industry cluster atlas",
-            subtitle=f"Employment by cluster, county{' and census tract' if with_tracts else ''}, "
-            f"{base}–{year}"
+            title=_("{region} industry cluster atlas").format(region=cfg.region_name),
+            subtitle=(
+                _("Employment by cluster, county and census tract, {span}")
+                if with_tracts
+                else _("Employment by cluster, county, {span}")
+            ).format(span=f"{base}–{year}")
             if base
             else f"{year}",
             headline=_headline_text(
@@ -564,8 +639,8 @@ def _build_atlas(
             synthetic_notice=notice,
             footer_lines=sources,
             downloads=[
-                ("Cluster metrics (CSV)", "tables/cluster_metrics.csv"),
-                ("Cluster trends, every year (CSV)", "tables/cluster_trends.csv"),
+                (_("Cluster metrics (CSV)"), "tables/cluster_metrics.csv"),
+                (_("Cluster trends, every year (CSV)"), "tables/cluster_trends.csv"),
                 *context.downloads,
             ],
         )

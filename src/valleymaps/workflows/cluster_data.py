@@ -22,6 +22,7 @@ from valleymaps.analysis.metrics import compute_cluster_metrics
 from valleymaps.clusters import Cluster, load_clusters
 from valleymaps.employment import EmploymentDataset
 from valleymaps.errors import WorkspaceError
+from valleymaps.i18n import N_
 from valleymaps.io.employment.store import load_datasets
 from valleymaps.io.region import choose_dataset, read_region_counties
 from valleymaps.workspace import Workspace
@@ -176,5 +177,5 @@ def compute_cluster_data(
         counties=counties,
         tracts=tracts,
         county_names=county_names,
-        reference_name=references.pop() if len(references) == 1 else "the reference area",
+        reference_name=references.pop() if len(references) == 1 else N_("the reference area"),
     )

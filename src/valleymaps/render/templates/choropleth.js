@@ -12,6 +12,17 @@
 
   var SVG_NS = "http://www.w3.org/2000/svg";
 
+  /* The page's words, in its language: set by attach() from the strings the page passes
+   * (options.strings); this script holds none of its own. */
+  var S = {};
+
+  /* A message with {name} fields filled in. */
+  function fill(message, fields) {
+    return String(message).replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(fields, name) ? String(fields[name]) : all;
+    });
+  }
+
   /* The arrays of a metric for the year shown: annual metrics keep one entry per year
    * ({cls, v, flags: {index: codes}}), the others fixed arrays ({cls, text, rank, flags}). */
   function yearData(m, state) {
@@ -35,8 +46,8 @@
     if (v === null || v === undefined || !isFinite(v)) { return "\u2013"; }
     var sign = v > 0 ? "+" : "";
     switch (fmt) {
-      case "jobs": return Math.round(v).toLocaleString("en-US");
-      case "signed_jobs": return sign + Math.round(v).toLocaleString("en-US");
+      case "jobs": return Math.round(v).toLocaleString(S.locale);
+      case "signed_jobs": return sign + Math.round(v).toLocaleString(S.locale);
       case "percent": return (v * 100).toFixed(1) + "%";
       case "signed_percent": return sign + (v * 100).toFixed(1) + "%";
       default: return v.toFixed(2);
@@ -47,9 +58,9 @@
     if (!m.byYear) { return m.text[i]; }
     if (notCovered(spec, d, i)) { return spec.notCovered.label; }
     var v = d ? d.v[i] : null;
-    if (v === null || v === undefined) { return "No data"; }
+    if (v === null || v === undefined) { return S.noData; }
     var text = formatValue(m.fmt, v);
-    return metric.units === "jobs" ? text + " jobs" : text;
+    return metric.units === S.jobsUnits ? fill(S.valueJobs, { value: text }) : text;
   }
 
   function rankOf(m, d, i) {
@@ -144,11 +155,11 @@
     var m = spec.metrics[state.metric];
     var d = yearData(m, state);
     box.appendChild(el("div", "vm-tip-metric", titleOf(metric, state)));
-    box.appendChild(el("div", "vm-tip-value", m ? valueText(spec, m, d, metric, i) : "no data"));
+    box.appendChild(el("div", "vm-tip-value", m ? valueText(spec, m, d, metric, i) : S.noData));
     var r = m ? rankOf(m, d, i) : { rank: null };
     if (r.rank !== null && r.rank !== undefined) {
       box.appendChild(el("div", "vm-tip-rank",
-        "Rank " + r.rank + " of " + r.ranked + " " + spec.rankNoun));
+        fill(S.rank, { rank: r.rank, ranked: r.ranked, places: spec.rankNoun })));
     }
     if (m && m.extra && m.extra[i]) {
       m.extra[i].forEach(function (line) { box.appendChild(el("div", "vm-tip-extra", line)); });
@@ -159,7 +170,7 @@
       if (svg) {
         var trend = el("div", "vm-tip-trend");
         var first = series.points[0], last = series.points[series.points.length - 1];
-        var what = series.key === "employment" ? "Jobs" : metric.title.split(",")[0];
+        var what = series.key === "employment" ? S.jobs : metric.title.split(",")[0];
         trend.appendChild(el("div", "vm-tip-trend-label", what + " " + first.year + "\u2013" + last.year +
           ": " + formatValue(series.fmt, first.v) + " \u2192 " + formatValue(series.fmt, last.v)));
         svg.setAttribute("role", "img");  // the chart's numbers, for screen readers
@@ -245,11 +256,11 @@
         var ndsw = el("span", "vm-swatch vm-swatch-nodata");
         ndsw.style.background = spec.nodata;
         nd.appendChild(ndsw);
-        nd.appendChild(el("span", "vm-legend-label", "No data or withheld"));
+        nd.appendChild(el("span", "vm-legend-label", S.noDataOrWithheld));
         section.appendChild(nd);
       }
       if (classes && classes.scheme) {
-        section.appendChild(el("div", "vm-legend-note", "Classes: " + classes.scheme));
+        section.appendChild(el("div", "vm-legend-note", fill(S.classes, { scheme: classes.scheme })));
       }
       div.appendChild(section);
     });
@@ -294,6 +305,7 @@
 
   function attach(map, options) {
     var state = options.state;
+    S = options.strings || S;
     var legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {
       var div = L.DomUtil.create("div", "vm-legend leaflet-control");
@@ -317,7 +329,7 @@
       if (options.subtitle) { div.appendChild(el("div", "vm-subtitle", options.subtitle)); }
       if (state.years.length > 1) { div.appendChild(yearControl()); }
       var form = el("form", "vm-metrics");
-      form.appendChild(el("div", "vm-metrics-title", "Show"));
+      form.appendChild(el("div", "vm-metrics-title", S.show));
       options.metrics.forEach(function (metric) {
         var label = el("label", "vm-metric");
         var input = el("input");
@@ -348,7 +360,7 @@
 
     function yearControl() {
       var box = el("div", "vm-years");
-      var head = el("div", "vm-metrics-title", "Year ");
+      var head = el("div", "vm-metrics-title", S.year + " ");
       var label = el("span", "vm-year-label", String(state.year));
       head.appendChild(label);
       box.appendChild(head);
@@ -358,7 +370,7 @@
       input.max = String(state.years.length - 1);
       input.step = "1";
       input.value = String(state.years.indexOf(state.year));
-      input.setAttribute("aria-label", "Year");
+      input.setAttribute("aria-label", S.year);
       input.addEventListener("input", function () { setYear(state.years[Number(input.value)]); });
       box.appendChild(input);
       var ends = el("div", "vm-year-ends");
@@ -382,8 +394,7 @@
       input.value = String(state.years.indexOf(state.year));
       input.setAttribute("aria-valuetext", String(state.year));  // read as the year, not its index
       input.disabled = !annual;
-      box.querySelector(".vm-year-note").textContent = annual ? "" :
-        "This measure covers the whole span; the year applies to jobs, shares and LQ.";
+      box.querySelector(".vm-year-note").textContent = annual ? "" : S.spanNote;
       var radios = c.querySelectorAll("input[name=vm-metric]");
       Array.prototype.forEach.call(radios, function (r) {
         var meta = state.metricsByKey[r.value];

@@ -1,0 +1,90 @@
+"""The Spanish atlas in a real browser: no English label of the catalogue is left on the index or
+the cluster pages, numbers read as es-US, and the pages say they are Spanish.
+
+What a reader sees (``innerText``: panel, legend, layer control, sources, a tooltip) is compared
+with every English message of the catalogue (``locale/es/LC_MESSAGES/valleymaps.po``), its
+``{fields}`` standing for any text. Names from the data (counties, clusters) stay as they are.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+from harness import assert_no_errors, hover_for_tooltip
+
+from valleymaps import i18n
+from valleymaps.workflows.atlas import build_atlas
+from valleymaps.workspace import init_workspace
+
+pytestmark = pytest.mark.browser
+
+
+def english_patterns() -> dict[str, re.Pattern[str]]:
+    """A pattern per English message whose Spanish differs: its words, any text in its fields."""
+    out = {}
+    for msgid, text in i18n.catalog_messages("es").items():
+        if text == msgid or isinstance(text, tuple):
+            continue
+        parts = []
+        for literal, field, _spec, _conv in string.Formatter().parse(msgid):
+            parts.append(re.escape(literal.replace("{{", "{").replace("}}", "}")))
+            if field is not None:
+                parts.append(r".+?")
+        body = "".join(parts)
+        if not re.sub(r"\\.|\.\+\?", "", body).strip():
+            continue
+        out[msgid] = re.compile(r"(?<![\w])" + body + r"(?![\w])")
+    return out
+
+
+def english_left(text: str) -> list[str]:
+    return sorted(msgid for msgid, pattern in english_patterns().items() if pattern.search(text))
+
+
+@pytest.fixture(scope="module")
+def spanish_atlas(tmp_path_factory):
+    ws = init_workspace(tmp_path_factory.mktemp("es") / "ws")
+    build_atlas(ws, png=False, lang="es")
+    return ws
+
+
+def test_index_is_spanish(spanish_atlas, open_page):
+    page, report = open_page(spanish_atlas.maps_dir / "index.html", wait_for="header")
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.title().startswith("Atlas de clústeres industriales")
+    cluster_cards = page.locator("article.card", has=page.locator('a[href^="cluster-"]'))
+    assert cluster_cards.count() == 7
+    own = "\n".join(
+        [page.locator("header").inner_text(), page.locator("#headline").inner_text(),
+         *cluster_cards.all_inner_texts(), page.locator("footer").inner_text()]
+    )
+    assert english_left(own) == []
+    assert "Abrir mapa" in own and "Empleos" in own
+    # es-US numbers: comma groups, point decimals (a Spanish-Spain page would write 189.741)
+    assert re.search(r"\b\d{1,3}(,\d{3})+ → \d{1,3}(,\d{3})+\b", own), own
+    assert re.search(r"\bCL \d\.\d\d frente a California\b", own), own
+    assert_no_errors(report)
+
+
+def test_cluster_page_is_spanish_panel_legend_sources_and_tooltip(spanish_atlas, open_page, screenshot):
+    page, report = open_page(spanish_atlas.maps_dir / "cluster-energy.html")
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.locator(".vm-title").inner_text() == "Clúster Energy"  # the name stays as the data has it
+    assert page.locator(".vm-legend-title").inner_text() == "Empleos, 2021"
+    page.locator(".vm-source summary").click()
+    tip = hover_for_tooltip(page, page.locator("path.leaflet-interactive").nth(0))
+    tip_text = tip.inner_text()
+    assert re.search(r"^\d{1,3}(,\d{3})* empleos$", tip.locator(".vm-tip-value").inner_text(), re.M)
+    assert re.fullmatch(r"Puesto \d de 8 condados de la región", tip.locator(".vm-tip-rank").inner_text())
+    assert tip.locator(".vm-tip-name").inner_text().startswith("Condado de ")
+    visible = page.locator("body").inner_text()
+    assert english_left(visible + "\n" + tip_text) == []
+    # every metric of the panel, with its legend: no English left
+    for label in page.locator(".vm-metric").all():
+        page.evaluate("key => window.valleymapsSetMetric(key)", label.locator("input").get_attribute("value"))
+        legend = page.locator(".vm-legend").inner_text()
+        assert english_left(legend + "\n" + label.inner_text()) == [], label.inner_text()
+    screenshot(page, "es")
+    assert_no_errors(report)
