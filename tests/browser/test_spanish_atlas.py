@@ -88,3 +88,53 @@ def test_cluster_page_is_spanish_panel_legend_sources_and_tooltip(spanish_atlas,
         assert english_left(legend + "\n" + label.inner_text()) == [], label.inner_text()
     screenshot(page, "es")
     assert_no_errors(report)
+
+
+def test_commuting_flow_page_is_spanish(spanish_atlas, open_page):
+    page, report = open_page(spanish_atlas.maps_dir / "flows-acs-county-flows-2009-2013-county.html")
+    assert page.locator("html").get_attribute("lang") == "es"
+    page.locator(".vm-source summary").click()
+    visible = page.locator("body").inner_text()
+    assert "Entradas/salidas: San Joaquin Valley" in visible
+    assert "Flujos mayores mostrados" in visible
+    point = page.evaluate(
+        """() => {
+            const all = document.querySelectorAll("path.vm-arc");
+            const path = all[all.length - 1];
+            const p = path.getPointAtLength(path.getTotalLength() / 2);
+            const m = path.getScreenCTM();
+            return {x: p.x * m.a + p.y * m.c + m.e, y: p.x * m.b + p.y * m.d + m.f};
+        }"""
+    )
+    page.mouse.move(point["x"], point["y"])
+    tip = page.locator(".leaflet-tooltip")
+    tip.wait_for()
+    tip_text = tip.inner_text()
+    assert re.search(r"\d{1,3}(,\d{3})*( ± [\d,]+)? trabajadores", tip_text), tip_text
+    assert "Vive en " in tip_text and ", trabaja en " in tip_text
+    assert english_left(visible + "\n" + tip_text) == []
+    assert_no_errors(report)
+
+
+def test_commuting_leakage_page_is_spanish(spanish_atlas, open_page):
+    page, report = open_page(spanish_atlas.maps_dir / "commuting-acs-county-flows-2009-2013.html")
+    assert page.locator("html").get_attribute("lang") == "es"
+    tip = hover_for_tooltip(page, page.locator("path.leaflet-interactive").nth(0))
+    assert tip.locator(".vm-tip-name").inner_text().startswith("Condado de ")
+    visible = page.locator("body").inner_text()
+    assert english_left(visible + "\n" + tip.inner_text()) == []
+    assert_no_errors(report)
+
+
+def test_value_chain_leakage_page_is_spanish(spanish_atlas, open_page):
+    page, report = open_page(spanish_atlas.maps_dir / "leakage.html", wait_for="#bar-chart svg")
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.locator("h1").inner_text().startswith("Fuga en la cadena de valor")
+    bar = page.locator("#bar-chart g.bar").first
+    bar.focus()
+    tip = page.locator("#leakage-tip")
+    tip.wait_for()
+    assert "Mercado potencial: $" in tip.inner_text()
+    visible = page.locator("body").inner_text()
+    assert english_left(visible) == []
+    assert_no_errors(report)

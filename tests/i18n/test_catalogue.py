@@ -18,6 +18,8 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 
 import valleymaps
 from valleymaps import i18n, settings
+from valleymaps.analysis.commuting import SEGMENTS
+from valleymaps.analysis.io_model import COMMODITY_FLAGS
 from valleymaps.errors import ConfigError, UnknownLanguageError, UnknownNameError
 from valleymaps.flags import ALL_FLAGS
 from valleymaps.workspace import DEFAULT_CONFIG, WorkspaceConfig
@@ -36,6 +38,10 @@ def code_messages() -> dict[str, str]:
         found.setdefault(msgid, f"{filename}:{lineno}")
     for text in ALL_FLAGS.values():
         found.setdefault(text, "valleymaps/flags.py")
+    for text in COMMODITY_FLAGS.values():
+        found.setdefault(text, "valleymaps/analysis/io_model.py")
+    for text in SEGMENTS.values():
+        found.setdefault(text, "valleymaps/analysis/commuting.py")
     for what in ("employment", "commuting", None):
         found.setdefault(settings.synthetic_notice(what), "valleymaps/settings.py")
     return found
@@ -52,6 +58,18 @@ def test_the_code_marks_the_atlas_messages() -> None:
     assert "{county} County has the highest concentration (LQ {lq} vs {reference})" in messages
 
 
+def test_no_message_hides_inside_an_f_string() -> None:
+    """``f"{_('Notes')}"`` is invisible to the extractor: hoist the message out of the f-string."""
+    hidden = re.compile(r"""\bf(["']).*\{[^{}]*\b(?:N_|_|gettext)\(\s*["']""")
+    found = [
+        f"{path.relative_to(PACKAGE)}:{number}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if hidden.search(line)
+    ]
+    assert not found, found
+
+
 def test_every_message_the_pages_use_has_a_spanish_translation() -> None:
     spanish = i18n.catalog_messages("es")
     missing = [f"{where}: {msgid!r}" for msgid, where in code_messages().items() if msgid not in spanish]
@@ -66,10 +84,11 @@ def test_translations_keep_the_fields_of_their_message() -> None:
     assert not wrong, "\n".join(wrong)
 
 
-def test_the_scripts_hold_no_english_words_of_the_catalogue() -> None:
+@pytest.mark.parametrize("template", ["choropleth.js", "flow_map.js", "leakage.js"])
+def test_the_scripts_hold_no_english_words_of_the_catalogue(template: str) -> None:
     """The pages' scripts get their words from the page (a translated dict), not their source."""
     messages = set(code_messages())
-    script = (PACKAGE / "render" / "templates" / "choropleth.js").read_text(encoding="utf-8")
+    script = (PACKAGE / "render" / "templates" / template).read_text(encoding="utf-8")
     script = re.sub(r'case "[a-z_]+":', "", script)  # value formats ("jobs", "percent") are codes
     literals = set(re.findall(r'"((?:[^"\\]|\\.)*)"', script))
     english = sorted(text for text in literals if text.strip() in messages)

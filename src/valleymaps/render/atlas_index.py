@@ -159,6 +159,7 @@ def render_atlas_index(
     if headline:
         parts.append(f'<div class="headline" id="headline">{escape(headline)}</div>')
     parts.append('<section class="cards">')
+    open_map, downloads_label = _("Open map"), _("Downloads:")
     for n, card in enumerate(cards, start=1):
         alt = _("Map: {title}").format(title=card.title)
         img = (
@@ -172,7 +173,7 @@ def render_atlas_index(
             f'<div class="kind">{escape(_(card.kind))}</div><h2>{escape(card.title)}</h2>'
             f'<p class="finding" id="finding-{n}">{escape(card.finding)}</p>'
             + (_trend_html(card.trend) if card.trend is not None else "")
-            + (f'<a class="open" href="{escape(card.href, quote=True)}">{escape(_("Open map"))} &rarr;</a>'
+            + (f'<a class="open" href="{escape(card.href, quote=True)}">{escape(open_map)} &rarr;</a>'
                if card.href else "")
             + "</div></article>"
         )
@@ -181,7 +182,7 @@ def render_atlas_index(
         links = " · ".join(
             f'<a href="{escape(href, quote=True)}">{escape(label)}</a>' for label, href in downloads
         )
-        parts.append(f"<p>{escape(_('Downloads:'))} {links}</p>")
+        parts.append(f"<p>{escape(downloads_label)} {links}</p>")
     parts.extend(f"<p>{escape(line)}</p>" for line in footer_lines)
     parts.append("</footer></main></body></html>")
     return "\n".join(parts)

@@ -33,10 +33,13 @@ from branca.element import Figure as HtmlFigure
 from jinja2 import Template
 from matplotlib.figure import Figure
 
-from valleymaps import settings
+from valleymaps import i18n, settings
+from valleymaps.i18n import N_
+from valleymaps.i18n import gettext as _
 from valleymaps.render._safe_json import script_json
 from valleymaps.render.choropleth import MapText
 from valleymaps.render.page_a11y import make_page_accessible
+from valleymaps.render.page_language import set_page_language
 from valleymaps.render.project_overlay import ProjectOverlay, add_project_overlay
 from valleymaps.render.static_map import static_layout
 
@@ -51,10 +54,74 @@ _STATIC_LINESTYLES: dict[str, Any] = {
     "within": "solid",
 }
 KIND_LABELS: dict[str, str] = {
-    "leaving": "Leaving the region (live here, work outside)",
-    "entering": "Entering the region (work here, live outside)",
-    "within": "Within the region (between its areas)",
+    "leaving": N_("Leaving the region (live here, work outside)"),
+    "entering": N_("Entering the region (work here, live outside)"),
+    "within": N_("Within the region (between its areas)"),
 }
+"""In English; :func:`kind_labels` gives them in the build's language."""
+
+
+def kind_labels() -> dict[str, str]:
+    """The kinds of flows as the page names them, in the build's language."""
+    return {kind: _(label) for kind, label in KIND_LABELS.items()}
+
+
+def flow_map_strings() -> dict[str, str]:
+    """The words of a flow page's script, in the build's language (the script has none)."""
+    return {
+        "locale": i18n.js_locale(),
+        "allWorkers": _("All workers"),
+        "jobsHere": _("Jobs here: {value}"),
+        "employedResidents": _("Employed residents: {value}"),
+        "outCommuters": _("Out-commuters: {value} ({rate})"),
+        "inCommuters": _("In-commuters: {value} ({rate} of jobs)"),
+        "clickAll": _("Click to show all flows"),
+        "clickOnly": _("Click to show only this area's flows"),
+        "workers": _("{value} workers"),
+        "workersSegment": _("{value} workers ({segment})"),
+        "shareOfIn": _("{share} of {place}'s in-commuters"),
+        "shareOfOut": _("{share} of {place}'s out-commuters"),
+        "bundlesOne": _("Bundles {n} flow of {level}; click an area to see its own"),
+        "bundlesMany": _("Bundles {n} flows of {level}; click an area to see its own"),
+        "livesWorks": _("Lives in {home}, works in {work}"),
+        "largestShown": _("Largest flows shown"),
+        "atLeast": _("At least (workers)"),
+        "workersLabel": _("Workers"),
+        "sources": _("Sources and data vintage"),
+        "lineWidth": _("Line width: workers; arrow at the work place"),
+        "lineWidthSegment": _("Line width: workers ({segment}); arrow at the work place"),
+        "noFlowsDrawn": _("No flows drawn"),
+        "drawn": _("Drawn: {flows} flows, {workers} workers ({share} of those between places on this map)"),
+        "notDrawn": _(
+            "Not drawn: {flows} smaller flows with {workers} workers. "
+            "Raise “Largest flows shown” or lower “At least” to see more."
+        ),
+        "notDrawnCarried": _(
+            "Not drawn: {flows} smaller flows with {workers} workers ({lines} of them too small to be "
+            "carried by this page). Raise “Largest flows shown” or lower “At least” to see more."
+        ),
+        "offNote": _("Flows to and from places off the map (other states, abroad) are listed, not drawn."),
+        "inflowOutflow": _("Inflow/Outflow: {place}"),
+        "noFlowsArea": _("No flows for this area."),
+        "sumEntering": _("Employed here, living outside"),
+        "sumWithin": _("Living and employed here"),
+        "sumLeaving": _("Living here, employed outside"),
+        "sumJobs": _("Employed here (jobs)"),
+        "sumLiving": _("Living here (employed residents)"),
+        "odAlone": _("The OD flows alone give {jobs} jobs and {living} employed residents"),
+        "net": _("Net job inflow (outflow)"),
+        "leakage": _("Leakage rate (out-commuters / residents)"),
+        "importRate": _("In-commuter share of jobs"),
+        "residentsOutside": _("Residents working outside {region}"),
+        "showRegion": _("Show the whole region"),
+        "offMap": _("Off the map"),
+        "workingAway": _("Working in other states or abroad"),
+        "livingAway": _("Living in other states or abroad"),
+        "morePlaces": _("{n} more places: {value}"),
+        "none": _("None"),
+        "total": _("Total: {value} workers"),
+        "largestOnly": _("Largest only"),
+    }
 
 #: Default number of arcs drawn, and most arcs a page carries.
 DEFAULT_TOP_N = 40
@@ -105,7 +172,7 @@ def _segment_values(row: pd.Series, segments: Sequence[str]) -> dict[str, float 
 def _summary(measures: pd.DataFrame, segments: Sequence[str]) -> dict[str, Any]:
     """Area GEOID -> segment -> measures (and their MOEs)."""
     out: dict[str, Any] = {}
-    for _, row in measures.iterrows():
+    for _i, row in measures.iterrows():
         seg = str(row["segment"])
         if seg not in ("", *segments):
             continue
@@ -121,7 +188,7 @@ def _off_map(lines: pd.DataFrame, names: Mapping[str, str], segments: Sequence[s
     """Lines to or from places off the map, per region area and outside place."""
     off = lines[~lines["on_map"]]
     rows = []
-    for _, r in off.head(cap).iterrows():
+    for _i, r in off.head(cap).iterrows():
         leaving = r["kind"] == "leaving"
         rows.append({
             "area": str(r["origin"] if leaving else r["destination"]),
@@ -308,16 +375,17 @@ def render_flow_map(
         "offMap": off_rows,
         "offMapTruncated": off_truncated,
         "summary": _summary(measures, segs),
-        "segments": [{"key": "", "label": "All workers"}]
+        "segments": [{"key": "", "label": _("All workers")}]
         + [{"key": s, "label": (segments or {})[s]} for s in segs],
         "hasMoe": bool(lines["workers_moe"].notna().any()) if len(lines) else False,
         "colors": KIND_COLORS,
         "dashes": KIND_DASHES,
-        "kindLabels": KIND_LABELS,
+        "kindLabels": kind_labels(),
         "defaults": {"topN": int(top_n), "minFlow": float(min_flow), "kinds": list(kinds)},
         "regionTotals": bool(len(region_rows)),
         "notes": [str(n) for n in notes],
         "offMapNote": off_map_note,
+        "strings": flow_map_strings(),
     }
     region_bounds = areas.to_crs(settings.WEB_CRS).total_bounds
     ends = [centroids[g] for line in carried.head(top_n).itertuples(index=False)
@@ -342,7 +410,7 @@ def render_flow_map(
     # the region and the places its largest flows reach
     fmap.fit_bounds([[min(ys) - 0.1, min(xs) - 0.1], [max(ys) + 0.1, max(xs) + 0.1]],
                     padding_top_left=(300, 10), padding_bottom_right=(270, 10))
-    return fmap
+    return set_page_language(fmap)
 
 
 class _MoeLines(MacroElement):
@@ -371,7 +439,7 @@ def add_moe_lines(fmap: folium.Map, lines: Mapping[str, Mapping[str, Sequence[st
         Level (``"county"``) -> metric key -> one text per place, in the order of the level's
         places (empty text: nothing added).
     """
-    _, js = flow_map_assets()
+    _css, js = flow_map_assets()
     root = fmap.get_root()
     assert isinstance(root, HtmlFigure)
     root.header.add_child(Element(f"<script>{js}</script>"))
@@ -449,12 +517,12 @@ def render_static_flow_map(
     ax.set_axis_off()
     ax.set_aspect("equal")
     handles = [Line2D([], [], color=c, linewidth=4, linestyle=_STATIC_LINESTYLES[k],
-                      label=KIND_LABELS[k].split(" (")[0])
+                      label=_(KIND_LABELS[k]).split(" (")[0])
                for k, c in KIND_COLORS.items()]  # fmt: skip
     for v in (vmax, vmax / 4):
         handles.append(Line2D([], [], color="#777777", linewidth=0.6 + 7.0 * np.sqrt(v / vmax),
-                              label=f"{v:,.0f} workers"))
+                              label=_("{value} workers").format(value=i18n.format_integer(v))))
     fig.legend(handles=handles, loc="center left", bbox_to_anchor=(0.71, layout.legend_y), frameon=False,
-               title=f"The {len(drawn)} largest flows", fontsize=9, title_fontsize=9)
+               title=_("The {n} largest flows").format(n=len(drawn)), fontsize=9, title_fontsize=9)
     layout.draw_text(title=title, subtitle=subtitle, synthetic_notice=synthetic_notice)
     return fig

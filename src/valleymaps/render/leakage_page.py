@@ -27,7 +27,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from valleymaps import i18n
 from valleymaps.analysis.io_model import COMMODITY_FLAGS, LeakageResult
+from valleymaps.i18n import N_
+from valleymaps.i18n import gettext as _
 from valleymaps.render._safe_json import script_json
 
 if TYPE_CHECKING:
@@ -40,11 +43,12 @@ TOP_TARGETS = 25
 HEAT_COMMODITIES = 15
 
 METHOD_LABELS: dict[str, str] = {
-    "sdp": "supply-demand pooling",
-    "slq": "simple location quotients",
-    "cilq": "cross-industry location quotients",
-    "flq": "Flegg's location quotients (FLQ)",
+    "sdp": N_("supply-demand pooling"),
+    "slq": N_("simple location quotients"),
+    "cilq": N_("cross-industry location quotients"),
+    "flq": N_("Flegg's location quotients (FLQ)"),
 }
+"""In English; shown through the catalogue."""
 
 
 def _num(value: Any, digits: int = 0) -> float | None:
@@ -74,35 +78,46 @@ def format_usd(value: float | None) -> str:
     """
     if value is None or not math.isfinite(value):
         return "—"
+    if i18n.current_language() == "en":
+        if abs(value) >= 1e9:
+            return f"${value / 1e9:,.2f}B"
+        if abs(value) >= 1e6:
+            return f"${value / 1e6:,.1f}M"
+        return f"${value:,.0f}"
     if abs(value) >= 1e9:
-        return f"${value / 1e9:,.2f}B"
+        return _("${value}B").format(value=i18n.format_decimal(value / 1e9, 2))
     if abs(value) >= 1e6:
-        return f"${value / 1e6:,.1f}M"
-    return f"${value:,.0f}"
+        return _("${value}M").format(value=i18n.format_decimal(value / 1e6, 1))
+    return "$" + i18n.format_integer(value)
 
 
 def _reasons(result: LeakageResult, *, employment_year: int | None) -> list[str]:
     method = result.method
-    label = METHOD_LABELS.get(method, method)
-    year = f"employment of {employment_year} with " if employment_year else ""
+    label = _(METHOD_LABELS[method]) if method in METHOD_LABELS else method
     farm = {
-        "included": "farms are in the employment data",
-        "estimated": "farm jobs are estimated from another dataset's sector 11",
-    }.get(result.farm_coverage, "farms are left out of the employment data: their purchases are "
-                                "missing and farm commodities flagged F")
+        "included": _("farms are in the employment data"),
+        "estimated": _("farm jobs are estimated from another dataset's sector 11"),
+    }.get(result.farm_coverage, _("farms are left out of the employment data: their purchases are "
+                                  "missing and farm commodities flagged F"))
+    data_year = (
+        _("Data year: the plan used IMPLAN's 2010 model in 2010 dollars; this page uses employment of "
+          "{employment_year} with the BEA's {year} benchmark tables in {year} dollars.")
+        if employment_year
+        else _("Data year: the plan used IMPLAN's 2010 model in 2010 dollars; this page uses the "
+               "BEA's {year} benchmark tables in {year} dollars.")
+    ).format(employment_year=employment_year, year=result.dollars_year)
+    how = f"{method}" + (f", delta {result.delta:g}" if result.delta is not None else "")
     return [
-        f"Data year: the plan used IMPLAN's 2010 model in 2010 dollars; this page uses "
-        f"{year}the BEA's {result.dollars_year} benchmark tables in {result.dollars_year} dollars.",
-        "IMPLAN's own regional purchase coefficients: IMPLAN estimates them (econometric, from trade flows); "
-        f"here they come from {label} ({method}"
-        + (f", delta {result.delta:g}" if result.delta is not None else "") + ").",
-        "R&D and software: since the 2013 comprehensive revision the BEA treats them as investment "
-        "(final demand), so business purchases of research and development and of software - two "
-        "of the plan's top targets - are far smaller than in IMPLAN 3.",
-        f"Farm coverage: {farm}.",
-        "Method and screen: the region's industries come from its employment by NAICS code through "
-        "the BEA concordance, and the exclusion list (data/econ/leakage_exclusions.toml) screens "
-        "out government, used goods, owner-occupied housing and similar commodities.",
+        data_year,
+        _("IMPLAN's own regional purchase coefficients: IMPLAN estimates them (econometric, from trade "
+          "flows); here they come from {label} ({how}).").format(label=label, how=how),
+        _("R&D and software: since the 2013 comprehensive revision the BEA treats them as investment "
+          "(final demand), so business purchases of research and development and of software - two "
+          "of the plan's top targets - are far smaller than in IMPLAN 3."),
+        _("Farm coverage: {farm}.").format(farm=farm),
+        _("Method and screen: the region's industries come from its employment by NAICS code through "
+          "the BEA concordance, and the exclusion list (data/econ/leakage_exclusions.toml) screens "
+          "out government, used goods, owner-occupied housing and similar commodities."),
     ]
 
 
@@ -110,7 +125,7 @@ def _buyers(by_cluster: pd.DataFrame, commodity: str, total: float) -> list[dict
     rows = by_cluster[by_cluster["commodity"] == commodity]
     rows = rows[rows["leakage_usd"] > 0].sort_values("leakage_usd", ascending=False)
     out = []
-    for _, r in rows.iterrows():
+    for _i, r in rows.iterrows():
         share = round(float(r["leakage_usd"]) / total, 6) if total > 0 else None
         out.append({"cluster": _text(r["cluster_name"]) or _text(r["cluster"]),
                     "usd": _num(r["leakage_usd"]), "share": share})
@@ -122,14 +137,16 @@ def _unranked_note(by_commodity: pd.DataFrame, commodities: str) -> str:
     codes = [c for c in commodities.split(";") if c]
     rows = by_commodity[by_commodity["commodity"].isin(codes)]
     if rows.empty:
-        return "not in the BEA tables' commodities"
+        return _("not in the BEA tables' commodities")
     excluded = rows[rows["excluded"].astype(bool)]
     if len(excluded):
-        return f"excluded: {_text(excluded['exclusion_reason'].iloc[0])}"
+        return _("excluded: {reason}").format(reason=_text(excluded["exclusion_reason"].iloc[0]))
     if float(rows["leakage_usd"].sum()) <= 0:
         rpc = _num(rows["rpc"].min(), 6)
-        return ("no leakage: bought in the region"
-                + (f" (purchase coefficient {rpc:.2f})" if rpc is not None else ""))
+        if rpc is None:
+            return _("no leakage: bought in the region")
+        return _("no leakage: bought in the region (purchase coefficient {rpc})").format(
+            rpc=i18n.format_decimal(rpc, 2))
     return ""
 
 
@@ -174,7 +191,7 @@ def build_leakage_payload(
     targets = result.targets.sort_values("rank").head(top)
     by_cluster = result.by_cluster
     rows = []
-    for _, t in targets.iterrows():
+    for _i, t in targets.iterrows():
         us, abroad = _num(t.get("leakage_us_usd")), _num(t.get("leakage_abroad_usd"))
         total = _num(t["market_support_usd"]) or 0.0
         rows.append({
@@ -201,7 +218,7 @@ def build_leakage_payload(
               if pivot is not None else [])
     plan_rows: list[dict[str, Any]] = []
     if plan_comparison is not None and len(plan_comparison):
-        for _, p in plan_comparison.iterrows():
+        for _i, p in plan_comparison.iterrows():
             rank = _num(p.get("recomputed_rank"))
             plan_rows.append({
                 "plan_rank": int(p["plan_rank"]),
@@ -217,12 +234,12 @@ def build_leakage_payload(
     found = sum(1 for p in plan_rows if p["recomputed_rank"] is not None)
     flags_used = sorted({f for r in rows for f in str(r["flags"])})
     payload: dict[str, Any] = {
-        "title": f"Value-chain leakage: {region_name}",
+        "title": _("Value-chain leakage: {region}").format(region=region_name),
         "region": region_name,
         "dollars_year": int(result.dollars_year),
-        "dollars": f"{result.dollars_year} dollars",
+        "dollars": _("{year} dollars").format(year=result.dollars_year),
         "method": result.method,
-        "method_label": METHOD_LABELS.get(result.method, result.method),
+        "method_label": _(METHOD_LABELS[result.method]) if result.method in METHOD_LABELS else result.method,
         "delta": result.delta,
         "farm_coverage": result.farm_coverage,
         "employment_dataset": employment_dataset,
@@ -235,7 +252,7 @@ def build_leakage_payload(
                  "values": values},
         "plan": {"rows": plan_rows, "spearman": rho, "found": found, "total": len(plan_rows)},
         "reasons": _reasons(result, employment_year=employment_year),
-        "flags": {f: COMMODITY_FLAGS[f] for f in flags_used if f in COMMODITY_FLAGS},
+        "flags": {f: _(COMMODITY_FLAGS[f]) for f in flags_used if f in COMMODITY_FLAGS},
         "notes": [str(n) for n in result.notes],
     }
     payload["finding"] = leakage_finding(payload)
@@ -245,13 +262,15 @@ def build_leakage_payload(
 def leakage_finding(payload: dict[str, Any]) -> str:
     """One line for the index card: the top target and its market support."""
     if not payload["targets"]:
-        return "No commodity leaks out of the region after the exclusion list."
+        return _("No commodity leaks out of the region after the exclusion list.")
     top = payload["targets"][0]
-    text = (f"Top target: {top['description']}, {format_usd(top['market_support_usd'])} of "
-            f"purchases made outside the region ({payload['dollars']}, {payload['method']})")
+    text = _("Top target: {target}, {usd} of purchases made outside the region ({dollars}, {method})").format(
+        target=top["description"], usd=format_usd(top["market_support_usd"]), dollars=payload["dollars"],
+        method=payload["method"])
     rho = payload["plan"]["spearman"]
     if rho is not None:
-        text += f"; rank correlation with the plan's 23 targets {rho:+.2f}"
+        text += "; " + _("rank correlation with the plan's 23 targets {rho}").format(
+            rho=i18n.format_decimal(rho, 2, signed=True))
     return text + "."
 
 
@@ -260,7 +279,7 @@ def _template(name: str) -> str:
 
 
 def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.0f}%"
+    return "—" if value is None else i18n.format_percent(value, 0)
 
 
 def _buyers_text(buyers: Sequence[dict[str, Any]], limit: int = 3) -> str:
@@ -269,10 +288,11 @@ def _buyers_text(buyers: Sequence[dict[str, Any]], limit: int = 3) -> str:
 
 
 def _targets_table(payload: dict[str, Any]) -> str:
-    head = ("<tr><th scope=\"col\">Rank</th><th scope=\"col\">Commodity</th>"
-            "<th scope=\"col\">Market support</th><th scope=\"col\">Rest of U.S.</th>"
-            "<th scope=\"col\">Abroad</th><th scope=\"col\">Bought by</th>"
-            "<th scope=\"col\">Flags</th></tr>")
+    head = "<tr>" + "".join(
+        f'<th scope="col">{escape(_(h))}</th>'
+        for h in (N_("Rank"), N_("Commodity"), N_("Market support"), N_("Rest of U.S."), N_("Abroad"),
+                  N_("Bought by"), N_("Flags"))
+    ) + "</tr>"
     body = []
     for r in payload["targets"]:
         body.append(
@@ -283,15 +303,16 @@ def _targets_table(payload: dict[str, Any]) -> str:
             f"<td class=\"num\">{escape(_percent(r['share_abroad']))}</td>"
             f"<td>{escape(_buyers_text(r['buyers']))}</td><td>{escape(r['flags'])}</td></tr>"
         )
-    return (f"<table id=\"targets-table\"><caption>Top {len(payload['targets'])} targets, "
-            f"{escape(payload['dollars'])}</caption><thead>{head}</thead>"
+    caption = _("Top {n} targets, {dollars}").format(n=len(payload["targets"]), dollars=payload["dollars"])
+    return (f"<table id=\"targets-table\"><caption>{escape(caption)}</caption><thead>{head}</thead>"
             f"<tbody>{''.join(body)}</tbody></table>")
 
 
 def _plan_table(payload: dict[str, Any]) -> str:
     plan = payload["plan"]
     if not plan["rows"]:
-        return "<p>The plan's table (data/econ/leakage_targets.csv) is not in this workspace.</p>"
+        missing = _("The plan's table (data/econ/leakage_targets.csv) is not in this workspace.")
+        return f"<p>{escape(missing)}</p>"
     body = []
     for p in plan["rows"]:
         rank = p["recomputed_rank"]
@@ -304,19 +325,42 @@ def _plan_table(payload: dict[str, Any]) -> str:
             f"<td>{escape(p['note'])}</td></tr>"
         )
     rho = plan["spearman"]
-    rho_text = "not computable" if rho is None else f"{rho:+.2f}"
+    rho_text = _("not computable") if rho is None else i18n.format_decimal(rho, 2, signed=True)
+    before, after = _(
+        "Spearman rank correlation between the plan's ranks and the recomputed ranks: {rho} ({found} "
+        "of {total} of the plan's targets found in the recomputed list of {listed})."
+    ).split("{rho}")
+    fields = {"found": plan["found"], "total": plan["total"], "listed": payload["total_targets"]}
+    caption = _(
+        "The plan's 2012 targets (IMPLAN 3, 2010 dollars) beside the recomputed list ({dollars})"
+    ).format(dollars=payload["dollars"])
+    heads = (N_("Plan rank"), N_("Target"), N_("Plan's market support"), N_("Recomputed rank"),
+             N_("Recomputed market support"), N_("BEA commodities"), N_("Note"))
     return (
-        f"<p id=\"spearman\">Spearman rank correlation between the plan's ranks and the recomputed "
-        f"ranks: <strong>{escape(rho_text)}</strong> ({plan['found']} of {plan['total']} of the "
-        f"plan's targets found in the recomputed list of {payload['total_targets']}).</p>"
-        "<table id=\"plan-table\"><caption>The plan's 2012 targets (IMPLAN 3, 2010 dollars) "
-        f"beside the recomputed list ({escape(payload['dollars'])})</caption><thead><tr>"
-        "<th scope=\"col\">Plan rank</th><th scope=\"col\">Target</th>"
-        "<th scope=\"col\">Plan's market support</th><th scope=\"col\">Recomputed rank</th>"
-        "<th scope=\"col\">Recomputed market support</th><th scope=\"col\">BEA commodities</th>"
-        "<th scope=\"col\">Note</th>"
-        f"</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        f"<p id=\"spearman\">{escape(before.format(**fields))}<strong>{escape(rho_text)}</strong>"
+        f"{escape(after.format(**fields))}</p>"
+        f"<table id=\"plan-table\"><caption>{escape(caption)}</caption><thead><tr>"
+        + "".join(f'<th scope="col">{escape(_(h))}</th>' for h in heads)
+        + f"</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
+
+
+def leakage_strings() -> dict[str, str]:
+    """The words of the leakage page's script, in the build's language (the script has none)."""
+    return {
+        "locale": i18n.js_locale(),
+        "usdB": _("${value}B"),
+        "usdM": _("${value}M"),
+        "marketSupport": _("Market support: {usd} ({dollars})"),
+        "fromWhere": _("From where: rest of the U.S. {us}, abroad {abroad}"),
+        "whatBuys": _("What buys it:"),
+        "flags": _("Flags: {flags}"),
+        "noTargets": _("No targets."),
+        "restOfUs": _("rest of the U.S."),
+        "abroad": _("abroad"),
+        "noPurchases": _("No purchases by cluster."),
+        "boughtBy": _("Bought outside the region by {cluster}: {usd} ({dollars})"),
+    }
 
 
 def render_leakage_page(
@@ -328,46 +372,66 @@ def render_leakage_page(
               if synthetic_notice else "")
     emp = ""
     if payload["employment_dataset"]:
-        emp = (f" Employment: {escape(payload['employment_dataset'])}"
-               f"{', ' + str(payload['employment_year']) if payload['employment_year'] else ''}.")
+        emp = " " + escape(_("Employment: {dataset}.").format(
+            dataset=payload["employment_dataset"]
+            + (", " + str(payload["employment_year"]) if payload["employment_year"] else "")))
     flags = "".join(f"<li><b>{escape(k)}</b>: {escape(v)}</li>" for k, v in payload["flags"].items())
     notes = "".join(f"<li>{escape(n)}</li>" for n in payload["notes"])
     reasons = "".join(f"<li>{escape(r)}</li>" for r in payload["reasons"])
     links = " · ".join(f'<a href="{escape(h, quote=True)}">{escape(label)}</a>'
                        for label, h in downloads)
     sources = "".join(f"<p>{escape(s)}</p>" for s in source_lines)
+    intro_before, intro_after = _(
+        "What the region's businesses buy from other businesses outside the region: the market "
+        "an attracted or expanded local business could serve. Market support in {dollars}; regional "
+        "purchase coefficients by {method}."
+    ).split("{dollars}")
+    bar_label = _("Bar chart of the top targets by market support; the same figures are in the table below.")
+    heat_hint = _("Purchases made outside the region by the buying cluster's industries, "
+                  "for the top targets (darker: more dollars).")
+    heat_label = _("Heat map of purchases outside the region by cluster and commodity")
+    plan_heading = _("The plan's 2012 targets side by side")
+    words = {
+        "atlas": _("Atlas"),
+        "ranked": _("Ranked targets: market support"),
+        "hover": _("Hover or focus a bar: who buys it and from where."),
+        "who": _("Who buys it: cluster × commodity"),
+        "why": _("Why the dollars differ"),
+        "notes": _("Notes"),
+        "downloads": _("Downloads:"),
+    }
     return "\n".join([
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{escape(i18n.html_lang(), quote=True)}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(payload['title'])}</title><style>{_template('leakage.css')}</style></head><body>",
-        '<header><p class="back"><a href="index.html">&larr; Atlas</a></p>',
+        f'<header><p class="back"><a href="index.html">&larr; {escape(words["atlas"])}</a></p>',
         f'<h1>{escape(payload["title"])}</h1>',
-        f"<p>What the region's businesses buy from other businesses outside the region: the market "
-        f"an attracted or expanded local business could serve. Market support in "
-        f"<strong id=\"dollars-year\">{escape(payload['dollars'])}</strong>; regional purchase "
-        f"coefficients by {escape(payload['method_label'])}.{emp}</p></header><main>",
+        f"<p>{escape(intro_before)}"
+        f"<strong id=\"dollars-year\">{escape(payload['dollars'])}</strong>"
+        f"{escape(intro_after.format(method=payload['method_label']))}{emp}</p></header><main>",
         notice,
-        '<section aria-labelledby="h-targets"><h2 id="h-targets">Ranked targets: market support</h2>',
-        '<p class="hint">Hover or focus a bar: who buys it and from where.</p>',
-        '<div id="bar-chart" class="chart" role="img" aria-label="Bar chart of the top targets by market '
-        'support; the same figures are in the table below."></div>',
+        '<section aria-labelledby="h-targets"><h2 id="h-targets">'
+        f'{escape(words["ranked"])}</h2>',
+        f'<p class="hint">{escape(words["hover"])}</p>',
+        f'<div id="bar-chart" class="chart" role="img" aria-label="{escape(bar_label, quote=True)}"></div>',
         '<div id="leakage-tip" class="tip" role="tooltip" hidden></div>',
         _targets_table(payload),
         f"<ul class=\"flags\">{flags}</ul>" if flags else "",
         "</section>",
-        '<section aria-labelledby="h-heat"><h2 id="h-heat">Who buys it: cluster × commodity</h2>',
-        "<p class=\"hint\">Purchases made outside the region by the buying cluster's industries, "
-        "for the top targets (darker: more dollars).</p>",
-        '<div id="heat-map" class="chart" role="img" aria-label="Heat map of purchases outside the '
-        'region by cluster and commodity"></div></section>',
-        '<section aria-labelledby="h-plan"><h2 id="h-plan">The plan\'s 2012 targets side by side</h2>',
+        '<section aria-labelledby="h-heat"><h2 id="h-heat">'
+        f'{escape(words["who"])}</h2>',
+        f'<p class="hint">{escape(heat_hint)}</p>',
+        f'<div id="heat-map" class="chart" role="img" aria-label="{escape(heat_label, quote=True)}">'
+        "</div></section>",
+        f'<section aria-labelledby="h-plan"><h2 id="h-plan">{escape(plan_heading)}</h2>',
         _plan_table(payload),
-        f'<h3>Why the dollars differ</h3><ul id="reasons">{reasons}</ul></section>',
-        f'<section><h2>Notes</h2><ul class="notes">{notes}</ul>',
-        f"<p>Downloads: {links}</p>" if links else "",
+        f'<h3>{escape(words["why"])}</h3><ul id="reasons">{reasons}</ul></section>',
+        f'<section><h2>{escape(words["notes"])}</h2><ul class="notes">{notes}</ul>',
+        f"<p>{escape(words['downloads'])} {links}</p>" if links else "",
         f"{sources}</section></main>",
         f'<script type="application/json" id="leakage-data">{script_json(payload)}</script>',
+        f'<script type="application/json" id="leakage-strings">{script_json(leakage_strings())}</script>',
         f"<script>{_template('leakage.js')}</script>",
         "</body></html>",
     ])
@@ -384,14 +448,15 @@ def render_leakage_png(payload: dict[str, Any], *, synthetic_notice: str | None 
     us = [(r["leakage_us_usd"] or 0.0) / 1e6 for r in rows][::-1]
     abroad = [(r["leakage_abroad_usd"] or 0.0) / 1e6 for r in rows][::-1]
     y = list(range(len(rows)))
-    ax.barh(y, us, color="#1f4e5f", label="from the rest of the U.S.")
-    ax.barh(y, abroad, left=us, color="#e0a03a", label="from abroad")
+    ax.barh(y, us, color="#1f4e5f", label=_("from the rest of the U.S."))
+    ax.barh(y, abroad, left=us, color="#e0a03a", label=_("from abroad"))
     ax.set_yticks(y, labels, fontsize=7.5)
-    ax.set_xlabel(f"market support, millions of {payload['dollars']}")
+    ax.set_xlabel(_("market support, millions of {dollars}").format(dollars=payload["dollars"]))
     ax.legend(loc="lower right", fontsize=8, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     fig.suptitle(payload["title"], x=0.02, ha="left", fontsize=12, fontweight="bold")
-    sub = f"Top {len(rows)} targets by market support ({payload['method_label']})"
+    sub = _("Top {n} targets by market support ({method})").format(
+        n=len(rows), method=payload["method_label"])
     if synthetic_notice:
         sub += f" — {synthetic_notice}"
     fig.text(0.02, 0.9, sub, fontsize=8.5, color="#7a4b00" if synthetic_notice else "#444")

@@ -37,9 +37,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from valleymaps import settings
+from valleymaps import i18n, settings
 from valleymaps.analysis import commuting as cm
 from valleymaps.analysis.metros import MetroAreas
+from valleymaps.i18n import N_
+from valleymaps.i18n import gettext as _
 from valleymaps.io.atomic import atomic_path
 from valleymaps.io.csv_safe import neutralise_formulas
 from valleymaps.io.delineation import STORE_NAME as DELINEATION_FILE
@@ -69,36 +71,36 @@ COUNTY_TOP_N = 40
 TRACT_TOP_N = 150
 TRACT_PNG_TOP_N = 60
 
-CARD_KIND_FLOWS = "Commuting flow map"
-CARD_KIND_LEAKAGE = "Commuting leakage choropleth"
+CARD_KIND_FLOWS = N_("Commuting flow map")
+CARD_KIND_LEAKAGE = N_("Commuting leakage choropleth")
 
 
 def commuting_metric_specs(*, skilled: bool, period: str = "{year}") -> list[MetricSpec]:
     """The metrics of a commuting choropleth page (``period`` is written in the titles)."""
     specs = [
-        MetricSpec("leakage_rate", "leakage_rate", "Out-commuting (leakage) rate, " + period,
-                   "% of employed residents", format_percent,
-                   description="Employed residents who work outside their own area"),
+        MetricSpec("leakage_rate", "leakage_rate", _("Out-commuting (leakage) rate, ") + period,
+                   _("% of employed residents"), format_percent,
+                   description=_("Employed residents who work outside their own area")),
         MetricSpec("region_leakage_rate", "region_leakage_rate",
-                   "Residents working outside the region, " + period, "% of employed residents",
-                   format_percent, description="Employed residents who work outside the region"),
-        MetricSpec("import_rate", "import_rate", "In-commuter share of jobs, " + period, "% of jobs",
-                   format_percent, description="Jobs held by people who live outside the area"),
-        MetricSpec("net", "net", "Net commuting (jobs − employed residents), " + period,
-                   "workers", format_signed_jobs, center=0.0,
-                   description="Positive: more in-commuters than out-commuters"),
+                   _("Residents working outside the region, ") + period, _("% of employed residents"),
+                   format_percent, description=_("Employed residents who work outside the region")),
+        MetricSpec("import_rate", "import_rate", _("In-commuter share of jobs, ") + period, _("% of jobs"),
+                   format_percent, description=_("Jobs held by people who live outside the area")),
+        MetricSpec("net", "net", _("Net commuting (jobs − employed residents), ") + period,
+                   _("workers"), format_signed_jobs, center=0.0,
+                   description=_("Positive: more in-commuters than out-commuters")),
     ]
     if skilled:
         specs += [
             MetricSpec("skilled_leakage_rate", "leakage_rate",
-                       "Skilled out-commuting rate (earning > $3,333/month), " + period,
-                       "% of skilled employed residents", format_percent,
+                       _("Skilled out-commuting rate (earning > $3,333/month), ") + period,
+                       _("% of skilled employed residents"), format_percent,
                        component=cm.SKILLED_SEGMENT,
-                       description="Residents earning more than $3,333 a month who work outside "
-                       "their own area"),
+                       description=_("Residents earning more than $3,333 a month who work outside "
+                                     "their own area")),
             MetricSpec("skilled_region_leakage_rate", "region_leakage_rate",
-                       "Skilled residents working outside the region, " + period,
-                       "% of skilled employed residents", format_percent,
+                       _("Skilled residents working outside the region, ") + period,
+                       _("% of skilled employed residents"), format_percent,
                        component=cm.SKILLED_SEGMENT),
         ]
     return specs
@@ -108,8 +110,8 @@ def _moe_text(spec: MetricSpec, value: float, moe: float) -> str:
     if not np.isfinite(moe):
         return ""
     if spec.format is format_percent:
-        return f"Margin of error (90%): ± {moe * 100:.1f} points"
-    return f"Margin of error (90%): ± {format_jobs(moe)}"
+        return _("Margin of error (90%): ± {value} points").format(value=i18n.format_decimal(moe * 100, 1))
+    return _("Margin of error (90%): ± {value}").format(value=format_jobs(moe))
 
 
 def _with_ranks(values: pd.DataFrame, specs: Sequence[MetricSpec]) -> pd.DataFrame:
@@ -133,31 +135,33 @@ def _read_california(ws_counties: Path, region: Sequence[str]) -> gpd.GeoDataFra
     if others.empty:
         return None
     others = prepare_web_geometry(others, tolerance_m=1000.0)
-    others["name"] = others["name"].astype(str) + " County"
+    others["name"] = [_("{county} County").format(county=n) for n in others["name"].astype(str)]
     return others.reset_index(drop=True)
 
 
 def _rollup_line(metros: MetroAreas | None) -> str:
     if metros is not None:
-        return (f"Places outside the region: California counties; beyond, {metros.describe()} "
-                f"(workspace data/geo/{DELINEATION_FILE}), other counties as the rest of their "
-                "state.")
-    return ("Places outside the region: California counties; beyond, whole states (import the CBSA "
-            "delineation with 'valleymaps import metros list1_2023.xlsx' to group them by metro "
-            "area).")
+        return _("Places outside the region: California counties; beyond, {metros} "
+                 "(workspace data/geo/{file}), other counties as the rest of their "
+                 "state.").format(metros=metros.describe(), file=DELINEATION_FILE)
+    return _("Places outside the region: California counties; beyond, whole states (import the CBSA "
+             "delineation with 'valleymaps import metros list1_2023.xlsx' to group them by metro "
+             "area).")
 
 
 def _source_lines(ds: FlowDataset, context: AtlasContext, metros: MetroAreas | None) -> tuple[str, ...]:
-    lines = [f"Flows: {ds.source} (imported from {', '.join(ds.imported_from)})"]
-    for kind, what in (("wac", "Jobs"), ("rac", "Employed residents")):
+    lines = [_("Flows: {source} (imported from {files})").format(
+        source=ds.source, files=", ".join(ds.imported_from))]
+    for kind, what in (("wac", N_("Jobs: {source} (imported from {files})")),
+                       ("rac", N_("Employed residents: {source} (imported from {files})"))):
         totals = ds.totals.get(kind)
         if totals is not None:
-            lines.append(f"{what}: {totals.source} (imported from {', '.join(totals.imported_from)})")
+            lines.append(_(what).format(source=totals.source, files=", ".join(totals.imported_from)))
     if ds.has_moe:
-        lines.append("ACS estimates: ± is the 90% margin of error; sums combine margins as the "
-                     "root of the sum of squares.")
+        lines.append(_("ACS estimates: ± is the 90% margin of error; sums combine margins as the "
+                       "root of the sum of squares."))
     lines.append(_rollup_line(metros))
-    lines.append("County boundaries: workspace data/geo/ca_counties.geojson")
+    lines.append(_("County boundaries: workspace data/geo/ca_counties.geojson"))
     return tuple(lines)
 
 
@@ -170,24 +174,25 @@ def _totals_notes(ds: FlowDataset, region_row: pd.Series, region_name: str) -> l
     jobs, jobs_od = float(region_row["employed"]), float(region_row["employed_od"])
     living, living_od = float(region_row["living"]), float(region_row["living_od"])
     if "wac" in ds.totals:
-        text = (f"Jobs in {region_name}: {format_jobs(jobs)} from LODES WAC; the OD flows alone give "
-                f"{format_jobs(jobs_od)}")
+        text = _("Jobs in {region}: {jobs} from LODES WAC; the OD flows alone give {od}").format(
+            region=region_name, jobs=format_jobs(jobs), od=format_jobs(jobs_od))
         if round(jobs) == round(jobs_od):
-            text += " (the same)."
+            text += " " + _("(the same).")
         elif "aux" not in parts and jobs_od < jobs:
-            text += (" (the OD files have no aux part, so workers living in other states are "
-                     "missing from them).")
+            text += " " + _("(the OD files have no aux part, so workers living in other states are "
+                            "missing from them).")
         else:
-            text += " (LEHD builds the files separately; they differ slightly)."
+            text += " " + _("(LEHD builds the files separately; they differ slightly).")
         notes.append(text)
     if "rac" in ds.totals:
-        text = (f"Employed residents of {region_name}: {format_jobs(living)} from LODES RAC (a state's "
-                "RAC counts only jobs in that state; residents the OD flows show working in other "
-                f"states are added); the OD flows alone give {format_jobs(living_od)}")
-        text += " (the same)." if round(living) == round(living_od) else "."
+        text = _("Employed residents of {region}: {living} from LODES RAC (a state's "
+                 "RAC counts only jobs in that state; residents the OD flows show working in other "
+                 "states are added); the OD flows alone give {od}").format(
+            region=region_name, living=format_jobs(living), od=format_jobs(living_od))
+        text += " " + _("(the same).") if round(living) == round(living_od) else "."
         notes.append(text)
-    notes.append("In- and out-commuters are those totals less the residents working in their own "
-                 "area (from the OD flows); the OD numbers are in the table of measures for each area.")
+    notes.append(_("In- and out-commuters are those totals less the residents working in their own "
+                   "area (from the OD flows); the OD numbers are in the table of measures for each area."))
     return notes
 
 
@@ -202,11 +207,14 @@ def _missing_tracts_note(tract_flows: pd.DataFrame, tracts: pd.DataFrame, region
         missing += float(tract_flows.loc[inside & ~tract_flows[column].isin(known), "workers"].sum())
     if not missing:
         return None
-    vintage = f" ({ds.lodes_version}: 2020 census tracts)" if ds.lodes_version == "LODES8" else (
-        f" ({ds.lodes_version}: 2010 census tracts)" if ds.lodes_version == "LODES7" else "")
-    return (f"{format_percent(missing / total)} of the region's tract flow ends are in tracts the "
-            f"workspace's tract boundaries do not have{vintage}: import boundaries of the same "
-            "vintage as the flows to map them all.")
+    vintage = " " + _("({version}: 2020 census tracts)").format(version=ds.lodes_version) \
+        if ds.lodes_version == "LODES8" else (
+        " " + _("({version}: 2010 census tracts)").format(version=ds.lodes_version)
+        if ds.lodes_version == "LODES7" else "")
+    return _("{share} of the region's tract flow ends are in tracts the "
+             "workspace's tract boundaries do not have{vintage}: import boundaries of the same "
+             "vintage as the flows to map them all.").format(share=format_percent(missing / total),
+                                                             vintage=vintage)
 
 
 def _names(geoids: set[str], county_names: dict[str, str], tract_names: dict[str, str],
@@ -214,6 +222,9 @@ def _names(geoids: set[str], county_names: dict[str, str], tract_names: dict[str
     names = dict(zip(sorted(geoids), cm.name_places(sorted(geoids), county_names=county_names,
                                                     region_name=region_name, metros=metros),
                      strict=True))
+    # counties in the build's language ("Condado de Kern"; the same "Kern County" in English)
+    names.update({g: _("{county} County").format(county=county_names[g])
+                  for g in geoids if g in county_names})
     names.update({g: n for g, n in tract_names.items() if g in geoids})
     return names
 
@@ -223,33 +234,37 @@ def _headline(region_row: pd.Series, top: pd.DataFrame, names: dict[str, str], r
     def pm(v: float, asp: bool = False) -> str:
         if not np.isfinite(v):
             return ""
-        return f" ± {v * 100:.1f}%" if asp else f" ± {v:,.0f}"
+        return " ± " + (format_percent(v) if asp else format_jobs(v))
 
-    text = (f"{format_percent(region_row['region_leakage_rate'])}"
-            f"{pm(region_row['region_leakage_rate_moe'], True)} of {region_name}'s employed residents "
-            f"work outside it ({format_jobs(region_row['outflow_region'])}"
-            f"{pm(region_row['outflow_region_moe'])})")
+    text = _("{share} of {region}'s employed residents work outside it ({workers})").format(
+        share=format_percent(region_row["region_leakage_rate"])
+        + pm(region_row["region_leakage_rate_moe"], True),
+        region=region_name,
+        workers=format_jobs(region_row["outflow_region"]) + pm(region_row["outflow_region_moe"]),
+    )
     if skilled is not None and np.isfinite(skilled["region_leakage_rate"]):
-        text += f"; {format_percent(skilled['region_leakage_rate'])} of skilled residents"
+        text += "; " + _("{share} of skilled residents").format(
+            share=format_percent(skilled["region_leakage_rate"]))
     if len(top):
         first = top.iloc[0]
-        text += (f"; top destination: {names.get(first['geoid'], first['geoid'])} "
-                 f"({format_jobs(first['workers'])}{pm(first['workers_moe'])})")
+        text += "; " + _("top destination: {place} ({workers})").format(
+            place=names.get(first["geoid"], first["geoid"]),
+            workers=format_jobs(first["workers"]) + pm(first["workers_moe"]))
     return text + "."
 
 
 def _leakage_finding(county: pd.DataFrame, names: dict[str, str]) -> str:
     rows = county[county["segment"] == ""].dropna(subset=["leakage_rate"])
     if rows.empty:
-        return "No commuting flows for the region's counties."
+        return _("No commuting flows for the region's counties.")
     top = rows.sort_values("leakage_rate", ascending=False).iloc[0]
     moe = top["leakage_rate_moe"]
-    pm = f" ± {moe * 100:.1f}%" if np.isfinite(moe) else ""
+    pm = f" ± {format_percent(moe)}" if np.isfinite(moe) else ""
     net = rows.sort_values("net").iloc[0]
-    return (f"Highest out-commuting: {names.get(top['geoid'], top['geoid'])}, "
-            f"{format_percent(top['leakage_rate'])}{pm} of employed residents work outside the "
-            f"county; largest net outflow: {names.get(net['geoid'], net['geoid'])} "
-            f"({format_signed_jobs(net['net'])}).")
+    return _("Highest out-commuting: {place}, {share} of employed residents work outside the "
+             "county; largest net outflow: {net_place} ({net}).").format(
+        place=names.get(top["geoid"], top["geoid"]), share=format_percent(top["leakage_rate"]) + pm,
+        net_place=names.get(net["geoid"], net["geoid"]), net=format_signed_jobs(net["net"]))
 
 
 def _tract_pages(
@@ -282,7 +297,7 @@ def _tract_pages(
                                         metros=metros)
     tnames = _names(set(tract_lines["origin"]) | set(tract_lines["destination"])
                     | {settings.REGION_GEOID}, county_names, tract_names, cfg.region_name, metros)
-    ttitle = f"Commuting flows: {cfg.region_name} census tracts"
+    ttitle = _("Commuting flows: {region} census tracts").format(region=cfg.region_name)
     missing = _missing_tracts_note(tract_flows, tracts, region, ds)
     # all workers and the skilled only: every segment of 760 tracts would make a heavy page
     tract_segments = {s: n for s, n in segments.items() if s == cm.SKILLED_SEGMENT}
@@ -290,7 +305,7 @@ def _tract_pages(
         tract_lines, tracts, measures=pd.concat([measures_tract, measures_region]), names=tnames,
         text=MapText(title=ttitle, subtitle=ds.source, source_lines=sources, synthetic_notice=notice),
         region_name=cfg.region_name, places=others, outline=county_areas,
-        level_label="Census tracts", segments=tract_segments, top_n=TRACT_TOP_N,
+        level_label=_("Census tracts"), segments=tract_segments, top_n=TRACT_TOP_N,
         max_lines=TRACT_LINE_CAP, bundle_by=county_areas, kinds=("within",),
         notes=[*notes, *([missing] if missing else [])],
         off_map_note=_off_map_note(metros),
@@ -306,15 +321,17 @@ def _tract_pages(
             render_static_flow_map, f"flows-{slug}-tract.png",
             lines=within, areas=tracts, title=ttitle, subtitle=ds.source, outline=county_areas,
             top_n=TRACT_PNG_TOP_N, source_lines=sources, synthetic_notice=notice,
-            not_drawn_note=(f"Drawn: the {min(TRACT_PNG_TOP_N, len(within)):,} largest of "
-                            f"{len(within):,} flows between the region's tracts; flows across the "
-                            "region's edge are on the web page."),
+            not_drawn_note=_("Drawn: the {n} largest of {total} flows between the region's tracts; "
+                             "flows across the region's edge are on the web page.").format(
+                n=i18n.format_integer(min(TRACT_PNG_TOP_N, len(within))),
+                total=i18n.format_integer(len(within))),
         )
     card = AtlasCard(
-        f"Tract commuting flows ({ds.vintage})",
-        f"The {min(TRACT_TOP_N, n_on):,} largest of {n_on:,} flows between the region's tracts "
-        "and California counties (flows across the region's edge bundled by county); click a "
-        "tract for its own flows.",
+        _("Tract commuting flows ({vintage})").format(vintage=ds.vintage),
+        _("The {n} largest of {total} flows between the region's tracts "
+          "and California counties (flows across the region's edge bundled by county); click a "
+          "tract for its own flows.").format(n=i18n.format_integer(min(TRACT_TOP_N, n_on)),
+                                             total=i18n.format_integer(n_on)),
         tpage, thumb, kind=CARD_KIND_FLOWS,
     )
     return [card], measures_tract
@@ -322,8 +339,9 @@ def _tract_pages(
 
 def _off_map_note(metros: MetroAreas | None) -> str:
     if metros is not None:
-        return f"Grouped by {metros.describe()}; other counties as the rest of their state."
-    return "Grouped by state (no CBSA delineation in the workspace)."
+        return _("Grouped by {metros}; other counties as the rest of their state.").format(
+            metros=metros.describe())
+    return _("Grouped by state (no CBSA delineation in the workspace).")
 
 
 def _write_tables(
@@ -355,14 +373,15 @@ def _write_tables(
             outside.append(ranked)
     label = f"{ds.vintage} {ds.lodes_version or ds.format.split('-')[0].upper()}".strip()
     for name, frame, what in (
-        (f"commuting-{slug}.csv", table, "inflow/outflow by area"),
-        (f"commuting-{slug}-between-counties.csv", between, "flows between the region's counties"),
+        (f"commuting-{slug}.csv", table, N_("Commuting {label}: inflow/outflow by area (CSV)")),
+        (f"commuting-{slug}-between-counties.csv", between,
+         N_("Commuting {label}: flows between the region's counties (CSV)")),
         (f"commuting-{slug}-outside.csv", pd.concat(outside, ignore_index=True),
-         "places outside the region"),
+         N_("Commuting {label}: places outside the region (CSV)")),
     ):
         with atomic_path(folder / name) as tmp:
             neutralise_formulas(frame).to_csv(tmp, index=False)
-        context.downloads.append((f"Commuting {label}: {what} (CSV)", f"tables/{name}"))
+        context.downloads.append((_(what).format(label=label), f"tables/{name}"))
 
 
 def _dataset_pages(
@@ -377,11 +396,11 @@ def _dataset_pages(
     if others is not None:
         county_names |= {g: n.removesuffix(" County") for g, n in zip(others["geoid"], others["name"],
                                                                        strict=True)}
-    segments = {s: cm.SEGMENTS[s] for s in ds.segments if s in cm.SEGMENTS}
+    segments = {s: _(cm.SEGMENTS[s]) for s in ds.segments if s in cm.SEGMENTS}
     skilled = cm.SKILLED_SEGMENT in segments
     county_flows = ds.tables["county"]
     year = int(ds.vintage[-4:]) if ds.vintage[-4:].isdigit() else 0
-    notice = settings.synthetic_notice("commuting") if ds.synthetic else None
+    notice = _(settings.synthetic_notice("commuting")) if ds.synthetic else None
     sources = _source_lines(ds, context, metros)
     rollup = "metro" if metros is not None else "auto"
     cards: list[AtlasCard] = []
@@ -409,12 +428,12 @@ def _dataset_pages(
     notes = _totals_notes(ds, region_row, cfg.region_name)
 
     # --- county flow map
-    title = f"Commuting flows: {cfg.region_name} counties"
+    title = _("Commuting flows: {region} counties").format(region=cfg.region_name)
     text = MapText(title=title, subtitle=f"{ds.source}", source_lines=sources, synthetic_notice=notice)
     fmap = render_flow_map(
         lines, county_areas, measures=pd.concat([measures_county, measures_region]), names=names,
         text=text, region_name=cfg.region_name, places=others, outline=county_areas,
-        level_label="Counties", segments=segments, top_n=COUNTY_TOP_N, notes=notes,
+        level_label=_("Counties"), segments=segments, top_n=COUNTY_TOP_N, notes=notes,
         off_map_note=_off_map_note(metros),
         projects=context.projects,
     )
@@ -423,13 +442,15 @@ def _dataset_pages(
     thumb = None
     if context.png:
         on_map = lines[lines["on_map"]]
-        note = (f"Not drawn: {max(0, len(on_map) - COUNTY_TOP_N):,} smaller flows; flows to other "
-                "states and abroad are listed on the web page.")
+        note = _("Not drawn: {n} smaller flows; flows to other "
+                 "states and abroad are listed on the web page.").format(
+            n=i18n.format_integer(max(0, len(on_map) - COUNTY_TOP_N)))
         thumb = context.add_png(render_static_flow_map, f"flows-{slug}-county.png",
                                 lines=lines, areas=county_areas, title=title, subtitle=ds.source,
                                 places=others, outline=county_areas, top_n=COUNTY_TOP_N,
                                 source_lines=sources, synthetic_notice=notice, not_drawn_note=note)
-    cards.append(AtlasCard(f"Commuting flows ({ds.vintage or ds.format})", headline, page, thumb,
+    cards.append(AtlasCard(_("Commuting flows ({vintage})").format(vintage=ds.vintage or ds.format),
+                           headline, page, thumb,
                            kind=CARD_KIND_FLOWS))
 
     # --- tract flow map (LODES with tracts imported)
@@ -449,12 +470,12 @@ def _dataset_pages(
         v = measures[measures["segment"].isin(wanted_segments)].rename(columns={"segment": "component"})
         return _with_ranks(v, specs)
 
-    layers = [LevelLayer("county", "Counties", "counties in the region", context.counties_web,
+    layers = [LevelLayer("county", _("Counties"), _("counties in the region"), context.counties_web,
                          values_of(measures_county), show=True)]
     if measures_tract is not None and context.tracts_web is not None:
-        layers.append(LevelLayer("tract", "Census tracts", "tracts in the region", context.tracts_web,
+        layers.append(LevelLayer("tract", _("Census tracts"), _("tracts in the region"), context.tracts_web,
                                  values_of(measures_tract), show=False))
-    ctitle = f"Commuting leakage: {cfg.region_name}"
+    ctitle = _("Commuting leakage: {region}").format(region=cfg.region_name)
     cmap = render_choropleth(
         layers, specs,
         text=MapText(title=ctitle, subtitle=ds.source, source_lines=sources, synthetic_notice=notice),
@@ -488,11 +509,12 @@ def _dataset_pages(
                 render_static_map, f"commuting-{slug}-county-{spec.key.replace('_', '-')}.png",
                 places=layer.places, values=vals, classification=layer.classifications[spec.key],
                 spec=spec, title=f"{spec.title(year=year, base=None)}",
-                subtitle=f"{cfg.region_name}, counties", source_lines=sources, synthetic_notice=notice,
+                subtitle=_("{region}, counties").format(region=cfg.region_name), source_lines=sources,
+                synthetic_notice=notice,
             )
             if spec.key == "leakage_rate":
                 cthumb = written
-    cards.append(AtlasCard(f"Commuting leakage ({ds.vintage or ds.format})",
+    cards.append(AtlasCard(_("Commuting leakage ({vintage})").format(vintage=ds.vintage or ds.format),
                            _leakage_finding(measures_county, names), cpage, cthumb,
                            kind=CARD_KIND_LEAKAGE))
 
@@ -517,7 +539,7 @@ def _tracts_web(context: AtlasContext) -> gpd.GeoDataFrame | None:
     if tracts.empty:
         return None
     places = tracts[["geoid", "name", "geometry"]].copy()
-    places["name"] = [f"{n}, {context.county_names.get(g[:5], g[:5])} County"
+    places["name"] = [f"{n}, " + _("{county} County").format(county=context.county_names.get(g[:5], g[:5]))
                       for g, n in zip(places["geoid"], places["name"], strict=True)]
     return prepare_web_geometry(places.reset_index(drop=True))
 

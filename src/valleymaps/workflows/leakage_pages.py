@@ -23,6 +23,8 @@ import pandas as pd
 
 from valleymaps import settings
 from valleymaps.errors import ValleymapsError
+from valleymaps.i18n import N_
+from valleymaps.i18n import gettext as _
 from valleymaps.io.atomic import atomic_path, write_text_atomic
 from valleymaps.io.bea import DEFAULT_YEAR, io_store_paths
 from valleymaps.render.atlas_index import AtlasCard
@@ -40,10 +42,10 @@ log = logging.getLogger(__name__)
 
 PAGE = "leakage.html"
 PNG = "leakage_targets.png"
-KIND = "Value-chain leakage"
+KIND = N_("Value-chain leakage")
 
 #: The card when the workspace has no BEA tables.
-MISSING_TABLES = (
+MISSING_TABLES = N_(
     "The BEA input-output tables are not in this workspace: run 'valleymaps fetch bea' or "
     "'valleymaps import io FILES' (the three BEA workbooks), then build again."
 )
@@ -73,26 +75,28 @@ def leakage_section(context: AtlasContext) -> list[AtlasCard]:
 
     ws = context.ws
     if not has_io_tables(ws):
-        return [AtlasCard("Value-chain leakage", MISSING_TABLES, "", None, kind=KIND)]
+        return [AtlasCard(_(KIND), _(MISSING_TABLES), "", None, kind=KIND)]
     run = atlas_leakage_run(context)
     if run is None:
         exc = context.cache.get("leakage_error")
-        return [AtlasCard("Value-chain leakage", f"Not computed: {exc}", "", None, kind=KIND)]
+        return [AtlasCard(_(KIND), _("Not computed: {error}").format(error=exc), "", None, kind=KIND)]
     payload = leakage_payload(ws, run)
     tables = context.build_dir / "tables"
     tables.mkdir(exist_ok=True)
     written = write_leakage_tables(run, tables)
     downloads = [(f"{p.name}", f"tables/{p.name}") for p in written]
-    context.downloads.append(("Leakage targets (CSV)", "tables/leakage_targets.csv"))
-    notice = settings.synthetic_notice() if run.synthetic else None
+    context.downloads.append((_("Leakage targets (CSV)"), "tables/leakage_targets.csv"))
+    notice = _(settings.synthetic_notice()) if run.synthetic else None
     html = render_leakage_page(
         payload, synthetic_notice=notice, downloads=downloads,
         source_lines=[
-            f"Input-output tables: U.S. Bureau of Economic Analysis, {DEFAULT_YEAR} detail Use, "
-            "Make and import-matrix tables before redefinitions (producers' prices).",
-            f"Employment: {run.dataset} ({run.year}); national jobs: {run.national_source}.",
-            "Clusters: data/econ/clusters.toml; exclusion list: data/econ/leakage_exclusions.toml; "
-            "the plan's targets: data/econ/leakage_targets.csv.",
+            _("Input-output tables: U.S. Bureau of Economic Analysis, {year} detail Use, "
+              "Make and import-matrix tables before redefinitions (producers' prices).").format(
+                year=DEFAULT_YEAR),
+            _("Employment: {dataset} ({year}); national jobs: {national}.").format(
+                dataset=run.dataset, year=run.year, national=run.national_source),
+            _("Clusters: data/econ/clusters.toml; exclusion list: data/econ/leakage_exclusions.toml; "
+              "the plan's targets: data/econ/leakage_targets.csv."),
         ],
     )
     write_text_atomic(context.build_dir / PAGE, html)
@@ -102,7 +106,7 @@ def leakage_section(context: AtlasContext) -> list[AtlasCard]:
         with atomic_path(context.build_dir / "png" / PNG) as tmp:
             fig.savefig(tmp, format="png", metadata=PNG_METADATA)
         thumb = f"png/{PNG}"
-    return [AtlasCard("Value-chain leakage", payload["finding"], PAGE, thumb, kind=KIND)]
+    return [AtlasCard(_(KIND), payload["finding"], PAGE, thumb, kind=KIND)]
 
 
 def atlas_leakage_run(context: AtlasContext) -> Any | None:

@@ -25,6 +25,16 @@
   }
   var W_MIN = 1.2, W_MAX = 14;
 
+  /* The page's words, in its language (data.strings from the page); this script has none. */
+  var S = {};
+
+  /* A message with {name} fields filled in. */
+  function fill(message, fields) {
+    return String(message).replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(fields, name) ? String(fields[name]) : all;
+    });
+  }
+
   function el(tag, className, text) {
     var e = document.createElement(tag);
     if (className) { e.className = className; }
@@ -40,7 +50,7 @@
 
   function fmt(v) {
     if (v === null || v === undefined || isNaN(v)) { return "–"; }
-    return Math.round(v).toLocaleString("en-US");
+    return Math.round(v).toLocaleString(S.locale);
   }
   function fmtSigned(v) {
     if (v === null || v === undefined || isNaN(v)) { return "–"; }
@@ -103,6 +113,7 @@
   /* ---------------------------------------------------------------- the page */
 
   function draw(map, data) {
+    S = data.strings || S;
     var state = {
       topN: data.defaults.topN, minFlow: data.defaults.minFlow, segment: "",
       kinds: {}, selected: null
@@ -123,7 +134,7 @@
     }
     function segLabel() {
       var found = data.segments.filter(function (s) { return s.key === state.segment; })[0];
-      return found ? found.label : "All workers";
+      return found ? found.label : S.allWorkers;
     }
 
     /* layers: other places faintly, the region's areas, its outline */
@@ -156,15 +167,14 @@
       var s = summaryOf(g);
       if (s) {
         box.appendChild(el("div", "vm-tip-metric", segLabel()));
-        box.appendChild(el("div", null, "Jobs here: " + fmt(s.employed) + moe(s.employed_moe)));
-        box.appendChild(el("div", null, "Employed residents: " + fmt(s.living) + moe(s.living_moe)));
-        box.appendChild(el("div", null, "Out-commuters: " + fmt(s.outflow) + moe(s.outflow_moe) +
-          " (" + pct(s.leakage_rate) + moe(s.leakage_rate_moe, true) + ")"));
-        box.appendChild(el("div", null, "In-commuters: " + fmt(s.inflow) + moe(s.inflow_moe) +
-          " (" + pct(s.import_rate) + moe(s.import_rate_moe, true) + " of jobs)"));
+        box.appendChild(el("div", null, fill(S.jobsHere, { value: fmt(s.employed) + moe(s.employed_moe) })));
+        box.appendChild(el("div", null, fill(S.employedResidents, { value: fmt(s.living) + moe(s.living_moe) })));
+        box.appendChild(el("div", null, fill(S.outCommuters, { value: fmt(s.outflow) + moe(s.outflow_moe),
+          rate: pct(s.leakage_rate) + moe(s.leakage_rate_moe, true) })));
+        box.appendChild(el("div", null, fill(S.inCommuters, { value: fmt(s.inflow) + moe(s.inflow_moe),
+          rate: pct(s.import_rate) + moe(s.import_rate_moe, true) })));
       }
-      box.appendChild(el("div", "vm-tip-extra", state.selected === g ? "Click to show all flows" :
-        "Click to show only this area's flows"));
+      box.appendChild(el("div", "vm-tip-extra", state.selected === g ? S.clickAll : S.clickOnly));
       return box;
     }
 
@@ -172,17 +182,18 @@
       var box = el("div", "vm-tip");
       box.appendChild(el("div", "vm-tip-name", placeName(line.o) + " → " + placeName(line.d)));
       box.appendChild(el("div", "vm-tip-metric", data.kindLabels[line.k]));
-      var label = state.segment === "" ? " workers" : " workers (" + segLabel() + ")";
-      box.appendChild(el("div", "vm-tip-value", fmt(v) + (state.segment === "" ? moe(line.m) : "") + label));
+      var shown = fmt(v) + (state.segment === "" ? moe(line.m) : "");
+      box.appendChild(el("div", "vm-tip-value", state.segment === "" ? fill(S.workers, { value: shown }) :
+        fill(S.workersSegment, { value: shown, segment: segLabel() })));
       var share, shareMoe = null, whose;
       if (line.bundle) {
         var rs = summaryOf(data.region.geoid);
         var rt = rs ? (line.k === "entering" ? rs.inflow : rs.outflow) : null;
         share = rt ? v / rt : null;
-        box.appendChild(el("div", null, pct(share) + " of " + data.region.name + "'s " +
-          (line.k === "entering" ? "in-commuters" : "out-commuters")));
-        box.appendChild(el("div", "vm-tip-extra", "Bundles " + line.n + (line.n === 1 ? " flow" : " flows") +
-          " of " + data.levelLabel.toLowerCase() + "; click an area to see its own"));
+        box.appendChild(el("div", null, fill(line.k === "entering" ? S.shareOfIn : S.shareOfOut,
+          { share: pct(share), place: data.region.name })));
+        box.appendChild(el("div", "vm-tip-extra", fill(line.n === 1 ? S.bundlesOne : S.bundlesMany,
+          { n: line.n, level: data.levelLabel.toLowerCase() })));
         return box;
       }
       if (state.segment === "") {
@@ -192,9 +203,10 @@
         var total = s ? (line.k === "entering" ? s.inflow : s.outflow) : null;
         share = total ? v / total : null;
       }
-      whose = line.k === "entering" ? placeName(line.d) + "'s in-commuters" : placeName(line.o) + "'s out-commuters";
-      box.appendChild(el("div", null, pct(share) + moe(shareMoe, true) + " of " + whose));
-      box.appendChild(el("div", "vm-tip-extra", "Lives in " + placeName(line.o) + ", works in " + placeName(line.d)));
+      whose = line.k === "entering" ? placeName(line.d) : placeName(line.o);
+      box.appendChild(el("div", null, fill(line.k === "entering" ? S.shareOfIn : S.shareOfOut,
+        { share: pct(share) + moe(shareMoe, true), place: whose })));
+      box.appendChild(el("div", "vm-tip-extra", fill(S.livesWorks, { home: placeName(line.o), work: placeName(line.d) })));
       return box;
     }
 
@@ -331,8 +343,8 @@
       wrap.appendChild(input);
       form.appendChild(wrap);
     }
-    numberInput("Largest flows shown", "topN", state.topN, 5);
-    numberInput("At least (workers)", "minFlow", state.minFlow, 10);
+    numberInput(S.largestShown, "topN", state.topN, 5);
+    numberInput(S.atLeast, "minFlow", state.minFlow, 10);
     var kindBox = el("div", "vm-kinds");
     KINDS.forEach(function (kind) {
       var wrap = el("label", "vm-kind");
@@ -351,7 +363,7 @@
     form.appendChild(legend);
     if (data.segments.length > 1) {
       var segWrap = el("label", "vm-filter vm-segment");
-      segWrap.appendChild(el("span", null, "Workers"));
+      segWrap.appendChild(el("span", null, S.workersLabel));
       var sel = el("select");
       sel.name = "segment";
       data.segments.forEach(function (s) {
@@ -377,16 +389,16 @@
     });
     var source = control("bottomleft", "vm-source");
     var details = el("details");
-    details.appendChild(el("summary", null, "Sources and data vintage"));
+    details.appendChild(el("summary", null, S.sources));
     data.sourceLines.forEach(function (line) { details.appendChild(el("div", null, line)); });
     source.appendChild(details);
     if (data.synthetic) { source.appendChild(el("div", "vm-synthetic", data.synthetic)); }
 
     function renderLegend(vmax) {
       legend.textContent = "";
-      legend.appendChild(el("div", "vm-legend-units", "Line width: workers" +
-        (state.segment ? " (" + segLabel() + ")" : "") + "; arrow at the work place"));
-      if (!vmax) { legend.appendChild(el("div", "vm-legend-note", "No flows drawn")); return; }
+      legend.appendChild(el("div", "vm-legend-units",
+        state.segment ? fill(S.lineWidthSegment, { segment: segLabel() }) : S.lineWidth));
+      if (!vmax) { legend.appendChild(el("div", "vm-legend-note", S.noFlowsDrawn)); return; }
       var steps = [vmax, vmax / 4, vmax / 16].filter(function (v) { return v >= 1; });
       var row = el("div", "vm-legend-row vm-width-row");
       steps.forEach(function (v) {
@@ -409,16 +421,15 @@
         extra = state.segment === "" ? data.notCarried.workers : (data.notCarried.seg[state.segment] || 0);
       }
       var total = all + (extra || 0);
-      note.appendChild(el("div", "vm-note-drawn", "Drawn: " + shown.length + " flows, " + fmt(drawn) +
-        " workers (" + pct(total ? drawn / total : null) + " of those between places on this map)"));
+      note.appendChild(el("div", "vm-note-drawn", fill(S.drawn, { flows: shown.length, workers: fmt(drawn),
+        share: pct(total ? drawn / total : null) })));
       var left = pool.length - shown.length + extraLines;
       if (left > 0) {
-        note.appendChild(el("div", "vm-note-left", "Not drawn: " + left.toLocaleString("en-US") +
-          " smaller flows with " + fmt(total - drawn) + " workers" +
-          (extraLines ? " (" + extraLines.toLocaleString("en-US") + " of them too small to be carried by this page)" : "") +
-          ". Raise “Largest flows shown” or lower “At least” to see more."));
+        note.appendChild(el("div", "vm-note-left", fill(extraLines ? S.notDrawnCarried : S.notDrawn, {
+          flows: left.toLocaleString(S.locale), workers: fmt(total - drawn),
+          lines: extraLines.toLocaleString(S.locale) })));
       }
-      note.appendChild(el("div", "vm-note-off", "Flows to and from places off the map (other states, abroad) are listed, not drawn."));
+      note.appendChild(el("div", "vm-note-off", S.offNote));
     }
 
     function summaryRow(box, kind, label, v, m) {
@@ -437,9 +448,9 @@
       var g = state.selected || data.region.geoid;
       var s = summaryOf(g);
       var name = state.selected ? placeName(g) : data.region.name;
-      summaryBox.appendChild(el("div", "vm-sum-title", "Inflow/Outflow: " + name));
+      summaryBox.appendChild(el("div", "vm-sum-title", fill(S.inflowOutflow, { place: name })));
       summaryBox.appendChild(el("div", "vm-subtitle", segLabel()));
-      if (!s) { summaryBox.appendChild(el("div", null, "No flows for this area.")); return; }
+      if (!s) { summaryBox.appendChild(el("div", null, S.noFlowsArea)); return; }
       // an OnTheMap-like diagram: in-commuters arrive, residents leave, the rest stay
       var pic = svg("svg", { width: "250", height: "64", "class": "vm-sum-diagram", viewBox: "0 0 250 64" });
       var maxv = Math.max(s.inflow || 0, s.outflow || 0, 1);
@@ -451,23 +462,22 @@
       pic.appendChild(svg("path", { d: "M228," + (44 - wo) + " L246,44 L228," + (44 + wo) + " z", fill: data.colors.leaving }));
       summaryBox.appendChild(pic);
       var m = state.segment === "" ? moe : function () { return ""; };
-      summaryRow(summaryBox, "entering", "Employed here, living outside", fmt(s.inflow), m(s.inflow_moe));
-      summaryRow(summaryBox, "within", "Living and employed here", fmt(s.both), m(s.both_moe));
-      summaryRow(summaryBox, "leaving", "Living here, employed outside", fmt(s.outflow), m(s.outflow_moe));
-      summaryRow(summaryBox, null, "Employed here (jobs)", fmt(s.employed), m(s.employed_moe));
-      summaryRow(summaryBox, null, "Living here (employed residents)", fmt(s.living), m(s.living_moe));
+      summaryRow(summaryBox, "entering", S.sumEntering, fmt(s.inflow), m(s.inflow_moe));
+      summaryRow(summaryBox, "within", S.sumWithin, fmt(s.both), m(s.both_moe));
+      summaryRow(summaryBox, "leaving", S.sumLeaving, fmt(s.outflow), m(s.outflow_moe));
+      summaryRow(summaryBox, null, S.sumJobs, fmt(s.employed), m(s.employed_moe));
+      summaryRow(summaryBox, null, S.sumLiving, fmt(s.living), m(s.living_moe));
       var odJobs = s.employed_od, odLiving = s.living_od;
       if ((odJobs !== undefined && Math.round(odJobs) !== Math.round(s.employed)) ||
           (odLiving !== undefined && Math.round(odLiving) !== Math.round(s.living))) {
-        var od = el("div", "vm-sum-od", "The OD flows alone give " + fmt(odJobs) + " jobs and " +
-          fmt(odLiving) + " employed residents");
+        var od = el("div", "vm-sum-od", fill(S.odAlone, { jobs: fmt(odJobs), living: fmt(odLiving) }));
         summaryBox.appendChild(od);
       }
-      summaryRow(summaryBox, null, "Net job inflow (outflow)", fmtSigned(s.net), m(s.net_moe));
-      summaryRow(summaryBox, null, "Leakage rate (out-commuters / residents)", pct(s.leakage_rate), m(s.leakage_rate_moe, true));
-      summaryRow(summaryBox, null, "In-commuter share of jobs", pct(s.import_rate), m(s.import_rate_moe, true));
+      summaryRow(summaryBox, null, S.net, fmtSigned(s.net), m(s.net_moe));
+      summaryRow(summaryBox, null, S.leakage, pct(s.leakage_rate), m(s.leakage_rate_moe, true));
+      summaryRow(summaryBox, null, S.importRate, pct(s.import_rate), m(s.import_rate_moe, true));
       if (state.selected) {
-        summaryRow(summaryBox, null, "Residents working outside " + data.region.name,
+        summaryRow(summaryBox, null, fill(S.residentsOutside, { region: data.region.name }),
                    fmt(s.outflow_region) + " (" + pct(s.region_leakage_rate) + ")", m(s.outflow_region_moe));
       }
       if ((data.notes || []).length) {
@@ -476,7 +486,7 @@
         summaryBox.appendChild(notes);
       }
       if (state.selected) {
-        var clear = el("button", "vm-clear", "Show the whole region");
+        var clear = el("button", "vm-clear", S.showRegion);
         clear.type = "button";
         clear.addEventListener("click", function () { select(null); });
         summaryBox.appendChild(clear);
@@ -485,7 +495,7 @@
 
     function renderOffMap() {
       offBox.textContent = "";
-      offBox.appendChild(el("div", "vm-sum-title", "Off the map"));
+      offBox.appendChild(el("div", "vm-sum-title", S.offMap));
       var rows = data.offMap.filter(function (r) {
         return state.kinds[r.k] && (!state.selected || r.area === state.selected);
       });
@@ -506,7 +516,7 @@
         var head = el("div", "vm-off-head");
         var sw = kindSwatch(kind, data.colors[kind], data.dashes);
         head.appendChild(sw);
-        head.appendChild(el("span", null, kind === "leaving" ? "Working in other states or abroad" : "Living in other states or abroad"));
+        head.appendChild(el("span", null, kind === "leaving" ? S.workingAway : S.livingAway));
         section.appendChild(head);
         var total = list.reduce(function (a, p) { return a + p.v; }, 0);
         list.slice(0, 5).forEach(function (p) {
@@ -517,14 +527,14 @@
         });
         if (list.length > 5) {
           var restV = list.slice(5).reduce(function (a, p) { return a + p.v; }, 0);
-          section.appendChild(el("div", "vm-off-row vm-off-more", (list.length - 5) + " more places: " + fmt(restV)));
+          section.appendChild(el("div", "vm-off-row vm-off-more", fill(S.morePlaces, { n: list.length - 5, value: fmt(restV) })));
         }
-        if (!list.length) { section.appendChild(el("div", "vm-off-row", "None")); }
-        else { section.appendChild(el("div", "vm-off-total", "Total: " + fmt(total) + " workers")); }
+        if (!list.length) { section.appendChild(el("div", "vm-off-row", S.none)); }
+        else { section.appendChild(el("div", "vm-off-total", fill(S.total, { value: fmt(total) }))); }
         offBox.appendChild(section);
       });
       if (data.offMapNote) { offBox.appendChild(el("div", "vm-legend-note vm-off-grouping", data.offMapNote)); }
-      if (data.offMapTruncated) { offBox.appendChild(el("div", "vm-legend-note", "Largest only")); }
+      if (data.offMapTruncated) { offBox.appendChild(el("div", "vm-legend-note", S.largestOnly)); }
     }
 
     global.valleymapsFlows = { select: select, state: state, redraw: redraw };

@@ -5,6 +5,14 @@
   var SVG = "http://www.w3.org/2000/svg";
   var data = JSON.parse(document.getElementById("leakage-data").textContent);
   var tip = document.getElementById("leakage-tip");
+  /* the page's words, in its language (this script has none) */
+  var S = JSON.parse(document.getElementById("leakage-strings").textContent);
+
+  function fillIn(message, fields) {
+    return String(message).replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(fields, name) ? String(fields[name]) : all;
+    });
+  }
 
   function el(name, attrs, parent) {
     var node = document.createElementNS(SVG, name);
@@ -15,9 +23,11 @@
 
   function usd(v) {
     if (v === null || v === undefined || !isFinite(v)) { return "\u2014"; }
-    if (Math.abs(v) >= 1e9) { return "$" + (v / 1e9).toFixed(2) + "B"; }
-    if (Math.abs(v) >= 1e6) { return "$" + (v / 1e6).toLocaleString("en-US", { maximumFractionDigits: 1, minimumFractionDigits: 1 }) + "M"; }
-    return "$" + Math.round(v).toLocaleString("en-US");
+    if (Math.abs(v) >= 1e9) { return fillIn(S.usdB, { value: (v / 1e9).toFixed(2) }); }
+    if (Math.abs(v) >= 1e6) {
+      return fillIn(S.usdM, { value: (v / 1e6).toLocaleString(S.locale, { maximumFractionDigits: 1, minimumFractionDigits: 1 }) });
+    }
+    return "$" + Math.round(v).toLocaleString(S.locale);
   }
 
   function pct(v) {
@@ -48,14 +58,14 @@
   function targetTip(t) {
     return function (box) {
       line(box, "div", t.rank + ". " + t.description, "tip-title");
-      line(box, "div", "Market support: " + usd(t.market_support_usd) + " (" + data.dollars + ")", "tip-value");
-      line(box, "div", "From where: rest of the U.S. " + pct(t.share_us) + ", abroad " + pct(t.share_abroad), "tip-where");
-      line(box, "div", "What buys it:", "tip-buyers-title");
+      line(box, "div", fillIn(S.marketSupport, { usd: usd(t.market_support_usd), dollars: data.dollars }), "tip-value");
+      line(box, "div", fillIn(S.fromWhere, { us: pct(t.share_us), abroad: pct(t.share_abroad) }), "tip-where");
+      line(box, "div", S.whatBuys, "tip-buyers-title");
       var list = line(box, "ul", "", "tip-buyers");
       t.buyers.slice(0, 5).forEach(function (b) {
         line(list, "li", b.cluster + ": " + pct(b.share) + " (" + usd(b.usd) + ")");
       });
-      if (t.flags) { line(box, "div", "Flags: " + t.flags, "tip-flags"); }
+      if (t.flags) { line(box, "div", fillIn(S.flags, { flags: t.flags }), "tip-flags"); }
     };
   }
 
@@ -71,16 +81,16 @@
   function drawBars() {
     var host = document.getElementById("bar-chart");
     var rows = data.targets;
-    if (!rows.length) { line(host, "p", "No targets."); return; }
+    if (!rows.length) { line(host, "p", S.noTargets); return; }
     var labelW = 330, barW = 560, rowH = 22, top = 24;
     var width = labelW + barW + 90, height = top + rows.length * rowH + 10;
     var svg = el("svg", { width: "100%", viewBox: "0 0 " + width + " " + height, style: "max-width:" + width + "px" }, host);
     var max = Math.max.apply(null, rows.map(function (r) { return r.market_support_usd || 0; })) || 1;
     var legend = el("g", { transform: "translate(" + labelW + ",4)" }, svg);
     el("rect", { x: 0, y: 0, width: 12, height: 12, fill: "#1f4e5f" }, legend);
-    el("text", { x: 16, y: 11 }, legend).textContent = "rest of the U.S.";
+    el("text", { x: 16, y: 11 }, legend).textContent = S.restOfUs;
     el("rect", { x: 130, y: 0, width: 12, height: 12, fill: "#e0a03a" }, legend);
-    el("text", { x: 146, y: 11 }, legend).textContent = "abroad";
+    el("text", { x: 146, y: 11 }, legend).textContent = S.abroad;
     rows.forEach(function (r, i) {
       var y = top + i * rowH;
       var label = el("text", { x: labelW - 6, y: y + 15, "text-anchor": "end", "class": "bar-label" }, svg);
@@ -101,7 +111,7 @@
   function drawHeat() {
     var host = document.getElementById("heat-map");
     var heat = data.heat;
-    if (!heat.clusters.length || !heat.commodities.length) { line(host, "p", "No purchases by cluster."); return; }
+    if (!heat.clusters.length || !heat.commodities.length) { line(host, "p", S.noPurchases); return; }
     var labelW = 220, cell = 34, top = 170;
     var width = labelW + heat.commodities.length * cell + 130;
     var height = top + heat.clusters.length * cell + 10;
@@ -124,7 +134,7 @@
           fill: "hsl(196, 50%, " + light + "%)", "class": "heat-cell" }, svg);
         hook(rect, function (box) {
           line(box, "div", heat.descriptions[j], "tip-title");
-          line(box, "div", "Bought outside the region by " + c + ": " + usd(v) + " (" + data.dollars + ")", "tip-value");
+          line(box, "div", fillIn(S.boughtBy, { cluster: c, usd: usd(v), dollars: data.dollars }), "tip-value");
         });
       });
     });
