@@ -138,3 +138,13 @@ def test_value_chain_leakage_page_is_spanish(spanish_atlas, open_page):
     visible = page.locator("body").inner_text()
     assert english_left(visible) == []
     assert_no_errors(report)
+
+
+def test_suitability_page_is_spanish(spanish_atlas, open_page):
+    page, report = open_page(spanish_atlas.maps_dir / "suitability.html")
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.locator(".vm-title").inner_text().startswith("¿Dónde podrían ubicarse")
+    visible = page.locator("body").inner_text()
+    assert "Aptitud (0 = menos apto, 100 = más apto)" in visible
+    assert english_left(visible) == []
+    assert_no_errors(report)

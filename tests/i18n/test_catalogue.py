@@ -84,7 +84,7 @@ def test_translations_keep_the_fields_of_their_message() -> None:
     assert not wrong, "\n".join(wrong)
 
 
-@pytest.mark.parametrize("template", ["choropleth.js", "flow_map.js", "leakage.js"])
+@pytest.mark.parametrize("template", ["choropleth.js", "flow_map.js", "leakage.js", "suitability.js"])
 def test_the_scripts_hold_no_english_words_of_the_catalogue(template: str) -> None:
     """The pages' scripts get their words from the page (a translated dict), not their source."""
     messages = set(code_messages())

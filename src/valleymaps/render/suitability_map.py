@@ -25,9 +25,12 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from valleymaps import settings
+from valleymaps import i18n, settings
+from valleymaps.i18n import N_
+from valleymaps.i18n import gettext as _
 from valleymaps.render._safe_json import script_json
 from valleymaps.render.page_a11y import make_page_accessible
+from valleymaps.render.page_language import set_page_language
 from valleymaps.render.suitability_image import color_stops
 
 #: Outline colours of the sites of each target (in layer order), readable on viridis.
@@ -109,8 +112,9 @@ def format_value(value: Any, units: str) -> str:
         return "–"
     v = float(value)
     if units == "m":
-        return f"{v / 1000:.1f} km" if v >= 1000 else f"{v:.0f} m"
-    text = f"{v:,.0f}" if abs(v) >= 100 else (f"{v:.2f}" if abs(v) >= 0.01 else f"{v:.3g}")
+        return f"{i18n.format_decimal(v / 1000, 1)} km" if v >= 1000 else f"{i18n.format_decimal(v, 0)} m"
+    text = (i18n.format_integer(v) if abs(v) >= 100
+            else (i18n.format_decimal(v, 2) if abs(v) >= 0.01 else f"{v:.3g}"))
     return f"{text} {units}".strip()
 
 
@@ -118,10 +122,17 @@ def _stability_text(row: pd.Series, count: int) -> str:
     if "stability" not in row or pd.isna(row.get("stability")):
         return ""
     best, worst = int(row["rank_best"]), int(row["rank_worst"])
-    span = f"rank {best}" if best == worst else f"ranks {best}–{worst}"
+    span = _("rank {best}").format(best=best) if best == worst else _("ranks {best}–{worst}").format(
+        best=best, worst=worst)
     stays = row.get("stays_in_top")
-    stay_text = "" if stays is None or pd.isna(stays) else f"; in the top {count} in {stays:.0%} of them"
-    return f"Rank stability: {row['stability']} ({span} when each weight moves ±10 points{stay_text})"
+    if stays is None or pd.isna(stays):
+        return _("Rank stability: {stability} ({span} when each weight moves ±10 points)").format(
+            stability=_(str(row["stability"])), span=span)
+    return _(
+        "Rank stability: {stability} ({span} when each weight moves ±10 points; in the top {count} in "
+        "{share} of them)"
+    ).format(stability=_(str(row["stability"])), span=span, count=count,
+             share=i18n.format_percent(float(stays), 0))
 
 
 def _site_payload(layer: TargetLayer) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -132,33 +143,34 @@ def _site_payload(layer: TargetLayer) -> tuple[dict[str, Any], list[dict[str, An
     count = len(sites)
     features = []
     info = []
-    for i, (_, row) in enumerate(sites.iterrows()):
+    for i, (_i, row) in enumerate(sites.iterrows()):
         geom = row.geometry.simplify(1e-5)
         features.append({"type": "Feature", "properties": {"i": i}, "geometry": geom.__geo_interface__})
         project = None
         if "nearest_project" in row and isinstance(row["nearest_project"], str) and row["nearest_project"]:
             cat = row.get("nearest_project_category") or ""
             dist = format_value(row.get("nearest_project_m"), "m")
-            project = f"{row['nearest_project']}{f' ({cat})' if cat else ''}, {dist} away"
+            project = _("{project}, {distance} away").format(
+                project=f"{row['nearest_project']}{f' ({cat})' if cat else ''}", distance=dist)
         factors = []
         for f in layer.factors:
             score = row.get(f"{f.key}_score", np.nan)
             points = row.get(f"{f.key}_points", np.nan)
             factors.append(
                 {
-                    "name": f"{f.name} (synthetic data)" if f.synthetic else f.name,
+                    "name": _("{factor} (synthetic data)").format(factor=f.name) if f.synthetic else f.name,
                     "weight": f"{f.weight:.0f}%" if float(f.weight).is_integer() else f"{f.weight:.1f}%",
                     "value": format_value(row.get(f"{f.key}_value", np.nan), f.units),
-                    "score": "–" if pd.isna(score) else f"{score:.2f}",
-                    "points": "–" if pd.isna(points) else f"{points:.1f}",
+                    "score": "–" if pd.isna(score) else i18n.format_decimal(score, 2),
+                    "points": "–" if pd.isna(points) else i18n.format_decimal(points, 1),
                 }
             )
         info.append(
             {
                 "rank": int(row["rank"]),
-                "score": f"{row['score']:.1f}",
-                "acres": f"{row['area_acres']:,.0f}",
-                "place": f"{row['county']} County"
+                "score": i18n.format_decimal(row["score"], 1),
+                "acres": i18n.format_integer(row["area_acres"]),
+                "place": _("{county} County").format(county=row["county"])
                 if isinstance(row.get("county"), str) and row["county"]
                 else "",
                 "stability": _stability_text(row, count),
@@ -189,7 +201,7 @@ def render_suitability_map(
     subtitle: str = "",
     source_lines: Sequence[str] = (),
     outlines: gpd.GeoDataFrame | None = None,
-    outlines_label: str = "County outlines",
+    outlines_label: str = N_("County outlines"),
     synthetic_notice: str | None = None,
     initial: str | None = None,
 ) -> folium.Map:
@@ -286,14 +298,40 @@ def render_suitability_map(
         "bounds": [[south, west], [north, east]],
         "tiles": tiles,
         "outlines": outline_geojson,
-        "outlinesLabel": outlines_label,
+        "outlinesLabel": _(outlines_label),
         "legend": {
-            "title": "Suitability (0 = least, 100 = most suitable)",
+            "title": _("Suitability (0 = least, 100 = most suitable)"),
             "colors": color_stops(n=11),
             "ticks": ["0", "25", "50", "75", "100"],
-            "excluded": "No colour: excluded (constraints, outside the region, no data)",
-            "site": "Candidate site (number = rank; click for details)",
+            "excluded": _("No colour: excluded (constraints, outside the region, no data)"),
+            "site": _("Candidate site (number = rank; click for details)"),
         },
+        "strings": suitability_strings(),
     }
     _Attach(spec).add_to(fmap)
-    return fmap
+    return set_page_language(fmap)
+
+
+#: How steady a site's rank is (:mod:`valleymaps.suitability.sensitivity`), as the page says it.
+STABILITY_WORDS = (N_("stable"), N_("fairly stable"), N_("sensitive"))
+
+
+def suitability_strings() -> dict[str, str]:
+    """The words of the suitability page's script, in the build's language (the script has none)."""
+    return {
+        "siteTitle": _("Site {rank} · {target}"),
+        "score": _("Suitability {score} / 100"),
+        "area": _("Area: {acres} acres"),
+        "where": _("Where: {place}"),
+        "nearestProject": _("Nearest project: {project}"),
+        "factor": _("Factor"),
+        "weight": _("Weight"),
+        "value": _("Value"),
+        "scoreHead": _("Score"),
+        "points": _("Points"),
+        "suitability": _("Suitability"),
+        "pointsNote": _("Points = weight × mean score of the factor over the site; they add up to the "
+                        "site's suitability."),
+        "data": _("Data"),
+        "turnOn": _("Turn a target on in the layer list."),
+    }

@@ -19,8 +19,10 @@ import rasterio
 from affine import Affine
 from rasterio.enums import Resampling
 
-from valleymaps import settings
+from valleymaps import i18n, settings
 from valleymaps._version import __version__
+from valleymaps.i18n import gettext as _
+from valleymaps.i18n import ngettext
 from valleymaps.io.atomic import atomic_path, write_text_atomic
 from valleymaps.io.csv_safe import neutralise_formulas
 from valleymaps.io.qgis_styles import describe_layer, write_layer_style, write_qml_beside, write_sld_beside
@@ -62,15 +64,19 @@ def sites_text(result: SuitabilityResult) -> str:
     rules = result.profile.sites
     n = int(result.sites["selected"].sum()) if not result.sites.empty else 0
     how = (
-        f"suitability at least {rules.threshold:g}"
+        _("suitability at least {threshold}").format(threshold=f"{rules.threshold:g}")
         if rules.threshold is not None
-        else f"the best {rules.top_percent:g}% of the land (suitability ≥ {result.search.threshold:.1f})"
+        else _("the best {percent}% of the land (suitability ≥ {threshold})").format(
+            percent=f"{rules.top_percent:g}", threshold=i18n.format_decimal(result.search.threshold, 1))
     )
-    return (
-        f"{n} candidate site{'s' if n != 1 else ''}: contiguous areas of "
-        f"{rules.min_acres:g}–{rules.max_acres:g} "
-        f"acres in {how}, at least {rules.min_distance_m / 1000:g} km apart, ranked by mean suitability."
-    )
+    return ngettext(
+        "{n} candidate site: contiguous areas of {low}–{high} acres in {how}, at least {km} km apart, "
+        "ranked by mean suitability.",
+        "{n} candidate sites: contiguous areas of {low}–{high} acres in {how}, at least {km} km apart, "
+        "ranked by mean suitability.",
+        n,
+    ).format(n=n, low=f"{rules.min_acres:g}", high=f"{rules.max_acres:g}", how=how,
+             km=f"{rules.min_distance_m / 1000:g}")
 
 
 def site_table(result: SuitabilityResult, *, target: str | None = None) -> pd.DataFrame:
@@ -240,19 +246,20 @@ def target_layer(
     notes = []
     if result.profile.left_out_names:
         notes.append(
-            "Left out, no data in this workspace: "
-            + "; ".join(result.profile.left_out_names)
-            + ". The other weights were scaled up to 100. Add the layers (see data/econ/suitability/"
-            "layers.toml, or 'valleymaps suitability --list') for the full model."
+            _("Left out, no data in this workspace: {factors}. The other weights were scaled up to 100. Add "
+              "the layers (see data/econ/suitability/layers.toml, or 'valleymaps suitability --list') for "
+              "the full model.").format(factors="; ".join(result.profile.left_out_names))
         )
     if result.sites.empty:
         notes.append(
-            "No area met the site rules; loosen [sites] in the profile (smaller min_acres, lower threshold)."
+            _("No area met the site rules; loosen [sites] in the profile (smaller min_acres, lower "
+              "threshold).")
         )
     notes += [f"{f.factor.name}: {caveat}" for f in result.factors for caveat in f.caveats]
     caps = [f for f in result.factors if f.cap_m]
     for f in caps:
-        notes.append(f"{f.factor.name}: distances beyond {format_value(f.cap_m, 'm')} all score the same.")
+        notes.append(_("{factor}: distances beyond {distance} all score the same.").format(
+            factor=f.factor.name, distance=format_value(f.cap_m, "m")))
     return TargetLayer(
         key=key,
         title=title,

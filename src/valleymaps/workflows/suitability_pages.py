@@ -24,8 +24,10 @@ from typing import Any
 
 import pandas as pd
 
-from valleymaps import settings
+from valleymaps import i18n, settings
 from valleymaps.errors import EmptyLayerError, OutputWriteError, ValleymapsError
+from valleymaps.i18n import N_
+from valleymaps.i18n import gettext as _
 from valleymaps.io.atomic import atomic_path, work_dir
 from valleymaps.io.csv_safe import neutralise_formulas
 from valleymaps.io.region import read_analysis_region
@@ -49,19 +51,22 @@ from valleymaps.workflows.suitability_outputs import preview_and_overlay, site_t
 log = logging.getLogger(__name__)
 
 PAGE = "suitability.html"
+CARD_KIND = N_("Site suitability")
 
 
 def _finding(result: SuitabilityResult) -> str:
     sites = result.selected_sites
     targets = "; ".join(result.profile.targets[:3]) + (" …" if len(result.profile.targets) > 3 else "")
     if sites.empty:
-        return f"No candidate site met the rules. Targets: {targets}."
+        return _("No candidate site met the rules. Targets: {targets}.").format(targets=targets)
     best = sites.iloc[0]
-    where = f" in {best['county']} County" if isinstance(best.get("county"), str) and best["county"] else ""
-    return (
-        f"Best site{where}: suitability {best['score']:.0f}/100, {best['area_acres']:,.0f} acres "
-        f"({len(sites)} sites). Targets: {targets}."
-    )
+    fields = {"score": i18n.format_decimal(best["score"], 0), "n": len(sites), "targets": targets,
+              "acres": i18n.format_integer(best["area_acres"])}
+    if isinstance(best.get("county"), str) and best["county"]:
+        return _("Best site in {county} County: suitability {score}/100, {acres} acres ({n} sites). "
+                 "Targets: {targets}.").format(county=best["county"], **fields)
+    return _("Best site: suitability {score}/100, {acres} acres ({n} sites). Targets: {targets}.").format(
+        **fields)
 
 
 def _compute_leaving_out_empty(
@@ -99,7 +104,8 @@ def _market_support(context: AtlasContext) -> dict[str, str]:
 def _support_notes(profile: Profile, support: dict[str, str]) -> list[str]:
     from valleymaps.suitability.profile import normalize_target
 
-    return [f"Market support of {t}: {support[normalize_target(t)]} (see leakage.html)."
+    return [_("Market support of {target}: {support} (see leakage.html).").format(
+                target=t, support=support[normalize_target(t)])
             for t in profile.targets if normalize_target(t) in support]
 
 
@@ -172,20 +178,21 @@ def suitability_section(context: AtlasContext) -> list[AtlasCard]:
                     values=values,
                     transform=transform,
                     sites=result.sites,
-                    title=f"Site suitability: {profile.name}",
-                    subtitle=f"{ws.config.region_name} · {result.grid.resolution:g} m cells",
+                    title=_("Site suitability: {profile}").format(profile=profile.name),
+                    subtitle=_("{region} · {size} m cells").format(
+                        region=ws.config.region_name, size=f"{result.grid.resolution:g}"),
                     outlines=region,
                     source_lines=list(layers[-1].source_lines),
                     notes=list(layers[-1].notes),
-                    synthetic_notice=settings.synthetic_notice(None) if result.synthetic else None,
+                    synthetic_notice=_(settings.synthetic_notice(None)) if result.synthetic else None,
                 )
             cards.append(
                 AtlasCard(
-                    f"Sites for {profile.name}",
+                    _("Sites for {profile}").format(profile=profile.name),
                     _finding(result),
                     f"{PAGE}#{profile.key}",
                     thumb,
-                    kind="Site suitability",
+                    kind=CARD_KIND,
                 )
             )
             shutil.rmtree(scratch / profile.key, ignore_errors=True)
@@ -193,17 +200,16 @@ def suitability_section(context: AtlasContext) -> list[AtlasCard]:
             return []
         fmap = render_suitability_map(
             layers,
-            title=f"Where could the target industries locate? ({ws.config.region_name})",
-            subtitle=(
-                f"Site suitability per profile at {defaults.ATLAS_RESOLUTION_M:g} m; "
-                "run 'valleymaps suitability "
-                "--target ...' for 100 m or 30 m detail."
-            ),
+            title=_("Where could the target industries locate? ({region})").format(
+                region=ws.config.region_name),
+            subtitle=_("Site suitability per profile at {size} m; run 'valleymaps suitability "
+                       "--target ...' for 100 m or 30 m detail.").format(
+                size=f"{defaults.ATLAS_RESOLUTION_M:g}"),
             source_lines=[
-                "Profiles: data/econ/suitability/*.toml (weights, transforms, constraints, site rules).",
+                _("Profiles: data/econ/suitability/*.toml (weights, transforms, constraints, site rules)."),
             ],
             outlines=region,
-            synthetic_notice=settings.synthetic_notice(None) if synthetic else None,
+            synthetic_notice=_(settings.synthetic_notice(None)) if synthetic else None,
         )
         with atomic_path(context.build_dir / PAGE) as tmp:
             fmap.save(str(tmp))

@@ -10,19 +10,28 @@
     return e;
   }
 
+  /* The page's words, in its language (spec.strings); this script has none. */
+  var S = {};
+
+  function fillIn(message, fields) {
+    return String(message).replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(fields, name) ? String(fields[name]) : all;
+    });
+  }
+
   function popupFor(target, site) {
     var box = el("div", "vm-site-popup");
-    box.appendChild(el("div", "vm-site-title", "Site " + site.rank + " \u00b7 " + target.title));
-    box.appendChild(el("div", "vm-site-score", "Suitability " + site.score + " / 100"));
+    box.appendChild(el("div", "vm-site-title", fillIn(S.siteTitle, { rank: site.rank, target: target.title })));
+    box.appendChild(el("div", "vm-site-score", fillIn(S.score, { score: site.score })));
     var facts = el("ul", "vm-site-facts");
-    facts.appendChild(el("li", null, "Area: " + site.acres + " acres"));
-    if (site.place) { facts.appendChild(el("li", null, "Where: " + site.place)); }
-    if (site.project) { facts.appendChild(el("li", "vm-site-project", "Nearest project: " + site.project)); }
+    facts.appendChild(el("li", null, fillIn(S.area, { acres: site.acres })));
+    if (site.place) { facts.appendChild(el("li", null, fillIn(S.where, { place: site.place }))); }
+    if (site.project) { facts.appendChild(el("li", "vm-site-project", fillIn(S.nearestProject, { project: site.project }))); }
     if (site.stability) { facts.appendChild(el("li", "vm-site-stability", site.stability)); }
     box.appendChild(facts);
     var table = el("table", "vm-site-factors");
     var head = el("tr");
-    ["Factor", "Weight", "Value", "Score", "Points"].forEach(function (h) { head.appendChild(el("th", null, h)); });
+    [S.factor, S.weight, S.value, S.scoreHead, S.points].forEach(function (h) { head.appendChild(el("th", null, h)); });
     table.appendChild(head);
     site.factors.forEach(function (f) {
       var tr = el("tr");
@@ -34,20 +43,19 @@
       table.appendChild(tr);
     });
     var total = el("tr", "vm-site-total");
-    total.appendChild(el("td", null, "Suitability"));
+    total.appendChild(el("td", null, S.suitability));
     total.appendChild(el("td", "num", "100"));
     total.appendChild(el("td"));
     total.appendChild(el("td"));
     total.appendChild(el("td", "num", site.score));
     table.appendChild(total);
     box.appendChild(table);
-    box.appendChild(el("div", "vm-site-note",
-      "Points = weight \u00d7 mean score of the factor over the site; they add up to the site's suitability."));
+    box.appendChild(el("div", "vm-site-note", S.pointsNote));
     var sourced = target.factors.filter(function (f) { return f.source; });
     if (sourced.length) {
       var sources = el("ul", "vm-site-sources");
       sourced.forEach(function (f) { sources.appendChild(el("li", null, f.name + ": " + f.source)); });
-      box.appendChild(el("div", "vm-site-sources-title", "Data"));
+      box.appendChild(el("div", "vm-site-sources-title", S.data));
       box.appendChild(sources);
     }
     return box;
@@ -112,7 +120,7 @@
     if (spec.subtitle) { div.appendChild(el("div", "vm-subtitle", spec.subtitle)); }
     if (spec.synthetic) { div.appendChild(el("div", "vm-synthetic", spec.synthetic)); }
     if (!target) {
-      div.appendChild(el("p", "vm-hint", "Turn a target on in the layer list."));
+      div.appendChild(el("p", "vm-hint", S.turnOn));
       return;
     }
     var head = el("div", "vm-target-head");
@@ -160,6 +168,7 @@
   }
 
   function attach(map, spec) {
+    S = spec.strings || S;
     map.fitBounds(spec.bounds, { animate: false, padding: [10, 10] });
     L.tileLayer(spec.tiles.url, spec.tiles.options).addTo(map);
     var groups = spec.targets.map(function (t, i) { t.index = i; return makeTarget(t); });
