@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from valleymaps import i18n
-from valleymaps.analysis.io_model import COMMODITY_FLAGS, LeakageResult
+from valleymaps.analysis.io_model import COMMODITY_FLAGS, OTHER_BUYERS, LeakageResult
 from valleymaps.i18n import N_
 from valleymaps.i18n import gettext as _
 from valleymaps.render._safe_json import script_json
@@ -49,6 +49,10 @@ METHOD_LABELS: dict[str, str] = {
     "flq": N_("Flegg's location quotients (FLQ)"),
 }
 """In English; shown through the catalogue."""
+
+
+#: What the model calls purchases by industries in no cluster (``OTHER_BUYERS``).
+OTHER_BUYERS_NAME = N_("Other buyers (no cluster)")
 
 
 def _num(value: Any, digits: int = 0) -> float | None:
@@ -190,6 +194,10 @@ def build_leakage_payload(
     """
     targets = result.targets.sort_values("rank").head(top)
     by_cluster = result.by_cluster
+    if i18n.current_language() != "en" and len(by_cluster):  # the model's own name for the rest
+        by_cluster = by_cluster.copy()
+        others = by_cluster["cluster"] == OTHER_BUYERS
+        by_cluster.loc[others, "cluster_name"] = _(OTHER_BUYERS_NAME)
     rows = []
     for _i, t in targets.iterrows():
         us, abroad = _num(t.get("leakage_us_usd")), _num(t.get("leakage_abroad_usd"))

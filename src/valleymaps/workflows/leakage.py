@@ -48,6 +48,7 @@ from valleymaps.analysis.io_model import (
 from valleymaps.clusters import load_clusters
 from valleymaps.employment import EmploymentDataset
 from valleymaps.errors import AnalysisError, ConfigError, MissingDatasetError
+from valleymaps.i18n import gettext as _
 from valleymaps.io.atomic import write_text_atomic
 from valleymaps.io.bea import DEFAULT_YEAR, load_io_tables
 from valleymaps.io.csv_safe import csv_text
@@ -299,7 +300,7 @@ def compute_workspace_leakage(
     result = compute_leakage(structure, regional, national, method=method, delta=delta,
                              **options)  # type: ignore[arg-type]
     if ds.synthetic:
-        notes.insert(0, f"{settings.synthetic_notice()}: {ds.name}.")
+        notes.insert(0, f"{_(settings.synthetic_notice())}: {ds.name}.")
     result.notes = [*notes, *result.notes]
     if price_index is not None:
         p_year, p_factor, p_name = price_index

@@ -167,10 +167,11 @@ def market_support_text(row: Any) -> str:
     rank = row.get("recomputed_rank")
     year = int(row["dollars_year"])
     if usd is None or pd.isna(usd):
-        recomputed = "not among the screened targets"
+        recomputed = _("not among the screened targets")
     else:
-        recomputed = f"{format_usd(float(usd))} ({year} $, rank {int(rank)})"
-    return f"plan {plan} (2010 $) · recomputed {recomputed}"
+        recomputed = _("{usd} ({year} $, rank {rank})").format(usd=format_usd(float(usd)), year=year,
+                                                             rank=int(rank))
+    return _("plan {plan} (2010 $) · recomputed {recomputed}").format(plan=plan, recomputed=recomputed)
 
 
 def _usd(value: Any) -> str:
