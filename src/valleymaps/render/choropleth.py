@@ -285,6 +285,11 @@ def choropleth_strings() -> dict[str, str]:
         "show": _("Show"),
         "year": _("Year"),
         "spanNote": _("This measure covers the whole span; the year applies to jobs, shares and LQ."),
+        "place": _("Place"),
+        "notes": _("Notes"),
+        "tableNote": _("Click a column heading to sort. Columns of ranked measures sort by rank."),
+        "legend": _("Legend"),
+        "panelLabel": _("Map panel: title and measures"),
     }
 
 

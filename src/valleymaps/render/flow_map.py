@@ -121,6 +121,25 @@ def flow_map_strings() -> dict[str, str]:
         "none": _("None"),
         "total": _("Total: {value} workers"),
         "largestOnly": _("Largest only"),
+        "flowsCaption": _("{title}: the {n} flows drawn ({who})"),
+        "flowsNote": _("Workers who live in the first place and work in the second. Click a column heading "
+                       "to sort."),
+        "colFlow": _("Flow"),
+        "colLivesIn": _("Lives in"),
+        "colWorksIn": _("Works in"),
+        "colKind": _("Kind"),
+        "colShare": _("Share of the place's commuters"),
+        "areasCaption": _("{level}: jobs, residents and commuters ({who})"),
+        "colArea": _("Area"),
+        "colJobsHere": _("Jobs here"),
+        "colResidents": _("Employed residents"),
+        "colOut": _("Out-commuters"),
+        "colOutShare": _("Out-commuters, share"),
+        "colIn": _("In-commuters"),
+        "colInShare": _("In-commuters, share of jobs"),
+        "panelLabel": _("Map panel: filters and legend"),
+        "summaryLabel": _("Commuting summary"),
+        "offLabel": _("Flows not drawn on the map"),
     }
 
 #: Default number of arcs drawn, and most arcs a page carries.

@@ -297,7 +297,7 @@ def _buyers_text(buyers: Sequence[dict[str, Any]], limit: int = 3) -> str:
 
 def _targets_table(payload: dict[str, Any]) -> str:
     head = "<tr>" + "".join(
-        f'<th scope="col">{escape(_(h))}</th>'
+        f'<th scope="col">{escape(_(h), quote=False)}</th>'
         for h in (N_("Rank"), N_("Commodity"), N_("Market support"), N_("Rest of U.S."), N_("Abroad"),
                   N_("Bought by"), N_("Flags"))
     ) + "</tr>"
@@ -312,15 +312,15 @@ def _targets_table(payload: dict[str, Any]) -> str:
             f"<td>{escape(_buyers_text(r['buyers']))}</td><td>{escape(r['flags'])}</td></tr>"
         )
     caption = _("Top {n} targets, {dollars}").format(n=len(payload["targets"]), dollars=payload["dollars"])
-    return (f"<table id=\"targets-table\"><caption>{escape(caption)}</caption><thead>{head}</thead>"
-            f"<tbody>{''.join(body)}</tbody></table>")
+    return (f"<table id=\"targets-table\"><caption>{escape(caption, quote=False)}</caption>"
+            f"<thead>{head}</thead><tbody>{''.join(body)}</tbody></table>")
 
 
 def _plan_table(payload: dict[str, Any]) -> str:
     plan = payload["plan"]
     if not plan["rows"]:
         missing = _("The plan's table (data/econ/leakage_targets.csv) is not in this workspace.")
-        return f"<p>{escape(missing)}</p>"
+        return f"<p>{escape(missing, quote=False)}</p>"
     body = []
     for p in plan["rows"]:
         rank = p["recomputed_rank"]
@@ -345,10 +345,11 @@ def _plan_table(payload: dict[str, Any]) -> str:
     heads = (N_("Plan rank"), N_("Target"), N_("Plan's market support"), N_("Recomputed rank"),
              N_("Recomputed market support"), N_("BEA commodities"), N_("Note"))
     return (
-        f"<p id=\"spearman\">{escape(before.format(**fields))}<strong>{escape(rho_text)}</strong>"
-        f"{escape(after.format(**fields))}</p>"
-        f"<table id=\"plan-table\"><caption>{escape(caption)}</caption><thead><tr>"
-        + "".join(f'<th scope="col">{escape(_(h))}</th>' for h in heads)
+        f"<p id=\"spearman\">{escape(before.format(**fields), quote=False)}"
+        f"<strong>{escape(rho_text)}</strong>"
+        f"{escape(after.format(**fields), quote=False)}</p>"
+        f"<table id=\"plan-table\"><caption>{escape(caption, quote=False)}</caption><thead><tr>"
+        + "".join(f'<th scope="col">{escape(_(h), quote=False)}</th>' for h in heads)
         + f"</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
 
@@ -413,30 +414,31 @@ def render_leakage_page(
         f'<html lang="{escape(i18n.html_lang(), quote=True)}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(payload['title'])}</title><style>{_template('leakage.css')}</style></head><body>",
-        f'<header><p class="back"><a href="index.html">&larr; {escape(words["atlas"])}</a></p>',
+        f'<header><p class="back"><a href="index.html">&larr; {escape(words["atlas"], quote=False)}</a></p>',
         f'<h1>{escape(payload["title"])}</h1>',
-        f"<p>{escape(intro_before)}"
+        f"<p>{escape(intro_before, quote=False)}"
         f"<strong id=\"dollars-year\">{escape(payload['dollars'])}</strong>"
-        f"{escape(intro_after.format(method=payload['method_label']))}{emp}</p></header><main>",
+        f"{escape(intro_after, quote=False).format(method=escape(payload['method_label']))}{emp}"
+        "</p></header><main>",
         notice,
         '<section aria-labelledby="h-targets"><h2 id="h-targets">'
-        f'{escape(words["ranked"])}</h2>',
-        f'<p class="hint">{escape(words["hover"])}</p>',
+        f'{escape(words["ranked"], quote=False)}</h2>',
+        f'<p class="hint">{escape(words["hover"], quote=False)}</p>',
         f'<div id="bar-chart" class="chart" role="img" aria-label="{escape(bar_label, quote=True)}"></div>',
         '<div id="leakage-tip" class="tip" role="tooltip" hidden></div>',
         _targets_table(payload),
         f"<ul class=\"flags\">{flags}</ul>" if flags else "",
         "</section>",
         '<section aria-labelledby="h-heat"><h2 id="h-heat">'
-        f'{escape(words["who"])}</h2>',
-        f'<p class="hint">{escape(heat_hint)}</p>',
+        f'{escape(words["who"], quote=False)}</h2>',
+        f'<p class="hint">{escape(heat_hint, quote=False)}</p>',
         f'<div id="heat-map" class="chart" role="img" aria-label="{escape(heat_label, quote=True)}">'
         "</div></section>",
-        f'<section aria-labelledby="h-plan"><h2 id="h-plan">{escape(plan_heading)}</h2>',
+        f'<section aria-labelledby="h-plan"><h2 id="h-plan">{escape(plan_heading, quote=False)}</h2>',
         _plan_table(payload),
-        f'<h3>{escape(words["why"])}</h3><ul id="reasons">{reasons}</ul></section>',
-        f'<section><h2>{escape(words["notes"])}</h2><ul class="notes">{notes}</ul>',
-        f"<p>{escape(words['downloads'])} {links}</p>" if links else "",
+        f'<h3>{escape(words["why"], quote=False)}</h3><ul id="reasons">{reasons}</ul></section>',
+        f'<section><h2>{escape(words["notes"], quote=False)}</h2><ul class="notes">{notes}</ul>',
+        f"<p>{escape(words['downloads'], quote=False)} {links}</p>" if links else "",
         f"{sources}</section></main>",
         f'<script type="application/json" id="leakage-data">{script_json(payload)}</script>',
         f'<script type="application/json" id="leakage-strings">{script_json(leakage_strings())}</script>',

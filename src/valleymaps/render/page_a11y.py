@@ -22,6 +22,8 @@ from branca.element import Element, Figure
 from jinja2 import Template
 
 from valleymaps import i18n
+from valleymaps.i18n import gettext as _
+from valleymaps.render._safe_json import script_json
 
 #: folium's page (branca ``Figure``) with a language, a main landmark and a heading; the title
 #: and heading are escaped (branca puts the title in as it is).
@@ -47,6 +49,23 @@ _PAGE_TEMPLATE = Template(
 
 def _asset(name: str) -> str:
     return (resources.files("valleymaps.render") / "templates" / name).read_text(encoding="utf-8")
+
+
+def a11y_strings() -> dict[str, str]:
+    """The words of the shared accessibility script, in the build's language (it has none)."""
+    return {
+        "group": _("Group of {n} nearby features: Enter zooms in"),
+        "features": _("Features on the map"),
+        "feature": _("Feature"),
+        "details": _("Details"),
+        "dataTable": _("Data table"),
+        "tableTitle": _("Data table: {title}"),
+        "map": _("map"),
+        "closeTable": _("Close table"),
+        "tables": _("Tables (scroll with the arrow keys)"),
+        "mapLabel": _("Map: {title}. Tab to reach its features; Enter shows their details. The Data table "
+                      "button lists the same values."),
+    }
 
 
 def make_page_accessible(fmap: folium.Map, *, title: str, lang: str | None = None) -> folium.Map:
@@ -79,5 +98,6 @@ def make_page_accessible(fmap: folium.Map, *, title: str, lang: str | None = Non
     root.header.add_child(Element(f"<style>{_asset('a11y.css')}</style>"))
     root.header.add_child(Element(f"<script>{_asset('a11y.js')}</script>"))
     # in the page's closing script, before folium creates the map (Leaflet is loaded by then)
-    root.script.add_child(Element("valleymapsA11y.install();"), name="vm_a11y_install")
+    root.script.add_child(Element(f"valleymapsA11y.install({script_json(a11y_strings())});"),
+                          name="vm_a11y_install")
     return fmap

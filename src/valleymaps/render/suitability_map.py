@@ -334,4 +334,13 @@ def suitability_strings() -> dict[str, str]:
                         "site's suitability."),
         "data": _("Data"),
         "turnOn": _("Turn a target on in the layer list."),
+        "legend": _("Legend"),
+        "tableCaption": _("Candidate sites of the targets shown"),
+        "tableNote": _("Each site's factors and data are in its popup (Tab to the site, then Enter)."),
+        "colSite": _("Site"),
+        "colRank": _("Rank"),
+        "colAcres": _("Acres"),
+        "colWhere": _("Where"),
+        "colProject": _("Nearest project"),
+        "panelLabel": _("Site suitability"),
     }

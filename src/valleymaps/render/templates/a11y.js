@@ -11,6 +11,15 @@
 (function (global) {
   "use strict";
 
+  /* The page's words, in its language (passed to install()); this script has none. */
+  var S = {};
+
+  function fillIn(message, fields) {
+    return String(message).replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(fields, name) ? String(fields[name]) : all;
+    });
+  }
+
   var maps = [];
   var tables = [];
   var nextId = 0;
@@ -141,7 +150,7 @@
     node.vmA11y = true;
     node.setAttribute("tabindex", "0");
     node.setAttribute("role", "button");
-    node.setAttribute("aria-label", "Group of " + cluster.getChildCount() + " nearby features: Enter zooms in");
+    node.setAttribute("aria-label", fillIn(S.group, { n: cluster.getChildCount() }));
     node.classList.add("vm-focusable");
     L.DomEvent.on(node, "keydown", function (e) {
       if (e.key === "Enter" || e.key === " " || e.key === "Spacebar") {
@@ -242,7 +251,7 @@
       var parts = describe(layer).split("; ");
       rows.push([parts[0], parts.slice(1).join("; ")]);
     });
-    return { caption: "Features on the map", columns: [{ label: "Feature" }, { label: "Details" }], rows: rows };
+    return { caption: S.features, columns: [{ label: S.feature }, { label: S.details }], rows: rows };
   }
 
   function addTableControl(map) {
@@ -254,8 +263,8 @@
     panel.id = id;
     panel.hidden = true;
     panel.setAttribute("tabindex", "-1");
-    panel.setAttribute("aria-label", "Data table");
-    var button = el("button", "vm-table-toggle", "Data table");
+    panel.setAttribute("aria-label", S.dataTable);
+    var button = el("button", "vm-table-toggle", S.dataTable);
     button.type = "button";
     button.setAttribute("aria-expanded", "false");
     button.setAttribute("aria-controls", id);
@@ -269,8 +278,8 @@
       var specs = [].concat(entry.build ? entry.build() : featureTable(map));
       panel.textContent = "";
       var bar = el("div", "vm-table-bar");
-      bar.appendChild(el("h2", "vm-table-title", "Data table: " + (document.title || "map")));
-      var shut = el("button", "vm-table-close", "Close table");
+      bar.appendChild(el("h2", "vm-table-title", fillIn(S.tableTitle, { title: document.title || S.map })));
+      var shut = el("button", "vm-table-close", S.closeTable);
       shut.type = "button";
       shut.addEventListener("click", close);
       bar.appendChild(shut);
@@ -278,7 +287,7 @@
       var scroller = el("div", "vm-table-scroll");
       scroller.setAttribute("tabindex", "0");
       scroller.setAttribute("role", "group");
-      scroller.setAttribute("aria-label", "Tables (scroll with the arrow keys)");
+      scroller.setAttribute("aria-label", S.tables);
       specs.forEach(function (spec) {
         if (spec.note) { scroller.appendChild(el("p", "vm-table-note", spec.note)); }
         scroller.appendChild(buildTable(spec));
@@ -320,13 +329,13 @@
   function labelMap(map) {
     var c = map.getContainer();
     if (!c.getAttribute("aria-label")) {
-      c.setAttribute("aria-label", "Map: " + (document.title || "map") +
-        ". Tab to reach its features; Enter shows their details. The Data table button lists the same values.");
+      c.setAttribute("aria-label", fillIn(S.mapLabel, { title: document.title || S.map }));
     }
     c.setAttribute("role", "region");
   }
 
-  function install() {
+  function install(strings) {
+    S = strings || S;
     if (!global.L || L.Map.vmA11y) { return; }
     L.Map.vmA11y = true;
     L.Map.addInitHook(function () {

@@ -268,11 +268,11 @@
 
   /* The data table of the level shown: every place with every metric, for the year shown. */
   function tableOf(state, map, options) {
-    var columns = [{ label: "Place" }];
+    var columns = [{ label: S.place }];
     options.metrics.forEach(function (metric) {
       columns.push({ label: titleOf(metric, state), numeric: true });
     });
-    columns.push({ label: "Notes" });
+    columns.push({ label: S.notes });
     var rows = [], levels = [];
     state.layers.forEach(function (layer) {
       if (!map.hasLayer(layer)) { return; }
@@ -297,7 +297,7 @@
     });
     return {
       caption: options.title + ": " + levels.join(", ") + (state.years.length ? ", " + state.year : ""),
-      note: "Click a column heading to sort. Columns of ranked measures sort by rank.",
+      note: S.tableNote,
       columns: columns,
       rows: rows
     };
@@ -310,7 +310,7 @@
     legend.onAdd = function () {
       var div = L.DomUtil.create("div", "vm-legend leaflet-control");
       div.setAttribute("role", "region");  // a named landmark; it may scroll, so Tab reaches it
-      div.setAttribute("aria-label", "Legend");
+      div.setAttribute("aria-label", S.legend);
       div.setAttribute("tabindex", "0");
       L.DomEvent.disableClickPropagation(div);
       return div;
@@ -321,7 +321,7 @@
     panel.onAdd = function () {
       var div = L.DomUtil.create("div", "vm-panel leaflet-control");
       div.setAttribute("role", "region");
-      div.setAttribute("aria-label", "Map panel: title and measures");
+      div.setAttribute("aria-label", S.panelLabel);
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       div.appendChild(el("div", "vm-title", options.title));

@@ -287,16 +287,16 @@
       });
       var who = segLabel();
       return [{
-        caption: data.title + ": the " + flows.length + " flows drawn (" + who + ")",
-        note: "Workers who live in the first place and work in the second. Click a column heading to sort.",
-        columns: [{ label: "Flow" }, { label: "Lives in" }, { label: "Works in" }, { label: "Kind" },
-                  { label: "Workers", numeric: true }, { label: "Share of the place's commuters", numeric: true }],
+        caption: fill(S.flowsCaption, { title: data.title, n: flows.length, who: who }),
+        note: S.flowsNote,
+        columns: [{ label: S.colFlow }, { label: S.colLivesIn }, { label: S.colWorksIn }, { label: S.colKind },
+                  { label: S.workersLabel, numeric: true }, { label: S.colShare, numeric: true }],
         rows: flows
       }, {
-        caption: data.levelLabel + ": jobs, residents and commuters (" + who + ")",
-        columns: [{ label: "Area" }, { label: "Jobs here", numeric: true }, { label: "Employed residents", numeric: true },
-                  { label: "Out-commuters", numeric: true }, { label: "Out-commuters, share", numeric: true },
-                  { label: "In-commuters", numeric: true }, { label: "In-commuters, share of jobs", numeric: true }],
+        caption: fill(S.areasCaption, { level: data.levelLabel, who: who }),
+        columns: [{ label: S.colArea }, { label: S.colJobsHere, numeric: true }, { label: S.colResidents, numeric: true },
+                  { label: S.colOut, numeric: true }, { label: S.colOutShare, numeric: true },
+                  { label: S.colIn, numeric: true }, { label: S.colInShare, numeric: true }],
         rows: areas
       }];
     }
@@ -324,7 +324,7 @@
 
     var panel = control("topleft", "vm-panel vm-flow-panel");
     panel.setAttribute("role", "region");
-    panel.setAttribute("aria-label", "Map panel: filters and legend");
+    panel.setAttribute("aria-label", S.panelLabel);
     panel.appendChild(el("div", "vm-title", data.title));
     if (data.synthetic) { panel.appendChild(el("div", "vm-synthetic", data.synthetic)); }
     if (data.subtitle) { panel.appendChild(el("div", "vm-subtitle", data.subtitle)); }
@@ -382,7 +382,7 @@
     var summaryBox = control("topright", "vm-panel vm-summary");
     var offBox = control("bottomright", "vm-panel vm-offmap");
     /* panels that may scroll are reachable with Tab (and scroll with the arrow keys) */
-    [[summaryBox, "Commuting summary"], [offBox, "Flows not drawn on the map"]].forEach(function (pair) {
+    [[summaryBox, S.summaryLabel], [offBox, S.offLabel]].forEach(function (pair) {
       pair[0].setAttribute("tabindex", "0");
       pair[0].setAttribute("role", "region");
       pair[0].setAttribute("aria-label", pair[1]);

@@ -93,7 +93,7 @@
   function colorBar(spec) {
     var box = el("div", "vm-colorbar");
     box.setAttribute("role", "region");
-    box.setAttribute("aria-label", "Legend");
+    box.setAttribute("aria-label", S.legend);
     box.appendChild(el("div", "vm-colorbar-title", spec.legend.title));
     var bar = el("div", "vm-colorbar-bar");
     bar.style.background = "linear-gradient(to right, " + spec.legend.colors.join(", ") + ")";
@@ -150,7 +150,7 @@
       var t = g.vmTarget;
       (t.siteInfo || []).forEach(function (site) {
         rows.push([
-          { text: "Site " + site.rank + " \u00b7 " + t.title, value: t.title + " " + (1000 + site.rank) },
+          { text: fillIn(S.siteTitle, { rank: site.rank, target: t.title }), value: t.title + " " + (1000 + site.rank) },
           { text: String(site.rank), value: site.rank },
           { text: site.score + " / 100", value: parseFloat(site.score) },
           { text: site.acres, value: parseFloat(String(site.acres).replace(/,/g, "")) },
@@ -159,10 +159,10 @@
       });
     });
     return {
-      caption: "Candidate sites of the targets shown",
-      note: "Each site's factors and data are in its popup (Tab to the site, then Enter).",
-      columns: [{ label: "Site" }, { label: "Rank", numeric: true }, { label: "Suitability", numeric: true },
-                { label: "Acres", numeric: true }, { label: "Where" }, { label: "Nearest project" }],
+      caption: S.tableCaption,
+      note: S.tableNote,
+      columns: [{ label: S.colSite }, { label: S.colRank, numeric: true }, { label: S.suitability, numeric: true },
+                { label: S.colAcres, numeric: true }, { label: S.colWhere }, { label: S.colProject }],
       rows: rows
     };
   }
@@ -187,7 +187,7 @@
       var div = el("div", "vm-panel vm-suit-panel");
       div.setAttribute("tabindex", "0");  // it may scroll: reachable with Tab, scrolled with arrows
       div.setAttribute("role", "region");
-      div.setAttribute("aria-label", "Site suitability");
+      div.setAttribute("aria-label", S.panelLabel);
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       return div;
