@@ -103,7 +103,11 @@ def make_page_offline(page: str, urls: Mapping[str, str]) -> str:
         "max-width:420px;padding:4px 8px;background:#fffbe6;border:1px solid #8a6d00;color:#3d3000;"
         f'font:12px/1.4 sans-serif;border-radius:3px">{html.escape(OFFLINE_NOTE, quote=False)}</div>'
     )
-    idx = page.rfind("</body>")
+    # inside the page's main landmark when it has one (render/page_a11y.py), so no text is left
+    # outside a landmark
+    idx = page.rfind("</main>")
+    if idx < 0:
+        idx = page.rfind("</body>")
     return page[:idx] + note + page[idx:] if idx >= 0 else page + note
 
 
