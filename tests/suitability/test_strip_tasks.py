@@ -58,3 +58,26 @@ def test_bands_are_whole_strips_and_cover_the_grid() -> None:
         assert all(a[1] == b[0] for a, b in itertools.pairwise(bands))
         assert all(r0 % rows == 0 for r0, _ in bands)
         assert len(bands) <= strips
+
+
+def test_a_strip_task_burns_long_diagonal_lines_exactly_as_one_pass() -> None:
+    """Rail lines across a 1,000 x 420 km state at 250 m: rasterized over a window that starts
+    elsewhere (a band's halo), such lines touch other cells; the stream burns the same aligned
+    chunks whatever its first row, so a band's distances equal one pass's."""
+    import geopandas as gpd
+    from shapely.geometry import LineString, box
+
+    from valleymaps.suitability.grid import make_grid
+    from valleymaps.suitability.sources import DistanceSource
+
+    km = 1000.0
+    grid = make_grid(gpd.GeoSeries([box(0, 0, 1000 * km, 420 * km)], crs=3310), resolution=250)
+    rails = [LineString([(0, y * km), (1000 * km, (y + 60) * km)]) for y in (30, 150, 300)]
+    rails += [LineString([(x * km, 0), ((x + 100) * km, 420 * km)]) for x in (150, 480, 800)]
+    layer = gpd.GeoDataFrame(geometry=rails, crs=3310)
+    one = DistanceSource(layer, grid, cap_m=20_250, name="rail", rows=512)
+    whole = np.vstack([one.read(w) for w in grid.strips(512)])
+    for start in (512, 1024):
+        band = DistanceSource(layer, grid, cap_m=20_250, name="rail", rows=512, start_row=start)
+        got = np.vstack([band.read(w) for w in grid.strips(512) if start <= w.row_off < start + 512])
+        assert np.array_equal(got, whole[start : start + 512]), f"band from row {start} differs"

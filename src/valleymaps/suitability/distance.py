@@ -93,6 +93,8 @@ class DistanceStream:
         if cap_cells <= 0:
             raise ValueError("cap_cells must be above 0")
         self._burn = burn
+        self.rows = rows
+        self._chunk: tuple[int, npt.NDArray[np.uint8]] | None = None
         self.width = width
         self.height = height
         self.cap = float(cap_cells)
@@ -111,13 +113,29 @@ class DistanceStream:
         self._block_row = start_row
         self._next_row = start_row
 
+    def _burn_aligned(self, row0: int, row1: int) -> npt.NDArray[np.uint8]:
+        """Feature rows ``row0:row1``, burned in chunks of ``rows`` rows aligned on row 0.
+
+        Rasterizing a line over another window can touch other cells (its clipped vertices fall
+        elsewhere), so every stream burns the same chunks whatever rows it starts from: a strip
+        task then sees exactly the features one pass over the grid sees.
+        """
+        pieces = []
+        for c in range((row0 // self.rows) * self.rows, row1, self.rows):
+            n = min(self.rows, self.height - c)
+            if self._chunk is None or self._chunk[0] != c:
+                chunk = np.asarray(self._burn(c, n), dtype=np.uint8)
+                if chunk.shape != (n, self.width):
+                    raise ValueError(f"burn returned shape {chunk.shape}, expected {(n, self.width)}")
+                self._chunk = (c, chunk)
+            pieces.append(self._chunk[1][max(row0, c) - c : min(row1, c + n) - c])
+        return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
+
     def _features(self, row0: int, row1: int) -> npt.NDArray[np.uint8]:
         """Feature rows ``row0:row1`` (burning new rows, dropping rows above ``row0``)."""
         have = self._buffer_row + len(self._buffer)
         if row1 > have:
-            burned = np.asarray(self._burn(have, row1 - have), dtype=np.uint8)
-            if burned.shape != (row1 - have, self.width):
-                raise ValueError(f"burn returned shape {burned.shape}, expected {(row1 - have, self.width)}")
+            burned = self._burn_aligned(have, row1)
             self._buffer = np.concatenate([self._buffer, burned]) if len(self._buffer) else burned
         drop = row0 - self._buffer_row
         if drop > 0:
