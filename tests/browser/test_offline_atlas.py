@@ -178,3 +178,20 @@ def test_a_standalone_page_offline_without_the_assets_says_to_fetch_them(tmp_pat
     assert made.exit_code == 1
     assert "valleymaps fetch assets" in made.output and "Traceback" not in made.output
     assert not out.exists()
+
+
+def test_a_standalone_suitability_page_opens_offline(
+    asset_cache: Path, chromium_browser, tmp_path: Path
+) -> None:
+    """``valleymaps suitability -t ... --offline``: the page draws its raster with no internet."""
+    ws = init_workspace(tmp_path / "ws")
+    args = ["suitability", "-t", "paper", "--resolution", "4000", "--no-png", "--allow-missing"]
+    made = CliRunner().invoke(cli, [*args, "--offline", "--cache-dir", str(asset_cache), "-w", str(ws.root)])
+    assert made.exit_code == 0, made.output
+    folder = ws.root / "outputs" / "suitability" / "paper-and-paperboard-mills"
+    text = (folder / "map.html").read_text(encoding="utf-8")
+    for url in page_asset_urls():
+        assert url not in text, f"the page still loads {url}"
+    leaflet = folder / "assets" / "cdn.jsdelivr.net" / "npm" / "leaflet@1.9.3" / "dist" / "leaflet.js"
+    assert leaflet.is_file()
+    assert_draws_offline(chromium_browser, folder / "map.html", is_map=True)

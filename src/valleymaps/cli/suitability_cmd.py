@@ -190,6 +190,18 @@ def _report(run: TargetRun, *, several: bool = False) -> None:
 )
 @click.option("--no-png", is_flag=True, help="Skip the static PNG map.")
 @click.option(
+    "--offline",
+    is_flag=True,
+    help="The map page loads its scripts and styles from assets/ in the output folder (copied from "
+    "the download cache: run 'valleymaps fetch assets' once), so it opens with no internet.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Download cache holding the assets of --offline (default: $VALLEYMAPS_CACHE_DIR).",
+)
+@click.option(
     "--list", "list_only", is_flag=True, help="List the targets, profiles and missing layers, then stop."
 )
 @json_option
@@ -208,6 +220,8 @@ def suitability(
     list_only: bool,
     scheduler: str | None,
     strips: int | None,
+    offline: bool,
+    cache_dir: Path | None,
 ) -> None:
     """Map where a target industry could locate: suitability raster, ranked sites, map.
 
@@ -250,7 +264,7 @@ def suitability(
                          layers=layers, allow_missing=allow_missing, overwrite=overwrite,
                          png=not no_png, force=force, profile_path=profile_path,
                          out_dir=None if one else out_dir, folder=out_dir if one else None,
-                         strips=strips)
+                         strips=strips, offline=offline, cache=cache_dir)
             return
     from valleymaps.workflows.suitability_run import run_target
     target = targets[0] if targets else None
@@ -276,6 +290,8 @@ def suitability(
             force=force,
             on_progress=progress,
             strips=strips,
+            offline=offline,
+            cache=cache_dir,
         )
     _report(run)
     json_output.finish()

@@ -54,7 +54,7 @@ def check_offline_assets(cache: CacheLike = None) -> tuple[DownloadCache, list[s
             f"{len(problems)} of the {len(urls)} files the pages load are not ready in the download "
             f"cache {store.root}:\n" + "\n".join(problems[:10])
             + "\nRun 'valleymaps fetch assets' once (with internet, or with VALLEYMAPS_ASSETS_URL "
-            "pointing at a mirror), then build again with --offline."
+            "pointing at a mirror), then run the command again with --offline."
         )
     return store, urls
 

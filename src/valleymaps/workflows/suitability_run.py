@@ -31,7 +31,7 @@ from typing import Any
 from valleymaps import settings
 from valleymaps.compute.executor import Executor, InProcessExecutor
 from valleymaps.errors import ConfigError, DataSourceError, EmptyLayerError, OutputExistsError
-from valleymaps.io.atomic import atomic_path, replace_dir, work_dir
+from valleymaps.io.atomic import atomic_path, replace_dir, work_dir, write_text_atomic
 from valleymaps.io.region import read_analysis_region
 from valleymaps.render.element_ids import stable_element_ids
 from valleymaps.render.suitability_map import render_suitability_map
@@ -48,6 +48,7 @@ from valleymaps.suitability.model import (
     find_missing_layers,
 )
 from valleymaps.suitability.profile import Profile
+from valleymaps.workflows.offline import check_offline_assets, offline_page
 from valleymaps.workflows.suitability_inputs import (
     choose_target,
     gather_suitability_inputs,
@@ -133,6 +134,8 @@ def run_target(
     on_progress: ProgressCallback | None = None,
     strips: int | None = None,
     executor: Executor | None = None,
+    offline: bool = False,
+    cache: str | os.PathLike[str] | None = None,
 ) -> TargetRun:
     """Model the suitability of the region for one target industry and publish the results.
 
@@ -168,6 +171,9 @@ def run_target(
         process; on a cluster one task per
         :data:`~valleymaps.settings.SUITABILITY_STRIP_TASK_CELLS` cells), mosaicked into the same
         rasters byte for byte (see :func:`~valleymaps.suitability.model.compute_suitability`).
+    offline, cache
+        The page loads its scripts and styles from ``assets/`` in the output folder, copied from
+        the download cache *cache* (``valleymaps fetch assets`` fills it once).
 
     Raises
     ------
@@ -183,6 +189,8 @@ def run_target(
         If a ``layers`` name is not a layer of the profile or its file does not exist (even with
         ``allow_missing``), or the grid is too large (and ``force`` is false).
     """
+    if offline:  # say what is missing before computing anything
+        check_offline_assets(cache)
     choice = choose_target(target, ws=ws, profile_path=profile_path)
     final = (Path(out_dir) if out_dir is not None else ws.outputs_dir / "suitability" / choice.slug).resolve()
     if final.exists() and not overwrite:
@@ -236,8 +244,12 @@ def run_target(
                 outlines=region,
                 synthetic_notice=settings.synthetic_notice(None) if result.synthetic else None,
             )
-        with atomic_path(work / "map.html") as tmp:
-            fmap.save(str(tmp))
+        if offline:
+            text, _copies = offline_page(fmap.get_root().render(), work, cache=cache)
+            write_text_atomic(work / "map.html", text)
+        else:
+            with atomic_path(work / "map.html") as tmp:
+                fmap.save(str(tmp))
         files.append(work / "map.html")
         if png:
             fig = render_suitability_png(
@@ -278,6 +290,8 @@ class TargetTask:
     allow_missing: bool = False
     png: bool = True
     force: bool = False
+    offline: bool = False
+    cache: Path | None = None
 
 
 def run_target_task(task: TargetTask) -> TargetRun:
@@ -288,7 +302,8 @@ def run_target_task(task: TargetTask) -> TargetRun:
     ws = Workspace.open(task.workspace)
     run = run_target(ws, task.target, profile_path=task.profile_path, resolution=task.resolution,
                      layers=task.layers, allow_missing=task.allow_missing, out_dir=task.out_dir,
-                     overwrite=True, png=task.png, force=task.force)
+                     overwrite=True, png=task.png, force=task.force, offline=task.offline,
+                     cache=task.cache)
     run.result.overlay.blocks = None  # the caller reads the rasters, not this preview
     return run
 
@@ -338,6 +353,8 @@ def run_targets(
     executor: Executor | None = None,
     on_done: Callable[[TargetRun], None] | None = None,
     strips: int | None = None,
+    offline: bool = False,
+    cache: str | os.PathLike[str] | None = None,
 ) -> list[TargetRun]:
     """Run several targets, one task each, and publish each one's folder as it is done.
 
@@ -370,7 +387,7 @@ def run_targets(
         cluster: one per :data:`~valleymaps.settings.SUITABILITY_STRIP_TASK_CELLS` cells); the
         target then runs here and only its factor pass is sent out. With several targets the
         targets are the tasks and ``strips`` is not used.
-    resolution, layers, allow_missing, overwrite, png, force
+    resolution, layers, allow_missing, overwrite, png, force, offline, cache
         As for :func:`run_target`, for every target.
 
     Raises
@@ -408,7 +425,7 @@ def run_targets(
         (slug, target), = choices.items()  # one target too large for one task: its strips are the tasks
         run = run_target(ws, target, profile_path=profile_path, resolution=resolution, layers=layers,
                          allow_missing=allow_missing, out_dir=parent / slug, overwrite=overwrite, png=png,
-                         force=force, strips=strips, executor=executor)
+                         force=force, strips=strips, executor=executor, offline=offline, cache=cache)
         if on_done is not None:
             on_done(run)
         return [run]
@@ -421,7 +438,7 @@ def run_targets(
             TargetTask(workspace=ws.root.resolve(), target=target, out_dir=stage / slug,
                        profile_path=Path(profile_path).resolve() if profile_path is not None else None,
                        resolution=resolution, layers=layers, allow_missing=allow_missing, png=png,
-                       force=force)
+                       force=force, offline=offline, cache=Path(cache).resolve() if cache else None)
             for slug, target in choices.items()
         ]
 
