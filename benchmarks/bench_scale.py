@@ -16,6 +16,12 @@ each), through the same library calls the CLI makes (``run_targets``, ``read_lod
    ``--resolution`` metres (400 m: 2,500 x 1,050 cells per layer).
 2. **LODES OD files**: ``--od-files`` California-like files (``benchmarks/_od_fixture.py``) of
    ``--od-rows`` rows each, read into county and tract pairs.
+3. **One target in strips** (``--strip-tasks N``): the first profile over the same state, its grid
+   split into N strip tasks (bands of rows with a halo as tall as each distance cap; the same
+   call as ``valleymaps suitability -t plant-1 --strips N``), against one pass in this process.
+4. **Flows in Parquet** (with the OD job): the OD files imported into the state's workspace,
+   county-to-county flows among its 58 counties from the CSV store with pandas and from the
+   hive-partitioned Parquet store with DuckDB (the same table, checked).
 
 Printed per job: wall time in this process and on the cluster, each task's time, the peak memory
 (VmHWM) of the process that ran the tasks (this one, or each worker), and the time projected for
@@ -118,7 +124,9 @@ class Timed:
         start = time.perf_counter()
         result = self.fn(item)
         seconds = time.perf_counter() - start
-        label = getattr(item, "target", None) or Path(getattr(item, "path", "?")).name
+        band = getattr(item, "band", None)
+        label = (getattr(item, "target", None) or (band and f"rows {band[0]:,}-{band[1]:,}")
+                 or Path(getattr(item, "path", "?")).name)
         record = {"task": label, "seconds": seconds, "peak_mb": _vmhwm_mb(), "pid": os.getpid()}
         (self.log_dir / f"{uuid.uuid4().hex}.json").write_text(json.dumps(record))
         return result
@@ -262,6 +270,51 @@ def run_suitability(ws: Any, layers: dict[str, Path], executor: Any, out: Path, 
     return time.perf_counter() - start, read_log(log_dir)
 
 
+def run_strips(ws: Any, layers: dict[str, Path], executor: Any, out: Path, log_dir: Path,
+               resolution: float, strips: int) -> tuple[float, list[dict[str, Any]]]:
+    from valleymaps.workflows.suitability_run import run_targets
+
+    log_dir.mkdir(parents=True)
+    start = time.perf_counter()
+    run_targets(ws, ["plant-1"], layers=layers, resolution=resolution, png=False, out_dir=out,
+                overwrite=True, executor=timed_executor(executor, log_dir), strips=strips)
+    return time.perf_counter() - start, read_log(log_dir)
+
+
+def run_flows_parquet(ws: Any, paths: list[Path]) -> None:
+    import pandas as pd
+
+    from valleymaps.analysis.commuting import flows_between_counties
+    from valleymaps.io.flows.parquet_store import parquet_dir
+    from valleymaps.io.flows.store import import_flows, load_flows
+    from valleymaps.workflows.flows_query import query_flows_between_counties
+
+    start = time.perf_counter()
+    name = import_flows(ws, paths, format="lodes-od", replace=True).name
+    t_import = time.perf_counter() - start
+    region = sorted(ws.config.region_counties)
+    results = {}
+    for how in ("pandas", "duckdb"):
+        start = time.perf_counter()
+        for level in ("county", "tract"):
+            if how == "pandas":
+                table = load_flows(ws, name).tables[level]
+                results[how, level] = flows_between_counties(table, region_counties=region)
+            else:
+                results[how, level] = query_flows_between_counties(parquet_dir(ws), dataset=name,
+                                                                   region_counties=region, level=level)
+        print(f"  {how:<6}: {time.perf_counter() - start:6.2f} s for county and tract tables "
+              + ("(read the CSV store, group in pandas)" if how == "pandas"
+                 else "(one SQL query each over the Parquet partitions)"))
+    for level in ("county", "tract"):
+        pd.testing.assert_frame_equal(results["duckdb", level], results["pandas", level], check_dtype=False)
+    store = sum(p.stat().st_size for p in parquet_dir(ws).rglob("*.parquet"))
+    csv = sum(p.stat().st_size for p in (ws.econ_dir / "flows").glob(f"{name}.*.csv"))
+    print(f"  import (CSV and Parquet) {t_import:.1f} s; tables identical: True "
+          f"({len(results['pandas', 'county']):,} county pairs); Parquet {store / 1e6:.1f} MB, "
+          f"CSV {csv / 1e6:.1f} MB")
+
+
 # --------------------------------------------------------------------------------------------
 # LODES OD files
 # --------------------------------------------------------------------------------------------
@@ -319,7 +372,8 @@ def main() -> None:
     parser.add_argument("--od-files", type=int, default=4, help="LODES OD files (default 4)")
     parser.add_argument("--od-rows", type=int, default=2_000_000, help="rows per OD file (default 2M)")
     parser.add_argument("--projected", default="1,2,4,8,16,32", help="worker counts to project")
-    parser.add_argument("--skip", choices=["suitability", "od"], action="append", default=[])
+    parser.add_argument("--strip-tasks", type=int, default=4, help="strip tasks of one target (default 4)")
+    parser.add_argument("--skip", choices=["suitability", "od", "strips"], action="append", default=[])
     args = parser.parse_args()
 
     import cloudpickle
@@ -357,6 +411,22 @@ def main() -> None:
             report(f"suitability, {args.targets} targets at {args.resolution:g} m", here, there,
                    args.workers, projected)
             print(f"  GeoTIFFs byte-identical: {same}")
+        if "strips" not in args.skip:
+            ws, layers = state_workspace(DATA / f"state-{max(1, args.targets)}", max(1, args.targets))
+            one = run_suitability(ws, layers, InProcessExecutor(), run_dir / "t-one", run_dir / "t-log-one",
+                                  args.resolution, 1)
+            here = run_strips(ws, layers, InProcessExecutor(), run_dir / "t-here", run_dir / "t-log-here",
+                              args.resolution, args.strip_tasks)
+            there = run_strips(ws, layers, dask_ex, run_dir / "t-there", run_dir / "t-log-there",
+                               args.resolution, args.strip_tasks)
+            report(f"one target in {args.strip_tasks} strips at {args.resolution:g} m", here, there,
+                   args.workers, projected)
+            print(f"  one pass, no strips, in this process: {one[0]:.1f} s wall, "
+                  f"peak {one[1][0]['peak_mb']:,.0f} MB (this process's peaks only grow: run it first)")
+            tifs = [p.relative_to(run_dir / "t-there") for p in (run_dir / "t-there").rglob("*.tif")]
+            same = all((run_dir / "t-one" / t).read_bytes() == (run_dir / "t-there" / t).read_bytes()
+                       == (run_dir / "t-here" / t).read_bytes() for t in tifs)
+            print(f"  GeoTIFFs byte-identical to one pass (here and on the cluster): {same}")
         if "od" not in args.skip:
             paths = od_files(args.od_files, args.od_rows)
             size = sum(p.stat().st_size for p in paths)
@@ -370,6 +440,9 @@ def main() -> None:
             print(f"  tables identical: True ({len(agg_here.county):,} county pairs, "
                   f"{len(agg_here.detail):,} tract pairs)")
             print("  (in this process: one pass into one table; its task times are each file read alone)")
+            print("\n== flows: CSV store + pandas against the Parquet store + DuckDB")
+            ws, _layers = state_workspace(DATA / f"state-{max(1, args.targets)}", max(1, args.targets))
+            run_flows_parquet(ws, paths)
     print(f"\noutputs under {run_dir}")
 
 
