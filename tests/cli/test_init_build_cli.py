@@ -115,3 +115,12 @@ def test_python_dash_m_and_version(tmp_path):
         [sys.executable, "-m", "valleymaps", "--version"], capture_output=True, text=True, check=True
     )
     assert out.stdout.startswith("valleymaps, version ")
+
+
+def test_build_with_an_unknown_language_is_one_error_listing_the_languages(tmp_path):
+    assert run("init", tmp_path / "w").exit_code == 0
+    result = run("build", "--workspace", tmp_path / "w", "--lang", "fr")
+    assert result.exit_code == 1
+    assert "no atlas language 'fr'" in result.output and "en (en-US), es (es-US)" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "w" / "outputs" / "maps" / "index.html").exists()
