@@ -33,6 +33,7 @@ from __future__ import annotations
 import heapq
 import logging
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -166,6 +167,25 @@ def _surroundings(
     return np.round(inner, 3)
 
 
+def _free_seeds(
+    order: npt.NDArray[np.intp], taken_flat: npt.NDArray[np.bool_], chunk: int = 4096
+) -> Iterator[int]:
+    """The cells of ``order`` not taken yet when their turn comes, in order.
+
+    The same seeds as testing ``taken`` cell by cell, but the taken runs are skipped in chunks
+    (a large area has far more cells than pieces).
+    """
+    i = 0
+    while i < len(order):
+        free = np.flatnonzero(~taken_flat[order[i : i + chunk]])
+        if free.size == 0:
+            i += chunk
+            continue
+        i += int(free[0])
+        yield int(order[i])
+        i += 1
+
+
 def _split_area(
     member: npt.NDArray[np.bool_],
     score: npt.NDArray[np.float32],
@@ -192,10 +212,8 @@ def _split_area(
     scatter = (rows_g * 73_856_093) ^ (cols_g * 19_349_663)
     order = flat[np.lexsort((scatter % 1_000_003, -surroundings.ravel()[flat], -score.ravel()[flat]))]
     pieces: list[_Piece] = []
-    for seed in order:
-        r, c = divmod(int(seed), w)
-        if taken[r, c]:
-            continue
+    taken_flat = taken.reshape(-1)  # a view: growing and blocking mark it too
+    for seed in _free_seeds(order, taken_flat):
         rows, cols = _grow(int(seed), member, taken, score, max_cells)
         ra, ca = np.asarray(rows), np.asarray(cols)
         taken[ra, ca] = True

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -39,6 +40,7 @@ from valleymaps.io.csv_safe import neutralise_formulas
 from valleymaps.io.region import qualify_tract_names
 from valleymaps.render.atlas_index import AtlasCard, CardTrend, render_atlas_index
 from valleymaps.render.choropleth import LevelLayer, MapText, places_geojson, render_choropleth
+from valleymaps.render.element_ids import stable_element_ids
 from valleymaps.render.metric_specs import (
     MetricSpec,
     cluster_metric_specs,
@@ -50,8 +52,8 @@ from valleymaps.render.metric_specs import (
 from valleymaps.render.static_map import StaticChoropleth, style_static_map
 from valleymaps.render.web_geometry import prepare_web_geometry
 from valleymaps.workflows.cluster_data import compute_cluster_data
-from valleymaps.workflows.context import AtlasContext, AtlasSection
-from valleymaps.workflows.sections import SECTIONS
+from valleymaps.workflows.context import AtlasContext, AtlasSection, SectionParts
+from valleymaps.workflows.sections import SECTION_PARTS, SECTIONS
 from valleymaps.workflows.workers import AtlasWorkers
 from valleymaps.workspace import Workspace
 
@@ -302,6 +304,54 @@ def _section_task(
     return run
 
 
+SectionOutcome = tuple[list[AtlasCard], list[tuple[str, str]]]
+
+
+def _part_task(part: Callable[[], Any], *, seed: str) -> Callable[[], Any]:
+    """One part of a split section, its page elements (if any) counted from ``seed``."""
+    from valleymaps.render.element_ids import stable_element_ids
+
+    def run() -> Any:
+        with stable_element_ids(seed):
+            return part()
+
+    return run
+
+
+def _assemble_task(
+    parts: SectionParts, context: AtlasContext, keys: list[str], *, seed: str
+) -> Callable[[dict[str, Any]], SectionOutcome]:
+    """Put a split section together from its parts' results (by task key), in this process; its
+    page elements are counted from the section's ``seed``, as when the section runs in one go."""
+    from valleymaps.render.element_ids import stable_element_ids
+
+    names = list(parts.parts)
+
+    def run(results: dict[str, Any]) -> SectionOutcome:
+        with stable_element_ids(seed):
+            cards = parts.assemble({name: results[key] for name, key in zip(names, keys, strict=True)})
+        return cards, context.downloads
+
+    return run
+
+
+def _whole_section(key: str) -> Callable[[dict[str, Any]], SectionOutcome]:
+    """The outcome of a section run in one task (``key``)."""
+
+    def run(results: dict[str, Any]) -> SectionOutcome:
+        outcome: SectionOutcome = results[key]
+        return outcome
+
+    return run
+
+
+def _collect(
+    collect: Callable[[dict[str, Any]], SectionOutcome], waiting: dict[str, Callable[[], Any]]
+) -> Callable[[], SectionOutcome]:
+    """A function that waits for every task of a section and returns its cards and downloads."""
+    return lambda: collect({key: wait() for key, wait in waiting.items()})
+
+
 def _write_pngs(
     layers: Sequence[LevelLayer],
     specs: Sequence[MetricSpec],
@@ -504,16 +554,33 @@ def _build_atlas(
             if png
             else {}
         )
-        tasks = {
-            f"section-{i}": _section_task(section, context, seed=f"atlas:{cfg.region_name}:section-{i}")
-            for i, section in enumerate(SECTIONS)
-        }
+        tasks: dict[str, Callable[[], Any]] = {}
+        plans: list[tuple[AtlasSection, list[str], Callable[[dict[str, Any]], SectionOutcome]]] = []
+        for i, section in enumerate(SECTIONS):
+            seed = f"atlas:{cfg.region_name}:section-{i}"
+            split = SECTION_PARTS.get(section)
+            if split is None:
+                tasks[f"section-{i}"] = _section_task(section, context, seed=seed)
+                plans.append((section, [f"section-{i}"], _whole_section(f"section-{i}")))
+                continue
+            own = replace(context, downloads=[])
+            with stable_element_ids(f"{seed}:plan"):
+                parts = split(own)
+            keys = []
+            for name, part in parts.parts.items():
+                key = f"section-{i}:{name}"
+                tasks[key] = _part_task(part, seed=f"{seed}:{name}")
+                keys.append(key)
+            plans.append((section, keys, _assemble_task(parts, own, keys, seed=seed)))
         # every page classifies its metrics: import mapclassify (and scipy.stats, a second of CPU)
         # once, before the workers are forked, rather than again in each section that classifies
         import mapclassify  # noqa: F401
 
         workers = AtlasWorkers(charts, tasks=tasks, workers=worker_count)
-        sections = [(section, workers.start(key)) for section, key in zip(SECTIONS, tasks, strict=True)]
+        started = {key: workers.start(key) for key in tasks}  # the order of the sections and their parts
+        sections = [
+            (section, _collect(collect, {k: started[k] for k in keys})) for section, keys, collect in plans
+        ]
         total_steps = len(clusters) + 1
         cards = []
         for step, cluster in enumerate(clusters, start=1):

@@ -98,3 +98,26 @@ class AtlasContext:
 
 
 AtlasSection = Callable[[AtlasContext], list[AtlasCard]]
+
+
+@dataclass(frozen=True)
+class SectionParts:
+    """A section split into tasks that can run side by side, and the step that puts them together.
+
+    A section whose work divides (one suitability profile per task) provides a function
+    ``(context) -> SectionParts`` beside its :data:`AtlasSection` (listed in
+    :data:`valleymaps.workflows.sections.SECTION_PARTS`). The build hands each part to a
+    worker (:mod:`valleymaps.workflows.workers`) and calls ``assemble`` in its own process
+    with the parts' results, in the order of ``parts``; the cards are those of the section.
+
+    Attributes
+    ----------
+    parts
+        Key -> a function of no argument that does one part (writing under
+        ``context.build_dir``); its result must pickle.
+    assemble
+        Called with the results by key; writes the section's pages and returns its cards.
+    """
+
+    parts: dict[str, Callable[[], Any]]
+    assemble: Callable[[dict[str, Any]], list[AtlasCard]]

@@ -16,11 +16,19 @@ return must pickle.
 
 from __future__ import annotations
 
-from valleymaps.workflows.context import AtlasSection
+from collections.abc import Callable
+
+from valleymaps.workflows.context import AtlasContext, AtlasSection, SectionParts
 from valleymaps.workflows.flows_pages import flows_section
 from valleymaps.workflows.leakage_pages import leakage_section
 from valleymaps.workflows.projects_pages import projects_section
-from valleymaps.workflows.suitability_pages import suitability_section
+from valleymaps.workflows.suitability_pages import suitability_parts, suitability_section
 
 #: Sections of the atlas; their cards follow the cluster cards, in this order.
 SECTIONS: list[AtlasSection] = [projects_section, suitability_section, flows_section, leakage_section]
+
+#: Sections that split into parts run side by side (one per suitability profile): the build
+#: runs these instead of the section function, which gives the same pages in one go.
+SECTION_PARTS: dict[AtlasSection, Callable[[AtlasContext], SectionParts]] = {
+    suitability_section: suitability_parts,
+}

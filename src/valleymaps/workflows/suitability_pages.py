@@ -19,7 +19,8 @@ factor left is skipped with a warning.
 from __future__ import annotations
 
 import logging
-import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -38,7 +39,7 @@ from valleymaps.suitability import defaults
 from valleymaps.suitability.inputs import SuitabilityInputs
 from valleymaps.suitability.model import SuitabilityResult, compute_suitability, drop_missing_layers
 from valleymaps.suitability.profile import Profile
-from valleymaps.workflows.context import AtlasContext
+from valleymaps.workflows.context import AtlasContext, SectionParts
 from valleymaps.workflows.suitability_inputs import (
     gather_suitability_inputs,
     layer_catalog,
@@ -109,18 +110,32 @@ def _support_notes(profile: Profile, support: dict[str, str]) -> list[str]:
             for t in profile.targets if normalize_target(t) in support]
 
 
-def suitability_section(context: AtlasContext) -> list[AtlasCard]:
-    """Write the suitability page of the atlas; one card per profile."""
-    ws = context.ws
-    try:
-        profiles = list_profiles(ws)
-        region = read_analysis_region(ws)
-    except ValleymapsError as exc:
-        log.warning("site suitability left out of the atlas: %s", exc)
-        return []
-    if not profiles:
-        return []
+@dataclass
+class _ProfileOutcome:
+    """What one profile's run gives the page: its layer, site table and card (all picklable)."""
 
+    layer: TargetLayer
+    sites: pd.DataFrame
+    card: AtlasCard
+    synthetic: bool
+
+
+@dataclass
+class _Shared:
+    """What every profile of a build reads: the layer catalogue, the inputs of all profiles (None
+    when one profile's bad data would fail them all), the market support."""
+
+    gather: Callable[[list[Profile]], SuitabilityInputs]
+    inputs: SuitabilityInputs | None
+    support: dict[str, str]
+
+
+def _shared(context: AtlasContext, profiles: list[Profile], region: Any) -> _Shared:
+    """The inputs shared by the profiles, gathered once per process (kept in ``context.cache``)."""
+    cached = context.cache.get("suitability_shared")
+    if isinstance(cached, _Shared):
+        return cached
+    ws = context.ws
     # the cluster metrics and the projects are the atlas's own, read once per build
     projects = context.projects.projects if context.projects is not None else None
     catalog = layer_catalog(ws, projects=projects_layer(projects) if projects is not None else None,
@@ -131,91 +146,137 @@ def suitability_section(context: AtlasContext) -> list[AtlasCard]:
         return gather_suitability_inputs(ws, wanted, catalog=catalog, region=region, cluster_metrics=metrics)
 
     try:
-        shared: SuitabilityInputs | None = gather(profiles)  # once for every profile
+        inputs: SuitabilityInputs | None = gather(profiles)  # once for every profile
     except ValleymapsError:
-        shared = None  # then each profile's own inputs, so one profile's bad data leaves out only it
-    support = _market_support(context)
+        inputs = None  # then each profile's own inputs, so one profile's bad data leaves out only it
+    shared = _Shared(gather, inputs, _market_support(context))
+    context.cache["suitability_shared"] = shared
+    return shared
+
+
+def _run_profile(
+    context: AtlasContext, profile: Profile, profiles: list[Profile], region: Any
+) -> _ProfileOutcome | None:
+    """Run one profile at the atlas resolution: its overlay image and static PNG written, its
+    layer, sites and card returned; None (with a warning) when it cannot run."""
+    ws = context.ws
+    shared = _shared(context, profiles, region)
     image_dir = context.build_dir / "suitability"
     image_dir.mkdir(exist_ok=True)
-    layers: list[TargetLayer] = []
-    cards: list[AtlasCard] = []
-    tables = []
-    synthetic = False
     with work_dir(ws.outputs_dir, prefix=".suitability-atlas-") as scratch:
-        for profile in profiles:
-            try:
-                result = _compute_leaving_out_empty(
-                    profile,
-                    shared if shared is not None else gather([profile]),
-                    folder=scratch / profile.key,
-                    resolution=defaults.ATLAS_RESOLUTION_M,
-                    cog=False,
-                )
-            except OutputWriteError:  # a full disk is no reason to leave a profile out: stop the build
-                raise
-            except ValleymapsError as exc:
-                log.warning("suitability profile %s left out of the atlas: %s", profile.key, exc)
-                continue
-            synthetic |= result.synthetic
-            values, transform, image = preview_and_overlay(result)
-            (image_dir / f"{profile.key}.png").write_bytes(image.png)
-            layers.append(
-                target_layer(
-                    result,
-                    key=profile.key,
-                    title=profile.name,
-                    image=image,
-                    image_url=f"suitability/{profile.key}.png",
-                )
+        try:
+            result = _compute_leaving_out_empty(
+                profile,
+                shared.inputs if shared.inputs is not None else shared.gather([profile]),
+                folder=scratch / profile.key,
+                resolution=defaults.ATLAS_RESOLUTION_M,
+                cog=False,
             )
-            layers[-1].notes = [*layers[-1].notes, *_support_notes(profile, support)]
-            tables.append(site_table(result))
-            thumb = None
-            if context.png:
-                thumb = context.add_png(
-                    render_suitability_png,
-                    f"suitability-{profile.key}.png",
-                    values=values,
-                    transform=transform,
-                    sites=result.sites,
-                    title=_("Site suitability: {profile}").format(profile=profile.name),
-                    subtitle=_("{region} · {size} m cells").format(
-                        region=ws.config.region_name, size=f"{result.grid.resolution:g}"),
-                    outlines=region,
-                    source_lines=list(layers[-1].source_lines),
-                    notes=list(layers[-1].notes),
-                    synthetic_notice=_(settings.synthetic_notice(None)) if result.synthetic else None,
-                )
-            cards.append(
-                AtlasCard(
-                    _("Sites for {profile}").format(profile=profile.name),
-                    _finding(result),
-                    f"{PAGE}#{profile.key}",
-                    thumb,
-                    kind=CARD_KIND,
-                )
-            )
-            shutil.rmtree(scratch / profile.key, ignore_errors=True)
-        if not layers:
-            return []
-        fmap = render_suitability_map(
-            layers,
-            title=_("Where could the target industries locate? ({region})").format(
-                region=ws.config.region_name),
-            subtitle=_("Site suitability per profile at {size} m; run 'valleymaps suitability "
-                       "--target ...' for 100 m or 30 m detail.").format(
-                size=f"{defaults.ATLAS_RESOLUTION_M:g}"),
-            source_lines=[
-                _("Profiles: data/econ/suitability/*.toml (weights, transforms, constraints, site rules)."),
-            ],
-            outlines=region,
-            synthetic_notice=_(settings.synthetic_notice(None)) if synthetic else None,
+        except OutputWriteError:  # a full disk is no reason to leave a profile out: stop the build
+            raise
+        except ValleymapsError as exc:
+            log.warning("suitability profile %s left out of the atlas: %s", profile.key, exc)
+            return None
+        values, transform, image = preview_and_overlay(result)
+        (image_dir / f"{profile.key}.png").write_bytes(image.png)
+        layer = target_layer(
+            result,
+            key=profile.key,
+            title=profile.name,
+            image=image,
+            image_url=f"suitability/{profile.key}.png",
         )
-        with atomic_path(context.build_dir / PAGE) as tmp:
-            fmap.save(str(tmp))
-        tables_dir = context.build_dir / "tables"
-        tables_dir.mkdir(exist_ok=True)
-        with atomic_path(tables_dir / "suitability_sites.csv") as tmp:
-            neutralise_formulas(pd.concat(tables, ignore_index=True)).to_csv(tmp, index=False)
-    log.info("suitability atlas page: %d profiles", len(layers))
-    return cards
+        layer.notes = [*layer.notes, *_support_notes(profile, shared.support)]
+        thumb = None
+        if context.png:
+            thumb = context.add_png(
+                render_suitability_png,
+                f"suitability-{profile.key}.png",
+                values=values,
+                transform=transform,
+                sites=result.sites,
+                title=_("Site suitability: {profile}").format(profile=profile.name),
+                subtitle=_("{region} · {size} m cells").format(
+                    region=ws.config.region_name, size=f"{result.grid.resolution:g}"),
+                outlines=region,
+                source_lines=list(layer.source_lines),
+                notes=list(layer.notes),
+                synthetic_notice=_(settings.synthetic_notice(None)) if result.synthetic else None,
+            )
+        card = AtlasCard(
+            _("Sites for {profile}").format(profile=profile.name),
+            _finding(result),
+            f"{PAGE}#{profile.key}",
+            thumb,
+            kind=CARD_KIND,
+        )
+        return _ProfileOutcome(layer, site_table(result), card, result.synthetic)
+
+
+def _assemble(context: AtlasContext, outcomes: list[_ProfileOutcome | None], region: Any) -> list[AtlasCard]:
+    """Write the page (one layer per profile that ran) and the site table; the profiles' cards."""
+    ws = context.ws
+    done = [o for o in outcomes if o is not None]
+    if not done:
+        return []
+    fmap = render_suitability_map(
+        [o.layer for o in done],
+        title=_("Where could the target industries locate? ({region})").format(region=ws.config.region_name),
+        subtitle=_(
+            "Site suitability per profile at {size} m; run 'valleymaps suitability "
+            "--target ...' for 100 m or 30 m detail."
+        ).format(size=f"{defaults.ATLAS_RESOLUTION_M:g}"),
+        source_lines=[
+            _("Profiles: data/econ/suitability/*.toml (weights, transforms, constraints, site rules)."),
+        ],
+        outlines=region,
+        synthetic_notice=_(settings.synthetic_notice(None)) if any(o.synthetic for o in done) else None,
+    )
+    with atomic_path(context.build_dir / PAGE) as tmp:
+        fmap.save(str(tmp))
+    tables_dir = context.build_dir / "tables"
+    tables_dir.mkdir(exist_ok=True)
+    with atomic_path(tables_dir / "suitability_sites.csv") as tmp:
+        neutralise_formulas(pd.concat([o.sites for o in done], ignore_index=True)).to_csv(tmp, index=False)
+    log.info("suitability atlas page: %d profiles", len(done))
+    return [o.card for o in done]
+
+
+def _profiles_and_region(context: AtlasContext) -> tuple[list[Profile], Any] | None:
+    try:
+        profiles = list_profiles(context.ws)
+        region = read_analysis_region(context.ws)
+    except ValleymapsError as exc:
+        log.warning("site suitability left out of the atlas: %s", exc)
+        return None
+    return (profiles, region) if profiles else None
+
+
+def suitability_section(context: AtlasContext) -> list[AtlasCard]:
+    """Write the suitability page of the atlas; one card per profile."""
+    found = _profiles_and_region(context)
+    if found is None:
+        return []
+    profiles, region = found
+    return _assemble(context, [_run_profile(context, p, profiles, region) for p in profiles], region)
+
+
+def suitability_parts(context: AtlasContext) -> SectionParts:
+    """:func:`suitability_section` as one part per profile (run side by side) and the page.
+
+    The profiles and the region are read here, in the build process; each part runs its
+    profile (gathering the inputs every profile shares and the market support once per
+    process).
+    """
+    found = _profiles_and_region(context)
+    if found is None:
+        return SectionParts({}, lambda results: [])
+    profiles, region = found
+
+    def part(profile: Profile) -> Callable[[], _ProfileOutcome | None]:
+        return lambda: _run_profile(context, profile, profiles, region)
+
+    def assemble(results: dict[str, Any]) -> list[AtlasCard]:
+        return _assemble(context, [results[p.key] for p in profiles], region)
+
+    return SectionParts({p.key: part(p) for p in profiles}, assemble)
