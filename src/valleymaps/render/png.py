@@ -39,6 +39,8 @@ def encode_png(canvas: FigureCanvasAgg, *, compress_level: int = PNG_COMPRESS_LE
 
 def figure_png(fig: Figure, *, compress_level: int = PNG_COMPRESS_LEVEL) -> bytes:
     """Draw ``fig`` (at its own dpi, without tight-bbox recomputation) and return PNG bytes."""
-    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    from valleymaps.render.glyph_cache import caching_canvas
+
+    canvas = caching_canvas(fig)  # each glyph rasterised once per process: the same pixels
     canvas.draw()
     return encode_png(canvas, compress_level=compress_level)

@@ -21,7 +21,6 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 from matplotlib.artist import Artist
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
@@ -31,6 +30,7 @@ from matplotlib.text import Text
 
 from valleymaps import settings
 from valleymaps.render.classify import Classification
+from valleymaps.render.glyph_cache import caching_canvas
 from valleymaps.render.metric_specs import MetricSpec
 from valleymaps.render.png import encode_png
 
@@ -206,7 +206,7 @@ class StaticChoropleth:
     ) -> None:
         self._layout = layout = static_layout(source_lines, synthetic_notice=synthetic_notice)
         fig = layout.figure
-        self._canvas = FigureCanvasAgg(fig)
+        self._canvas = caching_canvas(fig)  # each glyph rasterised once per process
         self._ax = ax = fig.add_axes(layout.map_rect)
         self._paths = [_place_path(g) for g in places.to_crs(settings.ANALYSIS_CRS).geometry]
         self._fill = PathCollection(

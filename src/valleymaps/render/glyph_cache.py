@@ -1,0 +1,119 @@
+"""A matplotlib Agg canvas that renders each glyph once per process, for the atlas's PNGs.
+
+matplotlib's Agg renderer asks FreeType for every glyph of every text it draws: a legend
+label drawn on 70 maps is rasterised 70 times, and most of a static map's time after its
+shared parts is text. FreeType places a glyph at a position in 1/64 pixel; moving it by whole
+pixels moves its bitmap by as many pixels and changes no value. So a bitmap rendered once
+for a font, size, glyph, transform and sub-pixel phase serves every later glyph with the
+same key, at its own whole-pixel offset: the pixels are the ones matplotlib would draw.
+
+:class:`GlyphCachingCanvas` is a ``FigureCanvasAgg`` whose renderer uses that cache
+(:func:`caching_canvas` gives one for a figure). Where matplotlib lacks the private hooks
+this relies on (``_draw_text_glyphs_and_boxes``, ``FT2Font._render_glyph``), it draws as
+``FigureCanvasAgg`` does.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
+from matplotlib.figure import Figure
+from matplotlib.ft2font import FT2Font, RenderMode
+
+#: Glyph bitmaps kept per process at most (a few hundred bytes each).
+MAX_GLYPHS = 200_000
+
+_GLYPHS: dict[tuple[Any, ...], tuple[np.ndarray, int, int]] = {}
+_MATRICES: dict[tuple[float, float, float], np.ndarray] = {}
+
+#: Whether this matplotlib has the private hooks the cache needs.
+SUPPORTED = hasattr(RendererAgg, "_draw_text_glyphs_and_boxes") and hasattr(FT2Font, "_render_glyph")
+
+
+def _matrix(angle: float, slant: float, extend: float) -> np.ndarray:
+    key = (angle, slant, extend)
+    matrix = _MATRICES.get(key)
+    if matrix is None:
+        cos = math.cos(math.radians(angle))
+        sin = math.sin(math.radians(angle))
+        matrix = (
+            (0x10000 * np.array([[cos, -sin], [sin, cos]]) @ [[extend, extend * slant], [0, 1]])
+            .round()
+            .astype(int)
+        )
+        _MATRICES[key] = matrix
+    return matrix
+
+
+class _CachingRendererAgg(RendererAgg):
+    """``RendererAgg`` drawing glyphs from the per-process cache (same pixels)."""
+
+    def _draw_text_glyphs_and_boxes(
+        self, gc: Any, x: float, y: float, angle: float, glyphs: Any, boxes: Any
+    ) -> None:
+        if boxes:  # mathtext rules: as matplotlib draws them
+            glyphs = list(glyphs)
+            super()._draw_text_glyphs_and_boxes(gc, x, y, angle, glyphs, boxes)
+            return
+        cos = math.cos(math.radians(angle))
+        sin = math.sin(math.radians(angle))
+        load_flags = get_hinting_flag()
+        antialiased = bool(gc.get_antialiased())
+        height = self.height
+        for font, size, glyph_index, slant, extend, dx, dy in glyphs:  # dy is upwards.
+            matrix = _matrix(angle, slant, extend)
+            tx = round(0x40 * (x + dx * cos - dy * sin))
+            ty = round(0x40 * (height - y + dx * sin + dy * cos))  # FreeType's y is upwards
+            ix, fx = divmod(tx, 0x40)
+            iy, fy = divmod(ty, 0x40)
+            key = (font.fname, font.family_name, font.style_name, size, self.dpi, glyph_index,
+                   str(load_flags), antialiased, matrix.tobytes(), fx, fy)  # fmt: skip
+            hit = _GLYPHS.get(key)
+            if hit is None:
+                font.set_size(size, self.dpi)
+                font._set_transform(matrix, [fx, fy])
+                bitmap = font._render_glyph(
+                    glyph_index, load_flags, RenderMode.NORMAL if antialiased else RenderMode.MONO
+                )
+                buffer = np.array(bitmap.buffer)
+                if not antialiased:
+                    buffer *= 0xFF
+                hit = (buffer, bitmap.left, bitmap.top)
+                if len(_GLYPHS) < MAX_GLYPHS:
+                    _GLYPHS[key] = hit
+            buffer, left, top = hit
+            # draw_text_image's y is downwards & the bitmap bottom side
+            self._renderer.draw_text_image(
+                buffer, left + ix, int(height) - (top + iy) + buffer.shape[0], 0, gc
+            )
+
+
+class GlyphCachingCanvas(FigureCanvasAgg):
+    """A ``FigureCanvasAgg`` whose renderer draws each glyph bitmap once per process."""
+
+    def get_renderer(self) -> RendererAgg:
+        w, h = self.get_width_height(physical=True)
+        key = w, h, self.figure.dpi
+        if self._lastKey != key:
+            self.renderer = _CachingRendererAgg(w, h, self.figure.dpi)
+            self._lastKey = key
+        return self.renderer
+
+
+def caching_canvas(fig: Figure) -> FigureCanvasAgg:
+    """The canvas to draw ``fig`` on: a :class:`GlyphCachingCanvas` where supported.
+
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(2, 1), dpi=50)
+    >>> _ = fig.text(0.1, 0.5, "Fresno 12,345")
+    >>> canvas = caching_canvas(fig)
+    >>> canvas.draw()
+    >>> type(canvas).__name__ == ("GlyphCachingCanvas" if SUPPORTED else "FigureCanvasAgg")
+    True
+    """
+    if isinstance(fig.canvas, GlyphCachingCanvas):
+        return fig.canvas
+    return GlyphCachingCanvas(fig) if SUPPORTED else FigureCanvasAgg(fig)
