@@ -39,6 +39,7 @@ def _pixels(canvas: FigureCanvasAgg) -> np.ndarray:
 @pytest.mark.skipif(not glyph_cache.SUPPORTED, reason="matplotlib without the private hooks")
 def test_cached_glyphs_give_the_pixels_of_matplotlib() -> None:
     glyph_cache._GLYPHS.clear()
+    glyph_cache._LAYOUTS.clear()
     plain = _pixels(FigureCanvasAgg(_figure()))
     cold = _pixels(GlyphCachingCanvas(_figure()))
     assert len(glyph_cache._GLYPHS) > 50
@@ -49,6 +50,7 @@ def test_cached_glyphs_give_the_pixels_of_matplotlib() -> None:
 
 def test_png_bytes_are_the_same_whether_glyphs_are_cached_or_not() -> None:
     glyph_cache._GLYPHS.clear()
+    glyph_cache._LAYOUTS.clear()
     first = figure_png(_figure())
     again = figure_png(_figure())
     assert first == again

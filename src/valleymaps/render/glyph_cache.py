@@ -26,11 +26,22 @@ from matplotlib.ft2font import FT2Font, RenderMode
 #: Glyph bitmaps kept per process at most (a few hundred bytes each).
 MAX_GLYPHS = 200_000
 
+#: Strings laid out (glyphs and their positions) kept per process at most.
+MAX_LAYOUTS = 50_000
+
 _GLYPHS: dict[tuple[Any, ...], tuple[np.ndarray, int, int]] = {}
+_LAYOUTS: dict[tuple[Any, ...], list[tuple[Any, int, float, float]]] = {}
 _MATRICES: dict[tuple[float, float, float], np.ndarray] = {}
 
 #: Whether this matplotlib has the private hooks the cache needs.
-SUPPORTED = hasattr(RendererAgg, "_draw_text_glyphs_and_boxes") and hasattr(FT2Font, "_render_glyph")
+SUPPORTED = all(
+    (
+        hasattr(RendererAgg, "_draw_text_glyphs_and_boxes"),
+        hasattr(RendererAgg, "_prepare_font"),
+        hasattr(FT2Font, "_render_glyph"),
+        hasattr(FT2Font, "_layout"),
+    )
+)
 
 
 def _matrix(angle: float, slant: float, extend: float) -> np.ndarray:
@@ -50,6 +61,37 @@ def _matrix(angle: float, slant: float, extend: float) -> np.ndarray:
 
 class _CachingRendererAgg(RendererAgg):
     """``RendererAgg`` drawing glyphs from the per-process cache (same pixels)."""
+
+    def draw_text(
+        self,
+        gc: Any,
+        x: float,
+        y: float,
+        s: str,
+        prop: Any,
+        angle: float,
+        ismath: Any = False,
+        mtext: Any = None,
+    ) -> None:
+        """As ``RendererAgg.draw_text``, with each string's glyph layout kept per process."""
+        if ismath:
+            super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+            return
+        features = mtext.get_fontfeatures() if mtext is not None else None
+        language = mtext.get_language() if mtext is not None else None
+        flags = get_hinting_flag()
+        key = (s, prop, self.dpi, str(flags), features, language)
+        items = _LAYOUTS.get(key)
+        if items is None:
+            font = self._prepare_font(prop)
+            laid = font._layout(s, flags=flags, features=features, language=language)
+            items = [(item.ft_object, item.glyph_index, item.x, item.y) for item in laid]
+            if len(_LAYOUTS) < MAX_LAYOUTS:
+                _LAYOUTS[(s, prop.copy(), self.dpi, str(flags), features, language)] = items
+        size = prop.get_size_in_points()
+        self._draw_text_glyphs_and_boxes(
+            gc, x, y, angle, ((font, size, glyph, 0, 1, gx, gy) for font, glyph, gx, gy in items), []
+        )
 
     def _draw_text_glyphs_and_boxes(
         self, gc: Any, x: float, y: float, angle: float, glyphs: Any, boxes: Any
