@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -13,8 +11,9 @@ from shapely.geometry import box
 
 from valleymaps.analysis.commuting import compute_flow_lines, compute_inflow_outflow
 from valleymaps.io.flows.store import import_flows
+from valleymaps.render._safe_json import script_json
 from valleymaps.render.choropleth import MapText
-from valleymaps.render.flow_map import render_flow_map, render_static_flow_map
+from valleymaps.render.flow_map import build_flow_payload, render_flow_map, render_static_flow_map
 from valleymaps.workflows.context import AtlasContext
 from valleymaps.workflows.flows_pages import flows_section
 from valleymaps.workflows.sections import SECTIONS
@@ -44,12 +43,6 @@ def acs_flows() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["h_geoid", "w_geoid", "workers", "workers_moe"])
 
 
-def page_payload(html: str) -> dict:
-    m = re.search(r"vmFlows\.draw\([^,]+, (\{.*?\})\);\n", html, re.S)
-    assert m, "no flow payload in the page"
-    return json.loads(m.group(1))
-
-
 def test_flow_page_carries_on_map_lines_and_lists_the_rest(tmp_path: Path) -> None:
     c = counties()
     flows = acs_flows()
@@ -58,14 +51,16 @@ def test_flow_page_carries_on_map_lines_and_lists_the_rest(tmp_path: Path) -> No
                           compute_inflow_outflow(flows, level="region", region_counties=REGION)])
     names = {g: f"{n} County" for g, (n, *_rest) in SQUARES.items()} | {
         "32": "Nevada", "F303": "</script><img src=x onerror=alert(1)>"}
-    fmap = render_flow_map(lines, c[c["in_region"]], measures=measures, names=names,
-                           text=MapText("Flows", "test"), places=c[~c["in_region"]], top_n=3)
+    options = {"measures": measures, "names": names, "text": MapText("Flows", "test"),
+               "places": c[~c["in_region"]], "top_n": 3}
+    fmap = render_flow_map(lines, c[c["in_region"]], **options)
     path = tmp_path / "flows.html"
     fmap.save(str(path))
     html = path.read_text(encoding="utf-8")
 
     assert "<img src=x" not in html  # data text never becomes markup
-    payload = page_payload(html)
+    payload = build_flow_payload(lines, c[c["in_region"]], **options)
+    assert script_json(payload) in html  # the page carries exactly this payload
     assert {(x["o"], x["d"]) for x in payload["lines"]} == {
         ("06019", "06039"), ("06039", "06019"), ("06019", "06037"), ("06039", "06001"), ("06001", "06039")}
     assert {x["place"] for x in payload["offMap"]} == {"32", "F303"}
