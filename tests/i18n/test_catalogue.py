@@ -85,7 +85,7 @@ def test_translations_keep_the_fields_of_their_message() -> None:
 
 
 @pytest.mark.parametrize(
-    "template", ["choropleth.js", "flow_map.js", "leakage.js", "suitability.js", "a11y.js"]
+    "template", ["choropleth.js", "flow_map.js", "leakage.js", "suitability.js", "a11y.js", "projects.js"]
 )
 def test_the_scripts_hold_no_english_words_of_the_catalogue(template: str) -> None:
     """The pages' scripts get their words from the page (a translated dict), not their source."""

@@ -14,6 +14,8 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
+from valleymaps import i18n
+from valleymaps.i18n import N_, _
 from valleymaps.render.choropleth import LevelLayer, MapText, render_choropleth
 from valleymaps.render.metric_specs import MetricSpec
 from valleymaps.render.project_overlay import ProjectOverlay
@@ -22,7 +24,7 @@ from valleymaps.render.projects_map import format_usd
 
 def format_count(v: float) -> str:
     """``12`` projects; ``–`` for missing."""
-    return "–" if v is None or v != v else f"{v:,.0f}"
+    return "–" if v is None or v != v else i18n.format_integer(v)
 
 
 def _usd(v: float) -> str:
@@ -38,22 +40,22 @@ def investment_metric_specs(*, jobs_year: int | None, workers_source: str | None
         MetricSpec(
             "cost_usd",
             "cost_usd",
-            "Public investment in projects",
-            "US dollars (projects with a cost)",
+            _("Public investment in projects"),
+            N_("US dollars (projects with a cost)"),
             _usd,
-            description="Cost of the projects in each place; lines and areas shared by length and area",
+            description=_("Cost of the projects in each place; lines and areas shared by length and area"),
         ),
-        MetricSpec("n_projects", "n_projects", "Number of projects", "projects", format_count),
+        MetricSpec("n_projects", "n_projects", _("Number of projects"), N_("projects"), format_count),
     ]
     if jobs_year is not None:
         specs.append(
             MetricSpec(
                 "cost_per_job",
                 "cost_per_job",
-                f"Investment per job ({jobs_year} jobs)",
-                "US dollars per job",
+                _("Investment per job ({year} jobs)").format(year=jobs_year),
+                N_("US dollars per job"),
                 _usd,
-                description="Project cost divided by the jobs located in the place",
+                description=_("Project cost divided by the jobs located in the place"),
             )
         )
     if workers_source is not None:
@@ -61,11 +63,13 @@ def investment_metric_specs(*, jobs_year: int | None, workers_source: str | None
             MetricSpec(
                 "cost_per_worker",
                 "cost_per_worker",
-                "Investment per resident worker",
-                "US dollars per employed resident",
+                _("Investment per resident worker"),
+                N_("US dollars per employed resident"),
                 _usd,
-                description="Project cost divided by the employed residents of the place "
-                f"(wherever they work); workers from {workers_source}",
+                description=_(
+                    "Project cost divided by the employed residents of the place "
+                    "(wherever they work); workers from {source}"
+                ).format(source=workers_source),
             )
         )
     return specs
@@ -112,9 +116,9 @@ def render_investment_map(
         Classification.
     """
     specs = investment_metric_specs(jobs_year=jobs_year, workers_source=workers_source)
-    nouns = {"county": "counties in the region", "tract": "tracts in the region"}
+    nouns = {"county": _("counties in the region"), "tract": _("tracts in the region")}
     layers = [
-        LevelLayer(level, label, nouns.get(level, "places"), places, _values(summary), show=(i == 0))
+        LevelLayer(level, label, nouns.get(level, _("places")), places, _values(summary), show=(i == 0))
         for i, (level, label, places, summary) in enumerate(levels)
     ]
     fmap = render_choropleth(

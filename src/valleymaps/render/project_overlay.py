@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 import folium
 import geopandas as gpd
 
+from valleymaps.i18n import N_, _
 from valleymaps.render._safe_json import script_json
 from valleymaps.render.projects_map import (
     DATA_GLOBAL,
@@ -103,7 +104,7 @@ def prepare_project_overlay(overlay: ProjectOverlay) -> ProjectOverlay:
 
 
 #: Before each project layer's name in the layer control of a page that is not about projects.
-OVERLAY_LAYER_PREFIX = "Projects: "
+OVERLAY_LAYER_PREFIX = N_("Projects: ")
 
 
 def add_project_overlay(
@@ -140,7 +141,7 @@ def add_project_overlay(
         overlay.projects,
         panel=False,
         show=overlay.show,
-        layer_prefix=OVERLAY_LAYER_PREFIX,
+        layer_prefix=_(OVERLAY_LAYER_PREFIX),
         legend_source_lines=overlay.source_lines,
         payload_json=overlay.payload_json,
         data_file=overlay.data_file,

@@ -33,7 +33,8 @@ from branca.element import Element, MacroElement
 from folium.plugins import MarkerCluster
 from jinja2 import Template
 
-from valleymaps import settings
+from valleymaps import i18n, settings
+from valleymaps.i18n import N_, _, ngettext
 from valleymaps.render._safe_json import script_json
 from valleymaps.render.page_a11y import make_page_accessible
 
@@ -55,13 +56,24 @@ class CategoryStyle:
 
 #: Category -> style. Shapes and dash patterns keep categories apart without colour.
 CATEGORY_STYLES: dict[str, CategoryStyle] = {
-    "transportation": CategoryStyle("Transportation", "#0072B2", "square", None),
-    "rail": CategoryStyle("Rail", "#D55E00", "diamond", "10 5"),
-    "water": CategoryStyle("Water", "#56B4E9", "circle", "2 5"),
-    "energy": CategoryStyle("Energy", "#E69F00", "triangle", "10 4 2 4"),
-    "broadband": CategoryStyle("Broadband", "#CC79A7", "hexagon", "1 4"),
-    "public facilities": CategoryStyle("Public facilities", "#009E73", "star", "6 3"),
-    "other": CategoryStyle("Other", "#666666", "cross", "4 4"),
+    "transportation": CategoryStyle(N_("Transportation"), "#0072B2", "square", None),
+    "rail": CategoryStyle(N_("Rail"), "#D55E00", "diamond", "10 5"),
+    "water": CategoryStyle(N_("Water"), "#56B4E9", "circle", "2 5"),
+    "energy": CategoryStyle(N_("Energy"), "#E69F00", "triangle", "10 4 2 4"),
+    "broadband": CategoryStyle(N_("Broadband"), "#CC79A7", "hexagon", "1 4"),
+    "public facilities": CategoryStyle(N_("Public facilities"), "#009E73", "star", "6 3"),
+    "other": CategoryStyle(N_("Other"), "#666666", "cross", "4 4"),
+}
+
+#: A category key as a word in a sentence ("most are transportation"), in the build's language.
+CATEGORY_NOUNS: dict[str, str] = {
+    "transportation": N_("transportation"),
+    "rail": N_("rail"),
+    "water": N_("water"),
+    "energy": N_("energy"),
+    "broadband": N_("broadband"),
+    "public facilities": N_("public facilities"),
+    "other": N_("other"),
 }
 
 #: Symbol sizes (pixels) from the smallest cost class to the largest; line widths alike.
@@ -69,6 +81,13 @@ SYMBOL_SIZES: tuple[int, ...] = (12, 15, 18, 22, 26, 31, 36)
 LINE_WIDTHS: tuple[float, ...] = (2.5, 3.0, 3.5, 4.5, 5.5, 6.5, 8.0)
 
 STATUS_ORDER: tuple[str, ...] = ("planned", "programmed", "under construction", "complete")
+#: How a status is shown (the data keep the English codes of :data:`STATUS_ORDER`).
+STATUS_LABELS: dict[str, str] = {
+    "planned": N_("planned"),
+    "programmed": N_("programmed"),
+    "under construction": N_("under construction"),
+    "complete": N_("complete"),
+}
 
 
 def _asset(name: str) -> str:
@@ -82,7 +101,7 @@ def format_usd(value: float | None) -> str:
     ('$1.2M', '$350K', '$2.5B', '$9,500', 'cost not known')
     """
     if value is None or not math.isfinite(value):
-        return "cost not known"
+        return _("cost not known")
     a = abs(value)
 
     def trim(x: float) -> str:
@@ -130,7 +149,11 @@ def size_classes(costs: np.ndarray) -> tuple[np.ndarray, list[dict[str, Any]]]:
     for k in sorted(set(out[ok].tolist())):
         lo = 10.0 ** (low + k)
         hi = 10.0 ** (low + k + 1) if k < n - 1 else None
-        label = f"{format_usd(lo)}–{format_usd(hi)}" if hi is not None else f"{format_usd(lo)} or more"
+        label = (
+            f"{format_usd(lo)}–{format_usd(hi)}"
+            if hi is not None
+            else _("{usd} or more").format(usd=format_usd(lo))
+        )
         legend.append({"label": label, "size": int(k)})
     return out, legend
 
@@ -166,8 +189,50 @@ def default_clustering(projects: gpd.GeoDataFrame) -> bool:
     return int(np.isin(kinds, (0, 4)).sum()) > CLUSTER_THRESHOLD
 
 
+def project_strings() -> dict[str, str]:
+    """The words of the project script, in the build's language (the script has none).
+
+    ``locale`` is the locale its numbers are formatted in (``Number.toLocaleString``).
+    """
+    return {
+        "locale": i18n.js_locale(),
+        "costNotKnown": _("cost not known"),
+        "notScheduled": _("not scheduled"),
+        "completion": _("completion {year}"),
+        "from": _("from {year}"),
+        "cost": _("Cost"),
+        "schedule": _("Schedule"),
+        "agency": _("Agency"),
+        "projectId": _("Project ID"),
+        "county": _("County"),
+        "funding": _("Funding"),
+        "description": _("Description"),
+        "source": _("Source"),
+        "sourceRow": _("{source}, row {row}"),
+        "symbolSize": _("Symbol size: cost"),
+        "hollow": _("Hollow: cost not known ({n})"),
+        "clusterNote": _(
+            "Numbered circles group nearby projects; the ring shows their categories. "
+            "Zoom in or click to see them."
+        ),
+        "status": _("Status"),
+        "fromLabel": _("From "),
+        "toLabel": _("To "),
+        "underWay": _("Under way or done between {from} and {to}"),
+        "noSchedule": _(" no schedule given ({n})"),
+        "showing": _("Showing {shown} of {n} projects"),
+        "projects": _("Projects"),
+        "caption": _("{title}: {n} projects shown"),
+        "tableNote": _("The projects the filter shows. Click a column heading to sort."),
+        "project": _("Project"),
+        "category": _("Category"),
+        "legendLabel": _("Projects legend"),
+        "panelLabel": _("Map panel: title and filter"),
+    }
+
+
 def project_payload(
-    projects: gpd.GeoDataFrame, *, cluster: bool, legend_title: str = "Infrastructure projects"
+    projects: gpd.GeoDataFrame, *, cluster: bool, legend_title: str | None = None
 ) -> dict[str, Any]:
     """The data a project map carries (compact, column by column).
 
@@ -178,6 +243,8 @@ def project_payload(
     cluster
         Whether points are clustered (recorded for the legend).
     """
+    if legend_title is None:
+        legend_title = _("Infrastructure projects")
     web = projects.to_crs(settings.WEB_CRS) if projects.crs is not None else projects
     web = web.reset_index(drop=True)
     digits = settings.WEB_COORDINATE_PRECISION
@@ -218,7 +285,7 @@ def project_payload(
         categories.append(
             {
                 "key": key,
-                "label": style.label,
+                "label": _(style.label),
                 "color": style.color,
                 "shape": style.shape,
                 "dash": style.dash,
@@ -230,6 +297,7 @@ def project_payload(
         "legendTitle": legend_title,
         "categories": categories,
         "statuses": statuses,
+        "statusLabels": [_(STATUS_LABELS[s]) if s in STATUS_LABELS else s for s in statuses],
         "statusCounts": [int((web["status"] == s).sum()) for s in statuses],
         "sizes": list(SYMBOL_SIZES),
         "lineWidths": list(LINE_WIDTHS),
@@ -254,6 +322,7 @@ def project_payload(
         },
         "points": points,
         "shapes": {"type": "FeatureCollection", "features": features},
+        "strings": project_strings(),
     }
 
 
@@ -343,12 +412,14 @@ def _summary_line(projects: gpd.GeoDataFrame) -> str:
     n = len(projects)
     total = float(np.nansum(projects["cost_usd"].to_numpy(dtype=float))) if n else 0.0
     unknown = int(projects["cost_usd"].isna().sum()) if n else 0
-    text = f"{n:,} project{'s' if n != 1 else ''}"
+    count = i18n.format_integer(n)
     if n and unknown == n:
-        return text + ", no costs given"
-    text += f", {format_usd(total)} in all"
+        return ngettext("{n} project, no costs given", "{n} projects, no costs given", n).format(n=count)
+    text = ngettext("{n} project, {usd} in all", "{n} projects, {usd} in all", n).format(
+        n=count, usd=format_usd(total)
+    )
     if unknown:
-        text += f" ({unknown:,} without a cost)"
+        text += _(" ({n} without a cost)").format(n=i18n.format_integer(unknown))
     return text
 
 
@@ -362,7 +433,7 @@ def add_project_layers(
     subtitle: str = "",
     source_lines: Sequence[str] = (),
     show: bool = True,
-    legend_title: str = "Infrastructure projects",
+    legend_title: str | None = None,
     layer_prefix: str = "",
     legend_source_lines: Sequence[str] = (),
     payload_json: str | None = None,
@@ -392,7 +463,7 @@ def add_project_layers(
     show
         Whether the category layers are on when the page opens.
     legend_title
-        Heading of the legend.
+        Heading of the legend (default: "Infrastructure projects", in the build's language).
     layer_prefix
         Put before each category's name in the layer control ("Projects: Rail (3)"), where
         the projects share it with another map's layers.
@@ -430,7 +501,7 @@ def add_project_layers(
         # one cluster group for every category (a cluster's ring shows its categories); the
         # category layers below hold lines and areas, and switch their points in and out
         points = MarkerCluster(
-            name="Project points",
+            name=_("Project points"),
             control=False,
             show=True,  # always on the map: it holds the points of the category layers that are on
             icon_create_function="function (cluster) { return valleymapsProjects.clusterIcon(cluster); }",
@@ -447,7 +518,8 @@ def add_project_layers(
     for index, (key, style) in enumerate(CATEGORY_STYLES.items()):
         if not counts[key]:
             continue
-        layer = folium.FeatureGroup(name=f"{layer_prefix}{style.label} ({counts[key]:,})", show=show)
+        name = f"{layer_prefix}{_(style.label)} ({i18n.format_integer(counts[key])})"
+        layer = folium.FeatureGroup(name=name, show=show)
         layer.add_to(fmap)
         _FillCategory(data, layer, index, points).add_to(fmap)
     _AttachProjects(

@@ -11,7 +11,8 @@ import shapely
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from valleymaps import settings
+from valleymaps import i18n, settings
+from valleymaps.i18n import _
 from valleymaps.render.projects_map import CATEGORY_STYLES
 
 _MARKERS = {
@@ -82,7 +83,7 @@ def render_static_projects(
                 linestyle="none",
                 markersize=8,
                 markeredgecolor="white",
-                label=f"{style.label} ({len(of_cat):,})",
+                label=f"{_(style.label)} ({i18n.format_integer(len(of_cat))})",
             )
         )
     ax.set_axis_off()
@@ -93,7 +94,7 @@ def render_static_projects(
             loc="center left",
             bbox_to_anchor=(0.71, 0.52),
             frameon=False,
-            title="Projects",
+            title=_("Projects"),
             fontsize=9,
             title_fontsize=9,
         )

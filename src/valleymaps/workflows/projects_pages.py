@@ -16,7 +16,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from valleymaps import settings
+from valleymaps import i18n, settings
+from valleymaps.i18n import N_, _, ngettext
 from valleymaps.projects.export import export_projects, export_summary
 from valleymaps.projects.store import GPKG_NAME, open_store, resolve_db_url
 from valleymaps.projects.summary import investment_apart, summarize_investment
@@ -24,7 +25,7 @@ from valleymaps.render.atlas_index import AtlasCard
 from valleymaps.render.choropleth import MapText
 from valleymaps.render.investment_map import render_investment_map
 from valleymaps.render.project_overlay import ProjectOverlay
-from valleymaps.render.projects_map import format_usd, render_project_map
+from valleymaps.render.projects_map import CATEGORY_NOUNS, format_usd, render_project_map
 from valleymaps.render.web_geometry import prepare_web_geometry
 from valleymaps.workflows.context import AtlasContext
 from valleymaps.workflows.project_inputs import (
@@ -38,18 +39,20 @@ from valleymaps.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-KIND = "Infrastructure projects"
+KIND = N_("Infrastructure projects")
 
 
 def _sources(projects: gpd.GeoDataFrame, location: str) -> list[str]:
     files = sorted({s for s in projects["source"].astype(str) if s})
     latest = max((s for s in projects["imported_at"].astype(str) if s), default="")
-    line = f"Projects: {len(projects):,} from {', '.join(files[:4])}"
+    line = _("Projects: {n} from {files}").format(
+        n=i18n.format_integer(len(projects)), files=", ".join(files[:4])
+    )
     if len(files) > 4:
-        line += f" and {len(files) - 4} more files"
+        line += _(" and {n} more files").format(n=len(files) - 4)
     if latest:
-        line += f"; last import {latest[:10]}"
-    return [line, f"Inventory: {location}"]
+        line += _("; last import {date}").format(date=latest[:10])
+    return [line, _("Inventory: {location}").format(location=location)]
 
 
 def _top_finding(summary: pd.DataFrame, column: str, noun: str) -> str | None:
@@ -58,7 +61,9 @@ def _top_finding(summary: pd.DataFrame, column: str, noun: str) -> str | None:
     if known.empty:
         return None
     top = known.sort_values(column, ascending=False).iloc[0]
-    return f"{top['name']} has the most {noun} ({format_usd(float(top[column]))})"
+    return _("{place} has the most {what} ({usd})").format(
+        place=top["name"], what=noun, usd=format_usd(float(top[column]))
+    )
 
 
 def load_project_overlay(ws: Workspace) -> ProjectOverlay | None:
@@ -75,7 +80,7 @@ def load_project_overlay(ws: Workspace) -> ProjectOverlay | None:
     projects = open_store(ws).load()
     if projects.empty:
         return None
-    sources = _sources(projects, "PostGIS database" if url else f"data/geo/{GPKG_NAME}")
+    sources = _sources(projects, _("PostGIS database") if url else f"data/geo/{GPKG_NAME}")
     return ProjectOverlay(projects, source_lines=tuple(sources), show=False)
 
 
@@ -93,17 +98,17 @@ def _summarize(
 
 
 def _workers_source(workers: WorkerCounts) -> str:
-    return f"{workers.source} (employed residents, wherever they work)"
+    return _("{source} (employed residents, wherever they work)").format(source=workers.source)
 
 
 def _synthetic_notice(jobs: list[JobCounts | None], workers: list[WorkerCounts | None]) -> str | None:
     used = [
         what
-        for what, counts in (("jobs used for investment per job", jobs),
-                             ("workers used for investment per resident worker", workers))
+        for what, counts in ((_("jobs used for investment per job"), jobs),
+                             (_("workers used for investment per resident worker"), workers))
         if any(c is not None and c.synthetic for c in counts)
     ]  # fmt: skip
-    return f"{settings.SYNTHETIC_NOTICE} ({'; '.join(used)})" if used else None
+    return f"{_(settings.SYNTHETIC_NOTICE)} ({'; '.join(used)})" if used else None
 
 
 def projects_section(context: AtlasContext) -> list[AtlasCard]:
@@ -116,12 +121,14 @@ def projects_section(context: AtlasContext) -> list[AtlasCard]:
     sources = list(context.projects.source_lines)
     counties = context.counties_web.copy()
     counties_named = counties.copy()
-    counties_named["name"] = [f"{context.county_names.get(g, g)} County" for g in counties["geoid"]]
+    counties_named["name"] = [
+        _("{county} County").format(county=context.county_names.get(g, g)) for g in counties["geoid"]
+    ]
 
     jobs_c = load_jobs(ws, geoid_length=5)
     workers_c = load_resident_workers(ws, geoid_length=5)
     county_summary = _summarize(projects, counties_named, jobs_c, workers_c)
-    levels = [("county", "Counties", counties_named, county_summary)]
+    levels = [("county", _("Counties"), counties_named, county_summary)]
     tract_summary = None
     tracts_web = context.tracts_web
     if tracts_web is None:  # the cluster pages leave tracts out without tract jobs; investment needs none
@@ -132,25 +139,30 @@ def projects_section(context: AtlasContext) -> list[AtlasCard]:
         jobs_t = load_jobs(ws, geoid_length=11)
         workers_t = load_resident_workers(ws, geoid_length=11)
         tract_summary = _summarize(projects, tracts_web, jobs_t, workers_t)
-        levels.append(("tract", "Census tracts", tracts_web, tract_summary))
+        levels.append(("tract", _("Census tracts"), tracts_web, tract_summary))
     notice = _synthetic_notice([jobs_c, jobs_t], [workers_c, workers_t])
     invest_sources = list(sources)
     if jobs_c is not None:
-        invest_sources.append(f"Jobs: {jobs_c.source}")
+        invest_sources.append(_("Jobs: {source}").format(source=jobs_c.source))
     workers_sources = list(dict.fromkeys(_workers_source(w) for w in (workers_c, workers_t) if w is not None))
-    invest_sources += [f"Resident workers: {line}" for line in workers_sources]
+    invest_sources += [_("Resident workers: {source}").format(source=line) for line in workers_sources]
 
     total = float(np.nansum(projects["cost_usd"].to_numpy(dtype=float)))
     unknown = int(projects["cost_usd"].isna().sum())
     n_apart, cost_apart = investment_apart(county_summary)
     if n_apart or cost_apart:  # the county rows then add up to less than the total: say what is apart
         invest_sources.append(
-            f"Not in any county: {n_apart:,} project{'s' if n_apart != 1 else ''} more than 1 km from "
-            f"every county, and parts of lines and areas beyond them ({format_usd(cost_apart)})."
+            ngettext(
+                "Not in any county: {n} project more than 1 km from every county, and parts of "
+                "lines and areas beyond them ({usd}).",
+                "Not in any county: {n} projects more than 1 km from every county, and parts of "
+                "lines and areas beyond them ({usd}).",
+                n_apart,
+            ).format(n=i18n.format_integer(n_apart), usd=format_usd(cost_apart))
         )
     project_page = render_project_map(
         projects,
-        title="Infrastructure projects",
+        title=_("Infrastructure projects"),
         subtitle=region,
         source_lines=sources,
         outlines=counties_named,
@@ -160,8 +172,8 @@ def projects_section(context: AtlasContext) -> list[AtlasCard]:
         levels,
         projects,
         text=MapText(
-            title="Public investment in infrastructure",
-            subtitle=f"{region} · projects in the inventory, all statuses",
+            title=_("Public investment in infrastructure"),
+            subtitle=_("{region} · projects in the inventory, all statuses").format(region=region),
             source_lines=tuple(invest_sources),
             synthetic_notice=notice,
         ),
@@ -197,7 +209,7 @@ def projects_section(context: AtlasContext) -> list[AtlasCard]:
             render_static_projects,
             "projects.png",
             projects=projects,
-            title="Infrastructure projects",
+            title=_("Infrastructure projects"),
             subtitle=region,
             outlines=counties_named,
             source_lines=sources,
@@ -211,31 +223,41 @@ def projects_section(context: AtlasContext) -> list[AtlasCard]:
             values=values,
             classification=classify_values(values, scheme=ws.config.scheme, k=ws.config.classes),
             spec=spec,
-            title="Public investment in infrastructure projects",
-            subtitle=f"{region}, counties",
+            title=_("Public investment in infrastructure projects"),
+            subtitle=_("{region}, counties").format(region=region),
             source_lines=sources,
         )
 
-    if unknown == len(projects):
-        finding = f"{len(projects):,} projects, no costs given"
+    n = len(projects)
+    if unknown == n:
+        finding = ngettext("{n} project, no costs given", "{n} projects, no costs given", n).format(
+            n=i18n.format_integer(n)
+        )
     else:
-        finding = f"{len(projects):,} projects, {format_usd(total)} in all"
+        finding = ngettext("{n} project, {usd} in all", "{n} projects, {usd} in all", n).format(
+            n=i18n.format_integer(n), usd=format_usd(total)
+        )
         if unknown:
-            finding += f" ({unknown:,} without a cost)"
+            finding += _(" ({n} without a cost)").format(n=i18n.format_integer(unknown))
     by_cat = projects["category"].value_counts()
-    finding += "; most are " + str(by_cat.index[0]) + f" ({int(by_cat.iloc[0]):,})."
-    invest_finding = _top_finding(county_summary, "cost_usd", "investment") or "No project has a cost yet."
+    top_cat = str(by_cat.index[0])
+    finding += _("; most are {category} ({n}).").format(
+        category=_(CATEGORY_NOUNS[top_cat]) if top_cat in CATEGORY_NOUNS else top_cat,
+        n=i18n.format_integer(int(by_cat.iloc[0])),
+    )
+    invest_finding = _top_finding(county_summary, "cost_usd", _("investment"))
+    invest_finding = invest_finding or _("No project has a cost yet.")
     for column, noun in (
-        ("cost_per_job", "investment per job"),
-        ("cost_per_worker", "investment per resident worker"),
+        ("cost_per_job", _("investment per job")),
+        ("cost_per_worker", _("investment per resident worker")),
     ):
         top = _top_finding(county_summary, column, noun)
         if top:
             invest_finding += f"; {top}"
     log.info("projects section: %d projects, 2 pages", len(projects))
     return [
-        AtlasCard("Infrastructure projects", finding, "projects.html", thumb_projects, kind=KIND),
+        AtlasCard(_("Infrastructure projects"), finding, "projects.html", thumb_projects, kind=KIND),
         AtlasCard(
-            "Public investment by place", invest_finding + ".", "investment.html", thumb_invest, kind=KIND
+            _("Public investment by place"), invest_finding + ".", "investment.html", thumb_invest, kind=KIND
         ),
     ]

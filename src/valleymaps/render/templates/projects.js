@@ -6,6 +6,19 @@
   "use strict";
 
   var SVG_NS = "http://www.w3.org/2000/svg";
+
+  /* The page's words, in its language: set by load() from the strings the page's data carry
+   * (data.strings); this script holds none of its own. */
+  var S = {};
+
+  /* A message with {name} fields filled in. */
+  function fillIn(message, fields) {
+    return String(message).replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(fields, name) ? String(fields[name]) : all;
+    });
+  }
+
+  function num(n) { return n.toLocaleString(S.locale || undefined); }
   /* Symbol shapes on a 20 x 20 box: element name and attributes (built with the DOM, never parsed). */
   var SHAPES = {
     circle: ["circle", { cx: 10, cy: 10, r: 8 }],
@@ -48,7 +61,7 @@
   }
 
   function formatUsd(v) {
-    if (v === null || v === undefined || !isFinite(v)) { return "cost not known"; }
+    if (v === null || v === undefined || !isFinite(v)) { return S.costNotKnown; }
     var a = Math.abs(v);
     function trim(x) {
       var s = Math.abs(x).toFixed(Math.abs(x) < 10 ? 2 : (Math.abs(x) < 100 ? 1 : 0));
@@ -58,7 +71,7 @@
     if (a >= 1e9) { return "$" + trim(v / 1e9) + "B"; }
     if (a >= 1e6) { return "$" + trim(v / 1e6) + "M"; }
     if (a >= 1e4) { return "$" + trim(v / 1e3) + "K"; }
-    return "$" + Math.round(v).toLocaleString("en-US");
+    return "$" + num(Math.round(v));
   }
 
   function symbolSvg(shape, color, px, hollow) {
@@ -100,6 +113,7 @@
    * was copied without it. The page's own map still works; the project layers stay empty. */
   function load(data, map) {
     if (!data) { return null; }
+    S = data.strings || {};
     var p = data.projects;
     var n = p.pid.length;
     if (map && !map.getPane(SHAPE_PANE)) { map.createPane(SHAPE_PANE).style.zIndex = 450; }
@@ -137,19 +151,21 @@
     return state;
   }
 
-  function text(state, column, i) {
-    var p = state.data.projects;
-    var v = p[column][i];
-    var dict = state.data.dict[column];
-    if (dict) { return v === null || v === undefined || v < 0 ? "" : dict[v]; }
-    return v === null || v === undefined ? "" : v;
+  /* Project i's coded text columns (agency, county, funding, source) decoded: {column: text}. */
+  function coded(state, i) {
+    var p = state.data.projects, out = {};
+    Object.keys(state.data.dict).forEach(function (column) {
+      var v = p[column][i], dict = state.data.dict[column];
+      out[column] = v === null || v === undefined || v < 0 ? "" : dict[v];
+    });
+    return out;
   }
 
   function schedule(p, i) {
     var s = p.start[i], e = p.end[i];
-    if (s === null && e === null) { return "not scheduled"; }
-    if (s === null) { return "completion " + e; }
-    if (e === null) { return "from " + s; }
+    if (s === null && e === null) { return S.notScheduled; }
+    if (s === null) { return fillIn(S.completion, { year: e }); }
+    if (e === null) { return fillIn(S.from, { year: s }); }
     return s === e ? String(s) : s + "–" + e;
   }
 
@@ -160,18 +176,19 @@
     var cat = d.categories[p.cat[i]];
     var sub = el("div", "vm-popup-cat");
     sub.appendChild(symbolElement(cat, 14, false));
-    sub.appendChild(el("span", null, " " + cat.label + " · " + d.statuses[p.status[i]]));
+    sub.appendChild(el("span", null, " " + cat.label + " · " + d.statusLabels[p.status[i]]));
     box.appendChild(sub);
     var table = el("table", "vm-popup-table");
+    var t = coded(state, i);
     var rows = [
-      ["Cost", formatUsd(p.cost[i])],
-      ["Schedule", schedule(p, i)],
-      ["Agency", text(state, "agency", i)],
-      ["Project ID", p.pid[i]],
-      ["County", text(state, "county", i)],
-      ["Funding", text(state, "funding", i)],
-      ["Description", p.desc[i]],
-      ["Source", text(state, "source", i) + (p.row[i] !== null ? ", row " + p.row[i] : "")]
+      [S.cost, formatUsd(p.cost[i])],
+      [S.schedule, schedule(p, i)],
+      [S.agency, t.agency],
+      [S.projectId, p.pid[i]],
+      [S.county, t.county],
+      [S.funding, t.funding],
+      [S.description, p.desc[i]],
+      [S.source, p.row[i] !== null ? fillIn(S.sourceRow, { source: t.source, row: p.row[i] }) : t.source]
     ];
     rows.forEach(function (r) {
       if (r[1] === "" || r[1] === null) { return; }
@@ -189,7 +206,7 @@
     var box = el("div", "vm-ptip");
     box.appendChild(el("div", "vm-ptip-name", p.name[i]));
     box.appendChild(el("div", "vm-ptip-detail",
-      d.categories[p.cat[i]].label + " · " + d.statuses[p.status[i]] + " · " + formatUsd(p.cost[i])));
+      d.categories[p.cat[i]].label + " · " + d.statusLabels[p.status[i]] + " · " + formatUsd(p.cost[i])));
     return box;
   }
 
@@ -318,13 +335,13 @@
       row.appendChild(symbolElement(cat, 16, false));
       if (cat.lines) { row.appendChild(lineSample(cat)); }
       var n = state.shownPerCategory ? state.shownPerCategory[c] : cat.count;
-      row.appendChild(el("span", "vm-legend-label", cat.label + " (" + n.toLocaleString("en-US") + ")"));
+      row.appendChild(el("span", "vm-legend-label", cat.label + " (" + num(n) + ")"));
       var off = state.layers.some(function (e) { return e.category === c && !map.hasLayer(e.group); });
       if (off) { row.classList.add("vm-legend-off"); }
       div.appendChild(row);
     });
     if (d.sizeLegend.length) {
-      div.appendChild(el("div", "vm-legend-level", "Symbol size: cost"));
+      div.appendChild(el("div", "vm-legend-level", S.symbolSize));
       var sizes = el("div", "vm-size-legend");
       d.sizeLegend.forEach(function (s) {
         var item = el("div", "vm-size-item");
@@ -337,11 +354,11 @@
     if (d.nUnknownCost) {
       var unk = el("div", "vm-legend-row");
       unk.appendChild(symbolElement({ shape: "circle", color: "#777777" }, 14, true));
-      unk.appendChild(el("span", "vm-legend-label", "Hollow: cost not known (" + d.nUnknownCost.toLocaleString("en-US") + ")"));
+      unk.appendChild(el("span", "vm-legend-label", fillIn(S.hollow, { n: num(d.nUnknownCost) })));
       div.appendChild(unk);
     }
     if (d.cluster) {
-      div.appendChild(el("div", "vm-legend-note", "Numbered circles group nearby projects; the ring shows their categories. Zoom in or click to see them."));
+      div.appendChild(el("div", "vm-legend-note", S.clusterNote));
     }
     (options.legendSourceLines || []).forEach(function (line) {
       div.appendChild(el("div", "vm-legend-note vm-project-source", line));
@@ -351,7 +368,7 @@
   function filterPanel(state, map) {
     var d = state.data;
     var box = el("div", "vm-project-filter");
-    box.appendChild(el("div", "vm-metrics-title", "Status"));
+    box.appendChild(el("div", "vm-metrics-title", S.status));
     d.statuses.forEach(function (s, k) {
       var label = el("label", "vm-filter-status");
       var input = el("input");
@@ -361,11 +378,11 @@
       input.name = "vm-status";
       input.addEventListener("change", function () { state.statusOn[k] = input.checked; refresh(state, map); });
       label.appendChild(input);
-      label.appendChild(el("span", null, " " + s + " (" + d.statusCounts[k].toLocaleString("en-US") + ")"));
+      label.appendChild(el("span", null, " " + d.statusLabels[k] + " (" + num(d.statusCounts[k]) + ")"));
       box.appendChild(label);
     });
     if (d.years) {
-      box.appendChild(el("div", "vm-metrics-title", "Schedule"));
+      box.appendChild(el("div", "vm-metrics-title", S.schedule));
       var lo = d.years[0], hi = d.years[1];
       var readout = el("div", "vm-year-readout");
       function slider(name, value) {
@@ -385,16 +402,16 @@
         if (a > b) { if (changed === from) { to.value = String(a); b = a; } else { from.value = String(b); a = b; } }
         state.yearFrom = a;
         state.yearTo = b;
-        readout.textContent = "Under way or done between " + a + " and " + b;
+        readout.textContent = fillIn(S.underWay, { from: a, to: b });
         refresh(state, map);
       }
       from.addEventListener("input", function () { update(from); });
       to.addEventListener("input", function () { update(to); });
-      var row1 = el("label", "vm-year-row"); row1.appendChild(el("span", null, "From ")); row1.appendChild(from);
-      var row2 = el("label", "vm-year-row"); row2.appendChild(el("span", null, "To ")); row2.appendChild(to);
+      var row1 = el("label", "vm-year-row"); row1.appendChild(el("span", null, S.fromLabel)); row1.appendChild(from);
+      var row2 = el("label", "vm-year-row"); row2.appendChild(el("span", null, S.toLabel)); row2.appendChild(to);
       box.appendChild(row1);
       box.appendChild(row2);
-      readout.textContent = "Under way or done between " + lo + " and " + hi;
+      readout.textContent = fillIn(S.underWay, { from: lo, to: hi });
       box.appendChild(readout);
       if (d.nNoYear) {
         var nl = el("label", "vm-filter-noyear");
@@ -404,13 +421,13 @@
         cb.name = "vm-noyear";
         cb.addEventListener("change", function () { state.noYear = cb.checked; refresh(state, map); });
         nl.appendChild(cb);
-        nl.appendChild(el("span", null, " no schedule given (" + d.nNoYear.toLocaleString("en-US") + ")"));
+        nl.appendChild(el("span", null, fillIn(S.noSchedule, { n: num(d.nNoYear) })));
         box.appendChild(nl);
       }
     }
     var count = el("div", "vm-project-count");
     state.listeners.push(function () {
-      count.textContent = "Showing " + state.shown.toLocaleString("en-US") + " of " + state.n.toLocaleString("en-US") + " projects";
+      count.textContent = fillIn(S.showing, { shown: num(state.shown), n: num(state.n) });
     });
     box.appendChild(count);
     return box;
@@ -421,18 +438,19 @@
     var d = state.data, p = d.projects, rows = [];
     for (var i = 0; i < state.n; i += 1) {
       if (!visible(state, i)) { continue; }
+      var t = coded(state, i);
       rows.push([
-        p.name[i], d.categories[p.cat[i]].label, d.statuses[p.status[i]],
+        p.name[i], d.categories[p.cat[i]].label, d.statusLabels[p.status[i]],
         { text: formatUsd(p.cost[i]), value: p.cost[i] },
         { text: schedule(p, i), value: p.start[i] === null ? p.end[i] : p.start[i] },
-        text(state, "agency", i), text(state, "county", i)
+        t.agency, t.county
       ]);
     }
     return {
-      caption: (options.title || "Projects") + ": " + rows.length.toLocaleString("en-US") + " projects shown",
-      note: "The projects the filter shows. Click a column heading to sort.",
-      columns: [{ label: "Project" }, { label: "Category" }, { label: "Status" }, { label: "Cost", numeric: true },
-                { label: "Schedule", numeric: true }, { label: "Agency" }, { label: "County" }],
+      caption: fillIn(S.caption, { title: options.title || S.projects, n: num(rows.length) }),
+      note: S.tableNote,
+      columns: [{ label: S.project }, { label: S.category }, { label: S.status }, { label: S.cost, numeric: true },
+                { label: S.schedule, numeric: true }, { label: S.agency }, { label: S.county }],
       rows: rows
     };
   }
@@ -448,7 +466,7 @@
       var div = L.DomUtil.create("div", "vm-legend vm-project-legend leaflet-control" +
         (options.legendOnlyWhenOn ? " vm-project-legend-overlay" : ""));
       div.setAttribute("role", "region");  // a named landmark; it may scroll, so Tab reaches it
-      div.setAttribute("aria-label", "Projects legend");
+      div.setAttribute("aria-label", S.legendLabel);
       div.setAttribute("tabindex", "0");
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
@@ -462,7 +480,7 @@
       panel.onAdd = function () {
         var div = L.DomUtil.create("div", "vm-panel leaflet-control");
         div.setAttribute("role", "region");
-        div.setAttribute("aria-label", "Map panel: title and filter");
+        div.setAttribute("aria-label", S.panelLabel);
         L.DomEvent.disableClickPropagation(div);
         L.DomEvent.disableScrollPropagation(div);
         if (options.title) { div.appendChild(el("div", "vm-title", options.title)); }
