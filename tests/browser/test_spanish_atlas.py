@@ -167,3 +167,63 @@ def test_suitability_page_is_spanish(spanish_atlas, open_page):
     assert "Aptitud (0 = menos apto, 100 = más apto)" in visible
     assert english_left(visible) == []
     assert_no_errors(report)
+
+
+@pytest.fixture(scope="module")
+def spanish_projects_atlas(tmp_path_factory):
+    """The bundled workspace with three imported projects (two water, one road; one without a
+    cost or schedule), built in Spanish."""
+    from project_files import FRESNO, VISALIA, row, write_csv
+    from valleymaps.projects.importer import import_projects
+
+    root = tmp_path_factory.mktemp("es-projects")
+    ws = init_workspace(root / "ws")
+    rows = [
+        row("T1", "Widening", at=FRESNO),
+        row("W1", "Basin", kind="Water", at=VISALIA),
+        row("W2", "Canal", kind="Water", at=VISALIA, cost="", start="", end="", status="Planned"),
+    ]
+    import_projects(write_csv(root / "ftip.csv", rows), ws=ws)
+    build_atlas(ws, png=False, lang="es")
+    return ws
+
+
+def test_projects_page_is_spanish_panel_legend_filter_and_popup(spanish_projects_atlas, open_page):
+    page, report = open_page(
+        spanish_projects_atlas.maps_dir / "projects.html", wait_for="[data-projects-ready]"
+    )
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.locator(".vm-title").inner_text() == "Proyectos de infraestructura"
+    assert page.locator(".vm-project-summary").inner_text().startswith("3 proyectos, $")
+    legend = page.locator(".vm-project-legend").inner_text()
+    assert "Transporte (1)" in legend and "Agua (2)" in legend and "Hueco: costo desconocido (1)" in legend
+    statuses = page.locator(".vm-filter-status").all_inner_texts()
+    assert [s.strip() for s in statuses] == ["planificado (1)", "programado (2)", "en construcción (0)",
+                                             "terminado (0)"]  # fmt: skip
+    assert page.locator(".vm-project-count").inner_text() == "Se muestran 3 de 3 proyectos"
+    page.locator(".vm-project-icon").first.click()
+    popup = page.locator(".vm-popup")
+    popup.wait_for()
+    assert "Costo" in popup.inner_text() and "Agencia" in popup.inner_text()
+    visible = page.locator("body").inner_text()
+    assert "Proyectos: 3 de ftip.csv" in visible
+    assert english_left(visible + "\n" + popup.inner_text()) == []
+    assert_no_errors(report)
+
+
+def test_investment_page_is_spanish_with_the_project_layers(spanish_projects_atlas, open_page):
+    page, report = open_page(
+        spanish_projects_atlas.maps_dir / "investment.html", wait_for="[data-projects-ready]"
+    )
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.title() == "Inversión pública en infraestructura"
+    assert page.locator(".vm-title").inner_text() == "Inversión pública en infraestructura"
+    control = page.locator(".leaflet-control-layers").inner_text()
+    assert "Proyectos: Agua (2)" in control and "Proyectos: Transporte (1)" in control
+    legend = page.locator(".vm-project-legend").inner_text()
+    assert "Proyectos de infraestructura" in legend and "Agua (2)" in legend
+    visible = page.locator("body").inner_text()
+    assert english_left(visible) == []
+    index = (spanish_projects_atlas.maps_dir / "index.html").read_text(encoding="utf-8")
+    assert "Inversión pública por lugar" in index and "la mayoría son de agua (2)" in index
+    assert_no_errors(report)
