@@ -43,8 +43,12 @@ def test_import_lodes_main_and_aux(tmp_path: Path, workspace: Path) -> None:
     assert "San Joaquin Valley: 15 employed residents, 12 jobs" in out
     assert "4 block pairs, 18 workers" in out
     folder = workspace / "data" / "econ" / "flows"
-    assert sorted(p.name for p in folder.iterdir()) == [
+    assert sorted(p.name for p in folder.iterdir() if p.is_file()) == [
         "ca_od_2021_jt00.county.csv", "ca_od_2021_jt00.meta.json", "ca_od_2021_jt00.tract.csv"]
+    # and the same tables as Parquet partitions a cluster can share
+    store = folder / "parquet"
+    parts = sorted(p.relative_to(store).parts[:3] for p in store.rglob("*.parquet"))
+    assert parts == [("level=county", "state=ca", "year=2021"), ("level=tract", "state=ca", "year=2021")]
 
 
 def test_import_acs_keeps_margins_and_counts_the_quirks(tmp_path: Path, workspace: Path) -> None:

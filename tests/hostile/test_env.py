@@ -336,8 +336,9 @@ def kill9(proc: subprocess.Popen[str]) -> None:
 
 def test_kill_9_during_build_keeps_the_atlas_and_the_next_build_tidies_up(built_workspace: Path) -> None:
     before = snapshot(built_workspace / "outputs" / "maps")
+    # stalled inside a suitability profile's scratch folder (each profile runs in its own)
     proc = start_stalled(built_workspace, ["build", "--no-png"],
-                         module="valleymaps.workflows.suitability_pages", name="render_suitability_map",
+                         module="valleymaps.workflows.suitability_pages", name="target_layer",
                          call_first=False)
     stale = leftovers(built_workspace)
     assert any(".maps-build-" in p for p in stale) and any(".suitability-atlas-" in p for p in stale)
