@@ -46,6 +46,20 @@ class KillOnce:
         return self.fn(item)
 
 
+class FailAfter:
+    """``fn`` as a task that raises once it has run on the item whose ``attribute`` is ``value``."""
+
+    def __init__(self, fn: Callable[[Any], Any], attribute: str, value: Any):
+        self.fn, self.attribute, self.value = fn, attribute, value
+        self.__name__ = getattr(fn, "__name__", "task")
+
+    def __call__(self, item: Any) -> Any:
+        result = self.fn(item)
+        if getattr(item, self.attribute) == self.value:
+            raise RuntimeError("the task failed after its work was written")
+        return result
+
+
 class KillingExecutor(DaskExecutor):
     """A :class:`DaskExecutor` whose first task kills its worker (see :class:`KillOnce`)."""
 

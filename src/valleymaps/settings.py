@@ -164,6 +164,12 @@ SUITABILITY_STRIP_ROWS: int = 512
 #: of whole strips, mosaicked into the same rasters); ``--strips N`` sets the count.
 SUITABILITY_STRIP_TASK_CELLS: int = 25_000_000
 
+#: Folder of a workspace (relative to its root) holding the strip tasks' COG tiles while a run is
+#: mosaicked (``<store>/<profile>-<fingerprint>/band-NNNN/``, see
+#: :mod:`valleymaps.suitability.tiles`): the workers must see it at the same path. Removed once the
+#: run succeeds; after a failure it keeps only finished bands, which a rerun reuses.
+SUITABILITY_TILE_STORE: str = "scratch"
+
 #: Tile size of the Cloud-optimised GeoTIFFs written.
 SUITABILITY_BLOCK_SIZE: int = 512
 

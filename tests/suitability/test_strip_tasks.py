@@ -81,3 +81,76 @@ def test_a_strip_task_burns_long_diagonal_lines_exactly_as_one_pass() -> None:
         band = DistanceSource(layer, grid, cap_m=20_250, name="rail", rows=512, start_row=start)
         got = np.vstack([band.read(w) for w in grid.strips(512) if start <= w.row_off < start + 512])
         assert np.array_equal(got, whole[start : start + 512]), f"band from row {start} differs"
+
+
+def _check_cog_tile(path: Path) -> None:
+    """A valid Cloud-optimised GeoTIFF: GDAL sees the COG layout (its header ghost area says the IFDs
+    come before the data), tiled in square blocks."""
+    with rasterio.open(path) as src:
+        assert src.tags(ns="IMAGE_STRUCTURE").get("LAYOUT") == "COG", path
+        assert src.profile["tiled"] and src.block_shapes[0][0] == src.block_shapes[0][1] == 512
+    assert b"LAYOUT=IFDS_BEFORE_DATA" in path.read_bytes()[:400]
+
+
+def test_a_failed_run_keeps_finished_cog_tiles_only_and_a_rerun_reuses_them(
+    one_pass: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from valleymaps.suitability import model
+
+    tiles, folder = tmp_path / "tiles", tmp_path / "out"
+    run_strip_task, factor_pass = model.run_strip_task, model._factor_pass
+    bands = plan_bands(80, ROWS, 4)
+    assert len(bands) == 4
+
+    def fail_third(task: model.StripTask) -> model.StripResult:
+        if task.band == bands[2]:
+            raise OSError("worker lost its disk")
+        return run_strip_task(task)
+
+    monkeypatch.setattr(model, "run_strip_task", fail_third)
+    with pytest.raises(OSError, match="worker lost its disk"):
+        compute_suitability(parse_profile(PROFILE), strip_inputs(), folder=folder, resolution=RESOLUTION,
+                            rows=ROWS, strips=4, scratch=tiles)
+    assert sorted(folder.iterdir()) == []  # no raster published
+    (run,) = tiles.iterdir()
+    assert sorted(p.name for p in run.iterdir()) == ["band-0000", "band-0001"]  # nothing half-written
+    for band in run.iterdir():
+        names = sorted(p.name for p in band.iterdir())
+        assert names == ["exclusion.tif", "factor-reserve-value.tif", "factor-reserve.tif",
+                         "factor-roads-value.tif", "factor-roads.tif", "manifest.json"]
+        for tif in band.glob("*.tif"):
+            _check_cog_tile(tif)
+    with open(run / "band-0001" / "factor-roads.tif", "r+b") as fh:  # a damaged tile is not reused
+        fh.seek(-1, 2)
+        fh.write(b"\x00" if fh.read(1) != b"\x00" else b"\x01")
+
+    computed: list[tuple[int, int] | None] = []
+
+    def counting(*args: object, band: tuple[int, int] | None = None, **kwargs: object) -> object:
+        computed.append(band)
+        return factor_pass(*args, band=band, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(model, "run_strip_task", run_strip_task)
+    monkeypatch.setattr(model, "_factor_pass", counting)
+    result = compute_suitability(parse_profile(PROFILE), strip_inputs(), folder=folder, resolution=RESOLUTION,
+                                 rows=ROWS, strips=4, scratch=tiles)
+    assert computed == bands[1:]  # band 0 reused, band 1 (damaged) and the others computed
+    assert _tifs(folder) == _tifs(one_pass)
+    assert not tiles.exists()  # the store is removed after success
+    with rasterio.open(folder / "exclusion.tif") as src:
+        code = src.read(1)
+    assert result.region_cells == int((code != 1).sum())  # the reused band's counts come back
+    assert result.excluded["Not next to the canal"] == int((code == 2).sum())
+
+
+def test_tiles_of_other_inputs_are_not_reused(tmp_path: Path) -> None:
+    from valleymaps.suitability.tiles import fingerprint_of
+
+    layer = tmp_path / "roads.geojson"
+    layer.write_text("{}")
+    first = fingerprint_of(parse_profile(PROFILE), strip_inputs(), files=[layer])
+    assert fingerprint_of(parse_profile(PROFILE), strip_inputs(), files=[layer]) == first
+    wider = parse_profile(PROFILE.replace("distance_m = 3000", "distance_m = 3100"))
+    assert fingerprint_of(wider, strip_inputs(), files=[layer]) != first
+    layer.write_text('{"type": "FeatureCollection", "features": []}')  # the layer file changed
+    assert fingerprint_of(parse_profile(PROFILE), strip_inputs(), files=[layer]) != first

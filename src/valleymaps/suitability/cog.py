@@ -74,14 +74,19 @@ def gdal_env(*, cache_mb: int | None = None, **options: Any) -> rasterio.Env:
 
 
 def write_cog_from(
-    source: str | os.PathLike[str], path: str | os.PathLike[str], *, block: int | None = None
+    source: str | os.PathLike[str],
+    path: str | os.PathLike[str],
+    *,
+    block: int | None = None,
+    options: Mapping[str, str] | None = None,
 ) -> Path:
-    """Copy a finished raster to a COG at ``path`` (atomically)."""
+    """Copy a finished raster to a COG at ``path`` (atomically), with ``options`` (default
+    :data:`COG_OPTIONS`)."""
     target = Path(path)
     with atomic_path(target) as tmp:
         rasterio.shutil.copy(
             str(source), str(tmp), driver="COG", BLOCKSIZE=str(block or defaults.BLOCK_SIZE),
-            **{**COG_OPTIONS, "NUM_THREADS": gdal_threads()}
+            **{**(COG_OPTIONS if options is None else options), "NUM_THREADS": gdal_threads()}
         )
     return target
 
@@ -109,6 +114,8 @@ class GridRasterWriter:
     cog
         Publish a COG (default). False writes a plain tiled GeoTIFF straight
         to ``path`` (for intermediate rasters that are read once).
+    cog_options
+        The COG's creation options (default :data:`COG_OPTIONS`).
 
     Examples
     --------
@@ -137,9 +144,11 @@ class GridRasterWriter:
         tags: Mapping[str, Any] | None = None,
         scratch_dir: str | os.PathLike[str] | None = None,
         cog: bool = True,
+        cog_options: Mapping[str, str] | None = None,
     ):
         self.path = Path(path)
         self.cog = cog
+        self.cog_options = cog_options
         self.grid = grid
         self.dtype = dtype
         self.nodata = nodata
@@ -188,7 +197,7 @@ class GridRasterWriter:
                     self._dst.close()
                 if exc_type is None:
                     if self.cog:
-                        write_cog_from(self._scratch, self.path)
+                        write_cog_from(self._scratch, self.path, options=self.cog_options)
                     else:
                         os.replace(self._scratch, self.path)
                     log.debug("wrote %s", self.path)

@@ -52,6 +52,17 @@ from valleymaps.suitability.sources import (
     StripSource,
     _Burner,
 )
+from valleymaps.suitability.tiles import (
+    TILE_COG_OPTIONS,
+    band_folder,
+    fingerprint_of,
+    publish_band,
+    read_manifest,
+    remove_run,
+    remove_temporaries,
+    run_folder,
+    temporary_band_folder,
+)
 from valleymaps.suitability.transforms import apply_transform
 from valleymaps.suitability.zonal import summarize_zones
 
@@ -359,10 +370,11 @@ def _factor_pass(
     on_progress: ProgressCallback | None,
     cog: bool,
     band: tuple[int, int] | None = None,
+    cog_options: Mapping[str, str] | None = None,
 ) -> tuple[int, dict[str, int]]:
     """Compute the strips of rows ``band`` (default all), write them into ``folder``'s rasters.
 
-    With ``band`` the rasters cover those rows only (a strip task's part of the mosaic).
+    With ``band`` the rasters cover those rows only (a strip task's tile of the mosaic).
     """
     region_geoms = region.to_crs(grid.crs).geometry.to_numpy()
     region_burner = _Burner(region_geoms, grid)
@@ -374,7 +386,7 @@ def _factor_pass(
     excluded = {c.name: 0 for c in profile.constraints}
     excluded["no value in a factor"] = 0
     with gdal_env(), contextlib.ExitStack() as stack:
-        writers, mask_writer = _open_writers(stack, outputs, out_grid, folder, cog)
+        writers, mask_writer = _open_writers(stack, outputs, out_grid, folder, cog, cog_options)
         for i, window in enumerate(windows, start=1):
             h = int(window.height)
             local = Window(0, int(window.row_off) - row0, window.width, h)
@@ -423,7 +435,12 @@ def band_grid(grid: AnalysisGrid, row0: int, row1: int) -> AnalysisGrid:
 
 
 def _open_writers(
-    stack: contextlib.ExitStack, outputs: Sequence[FactorOutput], grid: AnalysisGrid, folder: Path, cog: bool
+    stack: contextlib.ExitStack,
+    outputs: Sequence[FactorOutput],
+    grid: AnalysisGrid,
+    folder: Path,
+    cog: bool,
+    cog_options: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, tuple[GridRasterWriter, GridRasterWriter]], GridRasterWriter]:
     """Writers of each factor's score and value rasters and of ``exclusion.tif``, on ``grid``."""
     writers = {}
@@ -437,11 +454,12 @@ def _open_writers(
         writers[f.key] = (
             stack.enter_context(
                 GridRasterWriter(folder / out.score_path.name, grid, description=f"{f.name}: score 0-1",
-                                 tags=tags, cog=cog)
+                                 tags=tags, cog=cog, cog_options=cog_options)
             ),
             stack.enter_context(
                 GridRasterWriter(folder / out.value_path.name, grid,
-                                 description=f"{f.name}: value {f.units}".strip(), tags=tags, cog=cog)
+                                 description=f"{f.name}: value {f.units}".strip(), tags=tags, cog=cog,
+                                 cog_options=cog_options)
             ),
         )
     mask_writer = stack.enter_context(
@@ -454,6 +472,7 @@ def _open_writers(
                 "0 available, 1 outside the region, 2 excluded by a constraint, 3 a factor has no value"
             ),
             cog=cog,
+            cog_options=cog_options,
         )
     )
     return writers, mask_writer
@@ -508,8 +527,11 @@ def _close_sources(
 class StripTask:
     """One band of rows of a profile's factor pass, as a task (picklable: a Dask worker can run it).
 
-    ``folder`` is a staging folder the caller owns and mosaics from; ``inputs`` travel with the
-    task (the projects and zones, which the factor pass does not read, are left out).
+    ``folder`` is the band's folder in the tile store (:mod:`valleymaps.suitability.tiles`), which
+    the caller mosaics from; ``fingerprint`` identifies the run's inputs (a finished band with
+    another fingerprint is not reused) and ``token`` the run (in its temporary folders' names).
+    ``inputs`` travel with the task (the projects and zones, which the factor pass does not read,
+    are left out).
     """
 
     profile: Profile
@@ -518,6 +540,8 @@ class StripTask:
     rows: int
     band: tuple[int, int]
     folder: Path
+    fingerprint: str = ""
+    token: str = ""
 
 
 @dataclass(frozen=True)
@@ -531,27 +555,45 @@ class StripResult:
 
 
 def run_strip_task(task: StripTask) -> StripResult:
-    """Compute the rows ``task.band`` of the factor pass into ``task.folder`` (here or on a worker).
+    """Compute the rows ``task.band`` of the factor pass as COG tiles in ``task.folder`` (here or on
+    a worker), or reuse them when a finished attempt left them there.
 
     Distance factors burn the feature rows of a halo as tall as their cap above and below the
-    band, so their distances are exactly those of one pass over the whole grid. A task started
-    again after its worker died overwrites what the lost attempt left.
+    band, so their distances are exactly those of one pass over the whole grid. The tiles are
+    written in a temporary folder renamed into place with their manifest
+    (:func:`~valleymaps.suitability.tiles.publish_band`); a band already in place with the run's
+    fingerprint and intact tiles is not computed again (a task started again after its worker
+    died, or a rerun of a command that was stopped).
     """
+    final = Path(task.folder)
+    manifest = read_manifest(final, task.fingerprint)
+    if manifest is not None:
+        log.info("%s: rows %d-%d reused from %s", task.profile.key, *task.band, final)
+        counts = manifest["counts"]
+        covered_ = {k: (int(n), float(low), float(high)) for k, (n, low, high) in counts["covered"].items()}
+        return StripResult(int(counts["region_cells"]), {k: int(v) for k, v in counts["excluded"].items()},
+                           covered_)
     grid = make_grid(task.inputs.region, resolution=task.resolution)
-    folder = Path(task.folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    outputs, sources, constraint_sources = _open_sources(
-        task.profile, grid, task.inputs, folder, task.rows, start_row=task.band[0]
-    )
+    work = temporary_band_folder(final, task.token)
     try:
-        region_cells, excluded = _factor_pass(
-            task.profile, grid, task.inputs.region, outputs, sources, constraint_sources, folder,
-            task.rows, None, False, band=task.band,
+        outputs, sources, constraint_sources = _open_sources(
+            task.profile, grid, task.inputs, work, task.rows, start_row=task.band[0]
         )
-    finally:
-        _close_sources(sources, constraint_sources)
-    covered = {o.key: (o.covered_cells, o.value_min, o.value_max) for o in outputs}
-    return StripResult(region_cells, excluded, covered)
+        try:
+            region_cells, excluded = _factor_pass(
+                task.profile, grid, task.inputs.region, outputs, sources, constraint_sources, work,
+                task.rows, None, True, band=task.band, cog_options=TILE_COG_OPTIONS,
+            )
+        finally:
+            _close_sources(sources, constraint_sources)
+        covered = {o.key: (o.covered_cells, o.value_min, o.value_max) for o in outputs}
+        result = StripResult(region_cells, excluded, covered)
+        publish_band(work, final, fingerprint=task.fingerprint, band=task.band,
+                     counts={"region_cells": region_cells, "excluded": excluded, "covered": covered})
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return result
 
 
 def plan_bands(height: int, rows: int, strips: int) -> list[tuple[int, int]]:
@@ -595,7 +637,8 @@ def _mosaic(
     rows: int,
     cog: bool,
 ) -> None:
-    """Write the final rasters from the strip tasks' bands, strip by strip as one pass writes them."""
+    """Write the final rasters from the strip tasks' COG tiles (read by windows), strip by strip as
+    one pass writes them."""
     names = [n for o in outputs for n in (o.score_path.name, o.value_path.name)] + ["exclusion.tif"]
     with gdal_env(), contextlib.ExitStack() as stack:
         writers, mask_writer = _open_writers(stack, outputs, grid, folder, cog)
@@ -624,14 +667,25 @@ def _run_strip_tasks(
     cog: bool,
     executor: Executor,
     on_progress: ProgressCallback | None,
+    store: Path,
 ) -> tuple[int, dict[str, int]]:
-    """The factor pass as one task per band, then the mosaic; the counts of :func:`_factor_pass`."""
+    """The factor pass as one task per band (COG tiles in ``store``), then the mosaic; the counts of
+    :func:`_factor_pass`.
+
+    The run's tiles are removed once the mosaic is written. After a failure the finished bands
+    stay in ``store`` (a rerun with the same inputs reuses them) and nothing half-written does.
+    """
     light = replace(inputs, projects=None, zones=None)  # the factor pass reads neither
-    stage = folder / f".strips-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    band_folders = [stage / f"band-{i:04d}" for i in range(len(bands))]
-    tasks = [StripTask(profile, light, grid.resolution, rows, band, band_folder)
-             for band, band_folder in zip(bands, band_folders, strict=True)]
-    log.info("%s: factor pass in %d strip tasks on %s", profile.key, len(tasks), executor.description)
+    refs = [f.source.ref for f in profile.factors] + [c.ref for c in profile.constraints]
+    files = [p for ref in refs if ref is not None for p in (inputs.catalog.resolve(ref) or [])]
+    fingerprint = fingerprint_of(profile, light, grid, rows, list(bands), files=files)
+    run = run_folder(store, profile.key, fingerprint)
+    token = uuid.uuid4().hex[:8]
+    band_folders = [band_folder(run, i) for i in range(len(bands))]
+    tasks = [StripTask(profile, light, grid.resolution, rows, band, folder_, fingerprint, token)
+             for band, folder_ in zip(bands, band_folders, strict=True)]
+    log.info("%s: factor pass in %d strip tasks on %s, tiles in %s", profile.key, len(tasks),
+             executor.description, run)
     done = 0
 
     def progress(_i: int, _result: StripResult) -> None:
@@ -643,8 +697,10 @@ def _run_strip_tasks(
     try:
         results = executor.map(run_strip_task, tasks, on_done=progress)
         _mosaic(outputs, grid, folder, bands, band_folders, rows, cog)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+    except BaseException:
+        remove_temporaries(run, token)  # every task has ended: what is half-written stays so
+        raise
+    remove_run(run)
     excluded = {c.name: 0 for c in profile.constraints}
     excluded["no value in a factor"] = 0
     for result in results:
@@ -671,6 +727,7 @@ def compute_suitability(
     cog: bool = True,
     strips: int | None = None,
     executor: Executor | None = None,
+    scratch: str | os.PathLike[str] | None = None,
 ) -> SuitabilityResult:
     """Run ``profile`` over the region of ``inputs`` and write its rasters into ``folder``.
 
@@ -703,8 +760,12 @@ def compute_suitability(
         :data:`~valleymaps.settings.SUITABILITY_STRIP_TASK_CELLS` cells. The rasters are the same,
         byte for byte, however the grid is split.
     executor
-        Where the strip tasks run (default this process); the workers must see ``folder`` and the
+        Where the strip tasks run (default this process); the workers must see ``scratch`` and the
         layer files at the same paths.
+    scratch
+        The tile store of strip tasks (default ``folder/.strip-tiles``): each task writes its band
+        there as COG tiles (:mod:`valleymaps.suitability.tiles`), and the mosaic reads them. A
+        rerun with the same inputs and the same store reuses the bands a stopped run finished.
 
     Returns
     -------
@@ -753,6 +814,7 @@ def compute_suitability(
         region_cells, excluded = _run_strip_tasks(
             profile, inputs, grid, outputs, bands, folder=folder, rows=step, cog=cog,
             executor=executor or InProcessExecutor(), on_progress=on_progress,
+            store=Path(scratch) if scratch is not None else folder / ".strip-tiles",
         )
     empty = [o for o in outputs if o.covered_cells == 0]
     if empty:

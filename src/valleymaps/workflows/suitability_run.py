@@ -170,7 +170,10 @@ def run_target(
         Split the grid into this many strip tasks (bands of rows) run by ``executor`` (default this
         process; on a cluster one task per
         :data:`~valleymaps.settings.SUITABILITY_STRIP_TASK_CELLS` cells), mosaicked into the same
-        rasters byte for byte (see :func:`~valleymaps.suitability.model.compute_suitability`).
+        rasters byte for byte (see :func:`~valleymaps.suitability.model.compute_suitability`). The
+        strips are COG tiles in the workspace's
+        :data:`~valleymaps.settings.SUITABILITY_TILE_STORE` until mosaicked; a rerun after a
+        failure reuses the strips that were finished.
     offline, cache
         The page loads its scripts and styles from ``assets/`` in the output folder, copied from
         the download cache *cache* (``valleymaps fetch assets`` fills it once).
@@ -222,6 +225,7 @@ def run_target(
             on_progress=on_progress,
             strips=strips,
             executor=executor,
+            scratch=ws.root / settings.SUITABILITY_TILE_STORE,  # shared, and a rerun reuses its tiles
         )
         profile = result.profile
         files = write_tables(result, work, target=choice.target, zone_names=zones.set_index("geoid")["name"])
