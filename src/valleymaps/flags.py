@@ -56,8 +56,8 @@ COVERAGE_FLAGS: dict[str, str] = {
 #: industry of the earlier edition split, so its part is missing (never read from files).
 EDITION_FLAG = "R"
 EDITION_FLAGS: dict[str, str] = {
-    EDITION_FLAG: "reclassified: an industry of this year's NAICS edition split between later "
-    "industries, so its part is missing (a lower bound, or no value)",
+    EDITION_FLAG: "reclassified: an industry of this year's NAICS edition is divided among several "
+    "industries of the series' edition, so its part is missing (a lower bound, or no value)",
 }
 
 ALL_FLAGS: dict[str, str] = {

@@ -119,7 +119,8 @@ def test_a_series_across_2016_2017_is_brought_to_naics_2017(tmp_path: Path) -> N
 
 def test_what_cannot_be_reconciled_is_listed(tmp_path: Path) -> None:
     dataset = read_qcew(_series(tmp_path))
-    editions = {2015: 2012, 2016: 2012, 2017: 2017, 2018: 2022}
+    # 2018 labelled NAICS 2007 here: an edition without a concordance path to NAICS 2017
+    editions = {2015: 2012, 2016: 2012, 2017: 2017, 2018: 2007}
     result = reconcile_naics_editions(dataset.private, editions=editions)
     assert result.converted == {2015: 2012, 2016: 2012}
     notes = result.unreconciled

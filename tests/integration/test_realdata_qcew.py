@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 import csv
+import math
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from valleymaps.analysis.naics_editions import reconcile_naics_editions
+from valleymaps.core.naics import NAICS_2012_TO_2017, naics_edition
 from valleymaps.io.employment import detect_format, read_employment
 from valleymaps.io.employment._common import read_header
 from valleymaps.io.employment.qcew import describe_layout, read_qcew, read_qcew_records
@@ -116,3 +120,50 @@ def test_fresno_second_quarter_series_is_its_three_months() -> None:
     ds = read_qcew(FRESNO, quarter="2")
     total = ds.table.set_index("naics").loc["TOTAL", "employment"]
     assert total == pytest.approx(np.mean(_raw_months("0", "10")[3:6]))
+
+
+def _naics_cell(table: pd.DataFrame, naics: str) -> tuple[float, str]:
+    row = table[table["naics"] == naics]
+    assert len(row) == 1, (naics, row)
+    return float(row["employment"].iloc[0]), str(row["flag"].iloc[0])
+
+
+def test_fresno_2016_private_jobs_recoded_to_naics_2017(fresno) -> None:  # type: ignore[no-untyped-def]
+    """The 2016 file (NAICS 2012) brought to NAICS 2017, the clusters' edition."""
+    private = fresno.private
+    assert private is not None
+    assert naics_edition(2016, source="qcew") == 2012
+    result = reconcile_naics_editions(private, editions={2016: 2012})
+    before, after = private.set_index("naics"), result.table
+    assert result.converted == {2016: 2012}
+
+    # renumbered whole: wired and wireless carriers, all other consumer goods rental
+    assert _naics_cell(after, "517311") == pytest.approx((before.at["517110", "employment"], ""))
+    assert _naics_cell(after, "517312") == pytest.approx((before.at["517210", "employment"], ""))
+    assert _naics_cell(after, "532289") == (180.0, "")
+    # department stores: 452111 whole plus part of discount department stores 452112, which
+    # split with supercenters: a lower bound (I) with its reclassified part (R)
+    value, flag = _naics_cell(after, "452210")
+    assert value == pytest.approx(before.at["452111", "employment"]) and set(flag) == {"I", "R"}
+    value, flag = _naics_cell(after, "452311")
+    assert math.isnan(value) and set(flag) == {"D", "R"}
+    # electronic shopping and mail order, both withheld in 2016: missing, withheld
+    value, flag = _naics_cell(after, "454110")
+    assert math.isnan(value) and flag == "D"
+    # research and development in the physical sciences split: missing, flagged R
+    value, flag = _naics_cell(after, "541715")
+    assert math.isnan(value) and flag == "R"
+
+    # no NAICS 2012-only code or level left behind
+    left = set(after["naics"]) & (set(NAICS_2012_TO_2017) | {"5171", "51711", "5172", "51721", "4521"})
+    assert not left
+    # every industry the concordance does not touch (nor any level above one it does) is exactly
+    # as published
+    touched = {code[:k] for code in NAICS_2012_TO_2017 for k in (3, 4, 5, 6)}
+    untouched = private[~private["naics"].isin(touched)]
+    merged = untouched.merge(after, on=["geoid", "naics", "year"], suffixes=("", "_after"))
+    assert len(merged) == len(untouched) > 1000
+    assert merged["employment"].equals(merged["employment_after"])
+    assert merged["flag"].equals(merged["flag_after"])
+    assert _naics_cell(after, "111335")[0] == pytest.approx(2742.916667)  # tree nuts
+    assert _naics_cell(after, "115115")[0] == pytest.approx(20464.833333)  # farm labour contractors

@@ -243,9 +243,9 @@ def aggregate_dataset_employment(
     Notes
     -----
     Sources that classify each year by the NAICS edition in force (QCEW, County Business
-    Patterns) have their NAICS 2012 years brought to NAICS 2017, the clusters' edition, first
-    (:func:`~valleymaps.analysis.naics_editions.reconcile_naics_editions`): an industry that
-    was renumbered or merged counts in every year; one that split is flagged ``R``.
+    Patterns) have their NAICS 2012 and NAICS 2022 years brought to NAICS 2017, the clusters'
+    edition, first (:func:`~valleymaps.analysis.naics_editions.reconcile_naics_editions`): an
+    industry that was renumbered or merged counts in every year; one that split is flagged ``R``.
     """
     private = ownership == "private" and dataset.private is not None
     table = dataset.private if private and dataset.private is not None else dataset.table

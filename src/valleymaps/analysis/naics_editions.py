@@ -1,28 +1,39 @@
 """Bring a series of years classified under different NAICS editions to one edition.
 
-Pure computation: an employment table in, the same table with its earlier-edition years
+Pure computation: an employment table in, the same table with its other-edition years
 recoded, out. QCEW and County Business Patterns classify each year by the NAICS edition in
-force (QCEW: 2012 from 2011 data, 2017 from 2017); the clusters are written in NAICS 2017
-codes. Without this step a cluster made of an industry that NAICS 2017 renumbered (telecom
-carriers 517110 -> 517311) or merged (electronic shopping 454111-454113 -> 454110) would count
-no jobs up to 2016 and jump in 2017.
+force (QCEW: 2012 from 2011 data, 2017 from 2017, 2022 from 2022); the clusters are written in
+NAICS 2017 codes. Without this step a cluster made of an industry that NAICS 2017 renumbered
+(telecom carriers 517110 -> 517311) or merged (electronic shopping 454111-454113 -> 454110)
+would count no jobs up to 2016 and jump in 2017, and one made of an industry NAICS 2022
+renumbered (pharmacies 446110 -> 456110) would drop to nothing from 2022.
 
-Rules, for each year of an earlier edition with a concordance
-(:data:`valleymaps.core.naics.CONCORDANCES`):
+The target edition is the clusters' edition, NAICS 2017 (:data:`TARGET_EDITION`; the bundled
+``clusters.toml`` says so in its header), not the newest edition in the data: the cluster
+definitions are read as they are written, and it is the data that move to them. NAICS 2012
+years are converted forward (2012 -> 2017), NAICS 2022 years backward (2022 -> 2017, the
+2017 -> 2022 concordance read the other way); a series 2012-2022 thus comes out in NAICS 2017
+throughout. The tables, and the source they were checked against, are in
+:mod:`valleymaps.core.naics` (:data:`~valleymaps.core.naics.CONCORDANCE_SOURCE`).
+
+Rules, for each year of another edition with a concordance path to the target
+(:data:`valleymaps.core.naics.CONCORDANCES`, one step between adjacent editions):
 
 * A six-digit industry that moved whole (renamed, or merged with others) is recoded to its new
   code; industries merged into one are summed (a sum with withheld parts is a lower bound,
   flagged ``I``; only withheld parts: missing).
-* A six-digit industry that split cannot be divided without establishment records: each of
-  its new industries gets a missing part flagged ``R`` (:data:`valleymaps.flags.EDITION_FLAG`),
-  so a cluster made of some of the new industries is missing or a lower bound there, never a
-  silent jump. A prefix covering every part of the split (``2111`` for the oil and gas split)
-  is unaffected: its own row is published in both editions.
+* A six-digit industry that corresponds to several industries of the other edition (split
+  forward; backward, a NAICS 2022 industry made of parts of several NAICS 2017 ones, such as
+  the 2022 retailers that took part of electronic shopping 454110) cannot be divided without
+  establishment records: each of its industries gets a missing part flagged ``R``
+  (:data:`valleymaps.flags.EDITION_FLAG`), so a cluster made of them is missing or a lower
+  bound there, never a silent jump. A prefix covering every part of the split (``2111`` for
+  the oil and gas split) is unaffected: its own row is published in both editions.
 * Rows of intermediate levels (3-5 digits) that an industry left (``51711`` when 517110 became
-  517311) are dropped, so no prefix counts jobs that the later edition classifies elsewhere;
+  517311) are dropped, so no prefix counts jobs that the target edition classifies elsewhere;
   such a prefix is then summed from its six-digit industries.
-* Years of an edition without a concordance to the target (NAICS 2022 data against NAICS 2017
-  clusters, or earlier than 2012) are kept as they are and listed in ``unreconciled``.
+* Years of an edition without a concordance path to the target (earlier than 2012) are kept as
+  they are and listed in ``unreconciled``.
 """
 
 from __future__ import annotations
@@ -34,12 +45,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from valleymaps.core.naics import CONCORDANCES
+from valleymaps.core.naics import CONCORDANCES, find_concordance_steps
 from valleymaps.flags import EDITION_FLAG, combine_flags
 
 log = logging.getLogger(__name__)
 
-#: Edition the clusters' NAICS codes are written in (``clusters.toml``).
+#: Edition the clusters' NAICS codes are written in (``clusters.toml``): every year is brought
+#: to it.
 TARGET_EDITION = 2017
 
 
@@ -158,20 +170,24 @@ def reconcile_naics_editions(
         if edition is None or edition == target:
             frames.append(rows)
             continue
-        concordance = CONCORDANCES.get((edition, target))
-        if concordance is None:
+        steps = find_concordance_steps(edition, target)
+        if steps is None:
             frames.append(rows)
             notes.append(
                 (year, "", f"NAICS {edition} data kept as published: no concordance to NAICS {target}")
             )
             continue
-        present = set(rows["naics"].astype(str))
-        notes += [
-            (year, old, f"NAICS {edition} {old} split into NAICS {target} {', '.join(new)}")
-            for old, new in concordance.items()
-            if len(new) > 1 and old in present
-        ]
-        frames.append(_convert_year(rows, concordance))
+        for source, dest in steps:
+            concordance = CONCORDANCES[(source, dest)]
+            present = set(rows["naics"].astype(str))
+            verb = "split into" if source < dest else "takes parts of several"
+            notes += [
+                (year, old, f"NAICS {source} {old} {verb} NAICS {dest} {', '.join(new)}")
+                for old, new in concordance.items()
+                if len(new) > 1 and old in present
+            ]
+            rows = _convert_year(rows, concordance)
+        frames.append(rows)
         converted[year] = edition
     out = pd.concat(frames, ignore_index=True) if frames else table.iloc[0:0]
     out = out.sort_values(["geoid", "naics", "year"], kind="stable").reset_index(drop=True)

@@ -12,6 +12,8 @@ digit by digit (that would take the full tables of every edition).
 
 from __future__ import annotations
 
+import itertools
+
 #: Two-digit sectors; 31-33, 44-45 and 48-49 are one sector each written as a range.
 SECTORS: tuple[str, ...] = (
     "11", "21", "22", "23", "31", "32", "33", "42", "44", "45", "48", "49",
@@ -73,6 +75,21 @@ def find_naics_problem(code: str) -> str | None:
     return None
 
 
+#: Where the concordances below were checked, six-digit code by code (see also the module
+#: docstring of :mod:`valleymaps.analysis.naics_editions`). The Census Bureau publishes them as
+#: spreadsheets, https://www.census.gov/naics/concordances/2012_to_2017_NAICS.xlsx and
+#: .../2017_to_2022_NAICS.xlsx; they were read through the U.S. EPA's transcription of those
+#: tables in the flowsa repository, file ``flowsa/data/NAICS_Crosswalk_TimeSeries.csv`` (GitHub
+#: USEPA/flowsa, commit 41295f607617cf6e7d2a6e661439ddf8d5d3687e; columns NAICS_2012_Code,
+#: NAICS_2017_Code, NAICS_2022_Code, built from useeior's master crosswalk, which reads the
+#: Census files above). Every 6-digit row whose code differs between two adjacent columns is
+#: listed here; no other 6-digit code of those columns changed.
+CONCORDANCE_SOURCE = (
+    "U.S. Census Bureau NAICS concordances 2012_to_2017_NAICS.xlsx and 2017_to_2022_NAICS.xlsx "
+    "(census.gov/naics/concordances), as transcribed in USEPA/flowsa "
+    "flowsa/data/NAICS_Crosswalk_TimeSeries.csv (commit 41295f6)"
+)
+
 #: NAICS 2012 six-digit industries that NAICS 2017 renumbered, merged or split, with the 2017
 #: industries they went to (Census Bureau, "2012 NAICS to 2017 NAICS" concordance; industries
 #: without a change are not listed). One target: the whole industry moved (renamed, or merged
@@ -85,6 +102,27 @@ NAICS_2012_TO_2017: dict[str, tuple[str, ...]] = {
     # copper, nickel, lead and zinc mining merged
     "212231": ("212230",),
     "212234": ("212230",),
+    # pumps: pump and pumping equipment with measuring and dispensing pumps
+    "333911": ("333914",),
+    "333913": ("333914",),
+    # household appliances merged
+    "335221": ("335220",),
+    "335222": ("335220",),
+    "335224": ("335220",),
+    "335228": ("335220",),
+    # department stores regrouped; discount department stores partly to supercenters
+    "452111": ("452210",),
+    "452112": ("452210", "452311"),
+    "452910": ("452311",),
+    "452990": ("452319",),
+    # nonstore retail: electronic shopping, auctions and mail order merged
+    "454111": ("454110",),
+    "454112": ("454110",),
+    "454113": ("454110",),
+    # fuel dealers merged
+    "454311": ("454310",),
+    "454312": ("454310",),
+    "454319": ("454310",),
     # sound recording: record production and distribution merged
     "512210": ("512250",),
     "512220": ("512250",),
@@ -97,22 +135,220 @@ NAICS_2012_TO_2017: dict[str, tuple[str, ...]] = {
     "532291": ("532283",),
     "532292": ("532284",),
     "532299": ("532289",),
-    # household appliances merged
-    "335221": ("335220",),
-    "335222": ("335220",),
-    "335224": ("335220",),
-    "335228": ("335220",),
-    # automobiles and light trucks merged
-    "336111": ("336110",),
-    "336112": ("336110",),
-    # nonstore retail: electronic shopping, auctions and mail order merged
-    "454111": ("454110",),
-    "454112": ("454110",),
-    "454113": ("454110",),
+    # research and development: nanotechnology taken out of both industries
+    "541711": ("541713", "541714"),
+    "541712": ("541713", "541715"),
 }
 
-#: Editions valleymaps can convert, as (from, to): :data:`NAICS_2012_TO_2017`.
-CONCORDANCES: dict[tuple[int, int], dict[str, tuple[str, ...]]] = {(2012, 2017): NAICS_2012_TO_2017}
+#: Retail industries of NAICS 2022 that took a part of the NAICS 2017 nonstore retailers
+#: 454390 (direct selling) and 454110 (electronic shopping and mail order): NAICS 2022 no
+#: longer separates selling by mode of delivery, so these industries were split by product line.
+_RETAIL_2022_FROM_NONSTORE: tuple[str, ...] = (
+    "441330", "441340", "444140", "444180", "444230", "444240", "445131", "445240", "445250",
+    "445298", "445320", "449110", "449121", "449122", "449129", "449210", "455219", "456110",
+    "456120", "456130", "456191", "456199", "458110", "458210", "458310", "458320", "459110",
+    "459120", "459130", "459140", "459210", "459310", "459410", "459420", "459510", "459910",
+    "459920", "459991", "459999",
+)  # fmt: skip
+
+#: NAICS 2017 six-digit industries that NAICS 2022 renumbered, merged or split (Census Bureau,
+#: "2017 NAICS to 2022 NAICS" concordance; same conventions as :data:`NAICS_2012_TO_2017`).
+#: Every target not itself a key is a code new in NAICS 2022, so the table can be inverted.
+NAICS_2017_TO_2022: dict[str, tuple[str, ...]] = {
+    # coal, gold and silver, other metal ores, clay and other nonmetallic minerals
+    "212111": ("212114",),
+    "212112": ("212115",),
+    "212113": ("212114", "212115"),
+    "212221": ("212220",),
+    "212222": ("212220",),
+    "212291": ("212290",),
+    "212299": ("212290",),
+    "212324": ("212323",),
+    "212325": ("212323",),
+    "212391": ("212390",),
+    "212392": ("212390",),
+    "212393": ("212390",),
+    "212399": ("212390",),
+    # apparel, leather, wood, paper, fertilizer (compost split out)
+    "315110": ("315120",),
+    "315190": ("315120",),
+    "315220": ("315250",),
+    "315240": ("315250",),
+    "315280": ("315250",),
+    "316992": ("316990",),
+    "316998": ("316990",),
+    "321213": ("321215",),
+    "321214": ("321215",),
+    "322121": ("322120",),
+    "322122": ("322120",),
+    "325314": ("325314", "325315"),
+    # machinery, computers and electrical equipment, vehicles, furniture
+    "333244": ("333248",),
+    "333249": ("333248",),
+    "333314": ("333310",),
+    "333316": ("333310",),
+    "333318": ("333310",),
+    "333997": ("333998",),
+    "333999": ("333998",),
+    "334613": ("334610",),
+    "334614": ("334610",),
+    "335110": ("335139",),
+    "335121": ("335131",),
+    "335122": ("335132",),
+    "335129": ("335139",),
+    "335911": ("335910",),
+    "335912": ("335910",),
+    "336111": ("336110",),
+    "336112": ("336110",),
+    "337124": ("337126",),
+    "337125": ("337126",),
+    # wholesale: apparel merged; electronic markets with agents and brokers
+    "424320": ("424350",),
+    "424330": ("424350",),
+    "425110": ("425120",),
+    # retail trade 44-45 restructured ("stores" become "retailers", by product line)
+    "441228": ("441227",),
+    "441310": ("441330",),
+    "441320": ("441340",),
+    "442110": ("449110",),
+    "442210": ("449121",),
+    "442291": ("449122",),
+    "442299": ("449129",),
+    "443141": ("449210",),
+    "443142": ("449210",),
+    "444130": ("444140",),
+    "444190": ("444180",),
+    "444210": ("444230",),
+    "444220": ("444240",),
+    "445120": ("445131",),
+    "445210": ("445240",),
+    "445220": ("445250",),
+    "445299": ("445298",),
+    "445310": ("445320",),
+    "446110": ("456110",),
+    "446120": ("456120",),
+    "446130": ("456130",),
+    "446191": ("456191",),
+    "446199": ("456199",),
+    "447110": ("457110",),
+    "447190": ("457120",),
+    "448110": ("458110",),
+    "448120": ("458110",),
+    "448130": ("458110",),
+    "448140": ("458110",),
+    "448150": ("458110",),
+    "448190": ("458110",),
+    "448210": ("458210",),
+    "448310": ("458310",),
+    "448320": ("458320",),
+    "451110": ("459110",),
+    "451120": ("459120",),
+    "451130": ("459130",),
+    "451140": ("459140",),
+    "451211": ("459210",),
+    "451212": ("459210",),
+    "452210": ("455110",),
+    "452311": ("455211",),
+    "452319": ("455219",),
+    "453110": ("459310",),
+    "453210": ("459410",),
+    "453220": ("459420",),
+    "453310": ("459510",),
+    "453910": ("459910",),
+    "453920": ("459920",),
+    "453930": ("459930",),
+    "453991": ("459991",),
+    "453998": ("455219", "459991", "459999"),
+    "454110": tuple(sorted((*_RETAIL_2022_FROM_NONSTORE, "441227", "455110", "455211"))),
+    "454210": ("445132",),
+    "454310": ("457210",),
+    "454390": _RETAIL_2022_FROM_NONSTORE,
+    # information: publishers renumbered, broadcasting and internet publishing regrouped
+    "511110": ("513110",),
+    "511120": ("513120",),
+    "511130": ("513130",),
+    "511140": ("513140",),
+    "511191": ("513191",),
+    "511199": ("513199",),
+    "511210": ("513210",),
+    "515111": ("516210",),
+    "515112": ("516110",),
+    "515120": ("516120", "516210"),
+    "515210": ("516210",),
+    "517311": ("517111",),
+    "517312": ("517112", "517122"),
+    "517911": ("517121", "517122"),
+    "517919": ("517810",),
+    "519110": ("516210",),
+    "519120": ("519210",),
+    "519130": ("513110", "513120", "513130", "513140", "513191", "513199", "516210", "519290"),
+    "519190": ("519290",),
+    # finance: credit intermediation and securities regrouped
+    "522120": ("522180",),
+    "522190": ("522180",),
+    "522293": ("522299",),
+    "522294": ("522299",),
+    "522298": ("522299",),
+    "523110": ("523150",),
+    "523120": ("523150",),
+    "523130": ("523160",),
+    "523140": ("523160",),
+    "523920": ("523940",),
+    "523930": ("523940",),
+    # repair: automotive and electronic equipment repair merged
+    "811112": ("811114",),
+    "811113": ("811114",),
+    "811118": ("811114",),
+    "811211": ("811210",),
+    "811212": ("811210",),
+    "811213": ("811210",),
+    "811219": ("811210",),
+}
+
+
+def invert_concordance(concordance: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """The same concordance read the other way: each later code with the earlier codes it came from.
+
+    Valid when every target that is not also a key is a code new in the later edition (true of
+    the tables here): a later industry made of one earlier industry moves back whole, one made
+    of parts of several is a split seen backwards.
+
+    >>> invert_concordance({"1": ("a",), "2": ("a", "b")})
+    {'a': ('1', '2'), 'b': ('2',)}
+    """
+    back: dict[str, list[str]] = {}
+    for old, new in concordance.items():
+        for code in new:
+            back.setdefault(code, []).append(old)
+    return {code: tuple(sorted(olds)) for code, olds in sorted(back.items())}
+
+
+#: The NAICS editions valleymaps converts between, oldest first.
+EDITIONS: tuple[int, ...] = (2012, 2017, 2022)
+
+#: Editions valleymaps can convert, as (from, to): one step between adjacent editions, both ways.
+CONCORDANCES: dict[tuple[int, int], dict[str, tuple[str, ...]]] = {
+    (2012, 2017): NAICS_2012_TO_2017,
+    (2017, 2022): NAICS_2017_TO_2022,
+    (2017, 2012): invert_concordance(NAICS_2012_TO_2017),
+    (2022, 2017): invert_concordance(NAICS_2017_TO_2022),
+}
+
+
+def find_concordance_steps(source: int, target: int) -> list[tuple[int, int]] | None:
+    """The adjacent-edition steps from NAICS ``source`` to ``target``, or ``None`` when one is missing.
+
+    >>> find_concordance_steps(2012, 2022), find_concordance_steps(2022, 2017)
+    ([(2012, 2017), (2017, 2022)], [(2022, 2017)])
+    >>> find_concordance_steps(2007, 2017) is None, find_concordance_steps(2017, 2017)
+    (True, [])
+    """
+    if source not in EDITIONS or target not in EDITIONS:
+        return None
+    i, j = EDITIONS.index(source), EDITIONS.index(target)
+    path = list(EDITIONS[i : j + 1]) if i <= j else list(reversed(EDITIONS[j : i + 1]))
+    return list(itertools.pairwise(path))
+
 
 #: First data year of each NAICS edition in the sources that publish by edition: QCEW moved to
 #: NAICS 2012 with its 2011 data, County Business Patterns with 2012; both to 2017 and 2022 with
