@@ -118,3 +118,28 @@ def test_import_employment_bad_format_and_rows(tmp_path: Path, workspace: Path) 
     assert "2 problems found" in err
     assert "row 1, column 'geoid'" in err and "row 2, column 'employment'" in err
     assert not (workspace / "data" / "econ" / "employment" / "jobs.csv").exists()
+
+
+def test_import_employment_quarter_of_an_annual_qcew_file_is_an_error(
+    tmp_path: Path, workspace: Path
+) -> None:
+    from qcew_files import county_rows, qcew_bytes
+
+    path = tmp_path / "2016.annual 06019 Fresno County, California.csv"
+    path.write_bytes(qcew_bytes("area-annual", county_rows("06019", 2016)))
+    args = ["import", "employment", str(path), "--format", "qcew", "-w", str(workspace)]
+    code, out, err = _run(*args, "--quarter", "2")
+    assert code == 1 and "Traceback" not in out + err
+    assert "column 'qtr': 2016.annual 06019 Fresno County, California.csv is an annual file" in err
+    assert "holds no quarter 2" in err and "Import it without a quarter for its annual averages" in err
+    assert not (workspace / "data" / "econ" / "employment").exists()
+    code, out, err = _run(*args)  # the fix the message gives
+    assert code == 0 and "years: 2016" in out, err
+    code, _, err = _run(*args, "--quarter", "5")
+    assert code == 2 and "'5' is not one of" in err
+    cbp = tmp_path / "cbp21co.txt"
+    cbp.write_text(CBP)
+    code, _, err = _run(
+        "import", "employment", str(cbp), "--format", "cbp", "--quarter", "1", "-w", str(workspace)
+    )
+    assert code == 1 and "applies to QCEW files only, not cbp" in err

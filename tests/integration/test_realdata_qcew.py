@@ -167,3 +167,39 @@ def test_fresno_2016_private_jobs_recoded_to_naics_2017(fresno) -> None:  # type
     assert merged["flag"].equals(merged["flag_after"])
     assert _naics_cell(after, "111335")[0] == pytest.approx(2742.916667)  # tree nuts
     assert _naics_cell(after, "115115")[0] == pytest.approx(20464.833333)  # farm labour contractors
+
+
+def _import_cli(tmp_path: Path, *args: str) -> tuple[int, str, str, Path]:
+    from click.testing import CliRunner
+
+    from valleymaps.cli import cli
+    from valleymaps.workspace import CONFIG_NAME, DEFAULT_CONFIG
+
+    ws = tmp_path / "ws"
+    ws.mkdir(exist_ok=True)
+    (ws / CONFIG_NAME).write_text(DEFAULT_CONFIG, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", "employment", *args, "--format", "qcew", "-w", str(ws)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr, ws / "data" / "econ" / "employment"
+
+
+def test_import_one_quarter_of_the_real_2016_file(tmp_path: Path) -> None:
+    code, out, err, folder = _import_cli(tmp_path, str(FRESNO), "--quarter", "Q2")
+    assert code == 0, err
+    name = "2016.q1-q4_06019_Fresno_County_California_q2"
+    assert f"Imported {name}: BLS Quarterly Census of Employment and Wages 2016 Q2 averages" in out
+    assert "years: 2016" in out
+    saved = pd.read_csv(folder / f"{name}.csv", dtype={"geoid": str, "naics": str})
+    total = saved[(saved["geoid"] == "06019") & (saved["naics"] == "TOTAL")]
+    months = _raw_months("0", "10")[3:6]  # April, May, June
+    assert total["employment"].tolist() == [pytest.approx(sum(months) / 3)]
+    assert total["employment"].iloc[0] != pytest.approx(374939, abs=1)  # not the annual average
+
+
+def test_import_a_quarter_the_real_file_does_not_hold_is_one_clear_error(tmp_path: Path) -> None:
+    code, out, err, folder = _import_cli(tmp_path, str(US_SLICE), "--quarter", "3")
+    assert code == 1 and "Traceback" not in err + out
+    assert f"Error: {US_SLICE}: 1 problem found" in err
+    assert "column 'qtr': US000_2024q1_api_slice.csv: area US, 2024: no quarter 3 (quarter 1 only)" in err
+    assert ".../2024/3/area/..." in err and "ask for a quarter the file has (1)" in err
+    assert not folder.exists() or not any(folder.glob("qcew_2024*"))

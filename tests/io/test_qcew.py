@@ -234,8 +234,9 @@ def test_a_quarter_series_refuses_annual_files_and_years_without_the_quarter(tmp
     with pytest.raises(ValidationError) as info:
         read_qcew([annual, q1, q2], quarter="2")
     message = str(info.value)
-    assert "2015.csv holds annual averages, not quarter 2" in message
-    assert "area 06019, 2016: no quarter 2 (only 1)" in message
+    assert "column 'qtr': 2015.csv is an annual file" in message and "holds no quarter 2" in message
+    assert "2016_1.csv: area 06019, 2016: no quarter 2 (quarter 1 only)" in message
+    assert "2017_2.csv" not in message
     with pytest.raises(ConfigError, match="unknown quarter 'q5'"):
         read_qcew([q2], quarter="q5")
     with pytest.raises(ConfigError, match="QCEW files only"):

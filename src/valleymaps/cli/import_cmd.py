@@ -196,6 +196,13 @@ def summarize_dataset(dataset: EmploymentDataset) -> list[str]:
 )
 @year_option
 @click.option(
+    "--quarter",
+    type=click.Choice(["1", "2", "3", "4", "q1", "q2", "q3", "q4"], case_sensitive=False),
+    default=None,
+    help="QCEW quarterly files only: each year's value is the mean of that quarter's 3 months "
+    "(as 'fetch qcew --period qN'); default: annual averages.",
+)
+@click.option(
     "--name",
     default=None,
     metavar="NAME",
@@ -207,6 +214,7 @@ def employment(
     files: tuple[Path, ...],
     fmt: str,
     year: int | None,
+    quarter: str | None,
     name: str | None,
     replace: bool,
     workspace_dir: Path,
@@ -222,9 +230,12 @@ def employment(
       valleymaps import employment cbp21co.zip cbp21st.txt --format cbp
       valleymaps import employment ca_wac_S000_JT00_2021.csv.gz --format lodes-wac
       valleymaps import employment my_jobs.csv --format csv
+      valleymaps import employment "2016.q1-q4 06019 Fresno County, California.csv" --format qcew --quarter 2
     """
     ws = Workspace.open(workspace_dir)
-    dataset = import_employment(ws, list(files), format=fmt, year=year, name=name, replace=replace)
+    dataset = import_employment(
+        ws, list(files), format=fmt, year=year, name=name, replace=replace, quarter=quarter
+    )
     click.echo(
         f"Imported {dataset.name}: {dataset.source} "
         f"({dataset.format}, {_plural(len(dataset.imported_from), 'file')})"

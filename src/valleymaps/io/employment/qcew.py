@@ -365,26 +365,37 @@ def _parse_file(path: Path, states: set[str] | None, problems: RowProblems) -> t
 
 def _quarter_averages(records: pd.DataFrame, quarter: str, problems: list[Problem]) -> pd.DataFrame:
     """The mean of the three months of ``quarter`` for each year: ``geoid, own, naics, year,
-    employment, withheld, missing``; annual rows and years without the quarter are problems."""
+    employment, withheld, missing``; annual files and years without the quarter are problems,
+    one per file (and year), naming the ``qtr`` column and the fix."""
     keys = ["geoid", "own", "naics", "year"]
     annual = records[records["qtr"] == "A"]
     for name in sorted(set(annual["file"])):
         problems.append(
             Problem(
-                f"{name} holds annual averages, not quarter {quarter}; pass the quarterly files "
-                f"(open-data slices .../{{year}}/{quarter}/area/...) or read the annual files "
-                "without a quarter."
+                f"{name} is an annual file (every row's qtr is A, annual averages): it holds no "
+                f"quarter {quarter}. Import it without a quarter for its annual averages, or pass "
+                f"the quarterly file of that year (the CSVs by area 'YYYY.q1-q4 ...', or the "
+                f"open-data slice .../{{year}}/{quarter}/area/...).",
+                column="qtr",
             )
         )
     quarterly = records[records["qtr"] != "A"]
-    have = quarterly.groupby(["geoid", "year"])["qtr"].agg(lambda q: sorted(set(q)))
-    for (geoid, year), quarters in have.items():
-        if quarter not in quarters:
+    have = quarterly.groupby(["geoid", "year"])["qtr"].agg(lambda q: quarter in set(q))
+    lacking = have[~have].index
+    if len(lacking):
+        rows = quarterly.set_index(["geoid", "year"]).loc[lambda f: f.index.isin(lacking)].reset_index()
+        for (name, year), part in rows.groupby(["file", "year"], sort=True):
+            quarters = ", ".join(sorted(set(part["qtr"])))
+            areas = sorted(set(part["geoid"]))
+            where = f"area {areas[0]}" if len(areas) == 1 else f"{len(areas)} areas ({areas[0]}, ...)"
             problems.append(
                 Problem(
-                    f"area {geoid}, {year}: no quarter {quarter} (only {', '.join(quarters)}); a series "
-                    f"of quarter {quarter} needs it in every year. Pass the quarter-{quarter} file of "
-                    f"{year}."
+                    f"{name}: {where}, {year}: no quarter {quarter} (quarter {quarters} only). A "
+                    f"series of quarter {quarter} needs it every year: pass the file holding "
+                    f"quarter {quarter} of {year} (the CSVs by area '{year}.q1-q4 ...', or the "
+                    f"open-data slice .../{year}/{quarter}/area/...), or ask for a quarter the "
+                    f"file has ({quarters}).",
+                    column="qtr",
                 )
             )
     rows = quarterly[quarterly["qtr"] == quarter]
@@ -589,8 +600,8 @@ def read_qcew(
     states
         State FIPS codes kept (default California); the nation (``US000``) is always kept.
     name
-        Dataset name (default the file name, or ``qcew_<years>`` for several files,
-        ``qcew_<years>_q<n>`` for a quarter).
+        Dataset name (default the file name, or ``qcew_<years>`` for several files; with a
+        quarter, ``_q<n>`` appended, so the quarter series and the annual one stay apart).
     quarter
         ``None`` (default): annual averages. ``"1"``-``"4"``: each year's value is the mean
         of that quarter's three months (quarterly files only; see the module notes).
@@ -634,7 +645,8 @@ def read_qcew(
             name = strip_suffixes(path_list[0])
         else:
             name = f"qcew_{years[0]}" if len(years) == 1 else f"qcew_{years[0]}_{years[-1]}"
-            name += f"_q{period}" if period is not None else ""
+        # a quarter series apart from the annual one read from the same files
+        name += f"_q{period}" if period is not None else ""
     dataset = EmploymentDataset(
         name=safe_name(name),
         table=table,
