@@ -93,3 +93,68 @@ def test_an_empty_store_says_what_to_import(ws: Workspace) -> None:
     with pytest.raises(DataSourceError,
                        match="holds no Parquet flows of dataset 'x' at level 'county'; import flows"):
         query_flows_between_counties(parquet_dir(ws), dataset="x", region_counties=REGION)
+
+
+def _csv_frames(ws: Workspace, names: list[str]) -> dict[tuple[str, str], pd.DataFrame]:
+    """Every table as the CSV store gives it (the Parquet store moved away meanwhile)."""
+    root = parquet_dir(ws)
+    aside = root.with_name("parquet-aside")
+    root.rename(aside)
+    try:
+        return {(n, lv): t for n in names for lv, t in load_flows(ws, n).tables.items()}
+    finally:
+        aside.rename(root)
+
+
+def test_load_flows_reads_the_parquet_store_and_gives_the_frames_of_the_csv_store(
+    ws: Workspace, imported: list[str]
+) -> None:
+    expected = _csv_frames(ws, imported)
+    assert len(expected) == 5
+    for path in ws.econ_dir.glob("flows/*.csv"):  # the CSV tables gone: read from Parquet only
+        path.unlink()
+    for (name, level), table in expected.items():
+        got = load_flows(ws, name).tables[level]
+        pd.testing.assert_frame_equal(got, table, check_exact=True)  # values, dtypes, index
+
+
+def test_load_flows_falls_back_to_the_csv_store_when_parquet_is_missing_or_stale(
+    ws: Workspace, imported: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from valleymaps import settings
+    from valleymaps.io.flows.parquet_store import dataset_file
+    from valleymaps.io.flows.store import save_flows
+
+    expected = _csv_frames(ws, imported)
+    name = imported[1]
+    stale = dataset_file(parquet_dir(ws), imported[0], "county")
+    assert stale is not None
+    stale.write_bytes(dataset_file(parquet_dir(ws), name, "county").read_bytes())  # another year's rows
+    pd.testing.assert_frame_equal(load_flows(ws, imported[0]).tables["county"],
+                                  expected[(imported[0], "county")], check_exact=True)
+    monkeypatch.setattr(settings, "FLOWS_PARQUET", False)  # saved again without Parquet: none left
+    dataset = load_flows(ws, name)
+    dataset.tables["county"] = dataset.tables["county"].iloc[:2]
+    save_flows(ws, dataset)
+    assert dataset_file(parquet_dir(ws), name, "county") is None
+    assert len(load_flows(ws, name).tables["county"]) == 2
+
+
+def test_workspaces_saved_before_the_parquet_store_are_migrated(
+    ws: Workspace, imported: list[str], tmp_path: Path
+) -> None:
+    import shutil
+
+    from valleymaps.io.flows.store import migrate_flows_to_parquet
+    from valleymaps.workflows.setup import create_workspace
+
+    expected = _csv_frames(ws, imported)
+    shutil.rmtree(parquet_dir(ws))
+    assert len(migrate_flows_to_parquet(ws)) == 5 and migrate_flows_to_parquet(ws) == []
+    for path in ws.econ_dir.glob("flows/*.csv"):
+        path.unlink()
+    for (name, level), table in expected.items():
+        pd.testing.assert_frame_equal(load_flows(ws, name).tables[level], table, check_exact=True)
+    fresh = create_workspace(tmp_path / "fresh")  # valleymaps init: the bundled flows in both stores
+    assert [p.relative_to(parquet_dir(fresh)).parts[:3] for p in parquet_dir(fresh).rglob("*.parquet")] == [
+        ("level=county", "state=us", "year=2013")]

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from valleymaps.cli.options import overwrite_option
-from valleymaps.workspace import init_workspace
+from valleymaps.workflows.setup import create_workspace
 
 
 @click.command()
@@ -20,6 +20,6 @@ def init(directory: Path, overwrite: bool) -> None:
     definitions, target industries, a synthetic employment sample) and
     outputs/maps/. Example: valleymaps init my-valley
     """
-    ws = init_workspace(directory, overwrite=overwrite)
+    ws = create_workspace(directory, overwrite=overwrite)
     click.echo(f"Created workspace {ws.root}")
     click.echo(f"Next: cd {directory} && valleymaps build")

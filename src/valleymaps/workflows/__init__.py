@@ -27,5 +27,6 @@ module                    what it does
 ``check``                 ``valleymaps validate``: checks of a workspace's files
 ``workers``               worker processes of a build (PNGs and sections in parallel)
 ``offline``               copies the pages' script and style files for ``--offline``
+``setup``                 ``valleymaps init``: the bundled data, flows in both stores
 ========================= ==========================================================
 """

@@ -17,7 +17,11 @@ JSON sidecar says what the data are:
      "totals": {"rac": {"source": "LEHD LODES8 RAC 2021 ...", "imported_from": [...], ...}}}
 
 Every file is written atomically and the sidecar last, so a dataset is complete when its
-sidecar exists; :func:`load_flows` reads it back as it was saved.
+sidecar exists; :func:`load_flows` reads it back as it was saved. The tables are also saved in the
+hive-partitioned Parquet store (:mod:`valleymaps.io.flows.parquet_store`), and :func:`load_flows`,
+the one reader of flows, takes them from there when it holds them whole (the same frames, read
+faster), from the CSV files otherwise (workspaces imported before the Parquet store existed:
+:func:`migrate_flows_to_parquet` adds their tables to it).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import json
 import logging
 import os
 import re
+import uuid
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,7 +57,12 @@ from valleymaps.io.flows.dataset import FLOW_COLUMNS, LEVEL_LENGTHS, FlowDataset
 from valleymaps.io.flows.lodes_area import AreaTotals
 from valleymaps.io.flows.lodes_od import JOB_TYPES
 from valleymaps.io.flows.lodes_version import resolve_lodes_version
-from valleymaps.io.flows.parquet_store import write_flows_parquet
+from valleymaps.io.flows.parquet_store import (
+    find_flows_parquet,
+    read_flows_parquet,
+    remove_flows_parquet,
+    write_flows_parquet,
+)
 from valleymaps.io.os_errors import ensure_readable
 from valleymaps.workspace import Workspace
 
@@ -142,7 +152,7 @@ def _write_totals(ws: Workspace, name: str, totals: AreaTotals) -> Path:
 
 
 def _write_meta(ws: Workspace, dataset: FlowDataset, *, totals_imported: dict[str, str] | None = None,
-                imported_at: str | None = None) -> Path:
+                imported_at: str | None = None, parquet_id: str | None = None) -> Path:
     meta: dict[str, Any] = {
         "name": dataset.name,
         "format": dataset.format,
@@ -161,6 +171,8 @@ def _write_meta(ws: Workspace, dataset: FlowDataset, *, totals_imported: dict[st
         "totals": {kind: _totals_meta(t, (totals_imported or {}).get(kind))
                    for kind, t in sorted(dataset.totals.items())},
     }
+    if parquet_id is not None:  # the save whose tables the Parquet store holds
+        meta["parquet_id"] = parquet_id
     path = _meta_path(ws, dataset.name)
     write_text_atomic(path, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
     return path
@@ -186,13 +198,17 @@ def save_flows(ws: Workspace, dataset: FlowDataset) -> list[Path]:
         _write_table(path, table)
         written.append(path)
     written += [_write_totals(ws, dataset.name, t) for t in dataset.totals.values()]
+    parquet_id = None
     if settings.FLOWS_PARQUET:  # also hive-partitioned Parquet (parquet_store), before the sidecar
-        written += write_flows_parquet(ws, dataset)
+        parquet_id = uuid.uuid4().hex
+        written += write_flows_parquet(ws, dataset, save_id=parquet_id)
+    else:  # no partitions of an earlier save left to be read instead of these tables
+        remove_flows_parquet(ws, dataset.name)
     parts = {*LEVEL_LENGTHS, *lodes_area.KINDS}
     for stale in flows_dir(ws).glob(f"{dataset.name}.*.csv"):
         if stale not in written and stale.name.count(".") == 2 and stale.name.split(".")[1] in parts:
             stale.unlink()
-    written.append(_write_meta(ws, dataset))
+    written.append(_write_meta(ws, dataset, parquet_id=parquet_id))
     log.info("saved flows %s: %s", dataset.name,
              ", ".join(f"{len(t):,} {lv} pairs" for lv, t in dataset.tables.items()))
     return written
@@ -218,10 +234,18 @@ def _check_geoids(path: Path, table: pd.DataFrame, column: str, widths: set[int]
         )])
 
 
-def _read_table(path: Path, level: str) -> pd.DataFrame:
-    if not path.is_file():
-        raise DataSourceError(f"{path} is missing; import the flows again.")
-    table = pd.read_csv(path, dtype={"h_geoid": "str", "w_geoid": "str"}, keep_default_na=True)
+def _read_table(ws: Workspace, name: str, level: str, meta: dict[str, Any]) -> pd.DataFrame:
+    """Dataset ``name``'s table at ``level``: from the Parquet store when it holds it whole, else
+    from the CSV store (the same frame either way)."""
+    parquet = read_flows_parquet(ws, name, level, save_id=meta.get("parquet_id"),
+                                 rows=(meta.get("rows") or {}).get(level))
+    if parquet is not None:
+        path, table = parquet
+    else:
+        path = _level_path(ws, name, level)
+        if not path.is_file():
+            raise DataSourceError(f"{path} is missing; import the flows again.")
+        table = pd.read_csv(path, dtype={"h_geoid": "str", "w_geoid": "str"}, keep_default_na=True)
     missing = [c for c in FLOW_COLUMNS if c not in table.columns]
     if missing:
         raise FieldError(f"{path} has no column {', '.join(missing)}; import the flows again.")
@@ -278,7 +302,7 @@ def load_flows(ws: Workspace, name: str) -> FlowDataset:
         If the sidecar is not valid JSON.
     """
     meta = _read_meta(ws, name)
-    tables = {level: _read_table(_level_path(ws, name, level), level) for level in meta.get("levels", [])}
+    tables = {level: _read_table(ws, name, level, meta) for level in meta.get("levels", [])}
     totals = {kind: _read_totals(ws, name, kind, m) for kind, m in (meta.get("totals") or {}).items()}
     return _dataset_from_meta(name, meta, tables, totals)
 
@@ -301,6 +325,29 @@ def _dataset_from_meta(name: str, meta: dict[str, Any], tables: dict[str, pd.Dat
         job_type=meta.get("job_type"),
         totals=totals,
     )
+
+
+def migrate_flows_to_parquet(ws: Workspace) -> list[Path]:
+    """Add to the Parquet store the tables of datasets saved before it existed (CSV store only).
+
+    Datasets the store already holds whole are left alone; nothing is done when
+    :data:`~valleymaps.settings.FLOWS_PARQUET` is off. Returns the Parquet files written.
+    """
+    if not settings.FLOWS_PARQUET:
+        return []
+    written: list[Path] = []
+    for name in list_flows(ws):
+        meta = _read_meta(ws, name)
+        rows, save_id = meta.get("rows") or {}, meta.get("parquet_id")
+        if all(find_flows_parquet(ws, name, lv, save_id=save_id, rows=rows.get(lv))
+               for lv in meta.get("levels", [])):
+            continue
+        parquet_id = uuid.uuid4().hex
+        written += write_flows_parquet(ws, load_flows(ws, name), save_id=parquet_id)
+        raw = json.loads(_meta_path(ws, name).read_text(encoding="utf-8"))  # the sidecar as it was
+        write_text_atomic(_meta_path(ws, name),
+                          json.dumps({**raw, "parquet_id": parquet_id}, indent=2, ensure_ascii=False) + "\n")
+    return written
 
 
 def load_all_flows(ws: Workspace) -> list[FlowDataset]:
@@ -558,7 +605,8 @@ def import_area_totals(
     dataset.totals[kind] = totals
     _write_totals(ws, dataset.name, totals)
     kept = {k: str(v.get("imported_at")) for k, v in (previous.get("totals") or {}).items() if k != kind}
-    _write_meta(ws, dataset, totals_imported=kept, imported_at=previous.get("imported_at"))
+    _write_meta(ws, dataset, totals_imported=kept, imported_at=previous.get("imported_at"),
+                parquet_id=previous.get("parquet_id"))
     log.info("added %s totals (%s) to flows %s", kind.upper(), totals.source, dataset.name)
     return dataset
 
