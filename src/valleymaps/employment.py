@@ -40,6 +40,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from valleymaps.core.naics import EDITION_START, naics_edition
+
 EMPLOYMENT_COLUMNS: tuple[str, ...] = ("geoid", "naics", "year", "employment", "flag")
 
 TOTAL_CODE = "TOTAL"
@@ -139,6 +141,16 @@ class EmploymentDataset:
     @property
     def years(self) -> list[int]:
         return sorted(int(y) for y in self.table["year"].unique())
+
+    @property
+    def naics_editions(self) -> dict[int, int]:
+        """Year -> the NAICS edition its source classifies that year by (QCEW: 2012 from 2011
+        data, 2017 from 2017, 2022 from 2022; CBP likewise), ``{}`` for sources that do not
+        publish by edition (LODES sectors, plain CSV)."""
+        if self.format not in EDITION_START:
+            return {}
+        editions = {year: naics_edition(year, source=self.format) for year in self.years}
+        return {year: edition for year, edition in editions.items() if edition is not None}
 
     @property
     def vintage(self) -> str:

@@ -129,3 +129,16 @@ def test_a_2012_2022_series_comes_out_in_naics_2017_throughout() -> None:
     notes = result.unreconciled
     assert "459120" in set(notes.loc[notes["year"] == 2022, "naics"])
     assert "takes parts of several NAICS 2017" in notes.loc[notes["naics"] == "459120", "reason"].iloc[0]
+
+
+def test_a_dataset_knows_the_edition_of_each_year() -> None:
+    from valleymaps.employment import EmploymentDataset
+
+    years = [2010, 2011, 2016, 2017, 2021, 2022, 2023]
+    table = _table([("10", y, 1.0, "") for y in years])
+    qcew = EmploymentDataset("q", table, "BLS QCEW", "qcew")
+    assert qcew.naics_editions == {
+        2010: 2007, 2011: 2012, 2016: 2012, 2017: 2017, 2021: 2017, 2022: 2022, 2023: 2022,
+    }  # fmt: skip
+    assert EmploymentDataset("c", table, "CBP", "cbp").naics_editions[2011] == 2007
+    assert EmploymentDataset("l", table, "LODES", "lodes-wac").naics_editions == {}

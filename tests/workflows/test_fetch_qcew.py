@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from qcew_files import QCEW_PREFIX, qcew_quarterly_site, qcew_site
 from valleymaps.cli import cli
 from valleymaps.errors import DataExistsError
 from valleymaps.io.download import DownloadCache, RetryPolicy
-from valleymaps.io.employment.store import list_datasets, load_dataset, private_path
+from valleymaps.io.employment.store import dataset_paths, list_datasets, load_dataset, private_path
 from valleymaps.io.sources import SOURCES, YearNotAvailableError
 from valleymaps.settings import VALLEY_COUNTIES
 from valleymaps.workflows import fetch
@@ -67,6 +68,9 @@ def test_fetch_qcew_imports_counties_state_and_nation(
     # crop production is counted (QCEW covers farms), withheld values stay missing
     assert total[("06019", "111", 2012)] == 60.0 and stored.not_covered == ()
     assert stored.table.set_index(["geoid", "naics", "year"]).loc[("06019", "311", 2012), "flag"] == "D"
+    # which NAICS edition each year's slice uses, in the stored metadata
+    meta = json.loads(dataset_paths(ws, "qcew_2012_2014")[1].read_text(encoding="utf-8"))
+    assert meta["naics_editions"] == {"2012": 2012, "2013": 2012, "2014": 2012}
 
 
 def test_second_fetch_comes_from_the_cache(ws: Workspace, cache: DownloadCache, server: FileServer) -> None:

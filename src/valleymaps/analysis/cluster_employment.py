@@ -36,7 +36,6 @@ import pandas as pd
 
 from valleymaps.analysis.naics_editions import reconcile_naics_editions
 from valleymaps.clusters import Cluster, collapse_prefixes
-from valleymaps.core.naics import EDITION_START, naics_edition
 from valleymaps.employment import TOTAL_CODE, EmploymentDataset
 from valleymaps.flags import NOT_COVERED, PARTLY_COVERED, combine_flags
 
@@ -249,10 +248,8 @@ def aggregate_dataset_employment(
     """
     private = ownership == "private" and dataset.private is not None
     table = dataset.private if private and dataset.private is not None else dataset.table
-    if dataset.format in EDITION_START:
-        years = sorted(int(y) for y in pd.unique(table["year"]))
-        editions = {y: naics_edition(y, source=dataset.format) for y in years}
-        table = reconcile_naics_editions(table, editions=editions).table
+    if dataset.naics_editions:
+        table = reconcile_naics_editions(table, editions=dataset.naics_editions).table
     return aggregate_cluster_employment(table, clusters, not_covered=dataset.not_covered)
 
 

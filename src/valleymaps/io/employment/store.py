@@ -117,6 +117,8 @@ def save_dataset(ws: Workspace, dataset: EmploymentDataset) -> Path:
         "years": dataset.years,
         "rows": len(dataset.table),
         "not_covered": list(dataset.not_covered),
+        # which NAICS edition each year's file uses (the series is brought to the clusters' one)
+        "naics_editions": {str(year): edition for year, edition in dataset.naics_editions.items()},
         "ownership": "all" if dataset.private is not None else "unknown",
         "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
