@@ -32,6 +32,7 @@ def test_cbp_atlas_says_not_covered_never_zero(bundled_ws: Workspace, tmp_path: 
     assert "Production: not covered by this source" in index
     assert "County Business Patterns does not count crop and animal production" in index
     assert "does not tell private from public employers" in index
+    assert "Industries: NAICS 2017, the clusters" in index and "edition, in every year." in index
     assert result.headline is not None and not result.headline.has_ownership
     page = (bundled_ws.maps_dir / "cluster-agriculture.html").read_text(encoding="utf-8")
     assert "Not covered by this source" in page

@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 
 from qcew_files import qcew_site
+from valleymaps.employment import EmploymentDataset
 from valleymaps.io.employment.store import import_employment
 from valleymaps.render.metric_specs import format_percent
-from valleymaps.workflows.atlas import build_atlas
+from valleymaps.workflows.atlas import build_atlas, edition_line
 from valleymaps.workspace import Workspace
 
 
@@ -45,6 +46,10 @@ def test_all_ownerships_by_default_private_on_request(bundled_ws: Workspace, tmp
     assert "of private-sector job growth since 2012" in index
     assert "does not tell private from public employers" not in index
     assert "not covered" not in index  # QCEW counts every industry
+    # the series' NAICS edition, one line on the index and every cluster page
+    edition = "edition; 2012, 2013 recoded from NAICS 2012 (R: an industry that cannot be divided"
+    assert "Industries: NAICS 2017, the clusters" in index and edition in index
+    assert edition in (bundled_ws.maps_dir / "cluster-logistics.html").read_text(encoding="utf-8")
 
     config = bundled_ws.root / "valleymaps.toml"
     config.write_text(config.read_text(encoding="utf-8") + '\n[employment]\nownership = "private"\n')
@@ -53,3 +58,17 @@ def test_all_ownerships_by_default_private_on_request(bundled_ws: Workspace, tmp
     assert _hospitals(private_ws)["06019"] == int(100 * 1.02)
     page = (private_ws.maps_dir / "cluster-health-and-wellness.html").read_text(encoding="utf-8")
     assert "counts private employers only" in page
+
+
+def test_the_edition_line_says_what_was_recoded_and_what_was_kept() -> None:
+    def line(fmt: str, years: list[int]) -> str | None:
+        table = pd.DataFrame({"geoid": "06019", "naics": "10", "year": years, "employment": 1.0, "flag": ""})
+        return edition_line(EmploymentDataset("d", table, "source", fmt))
+
+    assert line("qcew", [2010, 2014, 2015, 2016, 2017, 2022]) == (
+        "Industries: NAICS 2017, the clusters' edition; 2010 kept in NAICS 2007 (no concordance); "
+        "2014–2016 recoded from NAICS 2012; 2022 recoded from NAICS 2022 (R: an industry that "
+        "cannot be divided between editions)."
+    )
+    assert line("cbp", [2018, 2021]) == "Industries: NAICS 2017, the clusters' edition, in every year."
+    assert line("csv", [2021]) is None and line("lodes-wac", [2021]) is None

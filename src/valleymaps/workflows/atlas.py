@@ -31,8 +31,10 @@ from valleymaps._version import __version__
 from valleymaps.analysis.cluster_employment import ALL_CLUSTERS
 from valleymaps.analysis.coverage import coverage_column, coverage_findings
 from valleymaps.analysis.headline import Headline, compute_headline
+from valleymaps.analysis.naics_editions import TARGET_EDITION
 from valleymaps.clusters import Cluster
-from valleymaps.employment import EmploymentDataset
+from valleymaps.core.naics import find_concordance_steps
+from valleymaps.employment import EmploymentDataset, format_years
 from valleymaps.i18n import N_
 from valleymaps.i18n import gettext as _
 from valleymaps.io.atomic import replace_dir, work_dir
@@ -230,10 +232,40 @@ def _headline_text(h: Headline, region: str, *, source: str = "", coverage_note:
     return text
 
 
+def edition_line(ds: EmploymentDataset) -> str | None:
+    """The NAICS edition a dataset's series is in on the pages (one line), or ``None`` for a
+    source that does not publish by edition."""
+    if not ds.naics_editions:
+        return None
+    other: dict[int, list[int]] = {}
+    for year, edition in sorted(ds.naics_editions.items()):
+        if edition != TARGET_EDITION:
+            other.setdefault(edition, []).append(year)
+    if not other:
+        return _("Industries: NAICS {target}, the clusters' edition, in every year.").format(
+            target=TARGET_EDITION
+        )
+    parts = [
+        (
+            _("{years} recoded from NAICS {edition}")
+            if find_concordance_steps(edition, TARGET_EDITION) is not None
+            else _("{years} kept in NAICS {edition} (no concordance)")
+        ).format(years=format_years(years), edition=edition)
+        for edition, years in sorted(other.items())
+    ]
+    return _(
+        "Industries: NAICS {target}, the clusters' edition; {recoded} (R: an industry that cannot "
+        "be divided between editions)."
+    ).format(target=TARGET_EDITION, recoded="; ".join(parts))
+
+
 def _source_lines(ws: Workspace, used: dict[str, EmploymentDataset], tracts_note: str | None) -> list[str]:
     lines = []
     for level, ds in used.items():
         lines.append(_(_LEVEL_SOURCE[level]).format(source=ds.source, vintage=ds.vintage))
+        editions = edition_line(ds)
+        if editions:
+            lines.append(editions)
         if ds.coverage_note:
             lines.append(
                 _('{note}: shown as "not covered by this source", never 0 jobs.').format(
