@@ -5,11 +5,15 @@ checked against the Census Bureau's tables (``valleymaps.core.naics.CONCORDANCE_
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
+import valleymaps
+from valleymaps.analysis.cluster_employment import aggregate_dataset_employment
 from valleymaps.analysis.naics_editions import TARGET_EDITION, reconcile_naics_editions
+from valleymaps.clusters import load_clusters
 from valleymaps.core.naics import (
     CONCORDANCES,
     NAICS_2012_TO_2017,
@@ -18,6 +22,7 @@ from valleymaps.core.naics import (
     find_naics_problem,
     naics_edition,
 )
+from valleymaps.employment import EmploymentDataset
 
 
 @pytest.mark.parametrize("table", [NAICS_2012_TO_2017, NAICS_2017_TO_2022], ids=["2012-2017", "2017-2022"])
@@ -132,8 +137,6 @@ def test_a_2012_2022_series_comes_out_in_naics_2017_throughout() -> None:
 
 
 def test_a_dataset_knows_the_edition_of_each_year() -> None:
-    from valleymaps.employment import EmploymentDataset
-
     years = [2010, 2011, 2016, 2017, 2021, 2022, 2023]
     table = _table([("10", y, 1.0, "") for y in years])
     qcew = EmploymentDataset("q", table, "BLS QCEW", "qcew")
@@ -142,3 +145,13 @@ def test_a_dataset_knows_the_edition_of_each_year() -> None:
     }  # fmt: skip
     assert EmploymentDataset("c", table, "CBP", "cbp").naics_editions[2011] == 2007
     assert EmploymentDataset("l", table, "LODES", "lodes-wac").naics_editions == {}
+
+
+def test_the_bundled_water_technology_equipment_counts_the_2012_pumps() -> None:
+    """The bundled clusters name 333914 (NAICS 2017 pumps): before 2017 its jobs are in 333911
+    and 333913, which the concordance once missed (the component read 0 up to 2016)."""
+    clusters = load_clusters(Path(valleymaps.__file__).parent / "bundled" / "econ" / "clusters.toml")
+    table = _table([("333911", 2016, 30.0, ""), ("333913", 2016, 12.0, ""), ("333914", 2017, 45.0, "")])
+    values = aggregate_dataset_employment(EmploymentDataset("q", table, "QCEW", "qcew"), clusters).values
+    equipment = values[(values["cluster"] == "water_technology") & (values["component"] == "equipment")]
+    assert equipment.set_index("year")["employment"].to_dict() == {2016: 42.0, 2017: 45.0}
