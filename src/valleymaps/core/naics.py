@@ -84,6 +84,12 @@ def find_naics_problem(code: str) -> str | None:
 #: NAICS_2017_Code, NAICS_2022_Code, built from useeior's master crosswalk, which reads the
 #: Census files above). Every 6-digit row whose code differs between two adjacent columns is
 #: listed here; no other 6-digit code of those columns changed.
+#: Corroborated by the Census Bureau's own account of the 2022 changes,
+#: https://www.census.gov/library/stories/2024/11/naics-changes.html ("over 100 six-digit NAICS
+#: codes of the total 1,057 in 2017 were impacted"; 140 here; 212221 + 212222 -> 212220 and the
+#: wholesale apparel merger 424320 + 424330 -> 424350 as below), and by BLS's implementation
+#: schedule (QCEW on NAICS 2022 from the first quarter of 2022,
+#: https://www.bls.gov/bls/naics-implementation-schedule.htm).
 CONCORDANCE_SOURCE = (
     "U.S. Census Bureau NAICS concordances 2012_to_2017_NAICS.xlsx and 2017_to_2022_NAICS.xlsx "
     "(census.gov/naics/concordances), as transcribed in USEPA/flowsa "
