@@ -203,3 +203,18 @@ def test_import_a_quarter_the_real_file_does_not_hold_is_one_clear_error(tmp_pat
     assert "column 'qtr': US000_2024q1_api_slice.csv: area US, 2024: no quarter 3 (quarter 1 only)" in err
     assert ".../2024/3/area/..." in err and "ask for a quarter the file has (1)" in err
     assert not folder.exists() or not any(folder.glob("qcew_2024*"))
+
+
+def test_import_a_quarter_missing_from_a_cut_of_the_real_2016_file(tmp_path: Path) -> None:
+    """The first quarter of the real Fresno file alone (a cut in tmp_path), asked for the fourth."""
+    lines = FRESNO.read_bytes().split(b"\r\n")
+    first = [line for line in lines[1:] if line.split(b",")[6:7] == [b'"1"']]
+    assert len(first) > 1000
+    cut = tmp_path / "2016.q1 06019 Fresno County, California.csv"
+    cut.write_bytes(b"\r\n".join([lines[0], *first, b""]))
+    code, out, err, folder = _import_cli(tmp_path, str(cut), "--quarter", "4")
+    assert code == 1 and "Traceback" not in err + out and not folder.exists()
+    assert f"{cut.name}: area 06019, 2016: no quarter 4 (quarter 1 only)" in err
+    assert "column 'qtr'" in err and "'2016.q1-q4 ...'" in err
+    code, out, err, _ = _import_cli(tmp_path, str(cut), "--quarter", "1")
+    assert code == 0 and "2016 Q1 averages" in out, err
