@@ -461,7 +461,7 @@ def flow_map(
     from valleymaps.io.delineation import load_metro_areas
     from valleymaps.io.region import read_places
     from valleymaps.render.choropleth import MapText
-    from valleymaps.render.flow_map import render_flow_map
+    from valleymaps.render.flow_map import FlowMapOptions, render_flow_map
     from valleymaps.render.web_geometry import prepare_web_geometry
 
     wsp = _as_workspace(ws)
@@ -514,13 +514,13 @@ def flow_map(
         source_lines=(f"Flows: {ds.source} (imported from {', '.join(ds.imported_from)})",),
         synthetic_notice=settings.synthetic_notice("commuting") if ds.synthetic else None,
     )
-    return render_flow_map(
-        lines, areas, measures=measures, names=names, text=text, region_name=cfg.region_name,
+    return render_flow_map(lines, areas, FlowMapOptions(
+        measures=measures, names=names, text=text, region_name=cfg.region_name,
         places=others, outline=counties_web, level_label="Census tracts" if level == "tract" else "Counties",
         segments=segments, top_n=top, min_flow=min_flow,
         bundle_by=counties_web if level == "tract" else None,
         kinds=("within",) if level == "tract" else ("leaving", "entering", "within"),
-    )
+    ))
 
 
 def _other_counties(ws: Workspace, region: Sequence[str]) -> gpd.GeoDataFrame | None:

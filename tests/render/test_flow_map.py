@@ -13,7 +13,12 @@ from valleymaps.analysis.commuting import compute_flow_lines, compute_inflow_out
 from valleymaps.io.flows.store import import_flows
 from valleymaps.render._safe_json import script_json
 from valleymaps.render.choropleth import MapText
-from valleymaps.render.flow_map import build_flow_payload, render_flow_map, render_static_flow_map
+from valleymaps.render.flow_map import (
+    FlowMapOptions,
+    build_flow_payload,
+    render_flow_map,
+    render_static_flow_map,
+)
 from valleymaps.workflows.context import AtlasContext
 from valleymaps.workflows.flows_pages import flows_section
 from valleymaps.workflows.sections import SECTIONS
@@ -51,15 +56,15 @@ def test_flow_page_carries_on_map_lines_and_lists_the_rest(tmp_path: Path) -> No
                           compute_inflow_outflow(flows, level="region", region_counties=REGION)])
     names = {g: f"{n} County" for g, (n, *_rest) in SQUARES.items()} | {
         "32": "Nevada", "F303": "</script><img src=x onerror=alert(1)>"}
-    options = {"measures": measures, "names": names, "text": MapText("Flows", "test"),
-               "places": c[~c["in_region"]], "top_n": 3}
-    fmap = render_flow_map(lines, c[c["in_region"]], **options)
+    options = FlowMapOptions(measures=measures, names=names, text=MapText("Flows", "test"),
+                             places=c[~c["in_region"]], top_n=3)
+    fmap = render_flow_map(lines, c[c["in_region"]], options)
     path = tmp_path / "flows.html"
     fmap.save(str(path))
     html = path.read_text(encoding="utf-8")
 
     assert "<img src=x" not in html  # data text never becomes markup
-    payload = build_flow_payload(lines, c[c["in_region"]], **options)
+    payload = build_flow_payload(lines, c[c["in_region"]], options)
     assert script_json(payload) in html  # the page carries exactly this payload
     assert {(x["o"], x["d"]) for x in payload["lines"]} == {
         ("06019", "06039"), ("06039", "06019"), ("06019", "06037"), ("06039", "06001"), ("06001", "06039")}

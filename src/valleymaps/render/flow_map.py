@@ -21,6 +21,7 @@ the page as JSON (:func:`~valleymaps.render._safe_json.script_json`) and into th
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -283,120 +284,13 @@ def flow_map_assets() -> tuple[str, str]:
     return _asset("flow_map.css"), _asset("flow_map.js")
 
 
-def build_flow_payload(
-    lines: pd.DataFrame,
-    areas: gpd.GeoDataFrame,
-    *,
-    measures: pd.DataFrame,
-    names: Mapping[str, str],
-    text: MapText,
-    region_geoid: str = settings.REGION_GEOID,
-    region_name: str = settings.REGION_NAME,
-    places: gpd.GeoDataFrame | None = None,
-    outline: gpd.GeoDataFrame | None = None,
-    level_label: str = "Counties",
-    segments: Mapping[str, str] | None = None,
-    top_n: int = DEFAULT_TOP_N,
-    min_flow: float = 0.0,
-    max_lines: int = MAX_LINES,
-    bundle_by: gpd.GeoDataFrame | None = None,
-    kinds: Sequence[str] = ("leaving", "entering", "within"),
-    notes: Sequence[str] = (),
-    off_map_note: str | None = None,
-) -> dict[str, Any]:
-    """What a flow page draws, as the dict its script receives (``vmFlows.draw``).
+@dataclass(frozen=True, kw_only=True)
+class FlowMapOptions:
+    """What a flow page shows besides its lines and areas, and how it opens (one value for
+    :func:`build_flow_payload` and :func:`render_flow_map`).
 
-    The parameters are those of :func:`render_flow_map` (without ``projects``). Keys include
-    ``lines`` (the on-map flows carried, largest first: ``o``, ``d``, ``k`` kind, ``w`` workers,
-    ``m`` its MOE ...), ``offMap`` (places off the map), ``summary`` (inflow/outflow measures per
-    place and segment), ``places`` (name and centroid of each GEOID), ``defaults`` (initial filters)
-    and the page's words. Text from data is plain text here; the page escapes it.
-    """
-    segs = [s for s in (segments or {}) if s and s in lines.columns]
-    on_map = lines[lines["on_map"]]
-    carried = on_map.head(max_lines)
-    rest = on_map.iloc[len(carried):]
-    bundles = None
-    if bundle_by is not None and len(bundle_by):
-        width = len(str(bundle_by["geoid"].iloc[0]))
-        bundles = _bundles(on_map, width, segs)
-        rest = rest[rest["kind"] == "within"]  # the bundles carry every flow across the region's edge
-    all_places = pd.concat([areas[["geoid", "name", "geometry"]],
-                            places[["geoid", "name", "geometry"]] if places is not None else None,
-                            bundle_by[["geoid", "name", "geometry"]] if bundle_by is not None else None])
-    all_places = gpd.GeoDataFrame(all_places, geometry="geometry", crs=areas.crs)
-    centroids = _centroids(all_places)
-    area_ids = {str(g) for g in areas["geoid"]}
-    region_rows = measures[measures["geoid"] == region_geoid]
-    off_rows, off_truncated = _off_map(lines, names, segs, cap=max_lines)
-    return {
-        "title": text.title,
-        "subtitle": text.subtitle,
-        "sourceLines": list(text.source_lines),
-        "synthetic": text.synthetic_notice,
-        "levelLabel": level_label,
-        "region": {"geoid": region_geoid, "name": region_name},
-        "places": {g: {"name": names.get(g) or _name_of(all_places, g), "lon": xy[0], "lat": xy[1],
-                       "area": g in area_ids}
-                   for g, xy in centroids.items()},
-        "areas": _geojson(areas),
-        "context": _geojson(places) if places is not None else None,
-        "outline": _geojson(outline, with_geoid=False) if outline is not None else None,
-        "lines": _line_payload(carried, segs),
-        "bundles": bundles,
-        "notCarried": {
-            "lines": len(rest),
-            "workers": _num(rest["workers"].sum()),
-            "seg": {s: _num(rest[s].sum()) for s in segs},
-        },
-        "offMap": off_rows,
-        "offMapTruncated": off_truncated,
-        "summary": _summary(measures, segs),
-        "segments": [{"key": "", "label": _("All workers")}]
-        + [{"key": s, "label": (segments or {})[s]} for s in segs],
-        "hasMoe": bool(lines["workers_moe"].notna().any()) if len(lines) else False,
-        "colors": KIND_COLORS,
-        "dashes": KIND_DASHES,
-        "kindLabels": kind_labels(),
-        "defaults": {"topN": int(top_n), "minFlow": float(min_flow), "kinds": list(kinds)},
-        "regionTotals": bool(len(region_rows)),
-        "notes": [str(n) for n in notes],
-        "offMapNote": off_map_note,
-        "strings": flow_map_strings(),
-    }
-
-
-def render_flow_map(
-    lines: pd.DataFrame,
-    areas: gpd.GeoDataFrame,
-    *,
-    measures: pd.DataFrame,
-    names: Mapping[str, str],
-    text: MapText,
-    region_geoid: str = settings.REGION_GEOID,
-    region_name: str = settings.REGION_NAME,
-    places: gpd.GeoDataFrame | None = None,
-    outline: gpd.GeoDataFrame | None = None,
-    level_label: str = "Counties",
-    segments: Mapping[str, str] | None = None,
-    top_n: int = DEFAULT_TOP_N,
-    min_flow: float = 0.0,
-    max_lines: int = MAX_LINES,
-    bundle_by: gpd.GeoDataFrame | None = None,
-    kinds: Sequence[str] = ("leaving", "entering", "within"),
-    notes: Sequence[str] = (),
-    off_map_note: str | None = None,
-    projects: ProjectOverlay | None = None,
-) -> folium.Map:
-    """A flow map page.
-
-    Parameters
+    Attributes
     ----------
-    lines
-        Flow lines from :func:`~valleymaps.analysis.commuting.compute_flow_lines`, largest
-        first (``on_map=False`` lines go to the off-map panel).
-    areas
-        The region's areas at the lines' level (``geoid``, ``name``, polygons): drawn, clickable.
     measures
         Inflow/outflow measures (:func:`~valleymaps.analysis.commuting.compute_inflow_outflow`)
         of the areas and of the region (``geoid == region_geoid``).
@@ -429,6 +323,112 @@ def render_flow_map(
         differ from the flows...).
     off_map_note
         How places off the map are grouped ("Grouped by state"), shown in their panel.
+    region_geoid, region_name
+        The region's GEOID in ``measures`` and its name.
+    """
+
+    measures: pd.DataFrame
+    names: Mapping[str, str]
+    text: MapText
+    region_geoid: str = settings.REGION_GEOID
+    region_name: str = settings.REGION_NAME
+    places: gpd.GeoDataFrame | None = None
+    outline: gpd.GeoDataFrame | None = None
+    level_label: str = "Counties"
+    segments: Mapping[str, str] | None = None
+    top_n: int = DEFAULT_TOP_N
+    min_flow: float = 0.0
+    max_lines: int = MAX_LINES
+    bundle_by: gpd.GeoDataFrame | None = None
+    kinds: Sequence[str] = ("leaving", "entering", "within")
+    notes: Sequence[str] = ()
+    off_map_note: str | None = None
+
+
+def build_flow_payload(
+    lines: pd.DataFrame, areas: gpd.GeoDataFrame, options: FlowMapOptions
+) -> dict[str, Any]:
+    """What a flow page draws, as the dict its script receives (``vmFlows.draw``).
+
+    ``lines``, ``areas`` and ``options`` are those of :func:`render_flow_map`. Keys include
+    ``lines`` (the on-map flows carried, largest first: ``o``, ``d``, ``k`` kind, ``w`` workers,
+    ``m`` its MOE ...), ``offMap`` (places off the map), ``summary`` (inflow/outflow measures per
+    place and segment), ``places`` (name and centroid of each GEOID), ``defaults`` (initial filters)
+    and the page's words. Text from data is plain text here; the page escapes it.
+    """
+    o = options
+    segs = [s for s in (o.segments or {}) if s and s in lines.columns]
+    on_map = lines[lines["on_map"]]
+    carried = on_map.head(o.max_lines)
+    rest = on_map.iloc[len(carried):]
+    bundles = None
+    if o.bundle_by is not None and len(o.bundle_by):
+        width = len(str(o.bundle_by["geoid"].iloc[0]))
+        bundles = _bundles(on_map, width, segs)
+        rest = rest[rest["kind"] == "within"]  # the bundles carry every flow across the region's edge
+    all_places = pd.concat([areas[["geoid", "name", "geometry"]],
+                            o.places[["geoid", "name", "geometry"]] if o.places is not None else None,
+                            o.bundle_by[["geoid", "name", "geometry"]] if o.bundle_by is not None else None])
+    all_places = gpd.GeoDataFrame(all_places, geometry="geometry", crs=areas.crs)
+    centroids = _centroids(all_places)
+    area_ids = {str(g) for g in areas["geoid"]}
+    region_rows = o.measures[o.measures["geoid"] == o.region_geoid]
+    off_rows, off_truncated = _off_map(lines, o.names, segs, cap=o.max_lines)
+    return {
+        "title": o.text.title,
+        "subtitle": o.text.subtitle,
+        "sourceLines": list(o.text.source_lines),
+        "synthetic": o.text.synthetic_notice,
+        "levelLabel": o.level_label,
+        "region": {"geoid": o.region_geoid, "name": o.region_name},
+        "places": {g: {"name": o.names.get(g) or _name_of(all_places, g), "lon": xy[0], "lat": xy[1],
+                       "area": g in area_ids}
+                   for g, xy in centroids.items()},
+        "areas": _geojson(areas),
+        "context": _geojson(o.places) if o.places is not None else None,
+        "outline": _geojson(o.outline, with_geoid=False) if o.outline is not None else None,
+        "lines": _line_payload(carried, segs),
+        "bundles": bundles,
+        "notCarried": {
+            "lines": len(rest),
+            "workers": _num(rest["workers"].sum()),
+            "seg": {s: _num(rest[s].sum()) for s in segs},
+        },
+        "offMap": off_rows,
+        "offMapTruncated": off_truncated,
+        "summary": _summary(o.measures, segs),
+        "segments": [{"key": "", "label": _("All workers")}]
+        + [{"key": s, "label": (o.segments or {})[s]} for s in segs],
+        "hasMoe": bool(lines["workers_moe"].notna().any()) if len(lines) else False,
+        "colors": KIND_COLORS,
+        "dashes": KIND_DASHES,
+        "kindLabels": kind_labels(),
+        "defaults": {"topN": int(o.top_n), "minFlow": float(o.min_flow), "kinds": list(o.kinds)},
+        "regionTotals": bool(len(region_rows)),
+        "notes": [str(n) for n in o.notes],
+        "offMapNote": o.off_map_note,
+        "strings": flow_map_strings(),
+    }
+
+
+def render_flow_map(
+    lines: pd.DataFrame,
+    areas: gpd.GeoDataFrame,
+    options: FlowMapOptions,
+    *,
+    projects: ProjectOverlay | None = None,
+) -> folium.Map:
+    """A flow map page.
+
+    Parameters
+    ----------
+    lines
+        Flow lines from :func:`~valleymaps.analysis.commuting.compute_flow_lines`, largest
+        first (``on_map=False`` lines go to the off-map panel).
+    areas
+        The region's areas at the lines' level (``geoid``, ``name``, polygons): drawn, clickable.
+    options
+        What else the page shows and its initial filters (:class:`FlowMapOptions`).
     projects
         Infrastructure projects laid over the flows, a layer per category in a layer control
         (top right; see :func:`~valleymaps.render.project_overlay.add_project_overlay`).
@@ -437,12 +437,8 @@ def render_flow_map(
     -------
     folium.Map
     """
-    payload = build_flow_payload(
-        lines, areas, measures=measures, names=names, text=text, region_geoid=region_geoid,
-        region_name=region_name, places=places, outline=outline, level_label=level_label,
-        segments=segments, top_n=top_n, min_flow=min_flow, max_lines=max_lines, bundle_by=bundle_by,
-        kinds=kinds, notes=notes, off_map_note=off_map_note,
-    )
+    payload = build_flow_payload(lines, areas, options)
+    text, top_n = options.text, options.top_n
     centroids = {g: (p["lon"], p["lat"]) for g, p in payload["places"].items()}
     region_bounds = areas.to_crs(settings.WEB_CRS).total_bounds
     ends = [centroids[g] for line in payload["lines"][:top_n]

@@ -51,7 +51,12 @@ from valleymaps.io.flows.lodes_od import parse_od_name
 from valleymaps.io.flows.store import load_all_flows
 from valleymaps.render.atlas_index import AtlasCard
 from valleymaps.render.choropleth import LevelLayer, MapText, render_choropleth
-from valleymaps.render.flow_map import add_moe_lines, render_flow_map, render_static_flow_map
+from valleymaps.render.flow_map import (
+    FlowMapOptions,
+    add_moe_lines,
+    render_flow_map,
+    render_static_flow_map,
+)
 from valleymaps.render.metric_specs import (
     MetricSpec,
     format_jobs,
@@ -301,16 +306,15 @@ def _tract_pages(
     missing = _missing_tracts_note(tract_flows, tracts, region, ds)
     # all workers and the skilled only: every segment of 760 tracts would make a heavy page
     tract_segments = {s: n for s, n in segments.items() if s == cm.SKILLED_SEGMENT}
-    tfmap = render_flow_map(
-        tract_lines, tracts, measures=pd.concat([measures_tract, measures_region]), names=tnames,
+    tfmap = render_flow_map(tract_lines, tracts, FlowMapOptions(
+        measures=pd.concat([measures_tract, measures_region]), names=tnames,
         text=MapText(title=ttitle, subtitle=ds.source, source_lines=sources, synthetic_notice=notice),
         region_name=cfg.region_name, places=others, outline=county_areas,
         level_label=_("Census tracts"), segments=tract_segments, top_n=TRACT_TOP_N,
         max_lines=TRACT_LINE_CAP, bundle_by=county_areas, kinds=("within",),
         notes=[*notes, *([missing] if missing else [])],
         off_map_note=_off_map_note(metros),
-        projects=context.projects,
-    )
+    ), projects=context.projects)
     tpage = f"flows-{slug}-tract.html"
     tfmap.save(str(context.build_dir / tpage))
     thumb = None
@@ -430,13 +434,12 @@ def _dataset_pages(
     # --- county flow map
     title = _("Commuting flows: {region} counties").format(region=cfg.region_name)
     text = MapText(title=title, subtitle=f"{ds.source}", source_lines=sources, synthetic_notice=notice)
-    fmap = render_flow_map(
-        lines, county_areas, measures=pd.concat([measures_county, measures_region]), names=names,
+    fmap = render_flow_map(lines, county_areas, FlowMapOptions(
+        measures=pd.concat([measures_county, measures_region]), names=names,
         text=text, region_name=cfg.region_name, places=others, outline=county_areas,
         level_label=_("Counties"), segments=segments, top_n=COUNTY_TOP_N, notes=notes,
         off_map_note=_off_map_note(metros),
-        projects=context.projects,
-    )
+    ), projects=context.projects)
     page = f"flows-{slug}-county.html"
     fmap.save(str(build / page))
     thumb = None

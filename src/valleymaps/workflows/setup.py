@@ -9,6 +9,7 @@ flow dataset, bundled or imported, the same way.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from valleymaps.io.flows.store import migrate_flows_to_parquet
 from valleymaps.workspace import Workspace, init_workspace
@@ -29,7 +30,7 @@ def create_workspace(directory: str | os.PathLike[str], *, overwrite: bool = Fal
     OutputExistsError
         If ``directory`` is already a workspace and ``overwrite`` is false.
     """
-    ws = init_workspace(directory, overwrite=overwrite)
+    ws = init_workspace(Path(directory), overwrite=overwrite)
     migrate_flows_to_parquet(ws)
     return ws
 
