@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from valleymaps.cli.options import workspace_option
+from valleymaps.cli.options import open_executor, scheduler_option, workspace_option
 from valleymaps.core.schemes import SCHEME_NAMES, resolve_scheme
 from valleymaps.workspace import Workspace
 
@@ -88,6 +88,7 @@ def _check_scheme(ctx: click.Context, param: click.Parameter, value: str | None)
     help="Download cache holding the assets of --offline (default: $VALLEYMAPS_CACHE_DIR, else the "
     "platform cache folder).",
 )
+@scheduler_option
 def build(
     workspace_dir: Path,
     scheme: str | None,
@@ -100,6 +101,7 @@ def build(
     workers: int | None,
     offline: bool,
     cache_dir: Path | None,
+    scheduler: str | None,
 ) -> None:
     """Build the atlas in outputs/maps/ (index.html, a page per cluster, PNGs, tables).
 
@@ -110,6 +112,8 @@ def build(
     Every year of the employment data is mapped (a year control on each cluster
     page); growth and shift-share cover --from to --to.
     --lang es writes the pages in Spanish (names from the data stay as they are).
+    With --scheduler each suitability profile's model runs as a task on the
+    Dask cluster; the rest of the build stays in this process.
     Example: valleymaps build --scheme natural_breaks -k 5 --from 2015 --to 2021
     """
     from valleymaps.workflows.atlas import build_atlas
@@ -123,7 +127,8 @@ def build(
         from valleymaps.workflows.offline import check_offline_assets
 
         check_offline_assets(cache_dir)
-    with tqdm(total=None, unit="map", desc="Building atlas", leave=False, disable=None) as bar:
+    executor = open_executor(scheduler, ws.config.scheduler)
+    with executor, tqdm(total=None, unit="map", desc="Building atlas", leave=False, disable=None) as bar:
 
         def progress(label: str, done: int, total: int) -> None:
             bar.total = total
@@ -141,6 +146,7 @@ def build(
             on_progress=progress,
             workers=workers,
             lang=lang,
+            executor=executor,
         )
     if offline:
         from valleymaps.workflows.offline import make_atlas_offline

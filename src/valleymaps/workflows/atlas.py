@@ -33,6 +33,7 @@ from valleymaps.analysis.coverage import coverage_column, coverage_findings
 from valleymaps.analysis.headline import Headline, compute_headline
 from valleymaps.analysis.naics_editions import TARGET_EDITION
 from valleymaps.clusters import Cluster
+from valleymaps.compute.executor import Executor
 from valleymaps.core.naics import find_concordance_steps
 from valleymaps.employment import EmploymentDataset, format_years
 from valleymaps.i18n import N_
@@ -429,6 +430,7 @@ def build_atlas(
     on_progress: ProgressCallback | None = None,
     workers: int | None = None,
     lang: str | None = None,
+    executor: Executor | None = None,
 ) -> AtlasResult:
     """Build ``outputs/maps/`` of a workspace.
 
@@ -450,6 +452,11 @@ def build_atlas(
     lang
         Language of the pages: ``"en"`` or ``"es"`` (default the workspace's ``[atlas] lang``,
         else :data:`valleymaps.settings.ATLAS_LANGUAGE`).
+    executor
+        A Dask executor (:func:`valleymaps.compute.get_executor`) runs each suitability profile's
+        model as a task on its cluster (the workers must see ``outputs/`` at the same path); the
+        rest of the build stays in this process (and ``workers`` is then 1: no process is forked
+        beside a cluster client's threads). The atlas is the same.
 
     Returns
     -------
@@ -470,6 +477,7 @@ def build_atlas(
             png=png,
             on_progress=on_progress,
             worker_count=workers,
+            executor=executor,
         )
 
 
@@ -484,6 +492,7 @@ def _build_atlas(
     png: bool,
     on_progress: ProgressCallback | None,
     worker_count: int | None,
+    executor: Executor | None = None,
 ) -> AtlasResult:
     cfg = ws.config
     scheme = scheme or cfg.scheme
@@ -570,6 +579,7 @@ def _build_atlas(
             png=png,
             projects=projects,
             cluster_data=data,
+            executor=executor if executor is not None and executor.distributed else None,
         )
         # Before the pages: the workers run the sections and draw the PNGs while the pages are written.
         levels = [("county", _("Counties"), county_web)]
@@ -608,6 +618,10 @@ def _build_atlas(
         # once, before the workers are forked, rather than again in each section that classifies
         import mapclassify  # noqa: F401
 
+        if context.executor is not None and (worker_count or 1) > 1:
+            log.info("--workers %d ignored beside a Dask cluster: the build runs in one process",
+                     worker_count)
+            worker_count = 1
         workers = AtlasWorkers(charts, tasks=tasks, workers=worker_count)
         started = {key: workers.start(key) for key in tasks}  # the order of the sections and their parts
         sections = [

@@ -29,6 +29,7 @@ from valleymaps.workspace import Workspace
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from valleymaps.compute.executor import Executor
     from valleymaps.render.project_overlay import ProjectOverlay
     from valleymaps.workflows.cluster_data import ClusterData
 
@@ -68,6 +69,9 @@ class AtlasContext:
     cache
         Results one section computes and another reuses (the leakage run, used by the
         suitability and leakage sections), so each is computed once per build.
+    executor
+        Where tasks that can leave the build process run (``valleymaps build --scheduler``: a
+        Dask cluster runs the suitability profiles' models); None: in the build's processes.
     """
 
     ws: Workspace
@@ -80,6 +84,7 @@ class AtlasContext:
     projects: ProjectOverlay | None = None
     cluster_data: ClusterData | None = None
     cache: dict[str, object] = field(default_factory=dict)
+    executor: Executor | None = None
 
     def add_png(self, make: Callable[..., Figure], name: str, **kwargs: Any) -> str:
         """Draw ``make(**kwargs)`` (a function returning a figure) into ``png/<name>``.

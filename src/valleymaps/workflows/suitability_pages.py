@@ -14,18 +14,29 @@ builds in seconds) and writes:
 Factors whose layers are not in the workspace are left out (the remaining
 weights are scaled back to 100) and the page says so; a profile with no
 factor left is skipped with a warning.
+
+With a Dask executor (``valleymaps build --scheduler``) each profile's model run (rasters,
+overlay, sites: :func:`run_atlas_profile`) is a task on the cluster, all sent at once while the
+build writes its other pages; the previews, static maps, cards and the page are then made in
+the build process from the rasters the tasks wrote under the atlas being built (the workers
+must see the workspace's ``outputs/`` at the same path). The page is the same either way.
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from valleymaps import i18n, settings
+from valleymaps.compute.executor import Executor
 from valleymaps.errors import EmptyLayerError, OutputWriteError, ValleymapsError
 from valleymaps.i18n import N_
 from valleymaps.i18n import gettext as _
@@ -154,63 +165,103 @@ def _shared(context: AtlasContext, profiles: list[Profile], region: Any) -> _Sha
     return shared
 
 
+@dataclass(frozen=True)
+class AtlasProfileTask:
+    """One profile of the atlas's suitability section as a task (picklable: a Dask worker can run
+    it): the profile, what it reads, and the folder its rasters go to (under the atlas being built)."""
+
+    profile: Profile
+    inputs: SuitabilityInputs
+    folder: Path
+    resolution: float = defaults.ATLAS_RESOLUTION_M
+
+
+def run_atlas_profile(task: AtlasProfileTask) -> SuitabilityResult | str:
+    """Run one profile of the atlas (here or on a worker): its result, or why it is left out.
+
+    A full disk stops the build (raised); any other valleymaps error leaves the profile out of
+    the page, with a warning, and is returned as text.
+    """
+    try:
+        return _compute_leaving_out_empty(task.profile, task.inputs, folder=task.folder,
+                                          resolution=task.resolution, cog=False)
+    except OutputWriteError:  # a full disk is no reason to leave a profile out: stop the build
+        raise
+    except ValleymapsError as exc:
+        return str(exc)
+
+
+def _profile_inputs(shared: _Shared, profile: Profile) -> SuitabilityInputs | str:
+    """The inputs of ``profile`` (those of every profile when they could be read together), or
+    why they cannot be read."""
+    if shared.inputs is not None:
+        return shared.inputs
+    try:
+        return shared.gather([profile])
+    except OutputWriteError:
+        raise
+    except ValleymapsError as exc:
+        return str(exc)
+
+
 def _run_profile(
     context: AtlasContext, profile: Profile, profiles: list[Profile], region: Any
 ) -> _ProfileOutcome | None:
     """Run one profile at the atlas resolution: its overlay image and static PNG written, its
     layer, sites and card returned; None (with a warning) when it cannot run."""
-    ws = context.ws
     shared = _shared(context, profiles, region)
+    with work_dir(context.ws.outputs_dir, prefix=".suitability-atlas-") as scratch:
+        inputs = _profile_inputs(shared, profile)
+        outcome = inputs if isinstance(inputs, str) else run_atlas_profile(
+            AtlasProfileTask(profile, inputs, scratch / profile.key))
+        return _finish_profile(context, profile, outcome, region, shared)
+
+
+def _finish_profile(
+    context: AtlasContext, profile: Profile, outcome: SuitabilityResult | str, region: Any, shared: _Shared
+) -> _ProfileOutcome | None:
+    """A profile's overlay image and static PNG written from its rasters, its layer, sites and
+    card returned; None (with a warning) when it could not run (``outcome`` says why)."""
+    if isinstance(outcome, str):
+        log.warning("suitability profile %s left out of the atlas: %s", profile.key, outcome)
+        return None
+    ws, result = context.ws, outcome
     image_dir = context.build_dir / "suitability"
     image_dir.mkdir(exist_ok=True)
-    with work_dir(ws.outputs_dir, prefix=".suitability-atlas-") as scratch:
-        try:
-            result = _compute_leaving_out_empty(
-                profile,
-                shared.inputs if shared.inputs is not None else shared.gather([profile]),
-                folder=scratch / profile.key,
-                resolution=defaults.ATLAS_RESOLUTION_M,
-                cog=False,
-            )
-        except OutputWriteError:  # a full disk is no reason to leave a profile out: stop the build
-            raise
-        except ValleymapsError as exc:
-            log.warning("suitability profile %s left out of the atlas: %s", profile.key, exc)
-            return None
-        values, transform, image = preview_and_overlay(result)
-        (image_dir / f"{profile.key}.png").write_bytes(image.png)
-        layer = target_layer(
-            result,
-            key=profile.key,
-            title=profile.name,
-            image=image,
-            image_url=f"suitability/{profile.key}.png",
+    values, transform, image = preview_and_overlay(result)
+    (image_dir / f"{profile.key}.png").write_bytes(image.png)
+    layer = target_layer(
+        result,
+        key=profile.key,
+        title=profile.name,
+        image=image,
+        image_url=f"suitability/{profile.key}.png",
+    )
+    layer.notes = [*layer.notes, *_support_notes(profile, shared.support)]
+    thumb = None
+    if context.png:
+        thumb = context.add_png(
+            render_suitability_png,
+            f"suitability-{profile.key}.png",
+            values=values,
+            transform=transform,
+            sites=result.sites,
+            title=_("Site suitability: {profile}").format(profile=profile.name),
+            subtitle=_("{region} · {size} m cells").format(
+                region=ws.config.region_name, size=f"{result.grid.resolution:g}"),
+            outlines=region,
+            source_lines=list(layer.source_lines),
+            notes=list(layer.notes),
+            synthetic_notice=_(settings.synthetic_notice(None)) if result.synthetic else None,
         )
-        layer.notes = [*layer.notes, *_support_notes(profile, shared.support)]
-        thumb = None
-        if context.png:
-            thumb = context.add_png(
-                render_suitability_png,
-                f"suitability-{profile.key}.png",
-                values=values,
-                transform=transform,
-                sites=result.sites,
-                title=_("Site suitability: {profile}").format(profile=profile.name),
-                subtitle=_("{region} · {size} m cells").format(
-                    region=ws.config.region_name, size=f"{result.grid.resolution:g}"),
-                outlines=region,
-                source_lines=list(layer.source_lines),
-                notes=list(layer.notes),
-                synthetic_notice=_(settings.synthetic_notice(None)) if result.synthetic else None,
-            )
-        card = AtlasCard(
-            _("Sites for {profile}").format(profile=profile.name),
-            _finding(result),
-            f"{PAGE}#{profile.key}",
-            thumb,
-            kind=CARD_KIND,
-        )
-        return _ProfileOutcome(layer, site_table(result), card, result.synthetic)
+    card = AtlasCard(
+        _("Sites for {profile}").format(profile=profile.name),
+        _finding(result),
+        f"{PAGE}#{profile.key}",
+        thumb,
+        kind=CARD_KIND,
+    )
+    return _ProfileOutcome(layer, site_table(result), card, result.synthetic)
 
 
 def _assemble(context: AtlasContext, outcomes: list[_ProfileOutcome | None], region: Any) -> list[AtlasCard]:
@@ -272,6 +323,8 @@ def suitability_parts(context: AtlasContext) -> SectionParts:
     if found is None:
         return SectionParts({}, lambda results: [])
     profiles, region = found
+    if context.executor is not None and context.executor.distributed:
+        return _parts_on_cluster(context, profiles, region, context.executor)
 
     def part(profile: Profile) -> Callable[[], _ProfileOutcome | None]:
         return lambda: _run_profile(context, profile, profiles, region)
@@ -280,3 +333,45 @@ def suitability_parts(context: AtlasContext) -> SectionParts:
         return _assemble(context, [results[p.key] for p in profiles], region)
 
     return SectionParts({p.key: part(p) for p in profiles}, assemble)
+
+
+def _parts_on_cluster(
+    context: AtlasContext, profiles: list[Profile], region: Any, executor: Executor
+) -> SectionParts:
+    """The section with every profile's model run sent to ``executor`` now, as one task each
+    (:func:`run_atlas_profile`), in a thread of the build process that waits for them while the
+    build writes its other pages; ``assemble`` (in this process) makes the rest from their rasters.
+
+    The rasters go to a hidden folder in the atlas being built, removed once assembled (and with
+    the atlas's folder if the build fails).
+    """
+    shared = _shared(context, profiles, region)
+    stage = Path(tempfile.mkdtemp(prefix=".suitability-tasks-", dir=context.build_dir))
+    stage.chmod(0o755)  # the workers may run as another user of the shared file system
+    early: dict[str, str] = {}  # profiles whose inputs cannot be read
+    tasks = []
+    for profile in profiles:
+        inputs = _profile_inputs(shared, profile)
+        if isinstance(inputs, str):
+            early[profile.key] = inputs
+        else:
+            tasks.append(AtlasProfileTask(profile, inputs, stage / profile.key))
+    log.info("suitability atlas: %d profiles sent to %s", len(tasks), executor.description)
+    pool = ThreadPoolExecutor(1, thread_name_prefix="valleymaps-suitability")
+    running = pool.submit(executor.map, run_atlas_profile, tasks)
+    pool.shutdown(wait=False)
+
+    def assemble(_results: dict[str, Any]) -> list[AtlasCard]:
+        try:
+            done: dict[str, SuitabilityResult | str] = {
+                t.profile.key: r for t, r in zip(tasks, running.result(), strict=True)}
+            done |= early
+            outcomes = [_finish_profile(context, p, done[p.key], region, shared) for p in profiles]
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+        return _assemble(context, outcomes, region)
+
+    return SectionParts({}, assemble)
+
+
+__all__ = ["AtlasProfileTask", "run_atlas_profile", "suitability_parts", "suitability_section"]
