@@ -13,6 +13,7 @@ reason.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -308,24 +309,50 @@ main()
 def start_stalled(workspace: Path, args: Sequence[str], *, module: str, name: str,
                   call_first: bool, owner: str = "") -> subprocess.Popen[str]:
     """Start ``valleymaps ARGS`` with ``module[.owner].name`` replaced by a stall (after calling the
-    original when ``call_first``); return once the child has reached it."""
+    original when ``call_first``); return once the child has reached it (the child is killed if
+    it never does). Use it through ``stalled`` so that the child cannot outlive the test."""
     code = _STALL.format(module=module, owner=owner, name=name,
                          call="original(*args, **kwargs)" if call_first else "pass")
     proc = subprocess.Popen([sys.executable, "-c", code, *args], cwd=workspace, env=_child_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([proc.stdout], [], [], 1.0)
-        if ready:
-            line = proc.stdout.readline()
-            if line.strip() == "READY":
-                return proc
-            if line == "" and proc.poll() is not None:
-                break
-    proc.kill()
-    _, err = proc.communicate()
+    try:
+        assert proc.stdout is not None
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([proc.stdout], [], [], 1.0)
+            if ready:
+                line = proc.stdout.readline()
+                if line.strip() == "READY":
+                    return proc
+                if line == "" and proc.poll() is not None:
+                    break
+    except BaseException:  # a timeout or an interrupt while waiting: no child left behind
+        end_child(proc)
+        raise
+    err = end_child(proc)
     raise AssertionError(f"the command never reached the stall:\n{err}")
+
+
+def end_child(proc: subprocess.Popen[str]) -> str:
+    """SIGKILL the child if it still runs and reap it; its standard error."""
+    if proc.poll() is None:
+        proc.kill()
+    _, err = proc.communicate(timeout=60)
+    return err or ""
+
+
+@contextlib.contextmanager
+def stalled(workspace: Path, args: Sequence[str], *, module: str, name: str, call_first: bool,
+            owner: str = "") -> Iterator[subprocess.Popen[str]]:
+    """``start_stalled`` whose child is killed at the end of the block whatever happens in it: a
+    failed assertion stays one failure instead of leaving a stalled command (and its workers)
+    running into the next test."""
+    proc = start_stalled(workspace, args, module=module, name=name, call_first=call_first, owner=owner)
+    try:
+        yield proc
+    finally:
+        if proc.returncode is None:
+            end_child(proc)
 
 
 def kill9(proc: subprocess.Popen[str]) -> None:
@@ -337,15 +364,15 @@ def kill9(proc: subprocess.Popen[str]) -> None:
 def test_kill_9_during_build_keeps_the_atlas_and_the_next_build_tidies_up(built_workspace: Path) -> None:
     before = snapshot(built_workspace / "outputs" / "maps")
     # stalled inside a suitability profile's scratch folder (each profile runs in its own)
-    proc = start_stalled(built_workspace, ["build", "--no-png"],
-                         module="valleymaps.workflows.suitability_pages", name="target_layer",
-                         call_first=False)
-    stale = leftovers(built_workspace)
-    assert any(".maps-build-" in p for p in stale) and any(".suitability-atlas-" in p for p in stale)
-    pids = {int(re.search(r"-(\d+)-", p).group(1)) for p in stale}  # type: ignore[union-attr]
-    assert proc.pid in pids, stale  # the owner's pid is in the name (a section may run in a worker)
+    with stalled(built_workspace, ["build", "--no-png"],
+                 module="valleymaps.workflows.suitability_pages", name="target_layer",
+                 call_first=False) as proc:
+        stale = leftovers(built_workspace)
+        assert any(".maps-build-" in p for p in stale) and any(".suitability-atlas-" in p for p in stale)
+        pids = {int(re.search(r"-(\d+)-", p).group(1)) for p in stale}  # type: ignore[union-attr]
+        assert proc.pid in pids, stale  # the owner's pid is in the name (a section may run in a worker)
 
-    kill9(proc)
+        kill9(proc)
     time.sleep(0.5)  # the build's workers die with it (PR_SET_PDEATHSIG)
     assert not any(is_process_alive(pid) for pid in pids)
 
@@ -360,13 +387,13 @@ def test_kill_9_during_import_projects_keeps_the_inventory(built_workspace: Path
     gpkg = built_workspace / "data" / "geo" / "projects.gpkg"
     before = gpkg.read_bytes()
     second = projects_csv(tmp_path / "second.csv", ["Bridge 1", "Bridge 2", "Bridge 3"])
-    proc = start_stalled(built_workspace, ["import", "projects", str(second)],
-                         module="valleymaps.projects.store_gpkg", owner="GeoPackageStore",
-                         name="_write", call_first=True)
-    stale = leftovers(built_workspace)
-    assert [Path(p).name.startswith(f".projects.tmp-{proc.pid}-") for p in stale] == [True], stale
+    with stalled(built_workspace, ["import", "projects", str(second)],
+                 module="valleymaps.projects.store_gpkg", owner="GeoPackageStore",
+                 name="_write", call_first=True) as proc:
+        stale = leftovers(built_workspace)
+        assert [Path(p).name.startswith(f".projects.tmp-{proc.pid}-") for p in stale] == [True], stale
 
-    kill9(proc)
+        kill9(proc)
 
     assert gpkg.read_bytes() == before
     expect_success(built_workspace, ["import", "projects", str(second)], "3 projects in all")
@@ -378,14 +405,14 @@ def test_kill_9_during_import_employment_keeps_the_dataset(built_workspace: Path
     expect_success(built_workspace, ["import", "employment", str(jobs), "--format", "csv"])
     folder = built_workspace / "data" / "econ" / "employment"
     before = snapshot(folder)
-    proc = start_stalled(built_workspace, ["import", "employment", str(jobs), "--format", "csv",
-                                           "--name", "jobs2"],
-                         module="valleymaps.io.employment.store", name="write_text_atomic",
-                         call_first=False)
-    stale = leftovers(built_workspace)
-    assert [Path(p).name.startswith(f".jobs2.tmp-{proc.pid}-") for p in stale] == [True], stale
+    with stalled(built_workspace, ["import", "employment", str(jobs), "--format", "csv",
+                                   "--name", "jobs2"],
+                 module="valleymaps.io.employment.store", name="write_text_atomic",
+                 call_first=False) as proc:
+        stale = leftovers(built_workspace)
+        assert [Path(p).name.startswith(f".jobs2.tmp-{proc.pid}-") for p in stale] == [True], stale
 
-    kill9(proc)
+        kill9(proc)
 
     assert {k: v for k, v in snapshot(folder).items() if ".tmp-" not in k} == before
     assert not (folder / "jobs2.csv").exists()
