@@ -7,7 +7,11 @@
 #   1. apt-get installs the system packages that are missing (Chromium, fonts, Python venv, npm);
 #   2. creates .venv and pip-installs the package with its [test] extras;
 #   3. installs the browser-test assets in tests/browser (npm ci);
-#   4. runs .venv/bin/python -m pytest with the given arguments.
+#   4. runs .venv/bin/python -m pytest with the given arguments, in parallel: one pytest-xdist
+#      worker per CPU (at most 4), `--dist loadgroup` (tests/conftest.py keeps a module that builds
+#      an atlas once in one worker, and the Dask cluster tests together).
+#      VALLEYMAPS_TEST_WORKERS=N sets the number of workers (1: one process, no xdist); giving
+#      -n/--numprocesses/--dist yourself, or -p no:xdist, turns this off as well.
 # Steps 1-3 print one line each; their output goes to a log under /tmp, whose tail is shown if a
 # step fails. Steps 2-3 are skipped when pyproject.toml / the npm lock file have not changed since
 # the last install (VALLEYMAPS_FORCE_INSTALL=1 redoes them). VALLEYMAPS_SKIP_APT=1 skips step 1.
@@ -132,7 +136,7 @@ install_python() {
     local stamp=.venv/.valleymaps-installed want
     want=$(fingerprint pyproject.toml setup.py src/valleymaps/io/flows/_odscan.c)
     if [[ $FORCE != 1 && -f $stamp && $(cat "$stamp") == "$want" ]] \
-        && .venv/bin/python -c 'import valleymaps, pytest, playwright' 2>/dev/null; then
+        && .venv/bin/python -c 'import valleymaps, pytest, playwright, xdist' 2>/dev/null; then
         say "python: .venv up to date"
         return
     fi
@@ -162,16 +166,36 @@ install_npm_assets() {
     echo "$want" >"$stamp"
 }
 
+# parallel=(-n WORKERS --dist loadgroup) for pytest "$@", or () (see the top of this file).
+parallel=()
+set_parallel_options() {
+    local workers=${VALLEYMAPS_TEST_WORKERS:-auto} arg
+    if [[ $workers == auto ]]; then
+        workers=$(nproc 2>/dev/null || echo 1)
+        if ((workers > 4)); then workers=4; fi
+    fi
+    [[ $workers =~ ^[0-9]+$ ]] || die "VALLEYMAPS_TEST_WORKERS=$workers: give a number of workers, or auto"
+    ((workers > 1)) || return 0
+    for arg in "$@"; do
+        case $arg in  # the caller chose, or asked for something xdist cannot do (a debugger)
+            -n | -n* | --numprocesses | --numprocesses=* | --dist | --dist=* | no:xdist | -pno:xdist \
+                | --pdb | --trace) return 0 ;;
+        esac
+    done
+    parallel=(-n "$workers" --dist loadgroup)
+}
+
 started=$SECONDS
 say "setup log: $LOG"
 install_system_packages
 start_services
 install_python
 install_npm_assets
-say "setup done in $((SECONDS - started)) s; running pytest"
+set_parallel_options "$@"
+say "setup done in $((SECONDS - started)) s; running pytest ${parallel[*]}"
 
 set +e
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest "${parallel[@]}" "$@"
 rc=$?
 set -e
 if ((rc == 5)); then

@@ -170,7 +170,7 @@ def pg_table() -> Iterator[tuple[str, str]]:
         pytest.skip("VALLEYMAPS_TEST_DB_URL is not set: no PostGIS server")
     import psycopg
 
-    schema = f"vm_api_{uuid.uuid4().hex[:10]}"
+    schema = f"vm_api_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
     try:

@@ -2,7 +2,7 @@
 
 PostGIS tests use the server at ``$VALLEYMAPS_TEST_DB_URL`` (scripts/test.sh starts one). They are
 skipped when it is unset, unless ``CI`` is set: then they fail. Each test gets its own schema,
-dropped afterwards.
+dropped afterwards, named after the pytest-xdist worker that made it (tests run in parallel).
 """
 
 from __future__ import annotations
@@ -25,6 +25,11 @@ DB_ENV = "VALLEYMAPS_TEST_DB_URL"
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+
+
+def xdist_worker() -> str:
+    """The pytest-xdist worker running this test (``gw0``, ``gw1``...), or ``main`` without xdist."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
 @pytest.fixture
@@ -94,7 +99,7 @@ def pg_schema(pg_server_url: str) -> Iterator[str]:
     """A fresh schema for one test (dropped afterwards)."""
     import psycopg
 
-    schema = f"vm_test_{uuid.uuid4().hex[:10]}"
+    schema = f"vm_test_{xdist_worker()}_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(pg_server_url, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
     try:
