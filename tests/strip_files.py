@@ -7,36 +7,24 @@ from __future__ import annotations
 import geopandas as gpd
 from shapely.geometry import LineString, Point
 
-from suitability_files import FRESNO, KERN, KM, RESERVE
+from suitability_files import FRESNO, KERN, KM, RESERVE, factor, profile_toml
 from valleymaps.suitability.inputs import SuitabilityInputs
 from valleymaps.suitability.layers import LayerCatalog, MemoryLayer
 
-PROFILE = """
-name = "Plants near roads, off the reserve"
-[sites]
-count = 2
-min_acres = 100
-max_acres = 20000
-threshold = 0
-[[factors]]
-key = "roads"
-weight = 60
-transform = { kind = "inverse", low = 0, high = 40000 }
-[factors.source]
-kind = "distance"
-layer = "projects"
-where = { column = "category", values = ["transportation"] }
-[[factors]]
-key = "reserve"
-weight = 40
-source = { kind = "polygons", layer = "reserve" }
-transform = { kind = "categories", scores = { "0" = 1.0, "1" = 0.2 } }
-[[constraints]]
-kind = "exclude_near"
-name = "Not next to the canal"
-layer = "canal"
-distance_m = 3000
-"""
+PROFILE = profile_toml(
+    "Plants near roads, off the reserve",
+    sites={"count": 2, "min_acres": 100, "max_acres": 20000, "threshold": 0},
+    factors=[
+        factor("roads", 60, {"kind": "distance", "layer": "projects",
+                             "where": {"column": "category", "values": ["transportation"]}},
+               {"kind": "inverse", "low": 0, "high": 40000}),
+        factor("reserve", 40, {"kind": "polygons", "layer": "reserve"},
+               {"kind": "categories", "scores": {"0": 1.0, "1": 0.2}}),
+    ],
+    constraints=[
+        {"kind": "exclude_near", "name": "Not next to the canal", "layer": "canal", "distance_m": 3000},
+    ],
+)
 
 RESOLUTION, ROWS = 250.0, 8
 

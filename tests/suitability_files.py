@@ -15,7 +15,11 @@ Geometry in California Albers (EPSG:3310), metres:
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -41,73 +45,114 @@ TRACTS: dict[str, tuple[float, float]] = {
     "06029000300": (20 * KM, 10 * KM), "06029000400": (30 * KM, 10 * KM),
 }  # fmt: skip
 
-PROFILE = """
-name = "Test plants"
-description = "A made-up industry for tests."
-targets = ["Plastics bottle manufacturing"]
+# --- suitability profiles, built in code --------------------------------------------------------
+# ``profile_toml(...)`` writes the TOML of a profile from Python values, so a test states the
+# weights, names or targets it changes instead of editing the text of another profile.
 
-[sites]
-count = 3
-min_acres = 100
-max_acres = 400
-min_distance_m = 3000
-threshold = 40
+Factor = dict[str, Any]
 
-[[factors]]
-key = "rail"
-name = "Close to rail"
-weight = 50
-source = { kind = "distance", layer = "rail" }
-transform = { kind = "inverse", low = 0, high = 10000 }
 
-[[factors]]
-key = "water"
-name = "Water"
-weight = 30
-units = "ft"
-source = { kind = "raster", layer = "water" }
-transform = { kind = "linear", low = 0, high = 100 }
+def toml_value(value: Any) -> str:
+    """``value`` as a TOML value: text, number, boolean, list or inline table."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a TOML basic string
+    if isinstance(value, Mapping):
+        items = ", ".join(f"{_toml_key(k)} = {toml_value(v)}" for k, v in value.items())
+        return "{ " + items + " }" if items else "{}"
+    if isinstance(value, Sequence):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    raise TypeError(f"no TOML value for {value!r}")
 
-[[factors]]
-key = "workers"
-name = "Workers"
-weight = 20
-units = "workers"
-source = { kind = "table", layer = "workers", column = "workers" }
-transform = { kind = "linear", low = 0, high = 300 }
 
-[[constraints]]
-kind = "exclude_inside"
-name = "Not in the reserve"
-layer = "reserve"
-"""
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
 
+
+def _toml_table(header: str, values: Mapping[str, Any]) -> str:
+    lines = [header, *(f"{_toml_key(k)} = {toml_value(v)}" for k, v in values.items() if v is not None)]
+    return "\n".join(lines)
+
+
+def factor(key: str, weight: float, source: Mapping[str, Any], transform: Mapping[str, Any], *,
+           name: str | None = None, units: str | None = None, missing: float | None = None) -> Factor:
+    """One ``[[factors]]`` entry of a profile (None values are left out)."""
+    return {"key": key, "name": name, "weight": weight, "units": units, "missing": missing,
+            "source": dict(source), "transform": dict(transform)}
+
+
+def profile_toml(name: str, factors: Sequence[Factor], *, key: str | None = None,
+                 description: str | None = None, targets: Sequence[str] | None = None,
+                 scale: str | None = None, sites: Mapping[str, float] | None = None,
+                 constraints: Sequence[Mapping[str, Any]] = ()) -> str:
+    """The TOML text of a suitability profile (``valleymaps.suitability.profile`` reads it)."""
+    head = {"name": name, "key": key, "description": description,
+            "targets": list(targets) if targets is not None else None, "scale": scale}
+    parts = [_toml_table("", head).lstrip("\n")]
+    if sites is not None:
+        parts.append(_toml_table("[sites]", sites))
+    parts += [_toml_table("[[factors]]", f) for f in factors]
+    parts += [_toml_table("[[constraints]]", c) for c in constraints]
+    return "\n".join(parts) + "\n"
+
+
+def plants_profile(*, name: str = "Test plants", key: str | None = None,
+                   targets: Sequence[str] = ("Plastics bottle manufacturing",),
+                   weights: tuple[float, float, float] = (50, 30, 20)) -> str:
+    """The test profile of this module's workspace: rail, water and workers ``weights``, the
+    reserve excluded, three sites of 100-400 acres over 40."""
+    rail, water, workers = weights
+    return profile_toml(
+        name, key=key, description="A made-up industry for tests.", targets=targets,
+        sites={"count": 3, "min_acres": 100, "max_acres": 400, "min_distance_m": 3000, "threshold": 40},
+        factors=[
+            factor("rail", rail, {"kind": "distance", "layer": "rail"},
+                   {"kind": "inverse", "low": 0, "high": 10000}, name="Close to rail"),
+            factor("water", water, {"kind": "raster", "layer": "water"},
+                   {"kind": "linear", "low": 0, "high": 100}, name="Water", units="ft"),
+            factor("workers", workers, {"kind": "table", "layer": "workers", "column": "workers"},
+                   {"kind": "linear", "low": 0, "high": 300}, name="Workers", units="workers"),
+        ],
+        constraints=[{"kind": "exclude_inside", "name": "Not in the reserve", "layer": "reserve"}],
+    )
+
+
+def metals_lq_profile(*, lq_name: str = "Metals and machinery concentration (LQ)",
+                      share_name: str = "Manufacturing workforce") -> str:
+    """Motor vehicle parts by cluster metrics: the metals-and-machinery component's LQ (60; a
+    component LQ needs 6-digit NAICS, which sector-only employment cannot give) and the
+    manufacturing share (40)."""
+    return profile_toml(
+        "Metals by LQ", key="metals-lq", targets=["Motor vehicle parts manufacturing"],
+        factors=[
+            factor("metals_lq", 60, {"kind": "cluster_metric", "metric": "lq", "cluster": "manufacturing",
+                                     "component": "metals_and_machinery"},
+                   {"kind": "linear", "low": 0.3, "high": 1.5}, name=lq_name),
+            factor("manufacturing_share", 40,
+                   {"kind": "cluster_metric", "metric": "share", "cluster": "manufacturing"},
+                   {"kind": "linear", "low": 0.02, "high": 0.12}, name=share_name),
+        ],
+    )
+
+
+PROFILE = plants_profile()
 
 #: Labour pool (employed residents within 15 km, from the workspace's commuting flows) and
 #: interchanges, half each.
-LABOUR_PROFILE = """
-name = "Truck-served plants"
-targets = ["Truck-served plants"]
-[sites]
-count = 2
-min_acres = 100
-max_acres = 400
-min_distance_m = 5000
-threshold = 60
-[[factors]]
-key = "labour"
-name = "Labour pool within 15 km"
-weight = 50
-units = "workers"
-source = { kind = "table", layer = "resident_workers", column = "workers", reach_m = 15000 }
-transform = { kind = "linear", low = 0, high = 4200 }
-[[factors]]
-key = "interchange"
-name = "Close to an interchange"
-weight = 50
-source = { kind = "distance", layer = "interchanges" }
-transform = { kind = "inverse", low = 0, high = 10000 }
-"""
+LABOUR_PROFILE = profile_toml(
+    "Truck-served plants", targets=["Truck-served plants"],
+    sites={"count": 2, "min_acres": 100, "max_acres": 400, "min_distance_m": 5000, "threshold": 60},
+    factors=[
+        factor("labour", 50, {"kind": "table", "layer": "resident_workers", "column": "workers",
+                              "reach_m": 15000},
+               {"kind": "linear", "low": 0, "high": 4200}, name="Labour pool within 15 km", units="workers"),
+        factor("interchange", 50, {"kind": "distance", "layer": "interchanges"},
+               {"kind": "inverse", "low": 0, "high": 10000}, name="Close to an interchange"),
+    ],
+)
 
 #: Interchanges at cell centres of the 500 m grid: in the middle of Fresno's south-east tract
 #: and of Kern's north-east tract.

@@ -14,9 +14,9 @@ from suitability_files import (
     INTERCHANGES,
     KM,
     LABOUR_PROFILE,
-    PROFILE,
     RAIL_X,
     TRACTS,
+    plants_profile,
     write_layers,
     write_points,
     write_profile,
@@ -33,13 +33,8 @@ from valleymaps.workflows.suitability_run import run_target
 
 pytestmark = pytest.mark.browser
 
-WATER_FIRST = (
-    PROFILE.replace('name = "Test plants"', 'name = "Water-first plants"\nkey = "water-first"')
-    .replace('targets = ["Plastics bottle manufacturing"]', 'targets = ["Paper mills"]')
-    .replace("weight = 50", "weight = 20")
-    .replace("weight = 30", "weight = 60")
-    .replace('weight = 20\nunits = "workers"', 'weight = 20\nunits = "workers"')
-)
+WATER_FIRST = plants_profile(name="Water-first plants", key="water-first", targets=["Paper mills"],
+                             weights=(20, 60, 20))
 
 
 @pytest.fixture(scope="module")
@@ -50,9 +45,7 @@ def workspace(tmp_path_factory):
     folder = ws.econ_dir / "suitability"
     folder.mkdir()
     write_profile(folder / "test-plants.toml")
-    write_profile(
-        folder / "water-first.toml", WATER_FIRST.replace("weight = 20\nunits", "weight = 20\nunits")
-    )
+    write_profile(folder / "water-first.toml", WATER_FIRST)
     entries = "\n".join(f'{name} = "{path}"' for name, path in layers.items())
     (folder / "layers.toml").write_text(f"[layers]\n{entries}\n", encoding="utf-8")
     projects = gpd.GeoDataFrame(

@@ -12,15 +12,13 @@ import pytest
 from cli_logging import restore_cli_logging  # noqa: F401
 from cluster_files import KillingExecutor
 from hostile_harness import run_cli
-from suitability_files import PROFILE, write_layers, write_profile, write_workspace
+from suitability_files import plants_profile, write_layers, write_profile, write_workspace
 from valleymaps.errors import OutputExistsError
 from valleymaps.workflows.suitability_run import run_target, run_targets
 from valleymaps.workspace import Workspace
 
 #: The test profile and a second one that weighs water over rail.
-SECOND = (PROFILE.replace('name = "Test plants"', 'name = "Water plants"')
-          .replace('targets = ["Plastics bottle manufacturing"]', 'targets = ["Water bottling"]')
-          .replace("weight = 50", "weight = 20").replace("weight = 30", "weight = 60"))
+SECOND = plants_profile(name="Water plants", targets=["Water bottling"], weights=(20, 60, 20))
 RESOLUTION = 500.0
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from hostile_harness import expect_refusal, expect_success
 from project_files import FRESNO, SAN_FRANCISCO, row, write_csv
+from suitability_files import metals_lq_profile
 
 # ---------------------------------------------------------------------------------------------
 # 1. a project file whose every row is rejected stores nothing
@@ -83,29 +84,7 @@ def test_a_file_with_one_good_row_still_imports(fresh_workspace: Path, tmp_path:
 # ---------------------------------------------------------------------------------------------
 # 2. suitability on sector-only employment (LODES WAC): a component LQ cannot be computed
 
-LQ_PROFILE = """
-key = "metals-lq"
-name = "Metals by LQ"
-targets = ["Motor vehicle parts manufacturing"]
-
-[[factors]]
-key = "metals_lq"
-name = "Metals and machinery concentration (LQ)"
-weight = 60
-transform = { kind = "linear", low = 0.3, high = 1.5 }
-[factors.source]
-kind = "cluster_metric"
-metric = "lq"
-cluster = "manufacturing"
-component = "metals_and_machinery"
-
-[[factors]]
-key = "manufacturing_share"
-name = "Manufacturing workforce"
-weight = 40
-source = { kind = "cluster_metric", metric = "share", cluster = "manufacturing" }
-transform = { kind = "linear", low = 0.02, high = 0.12 }
-"""
+LQ_PROFILE = metals_lq_profile()
 
 
 @pytest.fixture

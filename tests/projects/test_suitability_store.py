@@ -13,32 +13,22 @@ import pytest
 from pyproj import Transformer
 
 from project_files import row, write_csv
-from suitability_files import KM, write_layers, write_profile, write_workspace
+from suitability_files import KM, factor, profile_toml, write_layers, write_profile, write_workspace
 from valleymaps.projects.importer import import_projects
 from valleymaps.projects.store import DB_URL_ENV
 from valleymaps.workflows.suitability_run import run_target
 
-PROFILE = """
-name = "Near transport projects"
-[sites]
-count = 2
-min_acres = 100
-max_acres = 2000
-threshold = 0
-[[factors]]
-key = "rail"
-weight = 50
-source = { kind = "distance", layer = "rail" }
-transform = { kind = "inverse", low = 0, high = 20000 }
-[[factors]]
-key = "transport_projects"
-weight = 50
-transform = { kind = "inverse", low = 0, high = 30000 }
-[factors.source]
-kind = "distance"
-layer = "projects"
-where = { column = "category", values = ["transportation"] }
-"""
+PROFILE = profile_toml(
+    "Near transport projects",
+    sites={"count": 2, "min_acres": 100, "max_acres": 2000, "threshold": 0},
+    factors=[
+        factor("rail", 50, {"kind": "distance", "layer": "rail"},
+               {"kind": "inverse", "low": 0, "high": 20000}),
+        factor("transport_projects", 50, {"kind": "distance", "layer": "projects",
+                                          "where": {"column": "category", "values": ["transportation"]}},
+               {"kind": "inverse", "low": 0, "high": 30000}),
+    ],
+)
 
 
 def _lonlat(x: float, y: float) -> tuple[float, float]:

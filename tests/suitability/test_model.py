@@ -147,9 +147,9 @@ def test_a_factor_outside_the_region_is_refused(setup, tmp_path: Path) -> None:
 
 def test_weights_not_adding_up_are_refused_before_anything_runs(tmp_path: Path) -> None:
     text = tmp_path / "p.toml"
-    from suitability_files import PROFILE
+    from suitability_files import plants_profile
 
-    text.write_text(PROFILE.replace("weight = 20", "weight = 25"), encoding="utf-8")
+    text.write_text(plants_profile(weights=(50, 30, 25)), encoding="utf-8")
     with pytest.raises(ValidationError, match="add up to 105, not 100"):
         load_profile(text)
 

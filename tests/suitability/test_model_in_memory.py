@@ -14,39 +14,26 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from suitability_files import FRESNO, KERN, KM, TRACTS, cell_value, tract_centre
+from suitability_files import FRESNO, KERN, KM, TRACTS, cell_value, factor, profile_toml, tract_centre
 from valleymaps.io.flows.dataset import FlowDataset
 from valleymaps.suitability.inputs import LevelMetrics, SuitabilityInputs
 from valleymaps.suitability.layers import LayerCatalog, MemoryLayer
 from valleymaps.suitability.model import compute_suitability, drop_missing_layers
 from valleymaps.suitability.profile import parse_profile
 
-PROFILE = """
-name = "Manufacturing near workers and roads"
-[sites]
-count = 2
-min_acres = 100
-max_acres = 20000
-threshold = 0
-[[factors]]
-key = "mfg_lq"
-weight = 40
-source = { kind = "cluster_metric", metric = "lq", cluster = "manufacturing" }
-transform = { kind = "linear", low = 0, high = 2 }
-[[factors]]
-key = "workers"
-weight = 40
-source = { kind = "table", layer = "resident_workers", column = "workers" }
-transform = { kind = "linear", low = 0, high = 400 }
-[[factors]]
-key = "roads"
-weight = 20
-transform = { kind = "inverse", low = 0, high = 40000 }
-[factors.source]
-kind = "distance"
-layer = "projects"
-where = { column = "category", values = ["transportation"] }
-"""
+PROFILE = profile_toml(
+    "Manufacturing near workers and roads",
+    sites={"count": 2, "min_acres": 100, "max_acres": 20000, "threshold": 0},
+    factors=[
+        factor("mfg_lq", 40, {"kind": "cluster_metric", "metric": "lq", "cluster": "manufacturing"},
+               {"kind": "linear", "low": 0, "high": 2}),
+        factor("workers", 40, {"kind": "table", "layer": "resident_workers", "column": "workers"},
+               {"kind": "linear", "low": 0, "high": 400}),
+        factor("roads", 20, {"kind": "distance", "layer": "projects",
+                             "where": {"column": "category", "values": ["transportation"]}},
+               {"kind": "inverse", "low": 0, "high": 40000}),
+    ],
+)
 
 #: Manufacturing LQ per county, and employed residents per tract (Fresno's 100, Kern's 300).
 LQ = {"06019": 1.5, "06029": 0.5}

@@ -1,5 +1,6 @@
 """Cluster metrics as suitability factors fall back to counties where tracts lack them."""
 
+from suitability_files import metals_lq_profile
 from valleymaps.io.employment.store import import_employment
 from valleymaps.io.tracts import import_tracts
 from valleymaps.suitability.places import cluster_metric_values
@@ -69,29 +70,7 @@ def test_sector_only_lodes_leaves_out_the_component_factor_not_the_profile(tmp_p
     assert sum(f.weight for f in result.profile.factors) == pytest.approx(100)
 
 
-LQ_PROFILE = """
-key = "metals-lq"
-name = "Metals by LQ"
-targets = ["Motor vehicle parts manufacturing"]
-
-[[factors]]
-key = "metals_lq"
-name = "Metals LQ"
-weight = 60
-transform = { kind = "linear", low = 0.3, high = 1.5 }
-[factors.source]
-kind = "cluster_metric"
-metric = "lq"
-cluster = "manufacturing"
-component = "metals_and_machinery"
-
-[[factors]]
-key = "manufacturing_share"
-name = "Manufacturing share"
-weight = 40
-source = { kind = "cluster_metric", metric = "share", cluster = "manufacturing" }
-transform = { kind = "linear", low = 0.02, high = 0.12 }
-"""
+LQ_PROFILE = metals_lq_profile(lq_name="Metals LQ", share_name="Manufacturing share")
 
 
 def test_run_target_leaves_out_a_component_lq_only_when_allowed(tmp_path):
