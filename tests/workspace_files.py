@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 import geopandas as gpd
 from shapely.geometry import box
 
-from valleymaps.workspace import bundled_data_dir
+from valleymaps.workspace import Workspace, bundled_data_dir
+
+if TYPE_CHECKING:
+    from valleymaps.workflows.atlas import AtlasResult
+
+
+class BuiltAtlas(NamedTuple):
+    """A workspace and what ``build_atlas`` returned for it (the ``bundled_atlas`` fixture)."""
+
+    ws: Workspace
+    result: AtlasResult
 
 TRACT_CSV_HEADER = "geoid,naics,year,employment,flag\n"
 

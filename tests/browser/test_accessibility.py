@@ -38,7 +38,7 @@ from valleymaps.render.choropleth import LevelLayer, MapText, render_choropleth
 from valleymaps.render.metric_specs import MetricSpec, format_jobs
 from valleymaps.workflows.atlas import build_atlas
 from valleymaps.workspace import init_workspace
-from workspace_files import write_square_tracts, write_tract_employment
+from workspace_files import BuiltAtlas, write_square_tracts, write_tract_employment
 
 pytestmark = pytest.mark.browser
 
@@ -118,11 +118,9 @@ def tab_to(page: Any, selector: str, *, limit: int = 120) -> Any:
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The atlas of the bundled workspace."""
-    ws = init_workspace(tmp_path_factory.mktemp("a11y-bundled") / "ws")
-    build_atlas(ws, png=False)
-    return ws.maps_dir
+def bundled(bundled_atlas: BuiltAtlas) -> Path:
+    """The atlas of the bundled workspace (tests/conftest.py builds it once, read only)."""
+    return bundled_atlas.ws.maps_dir
 
 
 @pytest.fixture(scope="module")

@@ -10,17 +10,15 @@ import pytest
 from harness import assert_no_errors, hover_for_tooltip
 
 from valleymaps.render.metric_specs import format_jobs, format_ratio
-from valleymaps.workflows.atlas import build_atlas
-from valleymaps.workspace import init_workspace
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def default_atlas(tmp_path_factory):
-    """A fresh workspace with only the bundled data, built as the README's first command does."""
-    ws = init_workspace(tmp_path_factory.mktemp("default") / "ws")
-    build_atlas(ws, png=False)
+def default_atlas(bundled_atlas):
+    """A fresh workspace with only the bundled data, built as the README's first command does
+    (tests/conftest.py builds it once, read only)."""
+    ws = bundled_atlas.ws
     trends = pd.read_csv(ws.maps_dir / "tables" / "cluster_trends.csv", dtype={"geoid": str},
                          keep_default_na=False, na_values={c: [""] for c in ("employment", "lq")})
     return ws, trends

@@ -42,8 +42,8 @@ def test_bundled_workspace_builds_the_whole_atlas(bundled_ws):
     assert (maps / "png" / "energy-county-lq.png").stat().st_size > 10_000
 
 
-def test_headline_and_table_agree(bundled_ws):
-    result = build_atlas(bundled_ws, png=False)
+def test_headline_and_table_agree(bundled_atlas):
+    bundled_ws, result = bundled_atlas
     table = pd.read_csv(bundled_ws.maps_dir / "tables" / "cluster_metrics.csv", dtype={"geoid": str})
     region = table[(table.geoid == "SJV") & (table.cluster == "_all_clusters")].iloc[0]
     assert result.headline.share_of_employment == pytest.approx(region.employment / region.total)
