@@ -18,8 +18,10 @@ WORKER_MEMORY = "1.5GiB"
 
 @pytest.fixture(scope="session")
 def cluster() -> Iterator[Any]:
+    # the dashboard on a free port of this machine only: dashboard_address=None still binds 8787,
+    # and when another cluster holds it (a parallel run, a colleague) Dask warns, which fails
     with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                  memory_limit=WORKER_MEMORY, dashboard_address=None) as local:
+                                  memory_limit=WORKER_MEMORY, dashboard_address="127.0.0.1:0") as local:
         yield local
 
 
