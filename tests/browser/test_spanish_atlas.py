@@ -241,3 +241,59 @@ def test_investment_page_is_spanish_with_the_project_layers(spanish_projects_atl
     index = (spanish_projects_atlas.maps_dir / "index.html").read_text(encoding="utf-8")
     assert "Inversión pública por lugar" in index and "la mayoría son de agua (2)" in index
     assert_no_errors(report)
+
+
+@pytest.fixture(scope="module")
+def spanish_standalone_pages(spanish_projects_atlas, tmp_path_factory):
+    """The pages of ``valleymaps projects map --lang es`` and ``valleymaps suitability --lang es``,
+    written from the Spanish projects workspace (its ``[atlas] lang`` is English: --lang decides)."""
+    from click.testing import CliRunner
+
+    from valleymaps.cli import cli
+
+    ws = spanish_projects_atlas
+    out = tmp_path_factory.mktemp("es-standalone")
+    runner = CliRunner()
+    done = runner.invoke(cli, ["-w", str(ws.root), "projects", "map", str(out / "projects.html"), "--lang", "es"])
+    assert done.exit_code == 0, done.output
+    done = runner.invoke(cli, ["-w", str(ws.root), "suitability", "-t", "Plastics bottle manufacturing",
+                               "--resolution", "1000", "--allow-missing", "--no-png", "--lang", "es",
+                               "--out", str(out / "suitability")])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    return out / "projects.html", out / "suitability" / "map.html"
+
+
+def test_the_projects_map_command_writes_spanish_with_lang_es(spanish_standalone_pages, open_page):
+    projects, _suitability = spanish_standalone_pages
+    page, report = open_page(projects, wait_for="[data-projects-ready]")
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.locator(".vm-title").inner_text() == "Proyectos de infraestructura"
+    legend = page.locator(".vm-project-legend").inner_text()
+    assert "Agua (2)" in legend and "Hueco: costo desconocido (1)" in legend
+    page.locator(".vm-project-icon").first.click()
+    popup = page.locator(".vm-popup")
+    popup.wait_for()
+    assert "Costo" in popup.inner_text()
+    page.locator(".vm-table-toggle").click()
+    table = page.locator(".vm-table-panel table")
+    table.wait_for()
+    visible = page.locator("body").inner_text()
+    assert "Inventario: " in visible
+    assert english_left(visible + "\n" + popup.inner_text()) == []
+    assert_no_errors(report)
+
+
+def test_the_suitability_command_writes_spanish_with_lang_es(spanish_standalone_pages, open_page):
+    _projects, suitability = spanish_standalone_pages
+    page, report = open_page(suitability)
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.locator(".vm-title").inner_text() == (
+        "¿Dónde podría ubicarse la industria plastics bottle manufacturing?")  # the name as the data has it
+    visible = page.locator("body").inner_text()
+    assert "Aptitud (0 = menos apto, 100 = más apto)" in visible
+    assert "Aptitud a 1000 m (EPSG:3310)" in visible and "Perfil: " in visible
+    page.locator(".vm-table-toggle").click()
+    page.locator(".vm-table-panel table").first.wait_for()
+    visible = page.locator("body").inner_text()
+    assert english_left(visible) == []
+    assert_no_errors(report)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from valleymaps.cli.options import open_executor, scheduler_option, workspace_option
+from valleymaps.cli.options import lang_option, open_executor, scheduler_option, workspace_option
 from valleymaps.core.schemes import SCHEME_NAMES, resolve_scheme
 from valleymaps.workspace import Workspace
 
@@ -61,13 +61,7 @@ def _check_scheme(ctx: click.Context, param: click.Parameter, value: str | None)
     "(default: [analysis] end_year, else the latest in the data).",
 )
 @click.option("--no-png", is_flag=True, help="Skip the static PNG maps.")
-@click.option(
-    "--lang",
-    default=None,
-    metavar="LANG",
-    help="Language of the pages: en (English) or es (Spanish, numbers as es-US) "
-    "(default: [atlas] lang in valleymaps.toml, else en).",
-)
+@lang_option
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),
@@ -119,10 +113,6 @@ def build(
     from valleymaps.workflows.atlas import build_atlas
 
     ws = Workspace.open(workspace_dir)
-    if lang is not None:  # an unknown language is refused before anything is built
-        from valleymaps.i18n import resolve_language
-
-        lang = resolve_language(lang)
     if offline:  # say what is missing before building
         from valleymaps.workflows.offline import check_offline_assets
 

@@ -69,3 +69,21 @@ def open_executor(scheduler: str | None, configured: str | None) -> Any:
     if executor.distributed:
         click.echo(f"Tasks run on the {executor.description}")
     return executor
+
+def _lang_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """The language code of ``--lang``; an unknown language is refused before anything is done."""
+    if value is None:
+        return None
+    from valleymaps.i18n import resolve_language
+
+    return resolve_language(value)
+
+
+lang_option = click.option(
+    "--lang",
+    default=None,
+    metavar="LANG",
+    callback=_lang_callback,
+    help="Language of the pages: en (English) or es (Spanish, numbers as es-US) "
+    "(default: [atlas] lang in valleymaps.toml, else en). Messages on screen and CSV contents stay English.",
+)

@@ -12,7 +12,7 @@ import click
 
 from valleymaps.cli import json_output
 from valleymaps.cli.json_output import json_option
-from valleymaps.cli.options import overwrite_option, workspace_option
+from valleymaps.cli.options import lang_option, overwrite_option, workspace_option
 from valleymaps.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -429,6 +429,7 @@ def near(
     default=None,
     help="Download cache holding the assets of --offline (default: $VALLEYMAPS_CACHE_DIR).",
 )
+@lang_option
 @overwrite_option
 @db_option
 @db_table_option
@@ -438,6 +439,7 @@ def map_(
     cluster: bool | None,
     offline: bool,
     cache_dir: Path | None,
+    lang: str | None,
     overwrite: bool,
     db_url: str | None,
     table: str | None,
@@ -446,12 +448,13 @@ def map_(
     """Write a page of the projects to OUT (.html): categories, legend, popups, filter.
 
     The atlas (valleymaps build) has this page too, beside the investment choropleths.
+    --lang es writes it in Spanish (names from the data stay as they are).
     """
     from valleymaps.workflows.projects import write_projects_map
 
     n = write_projects_map(
         Workspace.open(workspace_dir), out, cluster=cluster, overwrite=overwrite, db_url=db_url, table=table,
-        offline=offline, cache=cache_dir,
+        offline=offline, cache=cache_dir, lang=lang,
     )
     click.echo(
         f"Wrote {out} ({_plural(n, 'project')}). Open {out.resolve().as_uri()} in a browser."

@@ -10,7 +10,13 @@ from tqdm import tqdm
 
 from valleymaps.cli import json_output
 from valleymaps.cli.json_output import json_option
-from valleymaps.cli.options import open_executor, overwrite_option, scheduler_option, workspace_option
+from valleymaps.cli.options import (
+    lang_option,
+    open_executor,
+    overwrite_option,
+    scheduler_option,
+    workspace_option,
+)
 from valleymaps.suitability import defaults
 from valleymaps.workspace import Workspace
 
@@ -201,6 +207,7 @@ def _report(run: TargetRun, *, several: bool = False) -> None:
     default=None,
     help="Download cache holding the assets of --offline (default: $VALLEYMAPS_CACHE_DIR).",
 )
+@lang_option
 @click.option(
     "--list", "list_only", is_flag=True, help="List the targets, profiles and missing layers, then stop."
 )
@@ -222,6 +229,7 @@ def suitability(
     strips: int | None,
     offline: bool,
     cache_dir: Path | None,
+    lang: str | None,
 ) -> None:
     """Map where a target industry could locate: suitability raster, ranked sites, map.
 
@@ -264,7 +272,7 @@ def suitability(
                          layers=layers, allow_missing=allow_missing, overwrite=overwrite,
                          png=not no_png, force=force, profile_path=profile_path,
                          out_dir=None if one else out_dir, folder=out_dir if one else None,
-                         strips=strips, offline=offline, cache=cache_dir)
+                         strips=strips, offline=offline, cache=cache_dir, lang=lang)
             return
     from valleymaps.workflows.suitability_run import run_target
     target = targets[0] if targets else None
@@ -292,6 +300,7 @@ def suitability(
             strips=strips,
             offline=offline,
             cache=cache_dir,
+            lang=lang,
         )
     _report(run)
     json_output.finish()

@@ -16,7 +16,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from valleymaps import i18n
 from valleymaps.errors import OutputExistsError, WorkspaceError
+from valleymaps.i18n import _
 from valleymaps.io.atomic import write_text_atomic
 from valleymaps.io.region import read_region_counties
 from valleymaps.projects.export import export_projects, export_summary
@@ -193,11 +195,14 @@ def write_projects_map(
     table: str | None = None,
     offline: bool = False,
     cache: str | os.PathLike[str] | None = None,
+    lang: str | None = None,
 ) -> int:
     """Write the standalone page of the projects to *out* (.html); return how many it shows.
 
     With *offline*, the page loads its scripts and styles from ``assets/`` beside it (copied
-    from the download cache *cache*: ``valleymaps fetch assets`` fills it once).
+    from the download cache *cache*: ``valleymaps fetch assets`` fills it once). The page is
+    written in *lang* (``"en"`` or ``"es"``; default the workspace's ``[atlas] lang``), as the
+    atlas's project page is.
 
     Raises
     ------
@@ -205,24 +210,28 @@ def write_projects_map(
         If *out* exists and *overwrite* is false.
     DataSourceError
         If *offline* and the assets are not in the cache.
+    UnknownLanguageError
+        If *lang* is not a language of the atlas.
     """
     from valleymaps.workflows.offline import check_offline_assets, offline_page
 
     out = Path(out)
+    language = i18n.resolve_language(lang if lang is not None else ws.config.lang)
     if out.exists() and not overwrite:
         raise OutputExistsError(f"{out} exists. Pass --overwrite to replace it.")
     if offline:  # say what is missing before reading anything
         check_offline_assets(cache)
     store, projects = load_inventory(ws, db_url=db_url, table=table)
-    fmap = render_project_map(
-        projects,
-        title="Infrastructure projects",
-        subtitle=ws.config.region_name,
-        source_lines=[f"Inventory: {store.location}"],
-        outlines=read_region_counties(ws),
-        cluster=cluster,
-    )
-    text = fmap.get_root().render()
+    with i18n.use_language(language):
+        fmap = render_project_map(
+            projects,
+            title=_("Infrastructure projects"),
+            subtitle=ws.config.region_name,
+            source_lines=[_("Inventory: {location}").format(location=store.location)],
+            outlines=read_region_counties(ws),
+            cluster=cluster,
+        )
+        text = fmap.get_root().render()
     if offline:
         text, _copies = offline_page(text, out.parent, cache=cache)
     write_text_atomic(out, text)

@@ -28,9 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from valleymaps import settings
+from valleymaps import i18n, settings
 from valleymaps.compute.executor import Executor, InProcessExecutor
 from valleymaps.errors import ConfigError, DataSourceError, EmptyLayerError, OutputExistsError
+from valleymaps.i18n import _
 from valleymaps.io.atomic import atomic_path, replace_dir, work_dir, write_text_atomic
 from valleymaps.io.region import read_analysis_region
 from valleymaps.render.element_ids import stable_element_ids
@@ -136,6 +137,7 @@ def run_target(
     executor: Executor | None = None,
     offline: bool = False,
     cache: str | os.PathLike[str] | None = None,
+    lang: str | None = None,
 ) -> TargetRun:
     """Model the suitability of the region for one target industry and publish the results.
 
@@ -177,6 +179,9 @@ def run_target(
     offline, cache
         The page loads its scripts and styles from ``assets/`` in the output folder, copied from
         the download cache *cache* (``valleymaps fetch assets`` fills it once).
+    lang
+        Language of the page and the static map: ``"en"`` or ``"es"`` (default the workspace's
+        ``[atlas] lang``, as for the atlas). Tables and messages stay English.
 
     Raises
     ------
@@ -192,6 +197,7 @@ def run_target(
         If a ``layers`` name is not a layer of the profile or its file does not exist (even with
         ``allow_missing``), or the grid is too large (and ``force`` is false).
     """
+    language = i18n.resolve_language(lang if lang is not None else ws.config.lang)
     if offline:  # say what is missing before computing anything
         check_offline_assets(cache)
     choice = choose_target(target, ws=ws, profile_path=profile_path)
@@ -215,7 +221,7 @@ def run_target(
     zones, zone_level = load_zones(ws, region)
     # everything the model reads, read once; projects through the project store (PostGIS or GeoPackage)
     inputs = gather_suitability_inputs(ws, [profile], catalog=catalog, region=region, zones=zones)
-    with work_dir(final.parent, prefix=f".{final.name}-build-") as work:
+    with work_dir(final.parent, prefix=f".{final.name}-build-") as work, i18n.use_language(language):
         result = _compute_leaving_out_empty(  # weights rescaled once, from the profile's own
             profile,
             inputs,
@@ -233,20 +239,23 @@ def run_target(
         layer = target_layer(
             result, key=profile.key, title=choice.target, image=image, image_url=image.data_uri()
         )
+        size = f"{result.grid.resolution:g}"
         sources = [
-            f"Suitability at {result.grid.resolution:g} m (EPSG:3310); "
-            f"zones.csv summarises it per {zone_level} "
-            "(a cell counts in the zone holding its centre).",
-            f"Profile: {profile.path.name if profile.path else profile.key} ({profile.name}).",
+            _("Suitability at {size} m (EPSG:3310); zones.csv summarises it per {zone} "
+              "(a cell counts in the zone holding its centre).").format(size=size, zone=_(zone_level)),
+            _("Profile: {file} ({profile}).").format(
+                file=profile.path.name if profile.path else profile.key, profile=profile.name),
         ]
+        notice = _(settings.synthetic_notice(None)) if result.synthetic else None
         with stable_element_ids(f"suitability:{profile.key}"):  # the same page on every run
             fmap = render_suitability_map(
                 [layer],
-                title=f"Where could {choice.target.lower()} locate?",
-                subtitle=f"{ws.config.region_name} site suitability · {profile.name}",
+                title=_("Where could {target} locate?").format(target=choice.target.lower()),
+                subtitle=_("{region} site suitability · {profile}").format(
+                    region=ws.config.region_name, profile=profile.name),
                 source_lines=sources,
                 outlines=region,
-                synthetic_notice=settings.synthetic_notice(None) if result.synthetic else None,
+                synthetic_notice=notice,
             )
         if offline:
             text, _copies = offline_page(fmap.get_root().render(), work, cache=cache)
@@ -260,12 +269,13 @@ def run_target(
                 values,
                 transform,
                 sites=result.sites,
-                title=f"Site suitability: {choice.target}",
-                subtitle=f"{ws.config.region_name} · {profile.name} · {result.grid.resolution:g} m cells",
+                title=_("Site suitability: {profile}").format(profile=choice.target),
+                subtitle=_("{region} · {profile} · {size} m cells").format(
+                    region=ws.config.region_name, profile=profile.name, size=size),
                 outlines=region,
                 source_lines=[*layer.source_lines, *sources],
                 notes=list(layer.notes),
-                synthetic_notice=settings.synthetic_notice(None) if result.synthetic else None,
+                synthetic_notice=notice,
             )
             fig.savefig(work / "map.png")
             files.append(work / "map.png")
@@ -296,6 +306,7 @@ class TargetTask:
     force: bool = False
     offline: bool = False
     cache: Path | None = None
+    lang: str | None = None
 
 
 def run_target_task(task: TargetTask) -> TargetRun:
@@ -307,7 +318,7 @@ def run_target_task(task: TargetTask) -> TargetRun:
     run = run_target(ws, task.target, profile_path=task.profile_path, resolution=task.resolution,
                      layers=task.layers, allow_missing=task.allow_missing, out_dir=task.out_dir,
                      overwrite=True, png=task.png, force=task.force, offline=task.offline,
-                     cache=task.cache)
+                     cache=task.cache, lang=task.lang)
     run.result.overlay.blocks = None  # the caller reads the rasters, not this preview
     return run
 
@@ -359,6 +370,7 @@ def run_targets(
     strips: int | None = None,
     offline: bool = False,
     cache: str | os.PathLike[str] | None = None,
+    lang: str | None = None,
 ) -> list[TargetRun]:
     """Run several targets, one task each, and publish each one's folder as it is done.
 
@@ -391,8 +403,8 @@ def run_targets(
         cluster: one per :data:`~valleymaps.settings.SUITABILITY_STRIP_TASK_CELLS` cells); the
         target then runs here and only its factor pass is sent out. With several targets the
         targets are the tasks and ``strips`` is not used.
-    resolution, layers, allow_missing, overwrite, png, force, offline, cache
-        As for :func:`run_target`, for every target.
+    resolution, layers, allow_missing, overwrite, png, force, offline, cache, lang
+        As for :func:`run_target`, for every target (a worker writes in the language given here).
 
     Raises
     ------
@@ -424,12 +436,14 @@ def run_targets(
                    for p in ([files] if isinstance(files, str | os.PathLike) else files)]
             for name, files in layers.items()
         }
+    lang = i18n.resolve_language(lang if lang is not None else ws.config.lang)
     executor = executor or InProcessExecutor()
     if len(choices) == 1 and _strip_tasks(ws, resolution, strips, executor) > 1:
         (slug, target), = choices.items()  # one target too large for one task: its strips are the tasks
         run = run_target(ws, target, profile_path=profile_path, resolution=resolution, layers=layers,
                          allow_missing=allow_missing, out_dir=parent / slug, overwrite=overwrite, png=png,
-                         force=force, strips=strips, executor=executor, offline=offline, cache=cache)
+                         force=force, strips=strips, executor=executor, offline=offline, cache=cache,
+                         lang=lang)
         if on_done is not None:
             on_done(run)
         return [run]
@@ -442,7 +456,8 @@ def run_targets(
             TargetTask(workspace=ws.root.resolve(), target=target, out_dir=stage / slug,
                        profile_path=Path(profile_path).resolve() if profile_path is not None else None,
                        resolution=resolution, layers=layers, allow_missing=allow_missing, png=png,
-                       force=force, offline=offline, cache=Path(cache).resolve() if cache else None)
+                       force=force, offline=offline, cache=Path(cache).resolve() if cache else None,
+                       lang=lang)
             for slug, target in choices.items()
         ]
 
