@@ -144,3 +144,23 @@ def test_summary_per_resident_worker_from_the_commuting_flows(tmp_path: Path) ->
     table = pyogrio.read_dataframe(tmp_path / "by_county.gpkg", layer="investment").set_index("geoid")
     assert table.loc["06019", "cost_per_worker"] == 30.0
     assert table.loc["06019", "workers_source"].startswith("ACS 2016–2020")
+
+
+def test_projects_map_follows_the_atlas_language_and_lang(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    config = ws / "valleymaps.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('lang = "en"', 'lang = "es"'), encoding="utf-8")
+    src = write_csv(tmp_path / "ftip.csv", [row("W1", "Basin", kind="Water", at=VISALIA)])
+    assert run("import", "projects", src, "-w", ws).exit_code == 0
+    page = tmp_path / "es.html"
+    done = run("projects", "map", page, "-w", ws)  # [atlas] lang = "es"
+    assert done.exit_code == 0, done.output
+    html = page.read_text(encoding="utf-8")
+    assert '<html lang="es">' in html and "Proyectos de infraestructura" in html and "Inventario: " in html
+    done = run("projects", "map", tmp_path / "en.html", "-w", ws, "--lang", "en")  # --lang wins
+    assert done.exit_code == 0, done.output
+    html = (tmp_path / "en.html").read_text(encoding="utf-8")
+    assert "Infrastructure projects" in html and "Proyectos de infraestructura" not in html
+    bad = run("projects", "map", tmp_path / "fr.html", "-w", ws, "--lang", "fr")
+    assert bad.exit_code == 1 and "no atlas language 'fr'" in bad.output and "Traceback" not in bad.output
+    assert not (tmp_path / "fr.html").exists()
