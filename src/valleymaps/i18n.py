@@ -20,7 +20,7 @@ known (module constants) are marked with :func:`N_` and translated where they ar
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from functools import cache
@@ -199,3 +199,92 @@ def format_date(day: date) -> str:
 
     return str(babel_date(day, format="medium", locale=LOCALES[_language]))
 
+
+
+def format_compact_usd(value: float, digits: int = 1) -> str:
+    """Dollars in the short form of the language's CLDR locale, at most ``digits`` decimals.
+
+    Spanish (es-US) counts in thousands (``K``), millions (``M``) and *billones* of 10^12
+    (``B``): a U.S. billion is ``2500 M`` (*mil millones*), written with a no-break space.
+
+    >>> with use_language("es"):
+    ...     format_compact_usd(1.2e6), format_compact_usd(2.5e9), format_compact_usd(3.5e5)
+    ('$1.2\\xa0M', '$2500\\xa0M', '$350\\xa0K')
+    >>> format_compact_usd(2.5e9)
+    '$2.5B'
+    """
+    from babel.numbers import format_compact_currency
+
+    return str(format_compact_currency(value, "USD", locale=LOCALES[_language], fraction_digits=digits))
+
+
+# -- messages made with their fields, translated later ----------------------------------------------
+
+
+class Message(str):
+    """An English text that keeps the message it was made from and its fields.
+
+    Everywhere it is the English ``str`` (a CLI line, a JSON file, ``startswith``); a page in
+    another language writes it again from the catalogue with :func:`translate`. Made by
+    :func:`message`; fields may be messages themselves.
+    """
+
+    template: str
+    fields: dict[str, object]
+
+    def __new__(cls, text: str, template: str, fields: dict[str, object]) -> Message:
+        made = super().__new__(cls, text)
+        made.template = template
+        made.fields = dict(fields)
+        return made
+
+    def __reduce__(self) -> tuple[object, ...]:  # pickled as text, template and fields (to workers)
+        return (Message, (str(self), self.template, self.fields))
+
+
+def message(template: str, /, **fields: object) -> Message:
+    """``template`` (an English message of the catalogue, marked with :func:`N_`) filled in with
+    ``fields``, kept for :func:`translate`.
+
+    >>> note = message(N_("{n} negative intermediate-use cells of the Use table set to 0."), n=15)
+    >>> str(note)
+    '15 negative intermediate-use cells of the Use table set to 0.'
+    >>> with use_language("es"):
+    ...     translate(note)
+    '15 celdas de uso intermedio negativas de la tabla de uso se fijaron en 0.'
+    """
+    return Message(template.format(**fields), template, fields)
+
+
+def translate(text: str) -> str:
+    """``text`` in the build's language: a :class:`Message` from its template and fields (each
+    translated too), any other text as :func:`gettext` gives it."""
+    if not isinstance(text, Message):
+        return gettext(text)
+    if _language == "en":
+        return str(text)
+    fields = {k: translate(v) if isinstance(v, Message) else v for k, v in text.fields.items()}
+    return gettext(text.template).format(**fields)
+
+
+def recognise(text: str, templates: Sequence[str]) -> str:
+    """``text`` as the :class:`Message` of the first of ``templates`` that made it (its fields
+    as text), else ``text`` itself: for messages kept as plain text in a file.
+
+    >>> str(recognise("12 cells clipped.", [N_("{n} cells clipped.")]).fields)
+    "{'n': '12'}"
+    """
+    import re
+    import string
+
+    for template in templates:
+        pattern, names = "", []
+        for literal, field, _spec, _conv in string.Formatter().parse(template):
+            pattern += re.escape(literal)
+            if field is not None:
+                pattern += "(.+?)"
+                names.append(field)
+        found = re.fullmatch(pattern, text, flags=re.S)
+        if found and len(set(names)) == len(names):
+            return Message(text, template, dict(zip(names, found.groups(), strict=True)))
+    return text

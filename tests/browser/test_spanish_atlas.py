@@ -165,10 +165,13 @@ def test_value_chain_leakage_page_is_spanish(spanish_atlas, open_page):
     bar.focus()
     tip = page.locator("#leakage-tip")
     tip.wait_for()
-    assert "Mercado potencial: $" in tip.inner_text()
-    # the model's technical notes (valleymaps.analysis.io_model) are not translated yet
-    page.evaluate("() => document.querySelector('ul.notes').remove()")
+    # dollars in es-US short forms (CLDR: $856 M; a U.S. billion is $1162.9 M, "mil millones")
+    assert re.search(r"Mercado potencial: \$\d+(\.\d)?\u00a0M\b", tip.inner_text()), tip.inner_text()
     visible = page.locator("body").inner_text()
+    assert not re.search(r"\$\d+(\.\d+)?[KMB]\b", visible)  # no English $1.2M, $2.5B
+    # the model's technical notes are Spanish too (numbers and codes as the model gives them)
+    notes = page.locator("ul.notes").inner_text()
+    assert "nación: " in notes and "concordancia: " in notes and "dólares: dólares de 2012" in notes, notes
     assert english_left(visible) == []
     assert_no_errors(report)
 
@@ -254,7 +257,8 @@ def spanish_standalone_pages(spanish_projects_atlas, tmp_path_factory):
     ws = spanish_projects_atlas
     out = tmp_path_factory.mktemp("es-standalone")
     runner = CliRunner()
-    done = runner.invoke(cli, ["-w", str(ws.root), "projects", "map", str(out / "projects.html"), "--lang", "es"])
+    done = runner.invoke(cli, ["-w", str(ws.root), "projects", "map", str(out / "projects.html"),
+                               "--lang", "es"])
     assert done.exit_code == 0, done.output
     done = runner.invoke(cli, ["-w", str(ws.root), "suitability", "-t", "Plastics bottle manufacturing",
                                "--resolution", "1000", "--allow-missing", "--no-png", "--lang", "es",

@@ -149,7 +149,8 @@ def test_summary_per_resident_worker_from_the_commuting_flows(tmp_path: Path) ->
 def test_projects_map_follows_the_atlas_language_and_lang(tmp_path: Path) -> None:
     ws = _workspace(tmp_path)
     config = ws / "valleymaps.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace('lang = "en"', 'lang = "es"'), encoding="utf-8")
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('lang = "en"', 'lang = "es"'), encoding="utf-8")
     src = write_csv(tmp_path / "ftip.csv", [row("W1", "Basin", kind="Water", at=VISALIA)])
     assert run("import", "projects", src, "-w", ws).exit_code == 0
     page = tmp_path / "es.html"

@@ -2,7 +2,8 @@
 
 The messages are found as ``pybabel extract`` finds them: every ``_()``, ``N_()``, ``gettext()``
 and ``ngettext()`` call in the package's code, plus the texts passed through ``_()`` from
-elsewhere (flag descriptions, the synthetic-data notice).
+elsewhere (flag descriptions, the synthetic-data notice, names the code makes for places
+outside the region: "Rest of Nevada", "Elsewhere abroad or at sea").
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import valleymaps
 from valleymaps import i18n, settings
 from valleymaps.analysis.commuting import SEGMENTS
 from valleymaps.analysis.io_model import COMMODITY_FLAGS
+from valleymaps.core.codes import ABROAD_PLACES
+from valleymaps.core.metros import PLACE_NAMES
 from valleymaps.errors import ConfigError, UnknownLanguageError, UnknownNameError
 from valleymaps.flags import ALL_FLAGS
 from valleymaps.workspace import DEFAULT_CONFIG, WorkspaceConfig
@@ -42,6 +45,10 @@ def code_messages() -> dict[str, str]:
         found.setdefault(text, "valleymaps/analysis/io_model.py")
     for text in SEGMENTS.values():
         found.setdefault(text, "valleymaps/analysis/commuting.py")
+    for text in ABROAD_PLACES.values():  # places abroad, named by the code
+        found.setdefault(text, "valleymaps/core/codes.py")
+    for text in PLACE_NAMES.values():  # metro roll-ups ("Rest of Nevada")
+        found.setdefault(text, "valleymaps/core/metros.py")
     for what in ("employment", "commuting", None):
         found.setdefault(settings.synthetic_notice(what), "valleymaps/settings.py")
     return found
@@ -149,3 +156,51 @@ def test_an_unknown_workspace_language_is_a_config_error_naming_the_choices(tmp_
     text = DEFAULT_CONFIG.replace('lang = "en"', 'lang = "klingon"')
     with pytest.raises(ConfigError, match=r"\[atlas\] lang: no atlas language 'klingon'.*en \(en-US\), es"):
         WorkspaceConfig.from_toml(_config(tmp_path, text))
+
+
+def test_dollar_short_forms_follow_cldr_es_us() -> None:
+    """es-US counts thousands (K), millions (M) and billones of 10^12 (B): a U.S. billion is
+    written in millions (mil millones), with a no-break space before the unit."""
+    from valleymaps.render.leakage_page import format_usd as leakage_usd
+    from valleymaps.render.projects_map import format_usd as project_usd
+
+    assert (project_usd(1.2e6), project_usd(2.5e9), project_usd(3.5e5)) == ("$1.2M", "$2.5B", "$350K")
+    assert leakage_usd(1_162_907_171.0) == "$1.16B"
+    with i18n.use_language("es"):
+        assert project_usd(1.2e6) == "$1.2\u00a0M"
+        assert project_usd(2.5e9) == "$2500\u00a0M"
+        assert project_usd(3.5e5) == "$350\u00a0K"
+        assert project_usd(9500) == "$9,500"
+        assert project_usd(3e12) == "$3\u00a0B"  # un billón
+        assert leakage_usd(1_162_907_171.0) == "$1162.9\u00a0M"
+        assert leakage_usd(856_000_000.0) == "$856\u00a0M"
+        assert leakage_usd(250_000.0) == "$250,000"
+
+
+def test_messages_made_with_fields_are_written_again_in_spanish_and_survive_pickling() -> None:
+    import pickle
+
+    note = i18n.message(i18n.N_("region: {note}"), note=i18n.message(
+        i18n.N_("{n} negative intermediate-use cells of the Use table set to 0."), n=15))
+    assert note == "region: 15 negative intermediate-use cells of the Use table set to 0."
+    again = pickle.loads(pickle.dumps(note))
+    with i18n.use_language("es"):
+        assert i18n.translate(again) == "región: 15 celdas de uso intermedio negativas de la tabla de uso se fijaron en 0."
+        assert i18n.translate("No data") == "Sin datos"
+    assert i18n.translate(again) == str(note)
+
+
+def test_every_note_of_the_leakage_model_has_its_spanish_form(tmp_path: Path) -> None:
+    """The model's technical notes on the bundled workspace (synthetic jobs, the nation from the
+    state, the BEA tables' quirks read back from the store) are all messages of the catalogue."""
+    from valleymaps.workflows.leakage import run_leakage
+    from valleymaps.workspace import init_workspace
+
+    run = run_leakage(init_workspace(tmp_path / "ws"), out_dir=tmp_path / "out")
+    notes = run.result.notes
+    assert len(notes) >= 8 and all(isinstance(n, i18n.Message) for n in notes), notes
+    with i18n.use_language("es"):
+        spanish = [i18n.translate(n) for n in notes]
+    left = [s for s, n in zip(spanish, notes, strict=True) if s == str(n)]
+    assert not left, left
+    assert any(s.startswith("concordancia: 409 códigos") for s in spanish), spanish

@@ -58,6 +58,7 @@ from valleymaps import settings
 from valleymaps.analysis.metros import NO_DELINEATION, MetroAreas, is_metro_key
 from valleymaps.core.codes import ABROAD_PLACES, STATE_NAMES
 from valleymaps.errors import AnalysisError, FieldError
+from valleymaps.i18n import N_, gettext
 
 #: Segments of LODES OD files ("" is all workers).
 SEGMENTS: dict[str, str] = {
@@ -651,28 +652,40 @@ def name_places(geoids: Sequence[str], *, county_names: Mapping[str, str],
 
     >>> name_places(["06029", "32", "F303", "06029000100", "SJV"], county_names={"06029": "Kern"})
     ['Kern County', 'Nevada', 'Mexico', 'Tract 1, Kern County', 'San Joaquin Valley']
+
+    The words the names are made of are in the build's language (:mod:`valleymaps.i18n`);
+    names from the data (counties, states, CBSA titles) stay as they are.
     """
+    _ = gettext
     out = []
     for g in geoids:
         g = str(g)
         if g == region_geoid:
             out.append(region_name)
         elif is_metro_key(g):
-            out.append(metros.name_of(g, STATE_NAMES) if metros is not None else g)
+            out.append(metros.name_of(g, STATE_NAMES, translate=gettext) if metros is not None else g)
         elif g in ABROAD_PLACES:
-            out.append(ABROAD_PLACES[g])
+            out.append(_(ABROAD_PLACES[g]))
         elif len(g) == 2:
-            out.append(STATE_NAMES.get(g, f"State {g}"))
+            out.append(STATE_NAMES.get(g) or _("State {code}").format(code=g))
         elif len(g) == 5:
-            name = county_names.get(g)
-            out.append(f"{name} County" if name else
-                       f"County {g} ({STATE_NAMES.get(g[:2], 'state ' + g[:2])})")
+            out.append(_county_name(g, county_names))
         elif len(g) >= 11:
             code = g[5:11]
             tract = f"{int(code[:4])}" + (f".{code[4:]}" if code[4:] != "00" else "")
-            county = county_names.get(g[:5])
-            where = f"Tract {tract}, {county + ' County' if county else 'county ' + g[:5]}"
-            out.append(f"Block group {g[11]}, {where}" if len(g) == 12 else where)
+            where = _("Tract {tract}, {county}").format(tract=tract, county=_county_name(g[:5], county_names))
+            out.append(_("Block group {group}, {tract}").format(group=g[11], tract=where)
+                       if len(g) == 12 else where)
         else:
             out.append(g)
     return out
+
+
+def _county_name(geoid: str, county_names: Mapping[str, str]) -> str:
+    """``Kern County`` (in the build's language), or ``County 32003 (Nevada)`` for a county with
+    no name."""
+    name = county_names.get(geoid)
+    if name:
+        return gettext(N_("{county} County")).format(county=name)
+    state = STATE_NAMES.get(geoid[:2]) or gettext(N_("state {code}")).format(code=geoid[:2])
+    return gettext(N_("County {code} ({state})")).format(code=geoid, state=state)

@@ -68,6 +68,7 @@ import pandas as pd
 from valleymaps.core.io_tables import NON_REGIONAL_FINAL_USES, IOTables
 from valleymaps.employment import SECTOR_RANGES, TOTAL_CODE
 from valleymaps.errors import AnalysisError, ConfigError
+from valleymaps.i18n import N_, message
 
 #: Methods of regional purchase coefficients.
 METHODS: tuple[str, ...] = ("sdp", "slq", "cilq", "flq")
@@ -257,10 +258,9 @@ def map_employment_to_industries(
     resid = values - child_sum
     negative = resid < -0.5
     if negative.any():
-        notes.append(
-            f"{int(negative.sum())} NAICS rows have fewer jobs than the finer rows under them "
-            f"(e.g. {codes[int(np.argmax(negative))]}); their remainder is taken as 0."
-        )
+        notes.append(message(
+            N_("{n} NAICS rows have fewer jobs than the finer rows under them (e.g. {code}); their "
+               "remainder is taken as 0."), n=int(negative.sum()), code=codes[int(np.argmax(negative))]))
     resid = np.maximum(resid, 0.0)
     top_total = float(values[~has_parent].sum())
     total = float(total_row) if total_row is not None and not np.isnan(total_row) else top_total
@@ -302,10 +302,9 @@ def map_employment_to_industries(
                 vintage.append(c)
                 break
     if vintage:
-        notes.append(
-            f"{len(vintage)} NAICS codes are not in the 2012 concordance (another NAICS vintage: "
-            f"{', '.join(vintage[:5])}); mapped through their shorter codes."
-        )
+        notes.append(message(
+            N_("{n} NAICS codes are not in the 2012 concordance (another NAICS vintage: {codes}); "
+               "mapped through their shorter codes."), n=len(vintage), codes=", ".join(vintage[:5])))
     weighted = cand * atom_w[None, :]
     row_sum = weighted.sum(axis=1)
     # nodes whose candidates have no national output still share equally
@@ -331,11 +330,10 @@ def map_employment_to_industries(
                     hit_atoms.update(atoms.by_prefix.get(q[:length], ()))
                 hit_atoms.update(atoms.under.get(q, ()))  # atoms inside it
         withheld[atom_ind[sorted(hit_atoms)]] = True
-        notes.append(
-            f"{len(withheld_codes)} NAICS rows withheld (e.g. {withheld_codes[0]}): their jobs are "
-            f"estimated from the remainder of the row above them, shared by national output "
-            f"(industries flagged W)."
-        )
+        notes.append(message(
+            N_("{n} NAICS rows withheld (e.g. {code}): their jobs are estimated from the remainder of "
+               "the row above them, shared by national output (industries flagged W)."),
+            n=len(withheld_codes), code=withheld_codes[0]))
 
     cluster_jobs = None
     if clusters is not None:
@@ -402,15 +400,15 @@ def prepare_structure(tables: IOTables) -> NationalStructure:
     use = np.maximum(tables.use, 0.0)
     n_neg = int((tables.use < 0).sum())
     if n_neg:
-        notes.append(f"{n_neg} negative intermediate-use cells of the Use table set to 0.")
+        notes.append(message(N_("{n} negative intermediate-use cells of the Use table set to 0."), n=n_neg))
     imports = np.clip(tables.imports, 0.0, use)
     n_clip = int((tables.imports > tables.use).sum())
     if n_clip:
         n_big = int((tables.imports - tables.use > 1.0).sum())
-        notes.append(
-            f"{n_clip} import-matrix cells where imported use exceeds total use ({n_big} by more "
-            f"than the $1 million rounding) clipped to the total use (0 where that is negative)."
-        )
+        notes.append(message(
+            N_("{n} import-matrix cells where imported use exceeds total use ({big} by more than the "
+               "$1 million rounding) clipped to the total use (0 where that is negative)."),
+            n=n_clip, big=n_big))
     x = tables.industry_output
     inv = np.divide(1.0, x, out=np.zeros_like(x, dtype=float), where=x > 0)
     a = use * inv[None, :]
@@ -611,11 +609,12 @@ def compute_leakage(
     t = s.tables
     notes = [*t.notes, *s.notes]
     clusters = dict(cluster_map or {})
-    names = {OTHER_BUYERS: "Other buyers (no cluster)", **(cluster_names or {})}
+    names = {OTHER_BUYERS: N_("Other buyers (no cluster)"), **(cluster_names or {})}
 
     reg = map_employment_to_industries(s, regional_emp, clusters=clusters)
     nat = map_employment_to_industries(s, national_emp)
-    notes += [f"region: {n}" for n in reg.notes] + [f"nation: {n}" for n in nat.notes]
+    notes += [message(N_("region: {note}"), note=n) for n in reg.notes]
+    notes += [message(N_("nation: {note}"), note=n) for n in nat.notes]
     if reg.total <= 0 or nat.total <= 0:
         raise AnalysisError(
             "the region or the nation has no jobs in the employment data; check the counties and "
@@ -629,34 +628,31 @@ def compute_leakage(
     if farms_in_source:
         farm_coverage = "included"
         if e_reg[is_farm].sum() <= 0:
-            notes.append("farms (NAICS 111-112): no farm jobs in the region's data.")
+            notes.append(message(N_("farms (NAICS 111-112): no farm jobs in the region's data.")))
     elif farm_jobs is not None and farm_jobs[0] >= 0 and farm_jobs[1] > 0:
         farm_coverage = "estimated"
         w = x[is_farm] / x[is_farm].sum()
         e_reg[is_farm] = farm_jobs[0] * w
         e_nat[is_farm] = farm_jobs[1] * w
-        notes.append(
-            f"farms (NAICS 111-112) are not in the employment source: {farm_jobs[0]:,.0f} regional "
-            f"and {farm_jobs[1]:,.0f} national farm jobs from another source, shared among the "
-            f"{int(is_farm.sum())} BEA farm industries by national output (the region's crop mix "
-            f"is not known)."
-        )
+        notes.append(message(
+            N_("farms (NAICS 111-112) are not in the employment source: {regional:,.0f} regional and "
+               "{national:,.0f} national farm jobs from another source, shared among the {n} BEA farm "
+               "industries by national output (the region's crop mix is not known)."),
+            regional=farm_jobs[0], national=farm_jobs[1], n=int(is_farm.sum())))
     else:
         farm_coverage = "left out"
         e_reg[is_farm] = 0.0
-        notes.append(
-            "farms (NAICS 111-112) are not in the employment source and are left out: their "
-            "purchases are missing and the region's own farm supply is unknown, so farm "
-            "commodities' leakage is overstated (flag F)."
-        )
+        notes.append(message(
+            N_("farms (NAICS 111-112) are not in the employment source and are left out: their "
+               "purchases are missing and the region's own farm supply is unknown, so farm "
+               "commodities' leakage is overstated (flag F).")))
 
     # step 2: regional output
     no_nat = (e_reg > 0) & (e_nat <= 0)
     if no_nat.any():
-        notes.append(
-            f"{int(no_nat.sum())} industries have regional but no national jobs (e.g. "
-            f"{t.industries[int(np.argmax(no_nat))]}); their output is left out."
-        )
+        notes.append(message(
+            N_("{n} industries have regional but no national jobs (e.g. {industry}); their output is "
+               "left out."), n=int(no_nat.sum()), industry=t.industries[int(np.argmax(no_nat))]))
     ratio = np.divide(e_reg, e_nat, out=np.zeros_like(e_reg), where=e_nat > 0)
     x_reg = x * ratio
     phi = reg.total / nat.total
@@ -734,7 +730,7 @@ def compute_leakage(
         wts = np.divide(cj, e_reg[None, :], out=np.zeros_like(cj), where=e_reg[None, :] > 0)
         other = np.clip(1.0 - wts.sum(axis=0), 0.0, None)
         if (wts.sum(axis=0) > 1 + 1e-9).any():
-            notes.append("some industries belong to several clusters: cluster rows overlap.")
+            notes.append(message(N_("some industries belong to several clusters: cluster rows overlap.")))
         wts = np.vstack([wts, other[None, :]])
         keys = [*clusters, OTHER_BUYERS]
     else:
@@ -799,17 +795,17 @@ def compute_leakage(
     })
     if len(reg.unmapped):
         top = reg.unmapped.sort_values("jobs", ascending=False)
-        notes.append(
-            f"{len(top)} NAICS rows with {top['jobs'].sum():,.0f} jobs have no BEA industry in the "
-            f"concordance (left out): " + ", ".join(f"{r.naics} ({r.jobs:,.0f})"
-                                                   for r in top.head(6).itertuples())
-        )
-    notes.append(
-        f"dollars: {t.year} dollars (the BEA {t.year} tables' output per worker applied to the "
-        f"employment year's jobs); regional share of national jobs {phi:.4f}."
-    )
+        notes.append(message(
+            N_("{n} NAICS rows with {jobs:,.0f} jobs have no BEA industry in the concordance (left "
+               "out): {rows}"), n=len(top), jobs=top["jobs"].sum(),
+            rows=", ".join(f"{r.naics} ({r.jobs:,.0f})" for r in top.head(6).itertuples())))
+    notes.append(message(
+        N_("dollars: {year} dollars (the BEA {year} tables' output per worker applied to the "
+           "employment year's jobs); regional share of national jobs {share:.4f}."),
+        year=t.year, share=phi))
     if method == "flq":
-        notes.append(f"FLQ: delta {delta}, lambda {math.log2(1 + phi) ** delta:.4f}.")
+        notes.append(message(N_("FLQ: delta {delta}, lambda {flq_lambda:.4f}."), delta=delta,
+                             flq_lambda=math.log2(1 + phi) ** delta))
     return LeakageResult(
         by_commodity=by_commodity, by_cluster=by_cluster, targets=targets, industries=industries,
         unmapped=reg.unmapped, method=method, delta=delta if method == "flq" else None,
@@ -856,11 +852,10 @@ def scale_dollars(result: LeakageResult, *, factor: float, year: int, index: str
         return out
 
     notes = [n for n in result.notes if not n.startswith("dollars:")]
-    notes.append(
-        f"dollars: {year} dollars - the model's {result.dollars_year} dollars times {factor:g} "
-        f"({index}, {year} over {result.dollars_year}); the BEA {result.dollars_year} tables' "
-        f"structure and output per worker are kept."
-    )
+    notes.append(message(
+        N_("dollars: {year} dollars - the model's {model_year} dollars times {factor:g} ({index}, "
+           "{year} over {model_year}); the BEA {model_year} tables' structure and output per worker "
+           "are kept."), year=year, model_year=result.dollars_year, factor=factor, index=index))
     return LeakageResult(
         by_commodity=scaled(result.by_commodity), by_cluster=scaled(result.by_cluster),
         targets=scaled(result.targets), industries=scaled(result.industries),

@@ -20,7 +20,7 @@ rolled-up place gets a code that cannot be mistaken for a county GEOID:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -30,6 +30,16 @@ from valleymaps.errors import AnalysisError, FieldError
 
 METRO_PREFIX = "M"
 REST_PREFIX = "R"
+
+#: The words of roll-up names (English; the Spanish catalogue translates them, see
+#: :meth:`MetroAreas.name_of`).
+PLACE_NAMES: dict[str, str] = {
+    "metro": "{title} metro area",
+    "micro": "{title} micro area",
+    "rest": "Rest of {state}",
+    "state": "state {code}",
+    "cbsa": "CBSA {code}",
+}
 
 #: Where the delineation file is published (the 2023 edition).
 DELINEATION_URL = (
@@ -90,16 +100,24 @@ class MetroAreas:
         cbsa = counties.map(self.counties)
         return (METRO_PREFIX + cbsa).where(cbsa.notna(), REST_PREFIX + counties.str[:2])
 
-    def name_of(self, key: str, state_names: Mapping[str, str] | None = None) -> str:
-        """Readable name of a roll-up code ("Reno, NV metro area", "Rest of Nevada")."""
+    def name_of(
+        self, key: str, state_names: Mapping[str, str] | None = None, *, translate: Callable[[str], str] = str
+    ) -> str:
+        """Readable name of a roll-up code ("Reno, NV metro area", "Rest of Nevada").
+
+        ``translate`` gives the words of :data:`PLACE_NAMES` in a page's language (the titles
+        and state names are names, kept as they are).
+        """
         names = state_names or STATE_NAMES
         if key.startswith(METRO_PREFIX):
             code = key[len(METRO_PREFIX):]
-            title = self.titles.get(code, f"CBSA {code}")
-            return f"{title} {self.kinds.get(code, 'metro')} area"
+            title = self.titles.get(code, translate(PLACE_NAMES["cbsa"]).format(code=code))
+            kind = "micro" if self.kinds.get(code) == "micro" else "metro"
+            return translate(PLACE_NAMES[kind]).format(title=title)
         if key.startswith(REST_PREFIX):
             state = key[len(REST_PREFIX):]
-            return f"Rest of {names.get(state, 'state ' + state)}"
+            name = names.get(state) or translate(PLACE_NAMES["state"]).format(code=state)
+            return translate(PLACE_NAMES["rest"]).format(state=name)
         raise AnalysisError(f"{key!r} is not a metro roll-up code (M<CBSA code> or R<state FIPS>).")
 
     def describe(self) -> str:

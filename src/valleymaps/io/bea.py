@@ -44,12 +44,24 @@ import pandas as pd
 
 from valleymaps.core.io_tables import IOTables, parse_naics_list
 from valleymaps.errors import DataExistsError, DataSourceError, MissingDatasetError, cut_value
+from valleymaps.i18n import N_, message, recognise
 from valleymaps.io.atomic import write_bytes_atomic, write_text_atomic
 from valleymaps.io.filelock import exclusive_lock, lock_path
 from valleymaps.io.text_encoding import detect_encoding
 from valleymaps.workspace import Workspace
 
 log = logging.getLogger(__name__)
+
+#: The notes on the tables' quirks (kept as text in the store; read back as these messages, so that
+#: a page in another language can write them again).
+NOTE_NEGATIVE = N_("{n} intermediate-use cells are negative in the Use table (sales of used goods, "
+                   "insurance adjustments), as published.")
+NOTE_IMPORTS_OVER_USE = N_("{n} cells of the import matrix exceed the Use table's total use of the "
+                           "commodity by the industry ({big} by more than the $1 million rounding); "
+                           "the model clips them.")
+NOTE_CONCORDANCE = N_("concordance: {n} BEA detail codes, {na} without NAICS codes (n.a.), {shared} "
+                      "sharing a NAICS code with others (marked *, as construction 23*).")
+NOTES = (NOTE_NEGATIVE, NOTE_IMPORTS_OVER_USE, NOTE_CONCORDANCE)
 
 #: Default table year: the 2012 benchmark, the only year with detail-level tables.
 DEFAULT_YEAR = 2012
@@ -405,24 +417,15 @@ def _assemble(
 
     n_neg = int((use < 0).sum())
     if n_neg:
-        notes.append(
-            f"{n_neg} intermediate-use cells are negative in the Use table (sales of used goods, "
-            f"insurance adjustments), as published."
-        )
+        notes.append(message(NOTE_NEGATIVE, n=n_neg))
     over = imports > use
     n_over = int(over.sum())
     if n_over:
         n_big = int((imports - use > 1.0)[over].sum())
-        notes.append(
-            f"{n_over} cells of the import matrix exceed the Use table's total use of the commodity "
-            f"by the industry ({n_big} by more than the $1 million rounding); the model clips them."
-        )
+        notes.append(message(NOTE_IMPORTS_OVER_USE, n=n_over, big=n_big))
     n_na = int(concordance.loc[concordance["naics"] == "", "bea_code"].nunique())
     n_star = int(concordance.loc[concordance["shared"], "bea_code"].nunique())
-    notes.append(
-        f"concordance: {concordance['bea_code'].nunique()} BEA detail codes, {n_na} without NAICS "
-        f"codes (n.a.), {n_star} sharing a NAICS code with others (marked *, as construction 23*)."
-    )
+    notes.append(message(NOTE_CONCORDANCE, n=concordance["bea_code"].nunique(), na=n_na, shared=n_star))
     log.info("read BEA %d tables: %d industries, %d commodities", year, ni, nc)
     return IOTables(
         year=year, industries=ind, industry_titles=ind_t, commodities=com, commodity_titles=com_t,
@@ -567,7 +570,8 @@ def load_io_tables(ws: Workspace, year: int = DEFAULT_YEAR) -> IOTables:
         use=a["use"], make=a["make"], imports=a["imports"], final_codes=a["final_codes"].tolist(),
         use_final=a["use_final"], imports_final=a["imports_final"],
         industry_output=a["industry_output"], commodity_output=a["commodity_output"],
-        concordance=conc, notes=list(meta.get("notes", [])), sources=list(meta.get("files", [])),
+        concordance=conc, notes=[recognise(str(n), NOTES) for n in meta.get("notes", [])],
+        sources=list(meta.get("files", [])),
     )
 
 

@@ -88,10 +88,8 @@ def format_usd(value: float | None) -> str:
         if abs(value) >= 1e6:
             return f"${value / 1e6:,.1f}M"
         return f"${value:,.0f}"
-    if abs(value) >= 1e9:
-        return _("${value}B").format(value=i18n.format_decimal(value / 1e9, 2))
-    if abs(value) >= 1e6:
-        return _("${value}M").format(value=i18n.format_decimal(value / 1e6, 1))
+    if abs(value) >= 1e6:  # the language's short forms (es-US: $856 M, $1163 M for a U.S. billion)
+        return i18n.format_compact_usd(value)
     return "$" + i18n.format_integer(value)
 
 
@@ -261,7 +259,7 @@ def build_leakage_payload(
         "plan": {"rows": plan_rows, "spearman": rho, "found": found, "total": len(plan_rows)},
         "reasons": _reasons(result, employment_year=employment_year),
         "flags": {f: _(COMMODITY_FLAGS[f]) for f in flags_used if f in COMMODITY_FLAGS},
-        "notes": [str(n) for n in result.notes],
+        "notes": [i18n.translate(n) for n in result.notes],
     }
     payload["finding"] = leakage_finding(payload)
     return payload
@@ -358,8 +356,9 @@ def leakage_strings() -> dict[str, str]:
     """The words of the leakage page's script, in the build's language (the script has none)."""
     return {
         "locale": i18n.js_locale(),
-        "usdB": _("${value}B"),
-        "usdM": _("${value}M"),
+        "usdB": "${value}B",
+        "usdM": "${value}M",
+        "compactUsd": "" if i18n.current_language() == "en" else "1",  # short forms of the locale
         "marketSupport": _("Market support: {usd} ({dollars})"),
         "fromWhere": _("From where: rest of the U.S. {us}, abroad {abroad}"),
         "whatBuys": _("What buys it:"),

@@ -97,12 +97,16 @@ def _asset(name: str) -> str:
 def format_usd(value: float | None) -> str:
     """Dollars in short form: ``$1.2M``, ``$350K``, ``$2.5B``, ``$9,500``.
 
+    In another language, the short forms of its CLDR locale (es-US: ``$1.2 M``, ``$2500 M``).
+
     >>> format_usd(1_200_000), format_usd(350_000), format_usd(2.5e9), format_usd(9500), format_usd(None)
     ('$1.2M', '$350K', '$2.5B', '$9,500', 'cost not known')
     """
     if value is None or not math.isfinite(value):
         return _("cost not known")
     a = abs(value)
+    if i18n.current_language() != "en":
+        return i18n.format_compact_usd(value) if a >= 1e4 else "$" + i18n.format_integer(value)
 
     def trim(x: float) -> str:
         digits = 2 if x < 10 else (1 if x < 100 else 0)
@@ -196,6 +200,7 @@ def project_strings() -> dict[str, str]:
     """
     return {
         "locale": i18n.js_locale(),
+        "compactUsd": "" if i18n.current_language() == "en" else "1",  # short forms of the locale
         "costNotKnown": _("cost not known"),
         "notScheduled": _("not scheduled"),
         "completion": _("completion {year}"),

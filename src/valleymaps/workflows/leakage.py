@@ -48,7 +48,7 @@ from valleymaps.analysis.io_model import (
 from valleymaps.clusters import load_clusters
 from valleymaps.employment import EmploymentDataset
 from valleymaps.errors import AnalysisError, ConfigError, MissingDatasetError
-from valleymaps.i18n import gettext as _
+from valleymaps.i18n import N_, message
 from valleymaps.io.atomic import write_text_atomic
 from valleymaps.io.bea import DEFAULT_YEAR, load_io_tables
 from valleymaps.io.csv_safe import csv_text
@@ -153,7 +153,8 @@ def _farm_totals(
         other_r, other_n = sector11(ds.table, counties), sector11(ds.table, nation_geoids)
         if not any(math.isnan(v) for v in (main_r, main_n, other_r, other_n)) and other_n > main_n:
             return ((max(other_r - main_r, 0.0), (other_n - main_n) * scale),
-                    f"NAICS 11 of {ds.name} less NAICS 11 of {main.name}")
+                    message(N_("NAICS 11 of {dataset} less NAICS 11 of {main}"), dataset=ds.name,
+                            main=main.name))
     return None
 
 
@@ -268,20 +269,19 @@ def compute_workspace_leakage(
             raise AnalysisError(f"the state's share of national jobs must be in (0, 1] (found {share}).")
         national = _jobs_by_code(ref_rows) / share
         national_source, scale, nation_geoids = f"{ref} rows / {share:g}", 1.0 / share, [ref]
-        notes.append(
-            f"nation: {ds.name} has no national rows; national jobs by industry are "
-            f"{ws.config.reference_name}'s divided by {share:g}, its approximate share of U.S. "
-            f"jobs (state_share). Dollars scale with that share; rankings by sdp, slq and cilq "
-            f"do not (flq's lambda moves a little)."
-        )
+        notes.append(message(
+            N_("nation: {dataset} has no national rows; national jobs by industry are {reference}'s "
+               "divided by {share:g}, its approximate share of U.S. jobs (state_share). Dollars scale "
+               "with that share; rankings by sdp, slq and cilq do not (flq's lambda moves a little)."),
+            dataset=ds.name, reference=ws.config.reference_name, share=share))
     digits = region_rows["naics"].astype(str)
     digits = digits[digits.str.fullmatch(r"\d{2,6}")]
     if len(digits) and int(digits.str.len().max()) <= 2:
-        notes.append(
-            f"{ds.name} has only NAICS sectors: within each sector the region gets the nation's mix "
-            f"of industries (each industry the sector's regional share), so leakage within a "
-            f"sector is not told apart. Import County Business Patterns or QCEW for 6-digit detail."
-        )
+        notes.append(message(
+            N_("{dataset} has only NAICS sectors: within each sector the region gets the nation's mix "
+               "of industries (each industry the sector's regional share), so leakage within a sector "
+               "is not told apart. Import County Business Patterns or QCEW for 6-digit detail."),
+            dataset=ds.name))
     farms_in = ds.format != "cbp" and _has_farms(rows)
     farm_jobs = None
     if not farms_in:
@@ -289,7 +289,7 @@ def compute_workspace_leakage(
                              nation_geoids=nation_geoids, scale=scale)
         if found is not None:
             farm_jobs, how = found
-            notes.append(f"farm jobs estimated as {how}.")
+            notes.append(message(N_("farm jobs estimated as {how}."), how=how))
     clusters = load_clusters(ws.clusters_path)
     cluster_map = {c.key: list(c.naics) for c in clusters}
     cluster_names = {c.key: c.name for c in clusters}
@@ -300,7 +300,8 @@ def compute_workspace_leakage(
     result = compute_leakage(structure, regional, national, method=method, delta=delta,
                              **options)  # type: ignore[arg-type]
     if ds.synthetic:
-        notes.insert(0, f"{_(settings.synthetic_notice())}: {ds.name}.")
+        notes.insert(0, message(N_("{notice}: {dataset}."), notice=message(settings.synthetic_notice()),
+                                dataset=ds.name))
     result.notes = [*notes, *result.notes]
     if price_index is not None:
         p_year, p_factor, p_name = price_index

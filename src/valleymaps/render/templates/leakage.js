@@ -23,6 +23,11 @@
 
   function usd(v) {
     if (v === null || v === undefined || !isFinite(v)) { return "\u2014"; }
+    if (S.compactUsd && Math.abs(v) >= 1e6) {  // the page language's short forms (es-US: $856 M)
+      return new Intl.NumberFormat(S.locale, {
+        style: "currency", currency: "USD", notation: "compact", minimumFractionDigits: 0, maximumFractionDigits: 1
+      }).format(v);
+    }
     if (Math.abs(v) >= 1e9) { return fillIn(S.usdB, { value: (v / 1e9).toFixed(2) }); }
     if (Math.abs(v) >= 1e6) {
       return fillIn(S.usdM, { value: (v / 1e6).toLocaleString(S.locale, { maximumFractionDigits: 1, minimumFractionDigits: 1 }) });

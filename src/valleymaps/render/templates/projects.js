@@ -63,6 +63,11 @@
   function formatUsd(v) {
     if (v === null || v === undefined || !isFinite(v)) { return S.costNotKnown; }
     var a = Math.abs(v);
+    if (S.compactUsd && a >= 1e4) {  // the page language's short forms (es-US: $1.2 M, $2500 M)
+      return new Intl.NumberFormat(S.locale, {
+        style: "currency", currency: "USD", notation: "compact", minimumFractionDigits: 0, maximumFractionDigits: 1
+      }).format(v);
+    }
     function trim(x) {
       var s = Math.abs(x).toFixed(Math.abs(x) < 10 ? 2 : (Math.abs(x) < 100 ? 1 : 0));
       if (s.indexOf(".") >= 0) { s = s.replace(/0+$/, "").replace(/\.$/, ""); }
