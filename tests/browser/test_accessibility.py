@@ -270,7 +270,9 @@ def test_tab_reaches_a_county_and_enter_shows_its_tooltip(
     place = tip.locator(".vm-tip-name").inner_text()
     assert name.startswith(place)
     stroke = page.evaluate("() => getComputedStyle(document.activeElement).strokeWidth")
-    assert stroke == "5px"  # the focused county is outlined
+    assert stroke == "5px"  # the focused county is outlined, dark with a light halo (3:1 on any fill)
+    halo = page.evaluate("() => getComputedStyle(document.activeElement).filter")
+    assert "drop-shadow" in halo and "rgb(255, 255, 255)" in halo, halo
     page.keyboard.press("Escape")
     tip.wait_for(state="detached")  # Escape closes it (after a fade)
     page.keyboard.press("Enter")

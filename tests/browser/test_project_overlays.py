@@ -25,6 +25,7 @@ from valleymaps.io.flows.store import import_flows
 from valleymaps.projects.importer import import_projects
 from valleymaps.projects.store import DB_URL_ENV
 from valleymaps.render import project_overlay
+from valleymaps.render.projects_map import CATEGORY_STYLES
 from valleymaps.workflows.atlas import build_atlas
 from valleymaps.workspace import init_workspace
 
@@ -114,10 +115,11 @@ def _check_project_overlay(page: Any, report: Any) -> None:
     assert page.locator(".vm-cat-3 svg g").get_attribute("fill") == "#ffffff"  # energy, no cost: hollow
     assert shapes.count() == 2
     strokes = [shapes.nth(i).get_attribute("stroke") for i in range(2)]
-    rail = shapes.nth(strokes.index("#D55E00"))
+    rail = shapes.nth(strokes.index(CATEGORY_STYLES["rail"].color))
     assert rail.get_attribute("fill") == "none" and rail.get_attribute("stroke-dasharray") == "10 5"
-    area = shapes.nth(strokes.index("#009E73"))  # public facilities, drawn as an area
-    assert area.get_attribute("fill") == "#009E73"
+    green = CATEGORY_STYLES["public facilities"].color
+    area = shapes.nth(strokes.index(green))  # public facilities, drawn as an area
+    assert area.get_attribute("fill") == green
     legend = page.locator(".vm-project-legend")
     assert legend.is_visible()
     assert "Infrastructure projects" in legend.inner_text() and "Rail (1)" in legend.inner_text()

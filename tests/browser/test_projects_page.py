@@ -21,7 +21,7 @@ from valleymaps.projects.schema import conform_projects
 from valleymaps.projects.summary import summarize_investment
 from valleymaps.render.choropleth import MapText
 from valleymaps.render.investment_map import render_investment_map
-from valleymaps.render.projects_map import render_project_map
+from valleymaps.render.projects_map import CATEGORY_STYLES, render_project_map
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -102,8 +102,9 @@ def test_project_page_symbols_legend_popups_and_filter(
 
     paths = page.locator("path.leaflet-interactive")
     strokes = [paths.nth(i).get_attribute("stroke") for i in range(paths.count())]
-    assert "#D55E00" in strokes and "#56B4E9" in strokes  # the rail line and the water area
-    rail = paths.nth(strokes.index("#D55E00"))
+    rail_color, water_color = CATEGORY_STYLES["rail"].color, CATEGORY_STYLES["water"].color
+    assert rail_color in strokes and water_color in strokes  # the rail line and the water area
+    rail = paths.nth(strokes.index(rail_color))
     assert rail.get_attribute("stroke-dasharray") == "10 5" and rail.get_attribute("fill") == "none"
 
     legend = page.locator(".vm-project-legend")

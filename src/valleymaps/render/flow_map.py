@@ -44,8 +44,9 @@ from valleymaps.render.page_language import set_page_language
 from valleymaps.render.project_overlay import ProjectOverlay, add_project_overlay
 from valleymaps.render.static_map import static_layout
 
-#: Colours of the three kinds of flows (colour-blind safe: Okabe-Ito vermillion, blue, green).
-KIND_COLORS: dict[str, str] = {"leaving": "#d55e00", "entering": "#0072b2", "within": "#009e73"}
+#: Colours of the three kinds of flows (Okabe-Ito vermillion, blue, green, darkened for 3:1 over the areas
+#: they cross at the lines' opacity: tests/render/test_non_text_contrast.py).
+KIND_COLORS: dict[str, str] = {"leaving": "#b34a00", "entering": "#0072b2", "within": "#007555"}
 #: Line patterns of the kinds (SVG dash arrays; None: solid), so colour is not their only mark.
 KIND_DASHES: dict[str, str | None] = {"leaving": "10 4", "entering": "3 3", "within": None}
 #: The same patterns for the static map (matplotlib dashes, scaled by the line width).

@@ -46,7 +46,8 @@ DATA_GLOBAL = "valleymapsProjectData"
 
 @dataclass(frozen=True)
 class CategoryStyle:
-    """How a category is drawn: legend label, colour (Okabe-Ito palette), point shape, line dashes."""
+    """How a category is drawn: legend label, colour (Okabe-Ito hues, darkened to 3:1 on the basemap),
+    point shape, line dashes."""
 
     label: str
     color: str
@@ -54,14 +55,16 @@ class CategoryStyle:
     dash: str | None
 
 
-#: Category -> style. Shapes and dash patterns keep categories apart without colour.
+#: Category -> style. Shapes and dash patterns keep categories apart without colour. The colours
+#: are Okabe-Ito's hues made dark enough for 3:1 against white and the grey basemap (WCAG 1.4.11:
+#: a marker or line must stand out from what it is drawn on; tests/render/test_non_text_contrast.py).
 CATEGORY_STYLES: dict[str, CategoryStyle] = {
     "transportation": CategoryStyle(N_("Transportation"), "#0072B2", "square", None),
-    "rail": CategoryStyle(N_("Rail"), "#D55E00", "diamond", "10 5"),
-    "water": CategoryStyle(N_("Water"), "#56B4E9", "circle", "2 5"),
-    "energy": CategoryStyle(N_("Energy"), "#E69F00", "triangle", "10 4 2 4"),
-    "broadband": CategoryStyle(N_("Broadband"), "#CC79A7", "hexagon", "1 4"),
-    "public facilities": CategoryStyle(N_("Public facilities"), "#009E73", "star", "6 3"),
+    "rail": CategoryStyle(N_("Rail"), "#C25100", "diamond", "10 5"),
+    "water": CategoryStyle(N_("Water"), "#00798C", "circle", "2 5"),
+    "energy": CategoryStyle(N_("Energy"), "#A86500", "triangle", "10 4 2 4"),
+    "broadband": CategoryStyle(N_("Broadband"), "#A8478A", "hexagon", "1 4"),
+    "public facilities": CategoryStyle(N_("Public facilities"), "#2E7D32", "star", "6 3"),
     "other": CategoryStyle(N_("Other"), "#666666", "cross", "4 4"),
 }
 

@@ -131,7 +131,7 @@ def build_projects_sld(*, layer: str = "infrastructure_projects", geometry: str 
     """The projects layer by category, as on the web map (colour and shape, or dashes).
 
     >>> sld = build_projects_sld(geometry="line")
-    >>> sld.count("<sld:Rule>") == len(CATEGORY_STYLES) and "#d55e00" in sld
+    >>> sld.count("<sld:Rule>") == len(CATEGORY_STYLES) and "#c25100" in sld
     True
     """
     rules = []

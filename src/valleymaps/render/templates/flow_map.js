@@ -235,13 +235,13 @@
       shown.slice().reverse().forEach(function (x) {
         var line = x.line, width = widthFor(x.v, vmax);
         var poly = L.polyline(arcLatLngs(map, places[line.o], places[line.d]), {
-          color: data.colors[line.k], weight: width, opacity: 0.78, lineCap: "butt", dashArray: (data.dashes || DASHES)[line.k],
+          color: data.colors[line.k], weight: width, opacity: 0.9, lineCap: "butt", dashArray: (data.dashes || DASHES)[line.k],
           className: "vm-arc vm-arc-" + line.k
         });
         poly.bindTooltip(function () { return lineTooltip(line, x.v); },
                          { sticky: true, className: "vm-tooltip", direction: "top" });
         poly.on("mouseover", function () { poly.setStyle({ opacity: 1, weight: width + 2 }); poly.bringToFront(); });
-        poly.on("mouseout", function () { poly.setStyle({ opacity: 0.78, weight: width }); });
+        poly.on("mouseout", function () { poly.setStyle({ opacity: 0.9, weight: width }); });
         poly.addTo(arcLayer);
         var path = poly.getElement();
         if (path) {
