@@ -185,7 +185,8 @@ def test_messages_made_with_fields_are_written_again_in_spanish_and_survive_pick
     assert note == "region: 15 negative intermediate-use cells of the Use table set to 0."
     again = pickle.loads(pickle.dumps(note))
     with i18n.use_language("es"):
-        assert i18n.translate(again) == "región: 15 celdas de uso intermedio negativas de la tabla de uso se fijaron en 0."
+        assert i18n.translate(again) == (
+            "región: 15 celdas de uso intermedio negativas de la tabla de uso se fijaron en 0.")
         assert i18n.translate("No data") == "Sin datos"
     assert i18n.translate(again) == str(note)
 

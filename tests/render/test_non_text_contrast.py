@@ -14,8 +14,9 @@ What is checked, and against what:
   can outline (every class colour, no data, the flow areas, the basemap);
 * legend swatches: their outline against the legend's panel;
 * class colours: the first and last class of every sequential classification 3:1 apart (the ends
-  of a ramp are told apart; the two sides of a diverging one differ by hue). Neighbouring classes of a 5-9 class ramp cannot be 3:1 apart; the values are
-  given as text in the legend, the tooltips and the data table (tests/browser/test_accessibility.py).
+  of a ramp are told apart; the two sides of a diverging one differ by hue). Neighbouring classes
+  of a 5-9 class ramp cannot be 3:1 apart; the values are given as text in the legend, the
+  tooltips and the data table (tests/browser/test_accessibility.py).
 
 Not checked: the suitability sites' outlines over the viridis raster (no colour has 3:1 against
 both ends of viridis; each site carries its rank as a text label).
@@ -61,7 +62,8 @@ def blend(color: str, opacity: float, under: str) -> str:
     """``color`` drawn with ``opacity`` over ``under`` (sRGB blending, as browsers do)."""
     top = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
     bottom = [int(under[i : i + 2], 16) for i in (1, 3, 5)]
-    return "#" + "".join(f"{round(opacity * t + (1 - opacity) * b):02x}" for t, b in zip(top, bottom, strict=True))
+    mixed = (round(opacity * t + (1 - opacity) * b) for t, b in zip(top, bottom, strict=True))
+    return "#" + "".join(f"{c:02x}" for c in mixed)
 
 
 def css_rule(name: str, selector: str) -> str:
@@ -113,7 +115,8 @@ def test_project_markers_and_lines_stand_out_from_their_halo_and_the_basemap() -
     halo = re.search(r'stroke: hollow \? color : "(#[0-9a-fA-F]{6})"', script)
     hollow_fill = re.search(r'fill: hollow \? "(#[0-9a-fA-F]{6})" : color', script)
     assert halo and hollow_fill
-    line_opacity = js_number("projects.js", r"color: cat\.color, weight: d\.lineWidths\[p\.size\[i\]\], opacity: ([\d.]+)")
+    line_opacity = js_number(
+        "projects.js", r"color: cat\.color, weight: d\.lineWidths\[p\.size\[i\]\], opacity: ([\d.]+)")
     pairs = []
     for key, style in CATEGORY_STYLES.items():
         color = style.color.lower()
@@ -163,7 +166,8 @@ def test_the_focus_ring_has_3_to_1_against_every_fill_it_can_outline(
     worst = sorted(
         (max(contrast(ring, f), *(contrast(h, f) for h in halos)), f) for f in fills
     )[0]
-    assert worst[0] >= MINIMUM, f"{selector}: ring {ring} with halo {sorted(halos)} on {worst[1]}: {worst[0]:.2f}:1"
+    ratio, fill = worst
+    assert ratio >= MINIMUM, f"{selector}: ring {ring}, halo {sorted(halos)} on {fill}: {ratio:.2f}:1"
     assert all(contrast(ring, h) >= MINIMUM for h in halos)  # the ring itself stands out from its halo
 
 

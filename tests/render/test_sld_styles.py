@@ -52,7 +52,8 @@ def test_projects_have_a_rule_per_category_with_colour_shape_and_dashes() -> Non
     points = _rules(build_projects_sld(geometry="point"))
     assert [r.find(".//ogc:Literal", NS).text for r in points] == list(CATEGORY_STYLES)
     rail = points[list(CATEGORY_STYLES).index("rail")]
-    assert _css(rail, "fill") == [CATEGORY_STYLES["rail"].color.lower()] and rail.find(".//sld:WellKnownName", NS).text == "square"
+    assert _css(rail, "fill") == [CATEGORY_STYLES["rail"].color.lower()]
+    assert rail.find(".//sld:WellKnownName", NS).text == "square"
     lines = _rules(build_projects_sld(geometry="line"))
     assert _css(lines[list(CATEGORY_STYLES).index("rail")], "stroke-dasharray") == ["10 5"]
 
