@@ -413,3 +413,140 @@ def test_a_place_named_script_stays_text_in_the_page_its_table_and_its_title(
     assert dialogs == []
     assert_no_serious_violations(page, "a page of places named with markup")
     assert_no_errors(_quiet(report))
+
+
+# ------------------------------------------------------------------------------- skip links
+
+
+def test_skip_links_lead_past_the_controls_to_the_features_and_to_the_table(
+    full: tuple[Path, Path], open_page: PageOpener
+) -> None:
+    """A tract page has hundreds of features: the first Tab offers to skip to them, the second to
+    open the data table; the table comes after the map's controls and features in the page."""
+    maps, _ = full
+    page, report = open_page(maps / "flows-ca-od-2021-jt00-tract.html")
+    page.wait_for_load_state("load")
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    assert skip.inner_text() == "Skip to the map's features"
+    box = skip.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["y"] >= 0  # shown when it has the focus
+    assert_no_serious_violations(page, "tract page with its skip link focused")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.matches('path.vm-focusable')")
+    label = page.locator(":focus").get_attribute("aria-label") or ""
+    assert label.startswith("Tract ") or "Jobs here" in label, label
+    page.keyboard.press("Tab")  # on to the next feature, not back to the controls
+    assert page.evaluate("() => document.activeElement.matches('path.vm-focusable')")
+
+    page.reload()
+    page.wait_for_load_state("load")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.locator(":focus").inner_text() == "Open the data table"
+    page.keyboard.press("Enter")
+    panel = page.locator(".vm-table-panel")
+    panel.locator("table").first.wait_for()
+    assert page.evaluate("() => !!document.activeElement.closest('.vm-table-panel')")
+    order = page.evaluate(
+        """() => {
+            const map = document.querySelector('.leaflet-container');
+            const feature = map.querySelector('.vm-focusable');
+            const table = document.querySelector('.vm-table-panel');
+            const after = (a, b) => !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
+            return {controlsFirst: after(map.querySelector('.leaflet-control-container'), feature),
+                    tableAfterFeatures: after(feature, table)};
+        }"""
+    )
+    assert order == {"controlsFirst": True, "tableAfterFeatures": True}
+    assert_no_errors(_quiet(report))
+
+
+# ---------------------------------------------------------------------------- screen reader
+
+
+def ax_tree(page: Any) -> list[dict[str, Any]]:
+    """Chromium's accessibility tree of the page (what a screen reader is given), as
+    ``{role, name, props}`` per node that is not ignored."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        cdp.detach()
+    return [
+        {"role": n.get("role", {}).get("value"), "name": n.get("name", {}).get("value", ""),
+         "props": {p["name"]: p.get("value", {}).get("value") for p in n.get("properties", [])}}
+        for n in nodes if not n.get("ignored")
+    ]  # fmt: skip
+
+
+def named(tree: list[dict[str, Any]], role: str) -> list[str]:
+    return [n["name"] for n in tree if n["role"] == role]
+
+
+def test_a_screen_reader_gets_the_language_landmarks_controls_features_and_table_of_a_cluster_map(
+    bundled: Path, open_page: PageOpener
+) -> None:
+    page, report = open_page(bundled / "cluster-energy.html")
+    page.wait_for_load_state("load")
+    # the language is the document's (a screen reader picks its voice by it)
+    cdp = page.context.new_cdp_session(page)
+    lang = cdp.send("Runtime.evaluate", {"expression": "document.documentElement.lang"})["result"]["value"]
+    cdp.detach()
+    assert lang == "en"
+    tree = ax_tree(page)
+    assert len(named(tree, "main")) == 1
+    headings = [n for n in tree if n["role"] == "heading" and n["props"].get("level") == 1]
+    assert [h["name"] for h in headings] == [page.title()] and "Energy" in page.title()
+    regions = named(tree, "region")
+    assert any(r.startswith("Map: ") and "Tab to reach its features" in r for r in regions), regions
+    buttons = named(tree, "button")
+    assert {"Zoom in", "Zoom out", "Data table", "Open the data table"} <= set(buttons), buttons
+    assert "Skip to the map's features" in named(tree, "link")
+    metrics = named(tree, "radio")
+    assert any(m.startswith("Jobs") for m in metrics) and len(metrics) >= 5, metrics
+    # every county is a button named with its place, metric and value (in the page's words: none
+    # left "undefined" by a name made before the page's script had its words)
+    assert not [b for b in buttons if "undefined" in b], buttons
+    counties = [b for b in buttons if " County; " in b]
+    assert len(counties) == page.locator("path.leaflet-interactive").count() >= 8, counties
+    assert all(re.search(r"^\w[\w ]+ County; Jobs, 20\d\d; [\d,]+ jobs", c) for c in counties), counties
+    # the data table: its caption names it, its columns and rows have headers
+    page.locator(".vm-table-toggle").click()
+    page.locator(".vm-table-panel table").first.wait_for()
+    tree = ax_tree(page)
+    tables = named(tree, "table")
+    assert len(tables) == 1 and tables[0].startswith("Energy"), tables
+    columns = named(tree, "columnheader")
+    assert columns[0] == "Place" and any(c.startswith("Jobs") for c in columns), columns
+    assert len(named(tree, "rowheader")) == len(counties)
+    assert_no_errors(_quiet(report))
+
+
+def test_a_screen_reader_gets_the_projects_page_markers_and_table(
+    full: tuple[Path, Path], open_page: PageOpener
+) -> None:
+    _, projects_page = full
+    page, report = open_page(projects_page, wait_for="[data-projects-ready]")
+    tree = ax_tree(page)
+    assert [n["name"] for n in tree if n["role"] == "heading" and n["props"].get("level") == 1] == [
+        "Infrastructure projects"
+    ]
+    assert len(named(tree, "main")) == 1
+    buttons = named(tree, "button")
+    markers = [b for b in buttons if "Blackstone Ave widening" in b or SCRIPT_NAME in b]
+    assert len(markers) == 2, buttons  # reachable, named by the project (data names stay text)
+    assert any("$12M" in m for m in markers), markers  # and what they cost
+    rail = [b for b in buttons if b.startswith("High-speed rail segment")]
+    assert rail and "$2B" in rail[0], buttons  # a line project too
+    assert {"Zoom in", "Zoom out", "Data table"} <= set(buttons)
+    checkboxes = named(tree, "checkbox")
+    assert any("planned" in c for c in checkboxes), checkboxes  # the status filter
+    page.locator(".vm-table-toggle").click()
+    page.locator(".vm-table-panel table").first.wait_for()
+    tree = ax_tree(page)
+    assert len(named(tree, "table")) == 1 and named(tree, "table")[0]
+    columns = named(tree, "columnheader")
+    assert len(columns) >= 4 and "Cost" in " ".join(columns), columns
+    assert SCRIPT_NAME in named(tree, "rowheader")
+    assert_no_errors(_quiet(report))

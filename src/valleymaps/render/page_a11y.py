@@ -65,6 +65,9 @@ def a11y_strings() -> dict[str, str]:
         "tables": _("Tables (scroll with the arrow keys)"),
         "mapLabel": _("Map: {title}. Tab to reach its features; Enter shows their details. The Data table "
                       "button lists the same values."),
+        "skipLinks": _("Skip links"),
+        "skipToFeatures": _("Skip to the map's features"),
+        "skipToTable": _("Open the data table"),
     }
 
 

@@ -1,12 +1,14 @@
 /* valleymaps accessibility, shared by every map page (render/page_a11y.py).
  *
  * - Keyboard: every map feature that shows a tooltip or a popup gets tabindex=0, role=button
- *   and a name (its tooltip text); focus shows the tooltip (what hovering does), Enter or Space
+ *   and a name (its tooltip text, renewed by enhanceAll() when the page shows another measure); focus shows the tooltip (what hovering does), Enter or Space
  *   does what a click does (opens the popup, selects an area) and shows the tooltip; Escape
  *   closes them.
  * - A "Data table" button on each map: a sortable <table> (caption, th scope) with the values
  *   the map shows. A page registers its own table with valleymapsA11y.setTable(map, build);
  *   without one, the table lists every feature and its tooltip text.
+ * - Skip links before each map (shown when focused): to its features, past the controls, and to
+ *   its data table, so that a page of hundreds of tracts needs two key presses, not hundreds.
  * All text from data is set with textContent (never innerHTML). */
 (function (global) {
   "use strict";
@@ -90,7 +92,11 @@
     if (!layer || !layer.getTooltip || layer.options.interactive === false) { return; }
     if (!layer.getTooltip() && !(layer.getPopup && layer.getPopup())) { return; }
     var node = layer._path || layer._icon;
-    if (!node || node.vmA11y) { return; }
+    if (!node) { return; }
+    if (node.vmA11y) {  // known: its name again (the page's words and values may have changed)
+      node.setAttribute("aria-label", describe(layer));
+      return;
+    }
     node.vmA11y = true;
     node.setAttribute("tabindex", "0");
     node.setAttribute("role", "button");
@@ -315,6 +321,29 @@
     L.DomEvent.disableClickPropagation(panel);
     L.DomEvent.disableScrollPropagation(panel);
     entry.open = open;
+    addSkipLinks(map, open);
+  }
+
+  /* Skip links before the map: "Skip to the map's features" (past the controls) and "Open the data
+   * table"; visually hidden until they have the focus. */
+  function addSkipLinks(map, openTable) {
+    var container = map.getContainer();
+    if (!container.id) { container.id = "vm-map-" + (nextId += 1); }
+    var nav = el("nav", "vm-skip-links");
+    nav.setAttribute("aria-label", S.skipLinks);
+    var toFeatures = el("a", "vm-skip", S.skipToFeatures);
+    toFeatures.href = "#" + container.id;
+    toFeatures.addEventListener("click", function (e) {
+      var first = container.querySelector(".vm-focusable");
+      e.preventDefault();
+      (first || container).focus({ preventScroll: true });
+    });
+    var toTable = el("button", "vm-skip", S.skipToTable);
+    toTable.type = "button";
+    toTable.addEventListener("click", function () { openTable(); });
+    nav.appendChild(toFeatures);
+    nav.appendChild(toTable);
+    container.parentNode.insertBefore(nav, container);
   }
 
   /* A page's own table: build() returns {caption, columns, rows[, note]} at the moment the
@@ -322,6 +351,7 @@
   function setTable(map, build) {
     var entry = entryOf(map);
     if (entry) { entry.build = build; }
+    enhanceAll(map);  // the page is set up: its features' names in its words (a screen reader reads them)
   }
 
   /* ----------------------------------------------------------------------------- install */
