@@ -110,3 +110,26 @@ def test_list_shows_targets_profiles_and_missing_layers(ws_and_layers) -> None:
     assert result.exit_code == 0
     assert "Plastics bottle manufacturing  ->  test-plants" in result.output
     assert "test-plants" in result.output and "missing: factor 'rail'" in result.output
+
+
+def test_the_page_follows_the_atlas_language_and_lang(ws_and_layers) -> None:
+    """``[atlas] lang = "es"`` writes the page in Spanish (as the atlas); --lang en overrides it; the
+    tables and the messages on screen stay English."""
+    ws, layers = ws_and_layers
+    config = ws.root / "valleymaps.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('lang = "en"', 'lang = "es"'), encoding="utf-8")
+    args = ["suitability", "-w", str(ws.root), "-t", "plastics bottle manufacturing", "--resolution", "1000",
+            "--no-png", *_layer_args(layers)]  # fmt: skip
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "Suitability for Plastics bottle manufacturing" in result.output
+    out = ws.root / "outputs" / "suitability" / "plastics-bottle-manufacturing"
+    page = (out / "map.html").read_text(encoding="utf-8")
+    assert '<html lang="es">' in page and "¿Dónde podría ubicarse la industria" in page
+    assert "Aptitud a 1000 m (EPSG:3310)" in page and "Where could" not in page
+    assert "score" in pd.read_csv(out / "sites.csv").columns
+    result = CliRunner().invoke(cli, [*args, "--overwrite", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    page = (out / "map.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in page and "Where could plastics bottle manufacturing locate?" in page
