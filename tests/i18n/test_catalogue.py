@@ -12,6 +12,7 @@ import re
 import string
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -191,13 +192,12 @@ def test_messages_made_with_fields_are_written_again_in_spanish_and_survive_pick
     assert i18n.translate(again) == str(note)
 
 
-def test_every_note_of_the_leakage_model_has_its_spanish_form(tmp_path: Path) -> None:
+def test_every_note_of_the_leakage_model_has_its_spanish_form(bundled_atlas: Any, tmp_path: Path) -> None:
     """The model's technical notes on the bundled workspace (synthetic jobs, the nation from the
     state, the BEA tables' quirks read back from the store) are all messages of the catalogue."""
     from valleymaps.workflows.leakage import run_leakage
-    from valleymaps.workspace import init_workspace
 
-    run = run_leakage(init_workspace(tmp_path / "ws"), out_dir=tmp_path / "out")
+    run = run_leakage(bundled_atlas.ws, out_dir=tmp_path / "out")  # the workspace is only read
     notes = run.result.notes
     assert len(notes) >= 8 and all(isinstance(n, i18n.Message) for n in notes), notes
     with i18n.use_language("es"):
