@@ -103,6 +103,11 @@ TILES: str = "Esri.WorldGrayCanvas"
 #: ``valleymaps build --workers 2`` (a fresh process) uses both cores.
 BUILD_WORKERS: int = 1
 
+#: Processes of ``valleymaps build`` run from the command line without ``--workers``: a fresh
+#: process, which has used no GDAL threads before it forks, so it may use both cores of a
+#: laptop (at most the machine's CPU count).
+CLI_BUILD_WORKERS: int = 2
+
 #: Where work that splits into tasks (one LODES OD file, one suitability target) runs:
 #: ``None`` runs it in this process, one task after another (the default: no cluster, no
 #: service). A Dask scheduler address (``"tcp://10.0.0.5:8786"``) sends the tasks to that cluster

@@ -104,3 +104,49 @@ def test_fisher_jenks_breaks_match_mapclassify():
         warnings.simplefilter("ignore")  # "Numba not installed": the slow exact version
         expected = [float(b) for b in mapclassify.FisherJenks(values, k=5).bins]
     assert fisher_jenks_breaks(values, k=5) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("scheme", ["Quantiles", "EqualInterval"])
+def test_quantile_and_equal_interval_breaks_are_mapclassifys_to_the_bit(scheme):
+    # the build no longer imports mapclassify (seconds of scipy.stats and scikit-learn):
+    # its own breaks must be the ones a map classified by mapclassify had
+    import warnings
+
+    import mapclassify
+
+    from valleymaps.render.classify import equal_interval_breaks, quantile_breaks
+
+    ours = {"Quantiles": quantile_breaks, "EqualInterval": equal_interval_breaks}[scheme]
+    rng = np.random.default_rng(11)
+    cases = [
+        rng.lognormal(3, 1.2, 500),  # skewed, like jobs
+        np.round(rng.normal(1.0, 0.4, 57), 3),  # location quotients
+        rng.integers(0, 4, 40).astype(float),  # many ties: fewer classes than asked
+        np.array([0.0, 0.0, 0.0, 0.0, 12.5]),
+        rng.normal(0, 1e6, 9),  # negative changes
+        np.arange(1000.0),
+        np.array([3.3, 3.3, 7.1]),
+    ]
+    for values in cases:
+        for k in (2, 3, 5, 7):
+            k_used = max(1, min(k, len(np.unique(values))))
+            if k_used == 1:
+                continue
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # "Not enough unique values"
+                expected = sorted({float(b) for b in getattr(mapclassify, scheme)(values, k=k_used).bins})
+            assert ours(values, k=k_used) == expected, (scheme, k_used, values[:5])
+
+
+def test_classifying_for_a_map_does_not_import_mapclassify():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from valleymaps.render.classify import classify_values\n"
+        "for s in ('quantiles', 'equal_interval', 'natural_breaks'):\n"
+        "    classify_values([1, 2, 3, 5, 8, 13, 21], scheme=s, k=3)\n"
+        "print('mapclassify' in sys.modules, 'sklearn' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

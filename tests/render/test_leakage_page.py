@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 import pytest
 
 from valleymaps.analysis.io_model import compute_leakage, example_tables
 from valleymaps.render.leakage_page import (
-    PNG_METADATA,
     build_leakage_payload,
     format_usd,
     render_leakage_png,
 )
+from valleymaps.render.png import figure_png
 
 REGION = pd.Series({"111": 10.0, "311": 20.0, "54": 5.0})
 NATION = pd.Series({"111": 100.0, "311": 100.0, "54": 100.0})
@@ -88,9 +86,7 @@ def test_png_has_the_same_bytes_every_time(result) -> None:  # type: ignore[no-u
     payload = build_leakage_payload(result, region_name="Valley")
 
     def png() -> bytes:
-        buf = io.BytesIO()
-        render_leakage_png(payload).savefig(buf, format="png", metadata=PNG_METADATA)
-        return buf.getvalue()
+        return figure_png(render_leakage_png(payload))
 
     first = png()
     assert first[:8] == b"\x89PNG\r\n\x1a\n" and first == png()

@@ -91,3 +91,21 @@ def test_excluded_cells_are_never_part_of_a_site() -> None:
     excluded = shapely.box(14 * CELL, 70 * CELL, 16 * CELL, 100 * CELL)
     assert len(sites) == 2
     assert all(g.intersection(excluded).area == 0 for g in sites.geometry)
+
+
+def test_best_first_blocks_give_the_order_of_one_full_sort():
+    # the site search sorts a large area a block at a time; the seeds must come in exactly
+    # the order of sorting every cell at once, ties (plateaus of equal suitability) included
+    from valleymaps.suitability.sites import _best_first
+
+    rng = np.random.default_rng(5)
+    n = 50_000
+    cells = np.sort(rng.choice(10 * n, n, replace=False))
+    score = np.round(rng.uniform(0, 100, n), 0).astype(np.float32)  # many ties
+    around = np.round(rng.uniform(0, 100, n), 1).astype(np.float32)
+    scatter = rng.integers(0, 1_000_003, n)
+    keys = (scatter, -around, -score)
+    expected = cells[np.lexsort(keys)]
+    got = np.concatenate(list(_best_first(cells, keys, block=1_000)))
+    assert np.array_equal(got, expected)
+    assert np.array_equal(np.concatenate(list(_best_first(cells, keys))), expected)

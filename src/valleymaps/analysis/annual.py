@@ -18,9 +18,8 @@ import pandas as pd
 
 from valleymaps.analysis import indicators
 from valleymaps.analysis.cluster_employment import ClusterEmployment
-from valleymaps.analysis.metrics import LEVELS, _with_region
+from valleymaps.analysis.metrics import LEVELS, _with_region, merge_flag_columns
 from valleymaps.errors import AnalysisError
-from valleymaps.flags import combine_flags
 
 log = logging.getLogger(__name__)
 
@@ -111,10 +110,7 @@ def compute_annual_metrics(
     out["yoy_change"] = out["employment"] - out["employment_prev"]
     out["yoy_growth"] = indicators.growth_rate(out["employment_prev"], out["employment"])
 
-    joined = out[["flag", "total_flag"]].fillna("").astype(str).agg("".join, axis=1)
-    out["flag"] = ""
-    nonempty = joined != ""
-    out.loc[nonempty, "flag"] = joined[nonempty].map(combine_flags)
+    out["flag"] = merge_flag_columns(out, ["flag", "total_flag"])
     out["level"] = out["geoid"].str.len().map(LEVELS)
     out.loc[out["geoid"] == region_geoid, "level"] = "region"
     out["reference"] = ref_id

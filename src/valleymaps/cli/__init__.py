@@ -110,5 +110,5 @@ _register()
 
 
 def main() -> None:
-    """Entry point of the console script."""
-    cli(prog_name="valleymaps")
+    """Entry point of the console script (a fresh process: the build may fork its workers)."""
+    cli(prog_name="valleymaps", obj={"fresh_process": True})

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 from tqdm import tqdm
 
+from valleymaps import settings
 from valleymaps.cli.options import lang_option, open_executor, scheduler_option, workspace_option
 from valleymaps.core.schemes import SCHEME_NAMES, resolve_scheme
 from valleymaps.workspace import Workspace
@@ -66,8 +68,8 @@ def _check_scheme(ctx: click.Context, param: click.Parameter, value: str | None)
     "--workers",
     type=click.IntRange(1, 64),
     default=None,
-    help="Processes for the static PNGs and the atlas sections (default 1; 2 uses both cores of a "
-    "laptop). The atlas is the same whatever the number.",
+    help="Processes for the static PNGs and the atlas sections (default 2, both cores of a laptop; "
+    "at most the CPU count). The atlas is the same whatever the number.",
 )
 @click.option(
     "--offline",
@@ -113,6 +115,8 @@ def build(
     from valleymaps.workflows.atlas import build_atlas
 
     ws = Workspace.open(workspace_dir)
+    if workers is None:
+        workers = _default_workers()
     if offline:  # say what is missing before building
         from valleymaps.workflows.offline import check_offline_assets
 
@@ -162,3 +166,14 @@ def build(
     if result.synthetic:
         click.secho("  Note: maps show synthetic sample data (not real employment figures).", fg="yellow")
     click.echo(f"Open {result.index_path.as_uri()} in a browser.")
+
+
+def _default_workers() -> int | None:
+    """Both cores when run from the command line (a fresh process); else the library default.
+
+    A caller that invokes the command inside its own process (a notebook, a test session) may
+    already have used GDAL's threads, and a forked worker could then wait forever on them.
+    """
+    ctx = click.get_current_context()
+    fresh = isinstance(ctx.obj, dict) and ctx.obj.get("fresh_process", False)
+    return min(settings.CLI_BUILD_WORKERS, os.cpu_count() or 1) if fresh else None

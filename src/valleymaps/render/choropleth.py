@@ -18,6 +18,7 @@ from typing import Any
 import folium
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
@@ -200,6 +201,27 @@ def _compact(values: np.ndarray, digits: int) -> list[float | int | None]:
     return [None if not np.isfinite(v) else float(v) for v in rounded]
 
 
+def _place_by_year(
+    frame: pd.DataFrame, column: str, order: pd.Index, years: Sequence[int], *, missing: Any
+) -> npt.NDArray[Any]:
+    """``column`` as a places × years array (rows in ``order``), ``missing`` where absent.
+
+    Where a place has several rows in a year the first non-missing value counts (as a pivot
+    table's ``first``); rows of places or years not asked for are left out. A plain array
+    fill: pivoting through pandas was most of the time of a cluster page.
+    """
+    out = np.full((len(order), len(years)), missing, dtype=float if missing is not None else object)
+    given = frame[frame[column].notna()]
+    rows = order.get_indexer(given["geoid"])
+    cols = pd.Index(list(years)).get_indexer(given["year"])
+    keep = (rows >= 0) & (cols >= 0)
+    rows, cols = rows[keep], cols[keep]
+    vals = given[column].to_numpy()[keep]
+    first = ~pd.Series(rows * len(years) + cols).duplicated(keep="first").to_numpy()
+    out[rows[first], cols[first]] = vals[first]
+    return out
+
+
 def annual_metric_payload(
     layer: LevelLayer,
     spec: MetricSpec,
@@ -227,13 +249,9 @@ def annual_metric_payload(
     if "component" in frame:
         frame = frame[frame["component"] == spec.component]
     order = pd.Index(layer.places["geoid"])
-    wide = frame.pivot_table(index="geoid", columns="year", values=spec.column, aggfunc="first",
-                             dropna=False).reindex(index=order, columns=list(years))
-    flags = (frame[frame["flag"].fillna("") != ""]
-             .pivot_table(index="geoid", columns="year", values="flag", aggfunc="first")
-             .reindex(index=order, columns=list(years))
+    values = _place_by_year(frame, spec.column, order, years, missing=np.nan).astype(float)
+    flags = (_place_by_year(frame[frame["flag"].fillna("") != ""], "flag", order, years, missing=None)
              if "flag" in frame else None)  # fmt: skip
-    values = wide.to_numpy(dtype=float)
     classification = classify_values(
         values.ravel(), scheme=scheme, k=k, breaks=breaks if spec.center is None else None, center=spec.center
     )
@@ -248,12 +266,10 @@ def annual_metric_payload(
             "v": _compact(column, digits),
         }
         if flags is not None:
-            set_flags = flags[year].dropna() if year in flags else pd.Series(dtype=object)
-            positions = {g: i for i, g in enumerate(order)}
             # a value the source does not count is only that: other flags do not apply
             entry["flags"] = {
                 str(i): NOT_COVERED if NOT_COVERED in f and np.isnan(column[i]) else str(f)
-                for i, f in ((positions[g], f) for g, f in set_flags.items())
+                for i, f in enumerate(flags[:, j])
                 if f
             }
         by_year[str(year)] = entry

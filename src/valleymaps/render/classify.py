@@ -17,7 +17,6 @@ middle falls exactly on the centre. Both palettes are colour-blind safe
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -71,14 +70,62 @@ def _mapclassify_breaks(
         return [float(values.max())]
     if scheme == "FisherJenks":
         return fisher_jenks_breaks(values, k=k)
-    import mapclassify  # slow to import (several seconds): only when a map is classified
+    if scheme == "Quantiles":
+        return quantile_breaks(values, k=k)
+    if scheme == "EqualInterval":
+        return equal_interval_breaks(values, k=k)
+    raise ClassificationError(f"no classifier for scheme {scheme!r}")
 
-    with warnings.catch_warnings():
-        # quantiles of values with ties can give fewer distinct breaks than k (many zero rates):
-        # mapclassify warns and uses fewer classes, as the set below does
-        warnings.filterwarnings("ignore", message="Not enough unique values", category=UserWarning)
-        classifier = getattr(mapclassify, scheme)(values, k=k)
-    return sorted({float(b) for b in classifier.bins})
+
+def _score_at_percentile(ordered: npt.NDArray[np.float64], percent: float) -> float:
+    """The value at ``percent`` of sorted ``ordered``, interpolated between neighbours.
+
+    The arithmetic of ``scipy.stats.scoreatpercentile`` (which mapclassify's quantiles use),
+    step by step, so the breaks are the same to the last bit.
+    """
+    idx = percent / 100.0 * (len(ordered) - 1)
+    i = int(idx)
+    if i == idx:
+        return float(ordered[i])
+    weights = np.array([(i + 1) - idx, idx - i], dtype=float)
+    return float(np.add.reduce(ordered[i : i + 2] * weights) / weights.sum())
+
+
+def quantile_breaks(values: npt.ArrayLike, *, k: int) -> list[float]:
+    """Upper bounds of ``k`` classes holding about as many values each (fewer on ties).
+
+    The breaks of mapclassify's ``Quantiles`` without importing it (mapclassify pulls in
+    scipy.stats and scikit-learn: seconds of every build).
+
+    >>> quantile_breaks(range(1000), k=4)
+    [249.75, 499.5, 749.25, 999.0]
+    >>> quantile_breaks([0, 0, 0, 0, 5], k=4)
+    [0.0, 5.0]
+    """
+    ordered = np.sort(np.asarray(values, dtype=float).ravel())
+    width = 100.0 / k
+    percents = np.arange(width, 100 + width, width)
+    if percents[-1] > 100.0:
+        percents[-1] = 100.0
+    return sorted({_score_at_percentile(ordered, float(p)) for p in percents})
+
+
+def equal_interval_breaks(values: npt.ArrayLike, *, k: int) -> list[float]:
+    """Upper bounds of ``k`` classes of equal width from the minimum to the maximum.
+
+    The breaks of mapclassify's ``EqualInterval`` without importing it.
+
+    >>> equal_interval_breaks([1, 2, 3, 4, 5, 6, 7, 8], k=4)
+    [2.75, 4.5, 6.25, 8.0]
+    """
+    arr = np.asarray(values, dtype=float).ravel()
+    top, bottom = max(arr), min(arr)
+    width = (top - bottom) * 1.0 / k
+    cuts = np.arange(bottom + width, top + width, width)
+    if len(cuts) > k:  # the last step can overshoot the maximum
+        cuts = cuts[0:k]
+    cuts[-1] = top
+    return sorted({float(b) for b in cuts})
 
 
 def fisher_jenks_breaks(values: npt.ArrayLike, *, k: int) -> list[float]:

@@ -471,6 +471,3 @@ def render_leakage_png(payload: dict[str, Any], *, synthetic_notice: str | None 
     fig.text(0.02, 0.9, sub, fontsize=8.5, color="#7a4b00" if synthetic_notice else "#444")
     return fig
 
-
-#: Metadata for :meth:`Figure.savefig` that keeps the PNG's bytes the same on every build.
-PNG_METADATA: dict[str, str | None] = {"Software": None}

@@ -1,9 +1,10 @@
 """PNG bytes of a matplotlib figure, quickly and reproducibly.
 
-``Figure.savefig`` writes RGBA with a ``Software`` text chunk at zlib level 6.
-Static maps are opaque, so :func:`encode_png` drops the alpha channel, writes
-no text metadata (two builds give the same bytes; the resolution is kept) and
-uses a lower compression level: a few per cent larger files, written in a fraction of the time.
+``Figure.savefig`` writes RGBA with a ``Software`` text chunk at zlib level 6, and
+Pillow tries five row filters per row. Static maps are opaque and mostly flat colour,
+so :func:`encode_png` writes RGB rows unfiltered (flat colour compresses as well without
+a filter), no text metadata (two builds give the same bytes; the resolution is kept as a
+``pHYs`` chunk) at a low zlib level: smaller files than Pillow's, in half the time.
 
 >>> from matplotlib.figure import Figure
 >>> figure_png(Figure(figsize=(1, 1), dpi=10))[:8]
@@ -13,27 +14,54 @@ b'\\x89PNG\\r\\n\\x1a\\n'
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 
 import numpy as np
+import numpy.typing as npt
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 #: zlib level of static PNGs (Pillow's default is 6; 1–3 compress almost as well, several times faster).
 PNG_COMPRESS_LEVEL = 3
 
+_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def rgb_png(rgb: npt.NDArray[np.uint8], *, dpi: float, compress_level: int = PNG_COMPRESS_LEVEL) -> bytes:
+    """An 8-bit RGB PNG of ``rgb`` (rows × columns × 3), rows unfiltered, with its resolution."""
+    height, width, _ = rgb.shape
+    rows = np.empty((height, 1 + 3 * width), dtype=np.uint8)
+    rows[:, 0] = 0  # filter type "None" on every row
+    rows[:, 1:] = rgb.reshape(height, 3 * width)
+    per_metre = int(dpi / 0.0254 + 0.5)  # as Pillow rounds it
+    return b"".join(
+        (
+            _SIGNATURE,
+            _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),
+            _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+            _chunk(b"IDAT", zlib.compress(rows.tobytes(), compress_level)),
+            _chunk(b"IEND", b""),
+        )
+    )
+
 
 def encode_png(canvas: FigureCanvasAgg, *, compress_level: int = PNG_COMPRESS_LEVEL) -> bytes:
     """The pixels drawn so far on ``canvas`` as PNG bytes (RGB, its dpi, no text, no timestamp)."""
-    from PIL import Image
-
     rgba = np.asarray(canvas.buffer_rgba())
-    if (rgba[..., 3] == 255).all():
-        image = Image.fromarray(np.ascontiguousarray(rgba[..., :3]))
-    else:
-        image = Image.fromarray(np.ascontiguousarray(rgba))
-    out = io.BytesIO()
     dpi = canvas.figure.dpi  # a pHYs chunk, so that a report gets the figure's size in inches
-    image.save(out, format="PNG", compress_level=compress_level, dpi=(dpi, dpi))
+    if (rgba[..., 3] == 255).all():
+        return rgb_png(rgba[..., :3], dpi=dpi, compress_level=compress_level)
+    from PIL import Image  # a figure with transparency keeps its alpha channel
+
+    out = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(rgba)).save(
+        out, format="PNG", compress_level=compress_level, dpi=(dpi, dpi)
+    )
     return out.getvalue()
 
 

@@ -33,8 +33,9 @@ from __future__ import annotations
 import heapq
 import logging
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -167,23 +168,47 @@ def _surroundings(
     return np.round(inner, 3)
 
 
+def _best_first(
+    cells: npt.NDArray[np.intp], keys: Sequence[npt.NDArray[Any]], *, block: int = 65_536
+) -> Iterator[npt.NDArray[np.intp]]:
+    """``cells`` in the order of ``np.lexsort(keys)`` (the last key first), a block at a time.
+
+    The same order as sorting everything at once, but a block of the best (smallest last
+    key) cells is sorted only when the one before is used up: a site search stops long before
+    the end of a large area, and sorting all of it was most of the search's time.
+    """
+    primary = keys[-1]
+    remaining = np.arange(len(cells))
+    while remaining.size:
+        if remaining.size <= 2 * block:
+            head = remaining
+            remaining = remaining[:0]
+        else:
+            cut = np.partition(primary[remaining], block)[block]
+            in_head = primary[remaining] <= cut  # every tie of the cut goes with it
+            head, remaining = remaining[in_head], remaining[~in_head]
+        # head is in the cells' order, so a stable sort of it keeps lexsort's ties
+        yield cells[head[np.lexsort(tuple(k[head] for k in keys))]]
+
+
 def _free_seeds(
-    order: npt.NDArray[np.intp], taken_flat: npt.NDArray[np.bool_], chunk: int = 4096
+    blocks: Iterable[npt.NDArray[np.intp]], taken_flat: npt.NDArray[np.bool_], chunk: int = 4096
 ) -> Iterator[int]:
-    """The cells of ``order`` not taken yet when their turn comes, in order.
+    """The cells of ``blocks`` (in order) not taken yet when their turn comes.
 
     The same seeds as testing ``taken`` cell by cell, but the taken runs are skipped in chunks
     (a large area has far more cells than pieces).
     """
-    i = 0
-    while i < len(order):
-        free = np.flatnonzero(~taken_flat[order[i : i + chunk]])
-        if free.size == 0:
-            i += chunk
-            continue
-        i += int(free[0])
-        yield int(order[i])
-        i += 1
+    for order in blocks:
+        i = 0
+        while i < len(order):
+            free = np.flatnonzero(~taken_flat[order[i : i + chunk]])
+            if free.size == 0:
+                i += chunk
+                continue
+            i += int(free[0])
+            yield int(order[i])
+            i += 1
 
 
 def _split_area(
@@ -210,7 +235,7 @@ def _split_area(
     rows_g, cols_g = divmod(flat, w)
     rows_g, cols_g = rows_g + origin[0], cols_g + origin[1]
     scatter = (rows_g * 73_856_093) ^ (cols_g * 19_349_663)
-    order = flat[np.lexsort((scatter % 1_000_003, -surroundings.ravel()[flat], -score.ravel()[flat]))]
+    order = _best_first(flat, (scatter % 1_000_003, -surroundings.ravel()[flat], -score.ravel()[flat]))
     pieces: list[_Piece] = []
     taken_flat = taken.reshape(-1)  # a view: growing and blocking mark it too
     for seed in _free_seeds(order, taken_flat):

@@ -614,10 +614,6 @@ def _build_atlas(
                 tasks[key] = _part_task(part, seed=f"{seed}:{name}")
                 keys.append(key)
             plans.append((section, keys, _assemble_task(parts, own, keys, seed=seed)))
-        # every page classifies its metrics: import mapclassify (and scipy.stats, a second of CPU)
-        # once, before the workers are forked, rather than again in each section that classifies
-        import mapclassify  # noqa: F401
-
         if context.executor is not None and (worker_count or 1) > 1:
             log.info("--workers %d ignored beside a Dask cluster: the build runs in one process",
                      worker_count)

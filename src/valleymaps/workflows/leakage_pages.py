@@ -25,11 +25,10 @@ from valleymaps import settings
 from valleymaps.errors import ValleymapsError
 from valleymaps.i18n import N_
 from valleymaps.i18n import gettext as _
-from valleymaps.io.atomic import atomic_path, write_text_atomic
+from valleymaps.io.atomic import write_text_atomic
 from valleymaps.io.bea import DEFAULT_YEAR, io_store_paths
 from valleymaps.render.atlas_index import AtlasCard
 from valleymaps.render.leakage_page import (
-    PNG_METADATA,
     build_leakage_payload,
     format_usd,
     render_leakage_page,
@@ -102,10 +101,7 @@ def leakage_section(context: AtlasContext) -> list[AtlasCard]:
     write_text_atomic(context.build_dir / PAGE, html)
     thumb = None
     if context.png:
-        fig = render_leakage_png(payload, synthetic_notice=notice)
-        with atomic_path(context.build_dir / "png" / PNG) as tmp:
-            fig.savefig(tmp, format="png", metadata=PNG_METADATA)
-        thumb = f"png/{PNG}"
+        thumb = context.add_png(render_leakage_png, PNG, payload=payload, synthetic_notice=notice)
     return [AtlasCard(_(KIND), payload["finding"], PAGE, thumb, kind=KIND)]
 
 
