@@ -15,6 +15,9 @@ from matplotlib.figure import Figure
 
 from valleymaps import settings
 
+#: Characters of a subtitle line (about the figure's width at 9.5 pt).
+_SUBTITLE_WRAP = 105
+
 
 def render_suitability_png(
     values: npt.NDArray[np.floating],
@@ -95,7 +98,9 @@ def render_suitability_png(
     bar.ax.tick_params(labelsize=8)
     fig.text(0.03, 0.965, title, fontsize=14, fontweight="bold", va="top")
     if subtitle:
-        fig.text(0.03, 0.925, subtitle, fontsize=9.5, color="#444444", va="top", wrap=True)
+        # wrapped by characters: matplotlib's wrap=True lays the text out again word by word
+        fig.text(0.03, 0.925, "\n".join(textwrap.wrap(subtitle, _SUBTITLE_WRAP)), fontsize=9.5,
+                 color="#444444", va="top")
     y = 0.145
     if synthetic_notice:
         fig.text(

@@ -93,12 +93,17 @@ class AtlasContext:
         timestamp, no software line). Returns the path relative to the atlas, for a
         card's thumbnail.
         """
-        from valleymaps.io.atomic import write_bytes_atomic
         from valleymaps.render.png import figure_png
+
+        return self.write_png(name, figure_png(make(**kwargs)))
+
+    def write_png(self, name: str, data: bytes) -> str:
+        """Write PNG bytes into ``png/<name>`` (atomically); returns the path relative to the atlas."""
+        from valleymaps.io.atomic import write_bytes_atomic
 
         path = self.build_dir / "png" / name
         path.parent.mkdir(exist_ok=True)
-        write_bytes_atomic(path, figure_png(make(**kwargs)))
+        write_bytes_atomic(path, data)
         return f"png/{name}"
 
 

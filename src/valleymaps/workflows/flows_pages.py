@@ -63,7 +63,7 @@ from valleymaps.render.metric_specs import (
     format_percent,
     format_signed_jobs,
 )
-from valleymaps.render.static_map import render_static_map
+from valleymaps.render.static_map import StaticChoropleth, style_static_map
 from valleymaps.render.web_geometry import prepare_web_geometry
 from valleymaps.workflows.context import AtlasContext
 
@@ -504,17 +504,17 @@ def _dataset_pages(
     cmap.save(str(build / cpage))
     cthumb = None
     if context.png:
+        layer = layers[0]
+        # one chart of the counties, recoloured per measure (its headings and notes drawn once)
+        chart = StaticChoropleth(layer.places, source_lines=sources, synthetic_notice=notice,
+                                 subtitle=_("{region}, counties").format(region=cfg.region_name))
         for spec in specs:
-            layer = layers[0]
             vals = (layer.values[layer.values["component"] == spec.component].set_index("geoid")[spec.column]
                     .reindex(layer.places["geoid"]).to_numpy(dtype=float))
-            written = context.add_png(
-                render_static_map, f"commuting-{slug}-county-{spec.key.replace('_', '-')}.png",
-                places=layer.places, values=vals, classification=layer.classifications[spec.key],
-                spec=spec, title=f"{spec.title(year=year, base=None)}",
-                subtitle=_("{region}, counties").format(region=cfg.region_name), source_lines=sources,
-                synthetic_notice=notice,
-            )
+            style = style_static_map(vals, layer.classifications[spec.key], spec,
+                                     title=f"{spec.title(year=year, base=None)}")
+            written = context.write_png(f"commuting-{slug}-county-{spec.key.replace('_', '-')}.png",
+                                        chart.render_png(style))
             if spec.key == "leakage_rate":
                 cthumb = written
     cards.append(AtlasCard(_("Commuting leakage ({vintage})").format(vintage=ds.vintage or ds.format),
