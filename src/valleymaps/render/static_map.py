@@ -23,12 +23,13 @@ import shapely
 from matplotlib.artist import Artist
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
-from matplotlib.legend import Legend
-from matplotlib.patches import Patch
+from matplotlib.patches import Rectangle
 from matplotlib.path import Path
 from matplotlib.text import Text
 
 from valleymaps import settings
+from valleymaps.i18n import N_
+from valleymaps.i18n import gettext as _
 from valleymaps.render.classify import Classification
 from valleymaps.render.glyph_cache import caching_canvas
 from valleymaps.render.metric_specs import MetricSpec
@@ -92,9 +93,48 @@ def static_layout(footer: Sequence[str], *, synthetic_notice: str | None = None)
 
 
 #: Legend entry of places without a value.
-NO_DATA_LABEL = "No data or withheld"
+NO_DATA_LABEL = N_("No data or withheld")
 _EDGE_COLOR = "white"
 _EDGE_WIDTH = 0.3
+
+
+#: The static legend's type size (points), and its parts in ems of it: row pitch, swatch
+#: width and height, gap from swatch to label, inset from the legend's left edge.
+_LEGEND_PT = 9.0
+_LEGEND_ROW_EM, _SWATCH_W_EM, _SWATCH_H_EM, _SWATCH_GAP_EM, _LEGEND_INSET_EM = 1.7, 2.0, 0.7, 0.8, 0.4
+_LEGEND_X = 0.71
+
+
+def legend_artists(style: StaticMapStyle, fig: Figure, *, y: float) -> list[Artist]:
+    """The legend of ``style``: its title (the units), a swatch and label per class, and the
+    hatched no-data entry, as artists of ``fig`` centred on height ``y`` (figure fraction).
+
+    Laid out here, row by row, rather than by :class:`matplotlib.legend.Legend`, whose nested
+    boxes measure every label several times per draw (most of a recoloured map's time).
+    """
+    em_x = _LEGEND_PT / 72 / fig.get_figwidth()
+    em_y = _LEGEND_PT / 72 / fig.get_figheight()
+    entries = [*style.legend, (settings.NO_DATA_COLOR, _(NO_DATA_LABEL))]
+    rows = len(entries) + 1  # the title first
+    top = y + rows * _LEGEND_ROW_EM * em_y / 2
+    left = _LEGEND_X + _LEGEND_INSET_EM * em_x
+    artists: list[Artist] = []
+
+    def row_y(i: int) -> float:
+        return top - (i + 0.5) * _LEGEND_ROW_EM * em_y
+
+    artists.append(Text(left, row_y(0), style.units, fontsize=_LEGEND_PT, va="center", ha="left",
+                        transform=fig.transFigure))
+    for i, (color, label) in enumerate(entries, start=1):
+        hatch = "///" if i == len(entries) else None
+        artists.append(Rectangle((left, row_y(i) - _SWATCH_H_EM * em_y / 2), _SWATCH_W_EM * em_x,
+                                 _SWATCH_H_EM * em_y, facecolor=color, edgecolor="#777777", hatch=hatch,
+                                 transform=fig.transFigure))
+        artists.append(Text(left + (_SWATCH_W_EM + _SWATCH_GAP_EM) * em_x, row_y(i), label,
+                            fontsize=_LEGEND_PT, va="center", ha="left", transform=fig.transFigure))
+    for artist in artists:
+        artist.set_figure(fig)
+    return artists
 
 
 @dataclass(frozen=True)
@@ -226,7 +266,7 @@ class StaticChoropleth:
         ax.set_aspect("equal")
         ax.autoscale_view()
         self._title = layout.draw_text(title="", subtitle=subtitle, synthetic_notice=synthetic_notice)
-        self._legend: Legend | None = None
+        self._legend: list[Artist] | None = None
         self._background: object | None = None
 
     @property
@@ -234,28 +274,13 @@ class StaticChoropleth:
         """How many places (the length a style's colours must have)."""
         return len(self._paths)
 
-    def _apply(self, style: StaticMapStyle) -> Legend:
+    def _apply(self, style: StaticMapStyle) -> list[Artist]:
         if len(style.colors) != len(self._paths):
             raise ValueError(f"{len(style.colors)} colours for {len(self._paths)} places")
         self._fill.set_facecolor(list(style.colors))
         self._hatched.set_paths([p for p, m in zip(self._paths, style.missing, strict=True) if m])
         self._title.set_text(style.title)
-        handles = [Patch(facecolor=c, edgecolor="#777777", label=lab) for c, lab in style.legend]
-        handles.append(
-            Patch(facecolor=settings.NO_DATA_COLOR, edgecolor="#777777", hatch="///", label=NO_DATA_LABEL)
-        )
-        fig = self._layout.figure
-        return Legend(
-            fig,
-            handles,
-            [label for _, label in style.legend] + [NO_DATA_LABEL],
-            loc="center left",
-            bbox_to_anchor=(0.71, self._layout.legend_y),
-            frameon=False,
-            title=style.units,
-            fontsize=9,
-            title_fontsize=9,
-        )
+        return legend_artists(style, self._layout.figure, y=self._layout.legend_y)
 
     def figure(self, style: StaticMapStyle) -> Figure:
         """The map of ``style`` as a whole figure (for a caller that saves it itself).
@@ -263,7 +288,8 @@ class StaticChoropleth:
         The chart is then spent: build another for more maps.
         """
         legend = self._apply(style)
-        self._layout.figure.legends.append(legend)
+        for artist in legend:
+            self._layout.figure.add_artist(artist)
         self._legend = legend
         self._background = None
         return self._layout.figure
@@ -277,7 +303,7 @@ class StaticChoropleth:
         canvas = self._canvas
         canvas.restore_region(background)
         renderer = canvas.get_renderer()
-        for artist in (self._ax, self._title, legend):
+        for artist in (self._ax, self._title, *legend):
             artist.draw(renderer)
         return encode_png(canvas)
 
