@@ -520,6 +520,14 @@ def test_a_screen_reader_gets_the_language_landmarks_controls_features_and_table
     columns = named(tree, "columnheader")
     assert columns[0] == "Place" and any(c.startswith("Jobs") for c in columns), columns
     assert len(named(tree, "rowheader")) == len(counties)
+    # another measure: the features' names give its values (once the map has settled)
+    page.keyboard.press("Escape")
+    lq = page.locator(".vm-metric input").nth(2).get_attribute("value")
+    page.evaluate("k => window.valleymapsSetMetric(k)", lq)
+    page.wait_for_function(
+        "() => document.querySelector('path.vm-focusable').getAttribute('aria-label')"
+        ".includes('; Location quotient')"
+    )
     assert_no_errors(_quiet(report))
 
 

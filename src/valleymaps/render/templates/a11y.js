@@ -170,6 +170,13 @@
     map.eachLayer(enhance);
   }
 
+  /* The features' names again once the page has settled (a year slider being dragged restyles the
+   * map many times a second; hundreds of tracts are named once, after it stops). */
+  function refreshNames(map) {
+    global.clearTimeout(map.vmNamesTimer);
+    map.vmNamesTimer = global.setTimeout(function () { enhanceAll(map); }, 250);
+  }
+
   /* ------------------------------------------------------------------------- data tables */
 
   function cellText(cell) {
@@ -395,6 +402,7 @@
     install: install,
     enhance: enhance,
     enhanceAll: enhanceAll,
+    refreshNames: refreshNames,
     setTable: setTable,
     buildTable: buildTable,
     readable: readable

@@ -419,7 +419,7 @@
     function refresh() {
       state.layers.forEach(function (layer) { layer.setStyle(function (f) { return styleFor(layer.vmSpec, state, f.properties.i); }); });
       renderLegend(legend.getContainer(), state, map);
-      if (global.valleymapsA11y) { global.valleymapsA11y.enhanceAll(map); }  // names give the new values
+      if (global.valleymapsA11y) { global.valleymapsA11y.refreshNames(map); }  // names give the new values
     }
     function setMetric(key) {
       if (!state.metricsByKey[key]) { return; }
