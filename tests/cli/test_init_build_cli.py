@@ -124,3 +124,27 @@ def test_build_with_an_unknown_language_is_one_error_listing_the_languages(tmp_p
     assert "no atlas language 'fr'" in result.output and "en (en-US), es (es-US)" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "w" / "outputs" / "maps" / "index.html").exists()
+
+
+def test_command_line_build_uses_both_cores_and_an_embedding_process_one(tmp_path, monkeypatch):
+    # a fresh 'valleymaps build' process may fork its workers; a caller that runs the command
+    # inside its own process (a notebook, a test session) may hold GDAL threads and must not
+    import os
+
+    import valleymaps.workflows.atlas as atlas
+    from valleymaps import settings
+    from valleymaps.errors import ValleymapsError
+
+    ws = tmp_path / "valley"
+    assert run("init", ws).exit_code == 0
+    asked: list[object] = []
+
+    def record(_ws, **kwargs):
+        asked.append(kwargs["workers"])
+        raise ValleymapsError("stopped after the options were read")
+
+    monkeypatch.setattr(atlas, "build_atlas", record)
+    CliRunner().invoke(cli, ["build", "--workspace", str(ws)])
+    CliRunner().invoke(cli, ["build", "--workspace", str(ws)], obj={"fresh_process": True})
+    CliRunner().invoke(cli, ["build", "--workspace", str(ws), "--workers", "1"], obj={"fresh_process": True})
+    assert asked == [None, min(settings.CLI_BUILD_WORKERS, os.cpu_count() or 1), 1]
