@@ -33,7 +33,7 @@ from __future__ import annotations
 import heapq
 import logging
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -169,26 +169,32 @@ def _surroundings(
 
 
 def _best_first(
-    cells: npt.NDArray[np.intp], keys: Sequence[npt.NDArray[Any]], *, block: int = 65_536
+    cells: npt.NDArray[np.intp],
+    primary: npt.NDArray[Any],
+    ties: Callable[[npt.NDArray[np.intp]], tuple[npt.NDArray[Any], ...]],
+    *,
+    block: int = 65_536,
 ) -> Iterator[npt.NDArray[np.intp]]:
-    """``cells`` in the order of ``np.lexsort(keys)`` (the last key first), a block at a time.
+    """``cells`` ordered by ``primary``, then by the keys ``ties(cells)`` gives, a block at a time.
 
-    The same order as sorting everything at once, but a block of the best (smallest last
-    key) cells is sorted only when the one before is used up: a site search stops long before
-    the end of a large area, and sorting all of it was most of the search's time.
+    The order of ``np.lexsort((*ties(cells), primary))`` (the last of the tie keys first after
+    ``primary``), but a block of the best (smallest ``primary``) cells is sorted only when the
+    one before is used up, and the tie keys are computed for that block only: a site search
+    stops long before the end of a large area, and sorting all of it was most of its time.
     """
-    primary = keys[-1]
     remaining = np.arange(len(cells))
     while remaining.size:
         if remaining.size <= 2 * block:
             head = remaining
             remaining = remaining[:0]
         else:
-            cut = np.partition(primary[remaining], block)[block]
-            in_head = primary[remaining] <= cut  # every tie of the cut goes with it
+            candidates = primary[remaining]
+            cut = np.partition(candidates, block)[block]
+            in_head = candidates <= cut  # every tie of the cut goes with it
             head, remaining = remaining[in_head], remaining[~in_head]
         # head is in the cells' order, so a stable sort of it keeps lexsort's ties
-        yield cells[head[np.lexsort(tuple(k[head] for k in keys))]]
+        chosen = cells[head]
+        yield chosen[np.lexsort((*ties(chosen), primary[head]))]
 
 
 def _free_seeds(
@@ -232,10 +238,13 @@ def _split_area(
     taken = np.zeros_like(member)
     flat = np.flatnonzero(member)
     w = member.shape[1]
-    rows_g, cols_g = divmod(flat, w)
-    rows_g, cols_g = rows_g + origin[0], cols_g + origin[1]
-    scatter = (rows_g * 73_856_093) ^ (cols_g * 19_349_663)
-    order = _best_first(flat, (scatter % 1_000_003, -surroundings.ravel()[flat], -score.ravel()[flat]))
+
+    def ties(cells: npt.NDArray[np.intp]) -> tuple[npt.NDArray[Any], ...]:
+        rows_g, cols_g = divmod(cells, w)
+        scatter = ((rows_g + origin[0]) * 73_856_093) ^ ((cols_g + origin[1]) * 19_349_663)
+        return scatter % 1_000_003, -surroundings.ravel()[cells]
+
+    order = _best_first(flat, -score.ravel()[flat], ties)
     pieces: list[_Piece] = []
     taken_flat = taken.reshape(-1)  # a view: growing and blocking mark it too
     for seed in _free_seeds(order, taken_flat):
