@@ -315,9 +315,10 @@ def suitability_section(context: AtlasContext) -> list[AtlasCard]:
 def suitability_parts(context: AtlasContext) -> SectionParts:
     """:func:`suitability_section` as one part per profile (run side by side) and the page.
 
-    The profiles and the region are read here, in the build process; each part runs its
-    profile (gathering the inputs every profile shares and the market support once per
-    process).
+    The profiles and the region are read here, in the build process, and so are the inputs
+    every profile shares and the market support (the leakage run, which the leakage section
+    then reuses): the build's forked workers inherit them instead of each gathering its own.
+    Each part runs its profile.
     """
     found = _profiles_and_region(context)
     if found is None:
@@ -325,6 +326,7 @@ def suitability_parts(context: AtlasContext) -> SectionParts:
     profiles, region = found
     if context.executor is not None and context.executor.distributed:
         return _parts_on_cluster(context, profiles, region, context.executor)
+    _shared(context, profiles, region)  # kept in context.cache, before any worker is forked
 
     def part(profile: Profile) -> Callable[[], _ProfileOutcome | None]:
         return lambda: _run_profile(context, profile, profiles, region)
