@@ -80,3 +80,44 @@ def test_a_task_error_reaches_the_build_with_its_message(tmp_path: Path) -> None
         ValleymapsError, match="geoid 06019 twice"
     ):
         pool.start("refuse")()
+
+
+def _slow_pid() -> int:
+    import time
+
+    time.sleep(3)
+    return os.getpid()
+
+
+def _styles() -> list:
+    places = _squares()
+    rng = np.random.default_rng(3)
+    out = []
+    for spec in cluster_metric_specs(has_change=False)[:3]:
+        values = rng.random(len(places)) * 10
+        out.append(style_static_map(values, classify_values(values, k=4, center=spec.center), spec,
+                                    title=spec.key))
+    return out
+
+
+def test_build_process_draws_while_its_workers_are_busy_the_same_bytes(tmp_path: Path) -> None:
+    # the build process has nothing to do while its workers run the sections: it draws the
+    # waiting PNGs itself; once the workers are idle, the rest goes to them
+    results = {}
+    for name, task, workers in [("serial", os.getpid, 1), ("busy", _slow_pid, 2), ("idle", os.getpid, 2)]:
+        folder = tmp_path / name
+        folder.mkdir()
+        chart = StaticChoropleth(_squares(), subtitle="Squares", source_lines=["Test"])
+        with AtlasWorkers({"county": chart}, tasks={"task": task}, workers=workers) as pool:
+            wait = pool.start("task")
+            if name == "idle":
+                wait()  # the workers have nothing left to do
+            for i, style in enumerate(_styles()):
+                pool.add_style("county", style, folder / f"{i}.png")
+            drawn = pool.draw_while_busy()
+            assert drawn == {"serial": 0, "busy": 3, "idle": 0}[name]
+            wait()
+            pool.finish()
+        results[name] = {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    assert results["serial"] == results["busy"] == results["idle"]
+    assert len(results["serial"]) == 3
