@@ -82,3 +82,22 @@ def test_errors_raised_on_a_worker_come_back_whole() -> None:
                 YearNotAvailableError("no 2031", year=2031, available=[2020, 2021])):
         back = pickle.loads(pickle.dumps(exc))
         assert type(back) is type(exc) and str(back) == str(exc) and back.__dict__ == exc.__dict__
+
+
+def test_two_local_clusters_start_side_by_side_with_port_8787_taken() -> None:
+    # '--scheduler local' starts a cluster for the run: another one running, or any program on
+    # the dashboard's usual port, must not stop it
+    import socket
+
+    holder = socket.socket()
+    try:
+        holder.bind(("127.0.0.1", 8787))
+        holder.listen()
+    except OSError:
+        pass  # already taken by something else: the same situation
+    try:
+        with get_executor("local:1", environ={}) as first, get_executor("local:1", environ={}) as second:
+            assert first.map(abs, [-1, -2]) == [1, 2]
+            assert second.map(abs, [-3]) == [3]
+    finally:
+        holder.close()

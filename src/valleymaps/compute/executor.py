@@ -267,8 +267,10 @@ def _start_local(distributed: Any, workers: int) -> tuple[Any, Any]:
     import dask
 
     with dask.config.set({"distributed.scheduler.allowed-failures": settings.COMPUTE_ALLOWED_FAILURES}):
+        # the dashboard on a free port of this machine only: dashboard_address=None still binds
+        # 8787, and a second local cluster (or any program holding 8787) then fails to start
         cluster = distributed.LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0"
         )
     return cluster, distributed.Client(cluster, set_as_default=False)
 
