@@ -705,7 +705,6 @@ def _build_atlas(
             if on_progress:
                 on_progress(cluster.name, step, total_steps)
 
-        workers.draw_while_busy()  # this process would only wait for the sections
         for section, outcome in sections:
             section_cards, downloads = outcome()
             cards.extend(section_cards)

@@ -32,7 +32,6 @@ import pickle
 import signal
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from types import TracebackType
@@ -51,14 +50,6 @@ log = logging.getLogger(__name__)
 #: Charts and tasks of the build being run; forked workers inherit them.
 _CHARTS: dict[str, StaticChoropleth] = {}
 _TASKS: dict[str, Callable[[], Any]] = {}
-
-
-@dataclass(frozen=True)
-class _Style:
-    """A static map waiting to be drawn: chart ``key`` recoloured with ``style``."""
-
-    key: str
-    style: StaticMapStyle
 
 
 def _render_style(key: str, style: StaticMapStyle) -> bytes:
@@ -140,8 +131,7 @@ class AtlasWorkers:
         _TASKS.clear()
         _TASKS.update(tasks or {})
         self._pool = _start_pool(settings.BUILD_WORKERS if workers is None else workers)
-        self._pending: list[tuple[Path, AsyncResult[bytes] | bytes | _Style]] = []
-        self._started: list[AsyncResult[Any]] = []
+        self._pending: list[tuple[Path, AsyncResult[bytes] | bytes]] = []
 
     @property
     def parallel(self) -> bool:
@@ -154,34 +144,14 @@ class AtlasWorkers:
             task = _TASKS[key]
             return task
         pending = self._pool.apply_async(_run_task, (key,))
-        self._started.append(pending)
         return pending.get
 
     def add_style(self, key: str, style: StaticMapStyle, path: Path) -> None:
-        """Recolour chart ``key`` with ``style``; the PNG goes to ``path``.
-
-        With workers, the picture waits for :meth:`draw_while_busy` (drawn here while the
-        workers run the tasks) or :meth:`finish`.
-        """
+        """Recolour chart ``key`` with ``style``; the PNG goes to ``path``."""
         if self._pool is None:
             self._pending.append((path, self._charts[key].render_png(style)))
         else:
-            self._pending.append((path, _Style(key, style)))
-
-    def draw_while_busy(self) -> int:
-        """Draw waiting PNGs in this process while any started task runs; returns how many.
-
-        The build process is otherwise idle while its workers finish the sections; what is
-        still waiting when they are done goes to the workers (see :meth:`finish`).
-        """
-        drawn = 0
-        for i, (path, job) in enumerate(self._pending):
-            if not self._started or all(task.ready() for task in self._started):
-                break
-            if isinstance(job, _Style):
-                self._pending[i] = (path, self._charts[job.key].render_png(job.style))
-                drawn += 1
-        return drawn
+            self._pending.append((path, self._pool.apply_async(_render_style, (key, style))))
 
     def add_figure(self, make: Callable[..., Figure], path: Path, **kwargs: Any) -> None:
         """Draw ``make(**kwargs)`` (a module-level function returning a figure) into ``path``."""
@@ -193,16 +163,8 @@ class AtlasWorkers:
     def finish(self) -> list[Path]:
         """Wait for every PNG, write each (atomically) and stop the workers; returns the paths."""
         written = []
-        if self._pool is not None:  # pictures not drawn yet: to the workers, side by side
-            self._pending = [
-                (path, self._pool.apply_async(_render_style, (job.key, job.style)) if isinstance(job, _Style)
-                 else job)
-                for path, job in self._pending
-            ]
         try:
             for path, pending in self._pending:
-                if isinstance(pending, _Style):  # only without workers, which draw at once
-                    raise AssertionError("a picture left undrawn")
                 data = pending if isinstance(pending, bytes) else pending.get()
                 write_bytes_atomic(path, data)
                 written.append(path)
