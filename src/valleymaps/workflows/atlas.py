@@ -38,7 +38,7 @@ from valleymaps.core.naics import find_concordance_steps
 from valleymaps.employment import EmploymentDataset, format_years
 from valleymaps.i18n import N_
 from valleymaps.i18n import gettext as _
-from valleymaps.io.atomic import replace_dir, work_dir
+from valleymaps.io.atomic import remove_stale_temporaries, replace_dir, work_dir
 from valleymaps.io.csv_safe import neutralise_formulas
 from valleymaps.io.region import qualify_tract_names
 from valleymaps.render.atlas_index import AtlasCard, CardTrend, render_atlas_index
@@ -561,7 +561,10 @@ def _build_atlas(
 
         def close_workers() -> None:
             if workers is not None:
+                forked = workers.parallel
                 workers.close()
+                if forked:  # a worker stopped mid-task (another one failed) leaves its scratch folder
+                    remove_stale_temporaries(ws.outputs_dir)
 
         stack.callback(close_workers)  # first thing on the way out, before the folder goes
         (build_dir / "png").mkdir()
