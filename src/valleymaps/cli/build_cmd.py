@@ -9,7 +9,13 @@ import click
 from tqdm import tqdm
 
 from valleymaps import settings
-from valleymaps.cli.options import lang_option, open_executor, scheduler_option, workspace_option
+from valleymaps.cli.options import (
+    lang_option,
+    offline_cache_option,
+    open_executor,
+    scheduler_option,
+    workspace_option,
+)
 from valleymaps.core.schemes import SCHEME_NAMES, resolve_scheme
 from valleymaps.workspace import Workspace
 
@@ -77,13 +83,7 @@ def _check_scheme(ctx: click.Context, param: click.Parameter, value: str | None)
     help="Pages load their scripts and styles from outputs/maps/assets/ (copied from the download "
     "cache: run 'valleymaps fetch assets' once), so the atlas opens with no internet.",
 )
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Download cache holding the assets of --offline (default: $VALLEYMAPS_CACHE_DIR, else the "
-    "platform cache folder).",
-)
+@offline_cache_option
 @scheduler_option
 def build(
     workspace_dir: Path,

@@ -87,3 +87,12 @@ lang_option = click.option(
     help="Language of the pages: en (English) or es (Spanish, numbers as es-US) "
     "(default: [atlas] lang in valleymaps.toml, else en). Messages on screen and CSV contents stay English.",
 )
+
+#: ``--cache-dir`` of the commands that write pages with ``--offline``.
+offline_cache_option = click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Download cache holding the assets of --offline (default: $VALLEYMAPS_CACHE_DIR, else the "
+    "platform cache folder).",
+)

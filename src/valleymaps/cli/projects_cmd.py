@@ -12,7 +12,7 @@ import click
 
 from valleymaps.cli import json_output
 from valleymaps.cli.json_output import json_option
-from valleymaps.cli.options import lang_option, overwrite_option, workspace_option
+from valleymaps.cli.options import lang_option, offline_cache_option, overwrite_option, workspace_option
 from valleymaps.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -423,12 +423,7 @@ def near(
     help="The page loads its scripts and styles from assets/ beside it (copied from the download "
     "cache: run 'valleymaps fetch assets' once), so it opens with no internet.",
 )
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Download cache holding the assets of --offline (default: $VALLEYMAPS_CACHE_DIR).",
-)
+@offline_cache_option
 @lang_option
 @overwrite_option
 @db_option

@@ -12,6 +12,7 @@ from valleymaps.cli import json_output
 from valleymaps.cli.json_output import json_option
 from valleymaps.cli.options import (
     lang_option,
+    offline_cache_option,
     open_executor,
     overwrite_option,
     scheduler_option,
@@ -201,12 +202,7 @@ def _report(run: TargetRun, *, several: bool = False) -> None:
     help="The map page loads its scripts and styles from assets/ in the output folder (copied from "
     "the download cache: run 'valleymaps fetch assets' once), so it opens with no internet.",
 )
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Download cache holding the assets of --offline (default: $VALLEYMAPS_CACHE_DIR).",
-)
+@offline_cache_option
 @lang_option
 @click.option(
     "--list", "list_only", is_flag=True, help="List the targets, profiles and missing layers, then stop."
