@@ -55,7 +55,7 @@ class Classification:
         return [f"{fmt(lo)} – {fmt(hi)}" for lo, hi in zip(lows, self.breaks, strict=True)]
 
 
-def _mapclassify_breaks(
+def _class_breaks(
     values: np.ndarray, scheme: str, k: int, breaks: Sequence[float] | None
 ) -> list[float]:
     if scheme == "UserDefined":
@@ -233,7 +233,7 @@ def classify_values(
             scheme=scheme_cls,
             center=center,
         )
-    upper = _mapclassify_breaks(arr, scheme_cls, k, breaks)
+    upper = _class_breaks(arr, scheme_cls, k, breaks)
     lower = float(arr.min())
     if center is None:
         n = len(upper)
