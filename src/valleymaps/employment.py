@@ -145,12 +145,23 @@ class EmploymentDataset:
     @property
     def naics_editions(self) -> dict[int, int]:
         """Year -> the NAICS edition its source classifies that year by (QCEW: 2012 from 2011
-        data, 2017 from 2017, 2022 from 2022; CBP likewise), ``{}`` for sources that do not
-        publish by edition (LODES sectors, plain CSV)."""
+        data, 2017 from 2017, 2022 from 2022; CBP: 2012 from 2012, 2017 from 2017 through 2023),
+        ``{}`` for sources that do not publish by edition (LODES sectors, plain CSV). Years whose
+        edition valleymaps does not know are left out (:attr:`unknown_edition_years`)."""
         if self.format not in EDITION_START:
             return {}
         editions = {year: naics_edition(year, source=self.format) for year in self.years}
         return {year: edition for year, edition in editions.items() if edition is not None}
+
+    @property
+    def unknown_edition_years(self) -> list[int]:
+        """Years of a source that publishes by NAICS edition whose edition valleymaps does not
+        know (after :data:`~valleymaps.core.naics.EDITION_KNOWN_THROUGH`, or before the first
+        edition listed): their codes are used as published, not recoded. ``[]`` for sources
+        that do not publish by edition."""
+        if self.format not in EDITION_START:
+            return []
+        return [year for year in self.years if naics_edition(year, source=self.format) is None]
 
     @property
     def vintage(self) -> str:

@@ -4,6 +4,7 @@ checked against the Census Bureau's tables (``valleymaps.core.naics.CONCORDANCE_
 
 from __future__ import annotations
 
+import logging
 import math
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 import valleymaps
 from valleymaps.analysis.cluster_employment import aggregate_dataset_employment
 from valleymaps.analysis.naics_editions import TARGET_EDITION, reconcile_naics_editions
-from valleymaps.clusters import load_clusters
+from valleymaps.clusters import Cluster, Component, load_clusters
 from valleymaps.core.naics import (
     CONCORDANCES,
     NAICS_2012_TO_2017,
@@ -143,8 +144,49 @@ def test_a_dataset_knows_the_edition_of_each_year() -> None:
     assert qcew.naics_editions == {
         2010: 2007, 2011: 2012, 2016: 2012, 2017: 2017, 2021: 2017, 2022: 2022, 2023: 2022,
     }  # fmt: skip
-    assert EmploymentDataset("c", table, "CBP", "cbp").naics_editions[2011] == 2007
-    assert EmploymentDataset("l", table, "LODES", "lodes-wac").naics_editions == {}
+    assert qcew.unknown_edition_years == []
+    cbp = EmploymentDataset("c", table, "CBP", "cbp")
+    assert cbp.naics_editions[2011] == 2007
+    assert cbp.naics_editions[2022] == cbp.naics_editions[2023] == 2017  # CBP stayed on NAICS 2017
+    late = _table([("10", y, 1.0, "") for y in (2023, 2024, 2025)])
+    assert EmploymentDataset("c", late, "CBP", "cbp").naics_editions == {2023: 2017}
+    assert EmploymentDataset("c", late, "CBP", "cbp").unknown_edition_years == [2024, 2025]
+    lodes = EmploymentDataset("l", table, "LODES", "lodes-wac")
+    assert lodes.naics_editions == {} and lodes.unknown_edition_years == []
+
+
+def test_cbp_2022_keeps_its_naics_2017_codes_and_a_later_year_is_used_as_published(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """CBP 2022 and 2023 are NAICS 2017: read as NAICS 2022, their food and beverage stores row
+    445 (a level some NAICS 2022 industries left) was dropped, and the component counted 0 jobs
+    from 2022. 2024, whose edition is not known, is used as published and the log says so."""
+    cluster = Cluster(
+        "retail",
+        "Retail",
+        "",
+        (
+            Component("food", "Food and beverage stores", ("445",)),
+            Component("online", "Electronic shopping", ("454110",)),
+        ),
+    )
+    rows = [
+        (code, year, jobs, "")
+        for year in (2021, 2022, 2023, 2024)
+        for code, jobs in (("445", 900.0), ("454110", 60.0))
+    ]
+    cbp = EmploymentDataset("cbp_2021_2024", _table(rows), "County Business Patterns", "cbp")
+    with caplog.at_level(logging.WARNING):
+        values = aggregate_dataset_employment(cbp, [cluster]).values
+    county = values[values["geoid"] == "06019"]
+    for component, jobs in (("food", 900.0), ("online", 60.0)):
+        got = county[county["component"] == component].set_index("year")
+        assert got["employment"].to_dict() == dict.fromkeys((2021, 2022, 2023, 2024), jobs), component
+        assert set(got["flag"]) == {""}, component
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [
+        "employment 'cbp_2021_2024': the NAICS edition of 2024 is not known to valleymaps (it knows "
+        "2008-2023): its codes are used as published, not recoded to NAICS 2017"
+    ]
 
 
 def test_the_bundled_water_technology_equipment_counts_the_2012_pumps() -> None:

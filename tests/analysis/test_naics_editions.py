@@ -79,6 +79,12 @@ def test_concordance_codes_are_naics_codes_and_editions_follow_the_sources() -> 
         2007, 2012, 2012, 2017, 2017, 2022,
     ]  # fmt: skip
     assert naics_edition(2011, source="cbp") == 2007 and naics_edition(2020, source="csv") is None
+    # CBP did not move to NAICS 2022 with its 2022 data (its API's variable is NAICS2017 up to
+    # 2023); after the last year valleymaps knows, no edition is guessed
+    assert [naics_edition(y, source="cbp") for y in (2016, 2017, 2022, 2023, 2024)] == [
+        2012, 2017, 2017, 2017, None,
+    ]  # fmt: skip
+    assert naics_edition(2024, source="qcew") == 2022 and naics_edition(2025, source="qcew") is None
 
 
 def test_without_the_concordance_the_clusters_jump_in_2017(tmp_path: Path) -> None:

@@ -71,4 +71,21 @@ def test_the_edition_line_says_what_was_recoded_and_what_was_kept() -> None:
         "cannot be divided between editions)."
     )
     assert line("cbp", [2018, 2021]) == "Industries: NAICS 2017, the clusters' edition, in every year."
+    assert line("cbp", [2017, 2022, 2023]) == (
+        "Industries: NAICS 2017, the clusters' edition, in every year."  # CBP stayed on NAICS 2017
+    )
+    # a year whose edition valleymaps does not know: said so, its codes used as published
+    assert line("cbp", [2021, 2024]) == (
+        "Industries: NAICS 2017, the clusters' edition; 2024: NAICS edition not known to "
+        "valleymaps, codes used as published."
+    )
+    assert line("cbp", [2024, 2025]) == (
+        "Industries: NAICS 2017, the clusters' edition; 2024, 2025: NAICS edition not known to "
+        "valleymaps, codes used as published."
+    )
+    assert line("qcew", [2016, 2024, 2025]) == (
+        "Industries: NAICS 2017, the clusters' edition; 2016 recoded from NAICS 2012; 2024 "
+        "recoded from NAICS 2022; 2025: NAICS edition not known to valleymaps, codes used as "
+        "published (R: an industry that cannot be divided between editions)."
+    )
     assert line("csv", [2021]) is None and line("lodes-wac", [2021]) is None

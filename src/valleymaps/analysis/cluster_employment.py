@@ -28,16 +28,20 @@ Rules
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from valleymaps.analysis.naics_editions import reconcile_naics_editions
+from valleymaps.analysis.naics_editions import TARGET_EDITION, reconcile_naics_editions
 from valleymaps.clusters import Cluster, collapse_prefixes
-from valleymaps.employment import TOTAL_CODE, EmploymentDataset
+from valleymaps.core.naics import EDITION_KNOWN_THROUGH, EDITION_START
+from valleymaps.employment import TOTAL_CODE, EmploymentDataset, format_years
 from valleymaps.flags import NOT_COVERED, PARTLY_COVERED, combine_flags
+
+log = logging.getLogger(__name__)
 
 #: ``component`` value of rows that hold a whole cluster.
 WHOLE_CLUSTER = ""
@@ -245,9 +249,23 @@ def aggregate_dataset_employment(
     Patterns) have their NAICS 2012 and NAICS 2022 years brought to NAICS 2017, the clusters'
     edition, first (:func:`~valleymaps.analysis.naics_editions.reconcile_naics_editions`): an
     industry that was renumbered or merged counts in every year; one that split is flagged ``R``.
+    Years whose edition valleymaps does not know (after
+    :data:`~valleymaps.core.naics.EDITION_KNOWN_THROUGH`) keep their codes as published, and the
+    log says so (a warning).
     """
     private = ownership == "private" and dataset.private is not None
     table = dataset.private if private and dataset.private is not None else dataset.table
+    unknown = dataset.unknown_edition_years
+    if unknown:
+        log.warning(
+            "employment %r: the NAICS edition of %s is not known to valleymaps (it knows %d-%d): its codes "
+            "are used as published, not recoded to NAICS %d",
+            dataset.name,
+            format_years(unknown),
+            min(EDITION_START[dataset.format].values()),
+            EDITION_KNOWN_THROUGH[dataset.format],
+            TARGET_EDITION,
+        )
     if dataset.naics_editions:
         table = reconcile_naics_editions(table, editions=dataset.naics_editions).table
     return aggregate_cluster_employment(table, clusters, not_covered=dataset.not_covered)

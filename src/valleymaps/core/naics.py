@@ -356,25 +356,47 @@ def find_concordance_steps(source: int, target: int) -> list[tuple[int, int]] | 
     return list(itertools.pairwise(path))
 
 
-#: First data year of each NAICS edition in the sources that publish by edition: QCEW moved to
-#: NAICS 2012 with its 2011 data, County Business Patterns with 2012; both to 2017 and 2022 with
-#: those years' data.
+#: First data year of each NAICS edition in the sources that publish by edition, up to the
+#: last year valleymaps knows (:data:`EDITION_KNOWN_THROUGH`). QCEW moved to NAICS 2012 with its
+#: 2011 data, to 2017 with 2017 and to NAICS 2022 with its 2022 data (BLS, NAICS implementation
+#: schedule, https://www.bls.gov/bls/naics-implementation-schedule.htm; the U.S. slice of 2024
+#: in ``../shared/realdata/qcew`` holds NAICS 2022-only codes such as 456110 and 513).
+#: County Business Patterns moved to NAICS 2012 with its 2012 data and to NAICS 2017 with 2017,
+#: and did *not* move to NAICS 2022 with its 2022 data: the Census Bureau's CBP API names its
+#: industry variable ``NAICS2017`` for 2017 to 2023 (``api.census.gov/data/2022/cbp?get=...
+#: NAICS2017...``, ``api.census.gov/data/2023/cbp?...&NAICS2017=...``), and the 2021 release
+#: says its industries are "defined by the 2017 NAICS". So CBP 2017-2023 are NAICS 2017.
 EDITION_START: dict[str, dict[int, int]] = {
     "qcew": {2007: 2007, 2012: 2011, 2017: 2017, 2022: 2022},
-    "cbp": {2007: 2008, 2012: 2012, 2017: 2017, 2022: 2022},
+    "cbp": {2007: 2008, 2012: 2012, 2017: 2017},
 }
+
+#: Last data year of each source whose NAICS edition valleymaps knows; later years have no
+#: known edition (:func:`naics_edition` gives ``None``) and their codes are used as published.
+#: CBP: 2023, the last year whose API variable (``NAICS2017``) shows the edition, and the last
+#: year ``valleymaps fetch cbp`` offers (``io.sources.CBP_YEARS``); what CBP 2024 uses is not known
+#: here. QCEW: 2024, the last year ``valleymaps fetch qcew`` offers (``io.sources.QCEW_YEARS``)
+#: and the latest year in ``../shared/realdata/qcew`` (NAICS 2022, as BLS's schedule says).
+EDITION_KNOWN_THROUGH: dict[str, int] = {"qcew": 2024, "cbp": 2023}
 
 
 def naics_edition(year: int, *, source: str) -> int | None:
     """The NAICS edition of a source's data of ``year``, or ``None`` when valleymaps does not know it.
 
+    ``None`` for a source that does not publish by edition (LODES, plain CSV), and for a year
+    before the source's first listed edition or after :data:`EDITION_KNOWN_THROUGH`.
+
     >>> naics_edition(2016, source="qcew"), naics_edition(2017, source="qcew")
     (2012, 2017)
     >>> naics_edition(2011, source="cbp"), naics_edition(2011, source="csv") is None
     (2007, True)
+    >>> naics_edition(2022, source="qcew"), naics_edition(2023, source="cbp")
+    (2022, 2017)
+    >>> naics_edition(2024, source="cbp") is None, naics_edition(2025, source="qcew") is None
+    (True, True)
     """
     starts = EDITION_START.get(source)
-    if starts is None:
+    if starts is None or year > EDITION_KNOWN_THROUGH[source]:
         return None
     editions = [edition for edition, first in starts.items() if first <= year]
     return max(editions) if editions else None

@@ -235,17 +235,19 @@ def _headline_text(h: Headline, region: str, *, source: str = "", coverage_note:
 
 def edition_line(ds: EmploymentDataset) -> str | None:
     """The NAICS edition a dataset's series is in on the pages (one line), or ``None`` for a
-    source that does not publish by edition."""
-    if not ds.naics_editions:
+    source that does not publish by edition.
+
+    Years whose edition valleymaps does not know
+    (:attr:`~valleymaps.employment.EmploymentDataset.unknown_edition_years`) are named as such:
+    their codes are used as published, never recoded on a guess.
+    """
+    unknown = ds.unknown_edition_years
+    if not ds.naics_editions and not unknown:
         return None
     other: dict[int, list[int]] = {}
     for year, edition in sorted(ds.naics_editions.items()):
         if edition != TARGET_EDITION:
             other.setdefault(edition, []).append(year)
-    if not other:
-        return _("Industries: NAICS {target}, the clusters' edition, in every year.").format(
-            target=TARGET_EDITION
-        )
     parts = [
         (
             _("{years} recoded from NAICS {edition}")
@@ -254,6 +256,20 @@ def edition_line(ds: EmploymentDataset) -> str | None:
         ).format(years=format_years(years), edition=edition)
         for edition, years in sorted(other.items())
     ]
+    if unknown:
+        parts.append(
+            _("{years}: NAICS edition not known to valleymaps, codes used as published").format(
+                years=format_years(unknown)
+            )
+        )
+    if not parts:
+        return _("Industries: NAICS {target}, the clusters' edition, in every year.").format(
+            target=TARGET_EDITION
+        )
+    if not other:
+        return _("Industries: NAICS {target}, the clusters' edition; {recoded}.").format(
+            target=TARGET_EDITION, recoded="; ".join(parts)
+        )
     return _(
         "Industries: NAICS {target}, the clusters' edition; {recoded} (R: an industry that cannot "
         "be divided between editions)."
