@@ -54,7 +54,7 @@ from valleymaps.render.metric_specs import (
 )
 from valleymaps.render.static_map import StaticChoropleth, style_static_map
 from valleymaps.render.web_geometry import prepare_web_geometry
-from valleymaps.workflows.cluster_data import compute_cluster_data
+from valleymaps.workflows.cluster_data import add_naics_edition_columns, compute_cluster_data
 from valleymaps.workflows.context import AtlasContext, AtlasSection, SectionParts
 from valleymaps.workflows.sections import SECTION_PARTS, SECTIONS
 from valleymaps.workflows.workers import AtlasWorkers
@@ -746,6 +746,7 @@ def _build_atlas(
         trends.insert(1, "place", trends["geoid"].map(place_names))
         trends.insert(4, "cluster_name", trends["cluster"].map(names))
         trends["coverage"] = coverage_column(trends["flag"])
+        trends = add_naics_edition_columns(trends, used)  # column names stay English, as the others
         trends_path = build_dir / "tables" / "cluster_trends.csv"
         neutralise_formulas(trends).to_csv(trends_path, index=False)
         result.tables.append(ws.maps_dir / "tables" / trends_path.name)

@@ -10,6 +10,7 @@ sections, so nothing downstream reads or recomputes them.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -19,7 +20,9 @@ from valleymaps import settings
 from valleymaps.analysis.annual import compute_annual_metrics
 from valleymaps.analysis.cluster_employment import aggregate_dataset_employment
 from valleymaps.analysis.metrics import compute_cluster_metrics
+from valleymaps.analysis.naics_editions import TARGET_EDITION
 from valleymaps.clusters import Cluster, load_clusters
+from valleymaps.core.naics import find_concordance_steps
 from valleymaps.employment import EmploymentDataset
 from valleymaps.errors import WorkspaceError
 from valleymaps.i18n import N_
@@ -179,3 +182,58 @@ def compute_cluster_data(
         county_names=county_names,
         reference_name=references.pop() if len(references) == 1 else N_("the reference area"),
     )
+
+
+def add_naics_edition_columns(annual: pd.DataFrame, used: Mapping[str, EmploymentDataset]) -> pd.DataFrame:
+    """``annual`` with the NAICS edition of each row's year, and the edition it was recoded to.
+
+    Each row's dataset is the one of its level in ``used`` (tract rows: ``"Tract"``; county,
+    region and reference rows: ``"County"``, whose data the region and reference are summed
+    from).
+
+    Parameters
+    ----------
+    annual
+        Annual series (:attr:`ClusterData.annual`): ``level`` and ``year`` columns at least.
+    used
+        The dataset of each level (:attr:`ClusterData.used`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with two nullable integer columns: ``naics_edition``, the edition the source
+        published that year in (missing when not known: plain CSV, LODES, or a year after
+        :data:`~valleymaps.core.naics.EDITION_KNOWN_THROUGH`), and ``recoded_to``, the
+        clusters' edition (2017) when that year's codes were converted to it (missing when they
+        were used as published).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"geoid": "06019", "naics": "10", "year": [2016, 2017, 2022, 2025],
+    ...                       "employment": 1.0, "flag": ""})
+    >>> qcew = EmploymentDataset("q", table, "BLS QCEW", "qcew")
+    >>> annual = pd.DataFrame({"level": "county", "year": [2016, 2017, 2022, 2025]})
+    >>> out = add_naics_edition_columns(annual, {"County": qcew})
+    >>> out["naics_edition"].tolist(), out["recoded_to"].tolist()
+    ([2012, 2017, 2022, <NA>], [2017, <NA>, 2017, <NA>])
+    """
+    out = annual.copy()
+    edition = pd.Series(pd.NA, index=out.index, dtype="Int64")
+    recoded = pd.Series(pd.NA, index=out.index, dtype="Int64")
+    tract = (out["level"] == "tract").to_numpy()
+    for key, rows in (("County", ~tract), ("Tract", tract)):
+        ds = used.get(key)
+        if ds is None or not rows.any():
+            continue
+        editions = ds.naics_editions
+        converted = {
+            year: TARGET_EDITION
+            for year, ed in editions.items()
+            if ed != TARGET_EDITION and find_concordance_steps(ed, TARGET_EDITION) is not None
+        }
+        years = out.loc[rows, "year"].astype(int)
+        edition[rows] = years.map(editions).astype("Int64")
+        recoded[rows] = years.map(converted).astype("Int64")
+    out["naics_edition"] = edition
+    out["recoded_to"] = recoded
+    return out
