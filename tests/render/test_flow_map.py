@@ -7,6 +7,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
+from matplotlib.text import Text
 from shapely.geometry import box
 
 from valleymaps.analysis.commuting import compute_flow_lines, compute_inflow_outflow
@@ -91,6 +92,16 @@ def test_static_flow_map_draws_the_largest_flows() -> None:
     }
     assert set(kinds) == {"Leaving the region", "Entering the region", "Within the region"}
     assert len(set(kinds.values())) == 3, kinds
+
+
+def test_static_flow_map_prints_dollar_signs_as_written() -> None:
+    c = counties()
+    lines = compute_flow_lines(acs_flows(), level="county", region_counties=REGION, mappable=list(c["geoid"]))
+    fig = render_static_flow_map(lines, c[c["in_region"]], title="Flows: $5 and $6", subtitle="$1 of $2",
+                                 places=c[~c["in_region"]], top_n=2, not_drawn_note="3 flows ($ and $)")
+    texts = {t.get_text(): t.get_parse_math() for t in fig.findobj(Text) if t.get_text()}
+    assert "Flows: $5 and $6" in texts and "3 flows ($ and $)" in texts
+    assert not any(texts.values())  # mathtext would drop the dollar signs and italicise between them
 
 
 @pytest.fixture

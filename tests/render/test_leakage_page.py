@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from matplotlib.text import Text
 
 from valleymaps.analysis.io_model import compute_leakage, example_tables
 from valleymaps.render.leakage_page import (
@@ -91,3 +92,11 @@ def test_png_has_the_same_bytes_every_time(result) -> None:  # type: ignore[no-u
     first = png()
     assert first[:8] == b"\x89PNG\r\n\x1a\n" and first == png()
     assert b"Software" not in first and b"Creation" not in first
+
+
+def test_png_prints_dollar_amounts_as_written(result) -> None:  # type: ignore[no-untyped-def]
+    payload = build_leakage_payload(result, region_name="Valley $ and $")
+    fig = render_leakage_png(payload, synthetic_notice="Synthetic: $1 and $2")
+    texts = {t.get_text(): t.get_parse_math() for t in fig.findobj(Text) if t.get_text()}
+    assert "Synthetic: $1 and $2" in " ".join(texts)
+    assert not any(texts.values())

@@ -41,6 +41,7 @@ from valleymaps.render._safe_json import script_json
 from valleymaps.render.choropleth import MapText
 from valleymaps.render.page_a11y import make_page_accessible
 from valleymaps.render.page_language import set_page_language
+from valleymaps.render.plain_text import plain_text
 from valleymaps.render.project_overlay import ProjectOverlay, add_project_overlay
 from valleymaps.render.static_map import static_layout
 
@@ -517,6 +518,7 @@ def _arc(p0: np.ndarray, p1: np.ndarray, bend: float = 0.22, n: int = 32) -> np.
     return (1 - t) ** 2 * p0 + 2 * (1 - t) * t * ctrl + t**2 * p1
 
 
+@plain_text
 def render_static_flow_map(
     lines: pd.DataFrame,
     areas: gpd.GeoDataFrame,

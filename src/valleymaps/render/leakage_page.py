@@ -32,6 +32,7 @@ from valleymaps.analysis.io_model import COMMODITY_FLAGS, OTHER_BUYERS, LeakageR
 from valleymaps.i18n import N_
 from valleymaps.i18n import gettext as _
 from valleymaps.render._safe_json import script_json
+from valleymaps.render.plain_text import plain_text
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -446,6 +447,7 @@ def render_leakage_page(
     ])
 
 
+@plain_text
 def render_leakage_png(payload: dict[str, Any], *, synthetic_notice: str | None = None) -> Figure:
     """A horizontal bar chart of the top targets for reports (a matplotlib figure)."""
     from matplotlib.figure import Figure

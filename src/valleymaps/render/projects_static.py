@@ -13,6 +13,7 @@ from matplotlib.lines import Line2D
 
 from valleymaps import i18n, settings
 from valleymaps.i18n import _
+from valleymaps.render.plain_text import plain_text
 from valleymaps.render.projects_map import CATEGORY_STYLES
 
 _MARKERS = {
@@ -32,6 +33,7 @@ def _dashes(dash: str | None) -> tuple[float, tuple[float, ...]] | str:
     return (0.0, tuple(float(x) / 2 for x in dash.split()))
 
 
+@plain_text
 def render_static_projects(
     projects: gpd.GeoDataFrame,
     *,

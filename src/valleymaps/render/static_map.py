@@ -33,6 +33,7 @@ from valleymaps.i18n import gettext as _
 from valleymaps.render.classify import Classification
 from valleymaps.render.glyph_cache import caching_canvas
 from valleymaps.render.metric_specs import MetricSpec
+from valleymaps.render.plain_text import plain_text
 from valleymaps.render.png import encode_png
 
 #: Inches of a static map's parts: the title band, the map, one footer line.
@@ -65,6 +66,7 @@ class StaticLayout:
     footer: list[str]
     footer_in: float
 
+    @plain_text
     def draw_text(self, *, title: str, subtitle: str, synthetic_notice: str | None) -> Text:
         """The title, subtitle, synthetic-data notice and footer lines; returns the title."""
         fig = self.figure
@@ -105,6 +107,7 @@ _LEGEND_ROW_EM, _SWATCH_W_EM, _SWATCH_H_EM, _SWATCH_GAP_EM, _LEGEND_INSET_EM = 1
 _LEGEND_X = 0.71
 
 
+@plain_text
 def legend_artists(style: StaticMapStyle, fig: Figure, *, y: float) -> list[Artist]:
     """The legend of ``style``: its title (the units), a swatch and label per class, and the
     hatched no-data entry, as artists of ``fig`` centred on height ``y`` (figure fraction).

@@ -14,11 +14,13 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 from valleymaps import settings
+from valleymaps.render.plain_text import plain_text
 
 #: Characters of a subtitle line (about the figure's width at 9.5 pt).
 _SUBTITLE_WRAP = 105
 
 
+@plain_text
 def render_suitability_png(
     values: npt.NDArray[np.floating],
     transform: Affine,
