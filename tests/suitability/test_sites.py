@@ -114,3 +114,14 @@ def test_best_first_blocks_give_the_order_of_one_full_sort():
     got = np.concatenate(list(_best_first(cells, -score, ties, block=1_000)))
     assert np.array_equal(got, expected)
     assert np.array_equal(np.concatenate(list(_best_first(cells, -score, ties))), expected)
+
+    # a plateau: every cell equally suitable, the neighbourhood and the scatter keys tied in runs
+    # (an inland area of 100s: the seeds follow the neighbourhood, then the scatter, then the cells)
+    flat = np.full(n, 100.0, dtype=np.float32)
+    around[:] = np.round(rng.uniform(99, 100, n), 1)
+    scatter[:] = rng.integers(0, 500, n)
+    expected = cells[np.lexsort((scatter, -around, -flat))]
+    for block in (100, 1_000, 65_536):
+        blocks = list(_best_first(cells, -flat, ties, block=block))
+        assert np.array_equal(np.concatenate(blocks), expected)
+    assert len(blocks) == 1 and len(list(_best_first(cells, -flat, ties, block=100))) > 10

@@ -181,20 +181,53 @@ def _best_first(
     ``primary``), but a block of the best (smallest ``primary``) cells is sorted only when the
     one before is used up, and the tie keys are computed for that block only: a site search
     stops long before the end of a large area, and sorting all of it was most of its time.
+    A plateau (a large area of one suitability) is taken apart the same way on its tie keys.
     """
     remaining = np.arange(len(cells))
     while remaining.size:
+        candidates = primary[remaining]
         if remaining.size <= 2 * block:
-            head = remaining
-            remaining = remaining[:0]
-        else:
-            candidates = primary[remaining]
-            cut = np.partition(candidates, block)[block]
-            in_head = candidates <= cut  # every tie of the cut goes with it
-            head, remaining = remaining[in_head], remaining[~in_head]
-        # head is in the cells' order, so a stable sort of it keeps lexsort's ties
-        chosen = cells[head]
-        yield chosen[np.lexsort((*ties(chosen), primary[head]))]
+            chosen = cells[remaining]
+            yield chosen[np.lexsort((*ties(chosen), candidates))]
+            return
+        cut = np.partition(candidates, block)[block]
+        if cut != cut:  # NaN: what is left has no order but lexsort's
+            chosen = cells[remaining]
+            yield chosen[np.lexsort((*ties(chosen), candidates))]
+            return
+        below = candidates < cut
+        if below.any():
+            chosen = cells[remaining[below]]
+            yield chosen[np.lexsort((*ties(chosen), candidates[below]))]
+        tied = cells[remaining[candidates == cut]]  # in the cells' order
+        yield from _ordered_blocks(tied, list(reversed(ties(tied))), block)
+        remaining = remaining[~(candidates <= cut)]  # NaNs stay for the end, as lexsort puts them
+
+
+def _ordered_blocks(
+    cells: npt.NDArray[np.intp], keys: list[npt.NDArray[Any]], block: int
+) -> Iterator[npt.NDArray[np.intp]]:
+    """``cells`` ordered by ``keys`` (most significant first; full ties keep the cells' order),
+    a block at a time: only the best block is sorted, the rest split again on the keys."""
+    pos = np.arange(len(cells))
+    while pos.size:
+        if not keys:
+            yield cells[pos]
+            return
+        if pos.size <= 2 * block:
+            yield cells[pos[np.lexsort([k[pos] for k in reversed(keys)])]]
+            return
+        first = keys[0][pos]
+        cut = np.partition(first, block)[block]
+        if cut != cut:
+            yield cells[pos[np.lexsort([k[pos] for k in reversed(keys)])]]
+            return
+        below = pos[first < cut]
+        if below.size:
+            yield cells[below[np.lexsort([k[below] for k in reversed(keys)])]]
+        tied = pos[first == cut]
+        yield from _ordered_blocks(cells[tied], [k[tied] for k in keys[1:]], block)
+        pos = pos[~(first <= cut)]
 
 
 def _free_seeds(
