@@ -37,7 +37,8 @@ def rgb_png(rgb: npt.NDArray[np.uint8], *, dpi: float, compress_level: int = PNG
     height, width, _ = rgb.shape
     rows = np.empty((height, 1 + 3 * width), dtype=np.uint8)
     rows[:, 0] = 0  # filter type "None" on every row
-    rows[:, 1:] = rgb.reshape(height, 3 * width)
+    for channel in range(3):  # a channel at a time: copying RGB pixels out of RGBA is 7x slower
+        rows[:, 1 + channel :: 3] = rgb[..., channel]
     per_metre = int(dpi / 0.0254 + 0.5)  # as Pillow rounds it
     return b"".join(
         (
