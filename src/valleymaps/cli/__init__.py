@@ -7,6 +7,7 @@ code 1, never a traceback; usage errors exit with 2.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 import warnings
@@ -17,9 +18,50 @@ import click
 from valleymaps import __version__
 from valleymaps.errors import ValleymapsError, ValleymapsWarning, cut_message
 
+#: Each command's module and name: a command's module is imported when the command runs (or
+#: ``--help`` lists it), so ``valleymaps build`` does not import what ``fetch`` needs.
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("init_cmd", "init"),
+    "import": ("import_cmd", "import_group"),
+    "validate": ("validate_cmd", "validate"),
+    "build": ("build_cmd", "build"),
+    "fetch": ("fetch_cmd", "fetch_group"),
+    "projects": ("projects_cmd", "projects_group"),
+    "suitability": ("suitability_cmd", "suitability"),
+    "leakage": ("leakage_cmd", "leakage"),
+}
+
+#: Subcommands of ``valleymaps import`` that live beside their own command group.
+_IMPORT_SUBCOMMANDS: tuple[tuple[str, str], ...] = (
+    ("projects_cmd", "import_projects_cmd"),
+    ("flows_cmd", "flows"),
+    ("metros_cmd", "metros"),
+    ("leakage_cmd", "import_io_cmd"),
+)
+
+
+def _load(module: str, name: str) -> click.Command:
+    command = getattr(importlib.import_module(f"valleymaps.cli.{module}"), name)
+    assert isinstance(command, click.Command)
+    return command
+
 
 class _ValleymapsGroup(click.Group):
-    """Turn library errors into a message and exit status 1."""
+    """Load each command when it is used; turn library errors into a message and exit status 1."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in _COMMANDS:
+            return None
+        if cmd_name not in self.commands:
+            command = _load(*_COMMANDS[cmd_name])
+            if cmd_name == "import" and isinstance(command, click.Group):
+                for module, name in _IMPORT_SUBCOMMANDS:
+                    command.add_command(_load(module, name))
+            self.add_command(command, cmd_name)
+        return self.commands[cmd_name]
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -76,37 +118,6 @@ def _show_warning(
         logging.getLogger("py.warnings").warning(
             "%s", warnings.formatwarning(message, category, filename, lineno, line)
         )
-
-
-def _register() -> None:
-    from valleymaps.cli import (
-        build_cmd,
-        fetch_cmd,
-        flows_cmd,
-        import_cmd,
-        init_cmd,
-        leakage_cmd,
-        metros_cmd,
-        projects_cmd,
-        suitability_cmd,
-        validate_cmd,
-    )
-
-    cli.add_command(init_cmd.init)
-    cli.add_command(import_cmd.import_group)
-    cli.add_command(validate_cmd.validate)
-    cli.add_command(build_cmd.build)
-    cli.add_command(fetch_cmd.fetch_group)
-    import_cmd.import_group.add_command(projects_cmd.import_projects_cmd)
-    cli.add_command(projects_cmd.projects_group)
-    cli.add_command(suitability_cmd.suitability)
-    import_cmd.import_group.add_command(flows_cmd.flows)
-    import_cmd.import_group.add_command(metros_cmd.metros)
-    import_cmd.import_group.add_command(leakage_cmd.import_io_cmd)
-    cli.add_command(leakage_cmd.leakage)
-
-
-_register()
 
 
 def main() -> None:
