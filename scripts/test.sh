@@ -145,6 +145,12 @@ install_python() {
     echo "$want" >"$stamp"
 }
 
+compile_sources() {
+    # every test that runs the command imports the package again: keep its bytecode, even where
+    # PYTHONDONTWRITEBYTECODE stops Python from writing it on import (a stale file is ignored)
+    run_logged "compileall" .venv/bin/python -m compileall -q src/valleymaps
+}
+
 install_npm_assets() {
     local dir=tests/browser stamp=tests/browser/node_modules/.valleymaps-installed want
     local cmd=(npm ci --ignore-scripts --no-audit --no-fund)
@@ -190,6 +196,7 @@ say "setup log: $LOG"
 install_system_packages
 start_services
 install_python
+compile_sources
 install_npm_assets
 set_parallel_options "$@"
 say "setup done in $((SECONDS - started)) s; running pytest ${parallel[*]}"
