@@ -74,8 +74,13 @@ def _sum_with_flags(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     out = grouped["employment"].agg(["sum", "count", "size"])
     out["employment"] = out["sum"].where(out["count"] > 0)
     flagged = frame[frame["flag"].fillna("") != ""]  # few rows carry flags: combine only those
-    flags = flagged.groupby(keys, sort=False, dropna=False)["flag"].agg(combine_flags)
-    out["flag"] = flags.reindex(out.index).fillna("")
+    # each group's flags concatenated (vectorised), then each distinct concatenation combined once
+    if flagged.empty:
+        out["flag"] = ""
+    else:
+        joined = flagged.groupby(keys, sort=False, dropna=False)["flag"].sum()
+        flags = joined.map({text: combine_flags([text]) for text in joined.unique()})
+        out["flag"] = flags.reindex(out.index).fillna("")
     partial = (out["count"] < out["size"]) & (out["count"] > 0)
     out.loc[partial, "flag"] = out.loc[partial, "flag"].map(lambda f: combine_flags([f, "I"]))
     return out[["employment", "flag"]].reset_index()
@@ -104,7 +109,11 @@ def _prefix_employment(table: pd.DataFrame, prefixes: Sequence[str]) -> pd.DataF
     else:
         grid["employment"] = np.nan
         grid["flag"] = ""
-    level = grid.set_index(["geoid", "year"]).index.map(max_level).to_numpy(dtype=float)
+    level = (  # a merge keeps the grid's rows in order (mapping its MultiIndex went tuple by tuple)
+        grid[["geoid", "year"]]
+        .merge(max_level.rename("max_level").reset_index(), on=["geoid", "year"], how="left")["max_level"]
+        .to_numpy(dtype=float)
+    )
     absent = grid["employment"].isna() & grid["flag"].isna()
     too_fine = absent & (grid["prefix"].str.len().to_numpy() > np.nan_to_num(level, nan=0))
     grid.loc[absent & ~too_fine, "employment"] = 0.0
