@@ -31,7 +31,8 @@ MAX_LAYOUTS = 50_000
 
 _GLYPHS: dict[tuple[Any, ...], tuple[np.ndarray, int, int]] = {}
 _LAYOUTS: dict[tuple[Any, ...], list[tuple[Any, int, float, float]]] = {}
-_MATRICES: dict[tuple[float, float, float], np.ndarray] = {}
+_MATRICES: dict[tuple[float, float, float], tuple[np.ndarray, bytes]] = {}
+_FONTS: dict[Any, tuple[str, str, str]] = {}
 
 #: Whether this matplotlib has the private hooks the cache needs.
 SUPPORTED = all(
@@ -44,10 +45,11 @@ SUPPORTED = all(
 )
 
 
-def _matrix(angle: float, slant: float, extend: float) -> np.ndarray:
+def _matrix(angle: float, slant: float, extend: float) -> tuple[np.ndarray, bytes]:
+    """FreeType's transform of a glyph (16.16 fixed point), and its bytes for the cache key."""
     key = (angle, slant, extend)
-    matrix = _MATRICES.get(key)
-    if matrix is None:
+    hit = _MATRICES.get(key)
+    if hit is None:
         cos = math.cos(math.radians(angle))
         sin = math.sin(math.radians(angle))
         matrix = (
@@ -55,8 +57,8 @@ def _matrix(angle: float, slant: float, extend: float) -> np.ndarray:
             .round()
             .astype(int)
         )
-        _MATRICES[key] = matrix
-    return matrix
+        hit = _MATRICES[key] = (matrix, matrix.tobytes())
+    return hit
 
 
 class _CachingRendererAgg(RendererAgg):
@@ -103,23 +105,27 @@ class _CachingRendererAgg(RendererAgg):
         cos = math.cos(math.radians(angle))
         sin = math.sin(math.radians(angle))
         load_flags = get_hinting_flag()
+        flags_text = str(load_flags)  # once per text, not per glyph (an enum's str is slow)
         antialiased = bool(gc.get_antialiased())
+        mode = RenderMode.NORMAL if antialiased else RenderMode.MONO
         height = self.height
+        dpi = self.dpi
+        draw_image = self._renderer.draw_text_image
         for font, size, glyph_index, slant, extend, dx, dy in glyphs:  # dy is upwards.
-            matrix = _matrix(angle, slant, extend)
+            matrix, matrix_key = _matrix(angle, slant, extend)
             tx = round(0x40 * (x + dx * cos - dy * sin))
             ty = round(0x40 * (height - y + dx * sin + dy * cos))  # FreeType's y is upwards
             ix, fx = divmod(tx, 0x40)
             iy, fy = divmod(ty, 0x40)
-            key = (font.fname, font.family_name, font.style_name, size, self.dpi, glyph_index,
-                   str(load_flags), antialiased, matrix.tobytes(), fx, fy)  # fmt: skip
+            face = _FONTS.get(font)
+            if face is None:
+                face = _FONTS[font] = (font.fname, font.family_name, font.style_name)
+            key = (face, size, dpi, glyph_index, flags_text, antialiased, matrix_key, fx, fy)
             hit = _GLYPHS.get(key)
             if hit is None:
-                font.set_size(size, self.dpi)
+                font.set_size(size, dpi)
                 font._set_transform(matrix, [fx, fy])
-                bitmap = font._render_glyph(
-                    glyph_index, load_flags, RenderMode.NORMAL if antialiased else RenderMode.MONO
-                )
+                bitmap = font._render_glyph(glyph_index, load_flags, mode)
                 buffer = np.array(bitmap.buffer)
                 if not antialiased:
                     buffer *= 0xFF
@@ -128,9 +134,7 @@ class _CachingRendererAgg(RendererAgg):
                     _GLYPHS[key] = hit
             buffer, left, top = hit
             # draw_text_image's y is downwards & the bitmap bottom side
-            self._renderer.draw_text_image(
-                buffer, left + ix, int(height) - (top + iy) + buffer.shape[0], 0, gc
-            )
+            draw_image(buffer, left + ix, int(height) - (top + iy) + buffer.shape[0], 0, gc)
 
 
 class GlyphCachingCanvas(FigureCanvasAgg):
