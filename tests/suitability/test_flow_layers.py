@@ -276,3 +276,34 @@ def test_shipped_profiles_use_interchanges_and_the_labour_pool_left_out_when_mis
         assert (labour.ref.layer, labour.reach_m) == ("resident_workers", 30_000)
         trimmed = drop_missing_layers(profile, catalog)
         assert {"labour_pool", "skilled_outcommuters"} <= set(trimmed.weights)  # derived from the flows
+
+
+def test_profiles_on_the_same_inputs_derive_a_flow_layer_once(tmp_path, monkeypatch) -> None:
+    # the atlas runs several profiles on one set of inputs: the flow-derived layer is computed
+    # once and the second profile reads the same values
+    import valleymaps.suitability.flow_layers as flow_layers
+
+    ws = _workspace(tmp_path)
+    _import_acs(ws, tmp_path, [("06019", "06037", 300, 30), ("06029", "06037", 40, 8)])
+    calls = []
+    real = flow_layers.flow_layer_values
+    monkeypatch.setattr(flow_layers, "flow_layer_values", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    profile = parse_profile("""
+name = "Recapture"
+[sites]
+min_acres = 100
+max_acres = 1000
+[[factors]]
+key = "skilled"
+name = "Skilled out-commuters"
+weight = 100
+units = "workers"
+source = { kind = "table", layer = "skilled_out_commuters", column = "workers" }
+transform = { kind = "linear", low = 0, high = 350 }
+""")
+    inputs = gather_suitability_inputs(ws, [profile], catalog=layer_catalog(ws))
+    first = compute_suitability(profile, inputs, folder=tmp_path / "a", resolution=1000)
+    second = compute_suitability(profile, inputs, folder=tmp_path / "b", resolution=1000)
+    assert calls == ["skilled_out_commuters"]
+    for result in (first, second):
+        assert cell_value(result.folder / "factor-skilled-value.tif", 5_500, 5_500) == 300

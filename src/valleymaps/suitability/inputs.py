@@ -7,7 +7,8 @@ the commuting flows, the project inventory, where the named layers are) into one
 
 >>> import geopandas as gpd
 >>> from shapely.geometry import box
->>> from valleymaps.suitability.layers import LayerCatalog
+>>> from valleymaps.suitability.flow_layers import FlowValues
+from valleymaps.suitability.layers import LayerCatalog
 >>> region = gpd.GeoDataFrame({"geoid": ["06019"], "name": ["Fresno"]},
 ...                           geometry=[box(0, 0, 1000, 1000)], crs="EPSG:3310")
 >>> inputs = SuitabilityInputs(region=region, catalog=LayerCatalog(root=None))
@@ -25,6 +26,7 @@ import pandas as pd
 
 from valleymaps.errors import WorkspaceError
 from valleymaps.io.flows.dataset import FlowDataset
+from valleymaps.suitability.flow_layers import FlowValues
 from valleymaps.suitability.layers import LayerCatalog
 
 
@@ -92,6 +94,11 @@ class SuitabilityInputs:
     origin: str = "the inputs"
     clusters_source: str = "the clusters"
     employment_source: str = "the employment data"
+    #: Flow-derived layers already computed from these inputs, by layer and column (the
+    #: profiles of an atlas share them; see :func:`~valleymaps.suitability.places.place_values`).
+    derived_flows: dict[tuple[str, str | None], FlowValues] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def places_at(self, level: str) -> gpd.GeoDataFrame:
         """The region's counties or tracts (``geoid``, ``name``, polygons), as given.

@@ -235,15 +235,18 @@ def place_values(
         from valleymaps.suitability.flow_layers import flow_layer_values
 
         assert spec.ref is not None and spec.ref.layer is not None
-        tract_ids = None if inputs.tracts is None else inputs.tracts["geoid"].tolist()
-        derived = flow_layer_values(
-            inputs.flows,
-            spec.ref.layer,
-            region_counties=inputs.region_counties,
-            column=spec.column,
-            tract_ids=tract_ids,
-            origin=inputs.origin,
-        )
+        derived = inputs.derived_flows.get((spec.ref.layer, spec.column))
+        if derived is None:
+            tract_ids = None if inputs.tracts is None else inputs.tracts["geoid"].tolist()
+            derived = flow_layer_values(
+                inputs.flows,
+                spec.ref.layer,
+                region_counties=inputs.region_counties,
+                column=spec.column,
+                tract_ids=tract_ids,
+                origin=inputs.origin,
+            )
+            inputs.derived_flows[(spec.ref.layer, spec.column)] = derived
         values, level, note, caveats = derived.values, derived.level, derived.note, derived.caveats
     else:
         values, level, note = cluster_metric_values(
