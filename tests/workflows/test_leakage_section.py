@@ -93,3 +93,28 @@ def test_suitability_page_notes_show_recomputed_beside_plan(tmp_path: Path) -> N
     for path in io_store_paths(ws):
         path.unlink()
     assert _market_support(_context(ws, tmp_path / "b2")) == {}
+
+
+def test_the_build_runs_the_model_on_the_employment_it_has_read(
+    hostile_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the cluster pages read the employment files; the leakage run uses those datasets instead of
+    # reading the files a second time, and gives the same targets as a run that reads them
+    import valleymaps.io.employment.store as store
+    from valleymaps.workflows.cluster_data import compute_cluster_data
+    from valleymaps.workflows.leakage import compute_workspace_leakage
+    from valleymaps.workflows.leakage_pages import atlas_leakage_run
+
+    data = compute_cluster_data(hostile_ws)
+    assert data.datasets
+    from_files = compute_workspace_leakage(hostile_ws)
+    reads = []
+    real = store.load_datasets
+    monkeypatch.setattr(store, "load_datasets", lambda *a, **k: reads.append(a) or real(*a, **k))
+    context = _context(hostile_ws, tmp_path / "build")
+    context = AtlasContext(ws=hostile_ws, build_dir=context.build_dir, counties_web=context.counties_web,
+                           tracts_web=None, county_names={}, png=False, cluster_data=data)
+    run = atlas_leakage_run(context)
+    assert reads == []
+    assert run is not None
+    assert run.result.targets.equals(from_files.result.targets)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
@@ -59,6 +59,9 @@ class ClusterData:
         County GEOID -> name ("Fresno").
     reference_name
         The reference area's name when every level shares it, else "the reference area".
+    datasets
+        Every employment dataset of the workspace, as read for these metrics (the build's other
+        sections use them instead of reading the files again).
     """
 
     clusters: list[Cluster]
@@ -70,6 +73,7 @@ class ClusterData:
     tracts: gpd.GeoDataFrame | None
     county_names: dict[str, str]
     reference_name: str
+    datasets: list[EmploymentDataset] = field(default_factory=list)
 
     @property
     def synthetic(self) -> bool:
@@ -181,6 +185,7 @@ def compute_cluster_data(
         tracts=tracts,
         county_names=county_names,
         reference_name=references.pop() if len(references) == 1 else N_("the reference area"),
+        datasets=list(datasets),
     )
 
 

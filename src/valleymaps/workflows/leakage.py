@@ -190,6 +190,7 @@ def compute_workspace_leakage(
     state_share: float | None = None,
     top: int = 25,
     price_index: tuple[int, float, str] | None = None,
+    datasets: Sequence[EmploymentDataset] | None = None,
 ) -> LeakageRun:
     """Run the leakage model on a workspace's data (nothing is written).
 
@@ -214,6 +215,8 @@ def compute_workspace_leakage(
         ``(year, factor, name)``: give the dollars of ``year``, the tables' dollars times
         ``factor`` (the named index of ``year`` over the tables' year). Default: the tables'
         own year's dollars.
+    datasets
+        The workspace's employment datasets when already read (default: read them).
 
     Raises
     ------
@@ -231,7 +234,7 @@ def compute_workspace_leakage(
     if method.strip().lower() not in METHODS:
         raise AnalysisError(f"unknown leakage method {method!r}; use one of: {', '.join(METHODS)}.")
     tables = load_io_tables(ws, tables_year)
-    datasets = load_datasets(ws)
+    datasets = list(datasets) if datasets is not None else load_datasets(ws)
     ds = _choose(datasets, counties)
     table = ds.table
     years = sorted(int(y) for y in table["year"].unique())

@@ -113,7 +113,10 @@ def atlas_leakage_run(context: AtlasContext) -> Any | None:
             from valleymaps.workflows.leakage import compute_workspace_leakage
 
             try:
-                context.cache["leakage_run"] = compute_workspace_leakage(context.ws)
+                data = context.cluster_data  # the employment the build has read already
+                context.cache["leakage_run"] = compute_workspace_leakage(
+                    context.ws, datasets=data.datasets if data is not None and data.datasets else None
+                )
             except ValleymapsError as exc:
                 context.cache["leakage_error"] = exc
                 log.warning("value-chain leakage not computed: %s", exc)
