@@ -53,6 +53,22 @@ FLOWS = [
 ]
 
 
+#: A profile of one factor: the region's skilled out-commuters (0 to 350 workers).
+RECAPTURE = """
+name = "Recapture"
+[sites]
+min_acres = 100
+max_acres = 1000
+[[factors]]
+key = "skilled"
+name = "Skilled out-commuters"
+weight = 100
+units = "workers"
+source = { kind = "table", layer = "skilled_out_commuters", column = "workers" }
+transform = { kind = "linear", low = 0, high = 350 }
+"""
+
+
 def _workspace(tmp_path: Path, *, tracts: bool = True) -> Workspace:
     ws = write_workspace(tmp_path / "ws")
     if tracts:
@@ -144,20 +160,7 @@ def test_acs_flows_count_all_out_commuters_and_the_map_says_so(tmp_path) -> None
     assert "residents who work outside the region, whatever they earn" in skilled.note
     assert "ACS 2009–2013" in skilled.note
 
-    recapture = """
-name = "Recapture"
-[sites]
-min_acres = 100
-max_acres = 1000
-[[factors]]
-key = "skilled"
-name = "Skilled out-commuters"
-weight = 100
-units = "workers"
-source = { kind = "table", layer = "skilled_out_commuters", column = "workers" }
-transform = { kind = "linear", low = 0, high = 350 }
-"""
-    result = _run(ws, recapture, tmp_path / "out", resolution=1000)
+    result = _run(ws, RECAPTURE, tmp_path / "out", resolution=1000)
     assert cell_value(result.folder / "factor-skilled-value.tif", 5_500, 5_500) == 350
     assert cell_value(result.suitability_path, 35_500, 15_500) == pytest.approx(100 * 40 / 350)
     values, transform = read_preview(result.suitability_path)
@@ -288,19 +291,7 @@ def test_profiles_on_the_same_inputs_derive_a_flow_layer_once(tmp_path, monkeypa
     calls = []
     real = flow_layers.flow_layer_values
     monkeypatch.setattr(flow_layers, "flow_layer_values", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
-    profile = parse_profile("""
-name = "Recapture"
-[sites]
-min_acres = 100
-max_acres = 1000
-[[factors]]
-key = "skilled"
-name = "Skilled out-commuters"
-weight = 100
-units = "workers"
-source = { kind = "table", layer = "skilled_out_commuters", column = "workers" }
-transform = { kind = "linear", low = 0, high = 350 }
-""")
+    profile = parse_profile(RECAPTURE)
     inputs = gather_suitability_inputs(ws, [profile], catalog=layer_catalog(ws))
     first = compute_suitability(profile, inputs, folder=tmp_path / "a", resolution=1000)
     second = compute_suitability(profile, inputs, folder=tmp_path / "b", resolution=1000)
