@@ -70,9 +70,17 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         series = out[column]
         if pd.api.types.is_object_dtype(series.dtype) or pd.api.types.is_string_dtype(series.dtype):
-            risky = [isinstance(v, str) and neutralise_cell(v) != v for v in series]
-            if any(risky):
-                out.loc[risky, column] = series[risky].map(neutralise_cell)
+            try:  # each distinct text looked at once (a large table repeats its names and flags)
+                distinct = series.unique()
+            except TypeError:  # unhashable cells (lists): cell by cell
+                cells = [isinstance(v, str) and neutralise_cell(v) != v for v in series]
+                if any(cells):
+                    out.loc[cells, column] = series[cells].map(neutralise_cell)
+                continue
+            changed = {v: new for v in distinct if isinstance(v, str) and (new := neutralise_cell(v)) != v}
+            if changed:
+                risky = series.isin(list(changed)).to_numpy()
+                out.loc[risky, column] = series[risky].map(changed)
     out.columns = [neutralise_cell(c) for c in out.columns]
     return out
 

@@ -417,9 +417,17 @@ def _write_pngs(
     """
     written = []
     for layer in layers:
+        # each component's rows once per layer, in the order of the places drawn
+        places = layer.places["geoid"]
+        by_component = {
+            component: rows.set_index("geoid").reindex(places)
+            for component, rows in layer.values.groupby("component", sort=False)
+        }
         for spec in specs:
-            rows = layer.values[layer.values["component"] == spec.component].set_index("geoid")
-            values = rows[spec.column].reindex(layer.places["geoid"]).to_numpy(dtype=float)
+            rows = by_component.get(spec.component)
+            if rows is None:
+                continue
+            values = rows[spec.column].to_numpy(dtype=float)
             if np.isnan(values).all():  # e.g. components of sector-only tract data
                 continue
             style = style_static_map(
