@@ -7,8 +7,7 @@ the commuting flows, the project inventory, where the named layers are) into one
 
 >>> import geopandas as gpd
 >>> from shapely.geometry import box
->>> from valleymaps.suitability.flow_layers import FlowValues
-from valleymaps.suitability.layers import LayerCatalog
+>>> from valleymaps.suitability.layers import LayerCatalog
 >>> region = gpd.GeoDataFrame({"geoid": ["06019"], "name": ["Fresno"]},
 ...                           geometry=[box(0, 0, 1000, 1000)], crs="EPSG:3310")
 >>> inputs = SuitabilityInputs(region=region, catalog=LayerCatalog(root=None))
