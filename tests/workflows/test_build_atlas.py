@@ -81,6 +81,30 @@ def test_tracts_add_a_tract_level(tract_ws):
     assert first.employment == 45 and "P" in first.flag
 
 
+def test_tract_geometry_prepared_on_a_thread_matches_and_leaves_no_thread(tract_ws, monkeypatch):
+    # the build simplifies the tracts on a thread while it computes the metrics; the pages get
+    # the geometry prepare_web_geometry gives, and no thread is left when the workers fork
+    import threading
+
+    import valleymaps.workflows.atlas as atlas
+    from valleymaps.io.tracts import load_tracts
+    from valleymaps.render.web_geometry import prepare_web_geometry
+
+    ws, geoids = tract_ws
+    drawn = []
+    real = atlas.places_geojson
+    monkeypatch.setattr(atlas, "places_geojson", lambda places: drawn.append(places) or real(places))
+    before = threading.active_count()
+    build_atlas(ws, png=False, workers=2)
+    assert threading.active_count() == before
+    assert not [t for t in threading.enumerate() if t.name.startswith("tract-geometry")]
+    tract_web = next(places for places in drawn if len(places) == len(geoids))
+    expected = prepare_web_geometry(load_tracts(ws)[["geoid", "name", "geometry"]])
+    assert list(tract_web["geoid"]) == list(expected["geoid"])
+    assert tract_web.geometry.geom_equals_exact(expected.geometry, tolerance=0).all()
+    assert tract_web["name"].str.endswith(" County").all()  # named after their county
+
+
 def _dataset(name, synthetic, codes):
     table = pd.DataFrame(
         {

@@ -401,6 +401,36 @@ def _collect(
     return lambda: collect({key: wait() for key, wait in waiting.items()})
 
 
+class _TractGeometry:
+    """The workspace's tracts, read once, and their web geometry simplified on a thread.
+
+    GEOS lets go of Python's lock while it cleans and simplifies the coverage, so a build with
+    760 tracts prepares their web geometry on the second core while the cluster metrics are
+    computed on the first (the build forks its workers only after :meth:`close`).
+    """
+
+    def __init__(self, ws: Workspace) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from valleymaps.io.tracts import load_tracts
+
+        self.tracts = load_tracts(ws) if ws.tracts_path.is_file() else None
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tract-geometry")
+        self._future = (
+            self._pool.submit(prepare_web_geometry, self.tracts[["geoid", "name", "geometry"]])
+            if self.tracts is not None
+            else None
+        )
+
+    def result(self) -> gpd.GeoDataFrame | None:
+        """The tracts' web geometry (``geoid``, ``name``, EPSG:4326), or None without tracts."""
+        return self._future.result() if self._future is not None else None
+
+    def close(self) -> None:
+        """Wait for the thread and stop it (before any worker is forked)."""
+        self._pool.shutdown(wait=True)
+
+
 def _write_pngs(
     layers: Sequence[LevelLayer],
     specs: Sequence[MetricSpec],
@@ -526,7 +556,12 @@ def _build_atlas(
     from valleymaps.render.project_overlay import prepare_project_overlay
     from valleymaps.workflows.projects_pages import load_project_overlay
 
-    data = compute_cluster_data(ws, base_year=base_year, end_year=end_year)
+    tract_geometry = _TractGeometry(ws)  # simplified on a thread while the metrics are computed
+    try:
+        data = compute_cluster_data(ws, base_year=base_year, end_year=end_year, tracts=tract_geometry.tracts)
+        tract_web_geometry = tract_geometry.result() if data.tracts is not None else None
+    finally:
+        tract_geometry.close()
     clusters, used, metrics, annual = data.clusters, data.used, data.metrics, data.annual
     counties, county_names, tracts = data.counties, data.county_names, data.tracts
     county_ds = used["County"]
@@ -544,10 +579,10 @@ def _build_atlas(
     tracts_note = None
     if with_tracts:
         assert tracts is not None
-        tract_places = qualify_tract_names(tracts[["geoid", "name", "geometry"]], county_names)
-        tract_web = prepare_web_geometry(tract_places)
+        assert tract_web_geometry is not None
+        tract_web = qualify_tract_names(tract_web_geometry, county_names)
         tracts_note = _("Tract boundaries: imported into {file} ({count} tracts)").format(
-            file=ws.tracts_path.name, count=len(tract_places)
+            file=ws.tracts_path.name, count=len(tract_web)
         )
     sources = _source_lines(ws, used, tracts_note)
     county_geojson = places_geojson(county_web)  # shared by every cluster page

@@ -107,7 +107,11 @@ def _analyse(
 
 
 def compute_cluster_data(
-    ws: Workspace, *, base_year: int | None = None, end_year: int | None = None
+    ws: Workspace,
+    *,
+    base_year: int | None = None,
+    end_year: int | None = None,
+    tracts: gpd.GeoDataFrame | None = None,
 ) -> ClusterData:
     """Read the region's employment and compute the cluster metrics of every level, once.
 
@@ -118,6 +122,9 @@ def compute_cluster_data(
     base_year, end_year
         Years to compare (default: ``[analysis]`` in ``valleymaps.toml``, else the earliest
         and the latest in the data).
+    tracts
+        The workspace's tracts when already read (:func:`valleymaps.io.tracts.load_tracts`);
+        default: read them when imported.
 
     Raises
     ------
@@ -143,7 +150,8 @@ def compute_cluster_data(
             "'valleymaps import employment FILE --format cbp|lodes-wac|csv'."
         )
     used["County"] = county_ds
-    tracts = load_tracts(ws) if ws.tracts_path.is_file() else None
+    if tracts is None:
+        tracts = load_tracts(ws) if ws.tracts_path.is_file() else None
     tract_ds = choose_dataset(datasets, geoid_length=11, counties=region_ids)
     if tracts is not None and tract_ds is None:
         log.warning(
