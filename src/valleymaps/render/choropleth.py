@@ -20,7 +20,7 @@ import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from branca.element import Element, Figure, MacroElement
+from branca.element import Figure, MacroElement
 from jinja2 import Template
 
 from valleymaps import i18n, settings
@@ -40,6 +40,7 @@ from valleymaps.render.metric_specs import (
 from valleymaps.render.page_a11y import make_page_accessible
 from valleymaps.render.page_language import set_page_language
 from valleymaps.render.project_overlay import ProjectOverlay, add_project_overlay
+from valleymaps.render.raw_html import RawHtml
 
 
 @dataclass
@@ -464,8 +465,8 @@ def render_choropleth(
     folium.TileLayer(settings.TILES, control=False).add_to(fmap)
     root = fmap.get_root()
     assert isinstance(root, Figure)
-    root.header.add_child(Element(f"<style>{_asset('choropleth.css')}</style>"))
-    root.header.add_child(Element(f"<script>{_asset('choropleth.js')}</script>"))
+    root.header.add_child(RawHtml(f"<style>{_asset('choropleth.css')}</style>"))
+    root.header.add_child(RawHtml(f"<script>{_asset('choropleth.js')}</script>"))
     root.title = text.title
 
     year_list = [int(y) for y in years] if years else []

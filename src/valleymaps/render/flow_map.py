@@ -29,8 +29,8 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import Element, MacroElement
 from branca.element import Figure as HtmlFigure
+from branca.element import MacroElement
 from jinja2 import Template
 from matplotlib.figure import Figure
 
@@ -43,6 +43,7 @@ from valleymaps.render.page_a11y import make_page_accessible
 from valleymaps.render.page_language import set_page_language
 from valleymaps.render.plain_text import plain_text
 from valleymaps.render.project_overlay import ProjectOverlay, add_project_overlay
+from valleymaps.render.raw_html import RawHtml
 from valleymaps.render.static_map import static_layout
 
 #: Colours of the three kinds of flows (Okabe-Ito vermillion, blue, green, darkened for 3:1 over the areas
@@ -455,8 +456,8 @@ def render_flow_map(
     css, js = flow_map_assets()
     root = fmap.get_root()
     assert isinstance(root, HtmlFigure)
-    root.header.add_child(Element(f"<style>{css}</style>"))
-    root.header.add_child(Element(f"<script>{js}</script>"))
+    root.header.add_child(RawHtml(f"<style>{css}</style>"))
+    root.header.add_child(RawHtml(f"<script>{js}</script>"))
     root.title = text.title
     _FlowLayer(payload).add_to(fmap)
     # the legend goes under the flows panel (top left): at the bottom left it would cover the
@@ -497,7 +498,7 @@ def add_moe_lines(fmap: folium.Map, lines: Mapping[str, Mapping[str, Sequence[st
     _css, js = flow_map_assets()
     root = fmap.get_root()
     assert isinstance(root, HtmlFigure)
-    root.header.add_child(Element(f"<script>{js}</script>"))
+    root.header.add_child(RawHtml(f"<script>{js}</script>"))
     _MoeLines({level: {k: list(v) for k, v in metrics.items()} for level, metrics in lines.items()}
               ).add_to(fmap)
     return fmap

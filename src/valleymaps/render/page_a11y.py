@@ -18,12 +18,13 @@ from __future__ import annotations
 from importlib import resources
 
 import folium
-from branca.element import Element, Figure
+from branca.element import Figure
 from jinja2 import Template
 
 from valleymaps import i18n
 from valleymaps.i18n import gettext as _
 from valleymaps.render._safe_json import script_json
+from valleymaps.render.raw_html import RawHtml
 
 #: folium's page (branca ``Figure``) with a language, a main landmark and a heading; the title
 #: and heading are escaped (branca puts the title in as it is).
@@ -98,9 +99,9 @@ def make_page_accessible(fmap: folium.Map, *, title: str, lang: str | None = Non
     root.vm_lang = lang  # type: ignore[attr-defined]
     root.vm_heading = title  # type: ignore[attr-defined]
     root.title = title
-    root.header.add_child(Element(f"<style>{_asset('a11y.css')}</style>"))
-    root.header.add_child(Element(f"<script>{_asset('a11y.js')}</script>"))
+    root.header.add_child(RawHtml(f"<style>{_asset('a11y.css')}</style>"))
+    root.header.add_child(RawHtml(f"<script>{_asset('a11y.js')}</script>"))
     # in the page's closing script, before folium creates the map (Leaflet is loaded by then)
-    root.script.add_child(Element(f"valleymapsA11y.install({script_json(a11y_strings())});"),
+    root.script.add_child(RawHtml(f"valleymapsA11y.install({script_json(a11y_strings())});"),
                           name="vm_a11y_install")
     return fmap

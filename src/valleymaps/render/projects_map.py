@@ -29,7 +29,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import Element, MacroElement
+from branca.element import MacroElement
 from folium.plugins import MarkerCluster
 from jinja2 import Template
 
@@ -37,6 +37,7 @@ from valleymaps import i18n, settings
 from valleymaps.i18n import N_, _, ngettext
 from valleymaps.render._safe_json import script_json
 from valleymaps.render.page_a11y import make_page_accessible
+from valleymaps.render.raw_html import RawHtml
 
 #: Points above which each category's points are clustered (``cluster=None``).
 CLUSTER_THRESHOLD = 300
@@ -491,11 +492,11 @@ def add_project_layers(
     payload_cluster = default_clustering(projects) if cluster is None else cluster
     root = fmap.get_root()
     assert isinstance(root, folium.Figure)
-    root.header.add_child(Element(f"<style>{_asset('projects.css')}</style>"), name="vm_projects_css")
-    root.header.add_child(Element(f"<script>{_asset('projects.js')}</script>"), name="vm_projects_js")
+    root.header.add_child(RawHtml(f"<style>{_asset('projects.css')}</style>"), name="vm_projects_css")
+    root.header.add_child(RawHtml(f"<script>{_asset('projects.js')}</script>"), name="vm_projects_js")
     if data_file is not None:
         src = html.escape(data_file, quote=True)
-        root.header.add_child(Element(f'<script src="{src}"></script>'), name="vm_projects_data")
+        root.header.add_child(RawHtml(f'<script src="{src}"></script>'), name="vm_projects_data")
         data = _ProjectData(f"window.{DATA_GLOBAL} || null")
     else:
         if payload_json is None:
@@ -598,7 +599,7 @@ def render_project_map(
     make_page_accessible(fmap, title=title)
     folium.TileLayer(settings.TILES, control=False).add_to(fmap)
     fmap.get_root().header.add_child(  # type: ignore[attr-defined]
-        Element(f"<style>{_asset('projects_page.css')}</style>"), name="vm_projects_page_css"
+        RawHtml(f"<style>{_asset('projects_page.css')}</style>"), name="vm_projects_page_css"
     )
     if outlines is not None and len(outlines):
         _Outline(outlines).add_to(fmap)

@@ -22,7 +22,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import Element, MacroElement
+from branca.element import MacroElement
 from jinja2 import Template
 
 from valleymaps import i18n, settings
@@ -31,6 +31,7 @@ from valleymaps.i18n import gettext as _
 from valleymaps.render._safe_json import script_json
 from valleymaps.render.page_a11y import make_page_accessible
 from valleymaps.render.page_language import set_page_language
+from valleymaps.render.raw_html import RawHtml
 from valleymaps.render.suitability_image import color_stops
 
 #: Outline colours of the sites of each target (in layer order), readable on viridis.
@@ -250,8 +251,8 @@ def render_suitability_map(
         },
     }
     root = fmap.get_root()
-    root.header.add_child(Element(f"<style>{_asset('suitability.css')}</style>"))  # type: ignore[attr-defined]
-    root.header.add_child(Element(f"<script>{_asset('suitability.js')}</script>"))  # type: ignore[attr-defined]
+    root.header.add_child(RawHtml(f"<style>{_asset('suitability.css')}</style>"))  # type: ignore[attr-defined]
+    root.header.add_child(RawHtml(f"<script>{_asset('suitability.js')}</script>"))  # type: ignore[attr-defined]
     root.title = title  # type: ignore[attr-defined]
     payload = []
     for i, t in enumerate(targets):
