@@ -72,6 +72,52 @@ def palette_png(values: npt.NDArray[np.floating], *, cmap: str | None = None) ->
     return buffer.getvalue()
 
 
+#: The source cell of each Web Mercator pixel, by source grid (shape, transform, CRS): every
+#: profile of an atlas has the same grid, and a process warps it once.
+_NEAREST: dict[tuple[object, ...], tuple[npt.NDArray[np.int64], Affine]] = {}
+
+
+def _nearest_cells(
+    shape: tuple[int, ...], transform: Affine, crs: str | CRS
+) -> tuple[npt.NDArray[np.int64], Affine]:
+    """The flat index of the source cell nearest each pixel of the grid warped to Web Mercator
+    (-1: none), and that grid's transform.
+
+    GDAL warps the cells' numbers with nearest-neighbour resampling: taking each pixel's value
+    from its cell gives the values GDAL gives warping the values themselves (nodata included:
+    a pixel whose cell is NaN is NaN).
+    """
+    height, width = shape
+    key = (height, width, tuple(transform), str(crs))
+    hit = _NEAREST.get(key)
+    if hit is not None:
+        return hit
+    left, top = transform @ (0, 0)
+    right, bottom = transform @ (width, height)
+    dst_transform, dst_w, dst_h = calculate_default_transform(
+        crs, WEB_MERCATOR, width, height, left=left, bottom=bottom, right=right, top=top
+    )
+    numbers = np.arange(height * width, dtype=np.float64).reshape(height, width)
+    warped = np.full((dst_h, dst_w), np.nan, dtype=np.float64)
+    reproject(
+        numbers,
+        warped,
+        src_transform=transform,
+        src_crs=crs,
+        src_nodata=np.nan,
+        dst_transform=dst_transform,
+        dst_crs=WEB_MERCATOR,
+        dst_nodata=np.nan,
+        resampling=Resampling.nearest,
+    )
+    cells = np.where(np.isfinite(warped), warped, -1).astype(np.int64)
+    cells.flags.writeable = False
+    if len(_NEAREST) > 16:
+        _NEAREST.clear()
+    _NEAREST[key] = (cells, dst_transform)
+    return cells, dst_transform
+
+
 def web_overlay(
     values: npt.NDArray[np.floating], *, transform: Affine, crs: str | CRS, cmap: str | None = None
 ) -> OverlayImage:
@@ -87,24 +133,11 @@ def web_overlay(
         Colour map name (default :data:`~valleymaps.suitability.settings.SUITABILITY_COLORMAP`).
     """
     src = np.asarray(values, dtype=np.float32)
-    height, width = src.shape
-    left, top = transform @ (0, 0)
-    right, bottom = transform @ (width, height)
-    dst_transform, dst_w, dst_h = calculate_default_transform(
-        crs, WEB_MERCATOR, width, height, left=left, bottom=bottom, right=right, top=top
-    )
-    dst = np.full((dst_h, dst_w), np.nan, dtype=np.float32)
-    reproject(
-        src,
-        dst,
-        src_transform=transform,
-        src_crs=crs,
-        src_nodata=np.nan,
-        dst_transform=dst_transform,
-        dst_crs=WEB_MERCATOR,
-        dst_nodata=np.nan,
-        resampling=Resampling.nearest,
-    )
+    cells, dst_transform = _nearest_cells(src.shape, transform, crs)
+    dst = np.full(cells.shape, np.nan, dtype=np.float32)
+    found = cells >= 0
+    dst[found] = src.ravel()[cells[found]]
+    dst_h, dst_w = cells.shape[0], cells.shape[1]
     x0, y0 = dst_transform @ (0, 0)
     x1, y1 = dst_transform @ (dst_w, dst_h)
     to_lonlat = Transformer.from_crs(WEB_MERCATOR, "EPSG:4326", always_xy=True)
