@@ -26,11 +26,12 @@ from matplotlib.ft2font import FT2Font, RenderMode
 #: Glyph bitmaps kept per process at most (a few hundred bytes each).
 MAX_GLYPHS = 200_000
 
-#: Strings laid out (glyphs and their positions) kept per process at most.
+#: Strings laid out (glyphs and their positions), and strings measured, kept per process at most.
 MAX_LAYOUTS = 50_000
 
 _GLYPHS: dict[tuple[Any, ...], tuple[np.ndarray, int, int]] = {}
 _LAYOUTS: dict[tuple[Any, ...], list[tuple[Any, int, float, float]]] = {}
+_METRICS: dict[tuple[Any, ...], tuple[float, float, float]] = {}
 _MATRICES: dict[tuple[float, float, float], tuple[np.ndarray, bytes]] = {}
 _FONTS: dict[Any, tuple[str, str, str]] = {}
 
@@ -63,6 +64,19 @@ def _matrix(angle: float, slant: float, extend: float) -> tuple[np.ndarray, byte
 
 class _CachingRendererAgg(RendererAgg):
     """``RendererAgg`` drawing glyphs from the per-process cache (same pixels)."""
+
+    def get_text_width_height_descent(self, s: str, prop: Any, ismath: Any) -> tuple[float, float, float]:
+        """As ``RendererAgg``'s, each string measured once per process (matplotlib keeps them per
+        renderer, and each figure has its own)."""
+        if ismath:
+            return super().get_text_width_height_descent(s, prop, ismath)
+        key = (s, prop, self.dpi, str(get_hinting_flag()))
+        metrics = _METRICS.get(key)
+        if metrics is None:
+            metrics = super().get_text_width_height_descent(s, prop, ismath)
+            if len(_METRICS) < MAX_LAYOUTS:
+                _METRICS[(s, prop.copy(), self.dpi, key[3])] = metrics
+        return metrics
 
     def draw_text(
         self,
