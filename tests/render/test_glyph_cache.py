@@ -55,3 +55,35 @@ def test_png_bytes_are_the_same_whether_glyphs_are_cached_or_not() -> None:
     again = figure_png(_figure())
     assert first == again
     assert isinstance(caching_canvas(_figure()), FigureCanvasAgg)
+
+
+@pytest.mark.skipif(not glyph_cache.SUPPORTED, reason="matplotlib without the private hooks")
+def test_each_string_is_measured_once_per_process_and_laid_out_as_matplotlib_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    def figure() -> Figure:
+        fig = _figure()
+        # centred and right-aligned texts in boxes: where they go depends on their measured size
+        fig.text(0.5, 0.5, "Madera 4,321", ha="center", va="center", fontsize=9,
+                 bbox={"boxstyle": "round", "fc": "#ffeeaa"})
+        fig.text(0.98, 0.95, "Madera 4,321", ha="right", va="top", fontsize=13)
+        return fig
+
+    measured: list[tuple[str, float]] = []
+    original = RendererAgg.get_text_width_height_descent
+
+    def counting(self: RendererAgg, s: str, prop: object, ismath: object) -> tuple[float, float, float]:
+        measured.append((s, prop.get_size_in_points()))  # type: ignore[attr-defined]
+        return original(self, s, prop, ismath)
+
+    plain = _pixels(FigureCanvasAgg(figure()))
+    glyph_cache._METRICS.clear()
+    monkeypatch.setattr(RendererAgg, "get_text_width_height_descent", counting)
+    first = _pixels(GlyphCachingCanvas(figure()))
+    assert ("Madera 4,321", 9.0) in measured and ("Madera 4,321", 13.0) in measured  # a size is its own
+    count = len(measured)
+    second = _pixels(GlyphCachingCanvas(figure()))  # another figure, another renderer
+    assert [m for m in measured[count:] if not m[0].startswith("$")] == []  # measured by the first
+    assert np.array_equal(plain, first) and np.array_equal(plain, second)
