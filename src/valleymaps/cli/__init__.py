@@ -122,4 +122,9 @@ def _show_warning(
 
 def main() -> None:
     """Entry point of the console script (a fresh process: the build may fork its workers)."""
-    cli(prog_name="valleymaps", obj={"fresh_process": True})
+    from valleymaps.cli.process import exit_without_final_collection
+
+    try:
+        cli(prog_name="valleymaps", obj={"fresh_process": True})
+    finally:  # click ends by raising SystemExit
+        exit_without_final_collection()

@@ -112,7 +112,10 @@ def build(
     Dask cluster; the rest of the build stays in this process.
     Example: valleymaps build --scheme natural_breaks -k 5 --from 2015 --to 2021
     """
-    from valleymaps.workflows.atlas import build_atlas
+    from valleymaps.cli.process import imports_without_collection
+
+    with imports_without_collection():  # a million objects that live as long as the process
+        from valleymaps.workflows.atlas import build_atlas
 
     ws = Workspace.open(workspace_dir)
     if workers is None:
