@@ -108,3 +108,26 @@ def test_a_large_inventory_is_written_once_beside_the_pages(
         assert len(html.encode()) < before - len(data) // 2, name  # the page no longer carries them
         assert "Projects: Rail (1)" in html  # the layers are still there
     assert rail_vertex in (projects_ws.maps_dir / "projects.html").read_text(encoding="utf-8")  # own page
+
+
+def test_project_text_that_looks_like_template_syntax_stays_text(
+    bundled_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # folium renders each element's script a second time as a Jinja template: a project named
+    # "{{ 7*7 }}" showed as "49", and an unclosed "{{" failed the whole build
+    monkeypatch.delenv(DB_URL_ENV, raising=False)
+    src = write_csv(tmp_path / "ftip.csv", [
+        row("T1", "Bridge {{ 7*7 }}", agency="{% if true %}Kings COG{% endif %}", at=FRESNO),
+        row("T2", "Canal {{ unclosed {# and {%", at=VISALIA),
+    ])  # fmt: skip
+    import_projects(src, ws=bundled_ws)
+
+    result = build_atlas(bundled_ws, png=False)
+
+    pages = [p for p in result.pages if p.name.startswith("cluster-")]
+    pages.append(bundled_ws.maps_dir / "projects.html")
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert "Bridge {{ 7*7 }}" in html and "Bridge 49" not in html, page.name
+        assert "{% if true %}Kings COG{% endif %}" in html, page.name
+        assert "Canal {{ unclosed {# and {%" in html, page.name

@@ -40,7 +40,7 @@ from valleymaps.render.metric_specs import (
 from valleymaps.render.page_a11y import make_page_accessible
 from valleymaps.render.page_language import set_page_language
 from valleymaps.render.project_overlay import ProjectOverlay, add_project_overlay
-from valleymaps.render.raw_html import RawHtml
+from valleymaps.render.raw_html import RawHtml, page_map
 
 
 @dataclass
@@ -458,7 +458,7 @@ def render_choropleth(
     bounds = np.array([layer.places.total_bounds for layer in layers])
     minx, miny = bounds[:, 0].min(), bounds[:, 1].min()
     maxx, maxy = bounds[:, 2].max(), bounds[:, 3].max()
-    fmap = folium.Map(
+    fmap = page_map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=7, tiles=None, control_scale=True
     )
     make_page_accessible(fmap, title=text.title)

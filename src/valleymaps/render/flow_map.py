@@ -43,7 +43,7 @@ from valleymaps.render.page_a11y import make_page_accessible
 from valleymaps.render.page_language import set_page_language
 from valleymaps.render.plain_text import plain_text
 from valleymaps.render.project_overlay import ProjectOverlay, add_project_overlay
-from valleymaps.render.raw_html import RawHtml
+from valleymaps.render.raw_html import RawHtml, page_map
 from valleymaps.render.static_map import static_layout
 
 #: Colours of the three kinds of flows (Okabe-Ito vermillion, blue, green, darkened for 3:1 over the areas
@@ -448,7 +448,7 @@ def render_flow_map(
             for g in (line["o"], line["d"]) if g in centroids]
     xs = [region_bounds[0], region_bounds[2], *(e[0] for e in ends)]
     ys = [region_bounds[1], region_bounds[3], *(e[1] for e in ends)]
-    fmap = folium.Map(location=[(region_bounds[1] + region_bounds[3]) / 2,
+    fmap = page_map(location=[(region_bounds[1] + region_bounds[3]) / 2,
                                 (region_bounds[0] + region_bounds[2]) / 2],
                       zoom_start=7, tiles=None, control_scale=True, prefer_canvas=False)
     make_page_accessible(fmap, title=text.title)

@@ -37,7 +37,7 @@ from valleymaps import i18n, settings
 from valleymaps.i18n import N_, _, ngettext
 from valleymaps.render._safe_json import script_json
 from valleymaps.render.page_a11y import make_page_accessible
-from valleymaps.render.raw_html import RawHtml
+from valleymaps.render.raw_html import RawHtml, page_map
 
 #: Points above which each category's points are clustered (``cluster=None``).
 CLUSTER_THRESHOLD = 300
@@ -593,7 +593,7 @@ def render_project_map(
         minx, miny, maxx, maxy = frame.to_crs(settings.WEB_CRS).total_bounds
     else:
         minx, miny, maxx, maxy = -121.6, 34.8, -117.6, 38.3
-    fmap = folium.Map(
+    fmap = page_map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=7, tiles=None, control_scale=True
     )
     make_page_accessible(fmap, title=title)

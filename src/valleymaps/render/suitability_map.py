@@ -31,7 +31,7 @@ from valleymaps.i18n import gettext as _
 from valleymaps.render._safe_json import script_json
 from valleymaps.render.page_a11y import make_page_accessible
 from valleymaps.render.page_language import set_page_language
-from valleymaps.render.raw_html import RawHtml
+from valleymaps.render.raw_html import RawHtml, page_map
 from valleymaps.render.suitability_image import color_stops
 
 #: Outline colours of the sites of each target (in layer order), readable on viridis.
@@ -233,7 +233,7 @@ def render_suitability_map(
     west = min(t.bounds[0][1] for t in targets)
     north = max(t.bounds[1][0] for t in targets)
     east = max(t.bounds[1][1] for t in targets)
-    fmap = folium.Map(
+    fmap = page_map(
         location=[(south + north) / 2, (west + east) / 2], zoom_start=7, tiles=None, control_scale=True
     )
     make_page_accessible(fmap, title=title)
