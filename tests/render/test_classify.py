@@ -150,3 +150,29 @@ def test_classifying_for_a_map_does_not_import_mapclassify():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_class_colours_are_matplotlibs_and_each_colour_map_is_built_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    from valleymaps.render import classify
+
+    positions = [0.0, 0.125, 0.5, 0.875, 1.0]
+    for name in ("YlGnBu", "RdBu", "viridis"):
+        assert classify._sample(name, positions) == [to_hex(colormaps[name](p)) for p in positions]
+    classify._colour_map.cache_clear()
+    classify._colour_at.cache_clear()
+    built: list[str] = []
+    real = colormaps.__class__.__getitem__
+
+    def counting(self: object, name: str) -> object:
+        built.append(name)
+        return real(self, name)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(colormaps.__class__, "__getitem__", counting)
+    for k in range(3, 8):  # pages classify dozens of metrics with the same scheme
+        classify._sample("YlGnBu", np.linspace(0.1, 0.9, k))
+    assert built == ["YlGnBu"]

@@ -137,8 +137,51 @@ def _extra_lines(spec: MetricSpec, row: dict[str, Any], *, year: int, base: int 
     return []
 
 
+class _LevelRows:
+    """A level's rows, split by component once for a page (each metric of a component asks for
+    the same rows): its places' span rows (in the order of the places, with their records for
+    tooltip lines) and its annual rows (each place and year located once)."""
+
+    def __init__(self, layer: LevelLayer, years: Sequence[int] = ()) -> None:
+        self.layer = layer
+        self.years = list(years)
+        self._span: dict[str, tuple[pd.DataFrame, list[dict[str, Any]] | None]] = {}
+        self._annual: dict[str, _PlaceYears] = {}
+
+    def span(self, component: str) -> pd.DataFrame:
+        """The span rows of ``component``, one per place of the layer (in its order)."""
+        hit = self._span.get(component)
+        if hit is None:
+            frame = self.layer.values
+            if "component" in frame:
+                frame = frame[frame["component"] == component]
+            hit = self._span[component] = (frame.set_index("geoid").reindex(self.layer.places["geoid"]), None)
+        return hit[0]
+
+    def records(self, component: str) -> list[dict[str, Any]]:
+        """:meth:`span` as one dict per place."""
+        rows = self.span(component)
+        frame, records = self._span[component]
+        if records is None:
+            records = rows.to_dict("records")
+            self._span[component] = (frame, records)
+        return records
+
+    def annual(self, component: str) -> _PlaceYears:
+        """The annual rows of ``component`` located on the places × years grid."""
+        hit = self._annual.get(component)
+        if hit is None:
+            frame = self.layer.series
+            assert frame is not None
+            if "component" in frame:
+                frame = frame[frame["component"] == component]
+            order = pd.Index(self.layer.places["geoid"])
+            hit = self._annual[component] = _PlaceYears(frame, order, self.years)
+        return hit
+
+
 def _metric_payload(
-    layer: LevelLayer,
+    rows_of: _LevelRows,
     spec: MetricSpec,
     *,
     year: int,
@@ -147,11 +190,7 @@ def _metric_payload(
     k: int | None,
     breaks: Sequence[float] | None,
 ) -> tuple[dict[str, Any], Classification]:
-    values_frame = layer.values
-    if "component" in values_frame:
-        values_frame = values_frame[values_frame["component"] == spec.component]
-    rows = values_frame.set_index("geoid")
-    rows = rows.reindex(layer.places["geoid"])
+    rows = rows_of.span(spec.component)
     values = rows[spec.column].to_numpy(dtype=float)
     classification = classify_values(
         values, scheme=scheme, k=k, breaks=breaks if spec.center is None else None, center=spec.center
@@ -173,14 +212,21 @@ def _metric_payload(
         "rank": [None if not np.isfinite(r) else int(r) for r in ranks],
         "ranked": ranked,
         "flags": flags,
-        "extra": [
-            _extra_lines(spec, row, year=year, base=base) if pd.notna(row.get("employment")) else []
-            for row in rows.to_dict("records")
-        ]
-        if spec.key in ("growth_rate", "change", "ss_regional_shift", "lq")
-        else None,
+        "extra": _extra_payload(rows_of, spec, year=year, base=base),
     }
     return payload, classification
+
+
+def _extra_payload(
+    rows_of: _LevelRows, spec: MetricSpec, *, year: int, base: int | None
+) -> list[list[str]] | None:
+    """Each place's extra tooltip lines for ``spec`` (None for a metric without them)."""
+    if spec.key not in ("growth_rate", "change", "ss_regional_shift", "lq"):
+        return None
+    return [
+        _extra_lines(spec, row, year=year, base=base) if pd.notna(row.get("employment")) else []
+        for row in rows_of.records(spec.component)
+    ]
 
 
 #: How the browser formats each kind of value (mirrors metric_specs' format functions), and
@@ -202,29 +248,40 @@ def _compact(values: np.ndarray, digits: int) -> list[float | int | None]:
     return [None if not np.isfinite(v) else float(v) for v in rounded]
 
 
-def _place_by_year(
-    frame: pd.DataFrame, column: str, order: pd.Index, years: Sequence[int], *, missing: Any
-) -> npt.NDArray[Any]:
-    """``column`` as a places × years array (rows in ``order``), ``missing`` where absent.
+class _PlaceYears:
+    """Rows of an annual table located on a places × years grid (rows in ``order``).
 
     Where a place has several rows in a year the first non-missing value counts (as a pivot
     table's ``first``); rows of places or years not asked for are left out. A plain array
-    fill: pivoting through pandas was most of the time of a cluster page.
+    fill: pivoting through pandas was most of the time of a cluster page. Each row is located
+    once, for every column asked for.
     """
-    out = np.full((len(order), len(years)), missing, dtype=float if missing is not None else object)
-    given = frame[frame[column].notna()]
-    rows = order.get_indexer(given["geoid"])
-    cols = pd.Index(list(years)).get_indexer(given["year"])
-    keep = (rows >= 0) & (cols >= 0)
-    rows, cols = rows[keep], cols[keep]
-    vals = given[column].to_numpy()[keep]
-    first = ~pd.Series(rows * len(years) + cols).duplicated(keep="first").to_numpy()
-    out[rows[first], cols[first]] = vals[first]
-    return out
+
+    def __init__(self, frame: pd.DataFrame, order: pd.Index, years: Sequence[int]) -> None:
+        self.frame = frame
+        self.shape = (len(order), len(years))
+        self.rows = order.get_indexer(frame["geoid"])
+        self.cols = pd.Index(list(years)).get_indexer(frame["year"])
+        self.inside = (self.rows >= 0) & (self.cols >= 0)
+
+    def array(self, column: str, *, missing: Any, skip_empty_text: bool = False) -> npt.NDArray[Any]:
+        """``column`` as a places × years array, ``missing`` where absent (and, with
+        ``skip_empty_text``, where the text is empty)."""
+        out = np.full(self.shape, missing, dtype=float if missing is not None else object)
+        series = self.frame[column]
+        given = series.notna().to_numpy()
+        if skip_empty_text:
+            given = given & (series.fillna("") != "").to_numpy()
+        keep = given & self.inside
+        rows, cols = self.rows[keep], self.cols[keep]
+        vals = series.to_numpy()[keep]
+        first = ~pd.Series(rows * self.shape[1] + cols).duplicated(keep="first").to_numpy()
+        out[rows[first], cols[first]] = vals[first]
+        return out
 
 
 def annual_metric_payload(
-    layer: LevelLayer,
+    layer: LevelLayer | _LevelRows,
     spec: MetricSpec,
     *,
     years: Sequence[int],
@@ -243,16 +300,15 @@ def annual_metric_payload(
         ``payload = {"fmt": "jobs", "byYear": {"2011": {"cls": [...], "v": [...],
         "flags": {"3": "D"}}, ...}}`` (places in the order of ``layer.places``).
     """
-    if layer.series is None:
-        raise ValueError(f"level {layer.level} has no annual series for metric {spec.key}")
+    rows_of = layer if isinstance(layer, _LevelRows) else _LevelRows(layer, years)
+    if rows_of.layer.series is None:
+        raise ValueError(f"level {rows_of.layer.level} has no annual series for metric {spec.key}")
+    if rows_of.years != list(years):
+        raise ValueError(f"the level's rows are located on years {rows_of.years}, not {list(years)}")
     fmt, digits = _VALUE_FORMATS.get(spec.format, ("ratio", 3))
-    frame = layer.series
-    if "component" in frame:
-        frame = frame[frame["component"] == spec.component]
-    order = pd.Index(layer.places["geoid"])
-    values = _place_by_year(frame, spec.column, order, years, missing=np.nan).astype(float)
-    flags = (_place_by_year(frame[frame["flag"].fillna("") != ""], "flag", order, years, missing=None)
-             if "flag" in frame else None)  # fmt: skip
+    grid = rows_of.annual(spec.component)
+    values = grid.array(spec.column, missing=np.nan).astype(float)
+    flags = grid.array("flag", missing=None, skip_empty_text=True) if "flag" in grid.frame else None
     classification = classify_values(
         values.ravel(), scheme=scheme, k=k, breaks=breaks if spec.center is None else None, center=spec.center
     )
@@ -492,19 +548,18 @@ def render_choropleth(
     for layer in layers:
         metrics: dict[str, Any] = {}
         classes: dict[str, Any] = {}
+        rows_of = _LevelRows(layer, year_list if annual_mode else ())
         for spec in specs:
             if annual_mode and spec.annual:
                 payload, classification = annual_metric_payload(
-                    layer, spec, years=year_list, scheme=scheme, k=k, breaks=breaks
+                    rows_of, spec, years=year_list, scheme=scheme, k=k, breaks=breaks
                 )
                 payload["extra"] = (
-                    _metric_payload(layer, spec, year=year, base=base_year, scheme=scheme, k=k,
-                                    breaks=breaks)[0]["extra"]
-                    if spec.key == "lq" else None
-                )  # fmt: skip
+                    _extra_payload(rows_of, spec, year=year, base=base_year) if spec.key == "lq" else None
+                )
             else:
                 payload, classification = _metric_payload(
-                    layer, spec, year=year, base=base_year, scheme=scheme, k=k, breaks=breaks
+                    rows_of, spec, year=year, base=base_year, scheme=scheme, k=k, breaks=breaks
                 )
             layer.classifications[spec.key] = classification
             metrics[spec.key] = payload

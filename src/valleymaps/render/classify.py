@@ -16,9 +16,11 @@ middle falls exactly on the centre. Both palettes are colour-blind safe
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +28,9 @@ import numpy.typing as npt
 from valleymaps import settings
 from valleymaps.core.schemes import resolve_scheme
 from valleymaps.errors import ClassificationError
+
+if TYPE_CHECKING:
+    from matplotlib.colors import Colormap
 
 
 @dataclass(frozen=True)
@@ -190,11 +195,23 @@ def fisher_jenks_breaks(values: npt.ArrayLike, *, k: int) -> list[float]:
 
 
 def _sample(cmap_name: str, positions: npt.ArrayLike) -> list[str]:
-    from matplotlib import colormaps
+    return [_colour_at(cmap_name, float(p)) for p in np.asarray(positions, dtype=float)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _colour_at(cmap_name: str, position: float) -> str:
+    """The hex colour at ``position`` (0-1) of a matplotlib colour map (each map built once:
+    ``colormaps[name]`` gives a new copy, which fills its lookup table again when first used)."""
     from matplotlib.colors import to_hex
 
-    cmap = colormaps[cmap_name]
-    return [to_hex(cmap(float(p))) for p in np.asarray(positions, dtype=float)]
+    return to_hex(_colour_map(cmap_name)(position))
+
+
+@functools.lru_cache(maxsize=64)
+def _colour_map(cmap_name: str) -> Colormap:
+    from matplotlib import colormaps
+
+    return colormaps[cmap_name]
 
 
 def classify_values(
