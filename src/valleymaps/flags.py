@@ -7,6 +7,7 @@ the union of their parts' flags.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 #: Codes that mean the value itself was withheld (employment is missing, not zero).
@@ -74,12 +75,14 @@ def combine_flags(flags: Iterable[str]) -> str:
     >>> combine_flags(["G", "", "DG", "H"])
     'DGH'
     """
-    seen: set[str] = set()
-    for f in flags:
-        if isinstance(f, str):
-            seen.update(f)
+    return _combine(frozenset("".join(f for f in flags if isinstance(f, str))))
+
+
+@functools.lru_cache(maxsize=4096)
+def _combine(codes: frozenset[str]) -> str:
+    """The codes in :data:`ALL_FLAGS`' order (unknown ones last); each set ordered once."""
     order = list(ALL_FLAGS)
-    return "".join(sorted(seen, key=lambda c: order.index(c) if c in order else len(order)))
+    return "".join(sorted(codes, key=lambda c: order.index(c) if c in order else len(order)))
 
 
 def describe_flags(flag: str) -> list[str]:
