@@ -12,10 +12,11 @@ Run from the repo root::
 
 Prints seconds per build (best of ``--repeat``, and every run), the CPU seconds
 of each build with its worker processes (user + system: steadier than wall time
-on a shared machine), the peak memory of any build process and each page's
-size. The targets (bundled atlas with PNGs under 8 s, 760 tracts under 12 s,
-under 1 GB, a cluster page under 2 MB over 760 tracts) are checked and reported,
-not asserted.
+on a shared machine), a speed probe of the machine before and after the runs
+(a fixed single-core workload: compare figures only between runs with similar
+probes), the peak memory of any build process and each page's size. The targets
+(bundled atlas with PNGs under 8 s, 760 tracts under 12 s, under 1 GB, a cluster
+page under 2 MB over 760 tracts) are checked and reported, not asserted.
 """
 
 from __future__ import annotations
@@ -78,8 +79,26 @@ def report_pages(maps: Path) -> None:
     print(f"    {len(pngs)} PNGs, {sum(p.stat().st_size for p in pngs):,} bytes")
 
 
+def speed_probe() -> float:
+    """Seconds of a fixed single-core workload (Python loop, numpy sort): the machine's speed now.
+
+    The build's times scale with it; on a shared machine it moves by tens of percent within an
+    hour, so figures from runs with different probes are not comparable.
+    """
+    import numpy as np
+
+    start = time.perf_counter()
+    total = 0
+    for i in range(3_000_000):
+        total += i * i
+    np.sort(np.random.default_rng(0).random(3_000_000))
+    return time.perf_counter() - start
+
+
 def bench(label: str, ws: Path, repeat: int, extra: list[str], target_s: float | None = None) -> None:
+    before = speed_probe()
     runs = [timed_build(["build", "-w", str(ws), *extra], REPO) for _ in range(repeat)]
+    after = speed_probe()
     times = [wall for wall, _ in runs]
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     verdict = ""
@@ -89,6 +108,7 @@ def bench(label: str, ws: Path, repeat: int, extra: list[str], target_s: float |
         f"{label}: build {min(times):.2f} s (best of {repeat}; all {', '.join(f'{t:.2f}' for t in times)}),"
         f" CPU {', '.join(f'{c:.1f}' for _, c in runs)} s{verdict}"
     )
+    print(f"    machine speed probe before and after: {before:.2f} s, {after:.2f} s (a fixed workload)")
     print(
         f"    peak RSS of any build process so far {peak_mb:.0f} MB"
         f" ({'under' if peak_mb < MEMORY_LIMIT_MB else 'OVER'} {MEMORY_LIMIT_MB} MB)"
