@@ -80,32 +80,3 @@ def test_a_task_error_reaches_the_build_with_its_message(tmp_path: Path) -> None
         ValleymapsError, match="geoid 06019 twice"
     ):
         pool.start("refuse")()
-
-
-def _pid_and_parent() -> tuple[int, int]:
-    return os.getpid(), os.getppid()
-
-
-@pytest.mark.parametrize("workers", [1, 2])
-def test_a_process_started_early_keeps_its_tasks_beside_the_build_workers(workers: int) -> None:
-    """The build forks one process for the sections that need no cluster figures, then its
-    workers; each set runs its own tasks (the same key in both), and closing one leaves the other.
-    With one worker nothing is forked and every task runs in the build process."""
-    early = AtlasWorkers({}, tasks={"who": _pid_and_parent, "n": lambda: "early"}, workers=workers,
-                         processes=1)
-    try:
-        who = early.start("who")
-        first = early.start("n")
-        with AtlasWorkers({}, tasks={"n": lambda: "late", "who": os.getpid}, workers=workers) as late:
-            assert late.start("n")() == "late"
-            late_pid = late.start("who")()
-        assert first() == "early"  # its task, although the later workers had one of the same key
-        pid, parent = who()
-        if workers == 1:
-            assert not early.parallel and pid == late_pid == os.getpid()
-        else:
-            assert parent == os.getpid() and pid not in (os.getpid(), late_pid)
-        assert {early.start("who")()[0] for _ in range(4)} == {pid}  # one process, still there
-    finally:
-        early.close()
-    assert not early.parallel

@@ -19,7 +19,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -57,9 +56,8 @@ from valleymaps.render.static_map import StaticChoropleth, style_static_map
 from valleymaps.render.web_geometry import prepare_web_geometry
 from valleymaps.workflows.cluster_data import add_naics_edition_columns, compute_cluster_data
 from valleymaps.workflows.context import AtlasContext, AtlasSection, SectionParts
-from valleymaps.workflows.leakage_pages import atlas_market_support
-from valleymaps.workflows.sections import EARLY_SECTIONS, SECTION_PARTS, SECTIONS
-from valleymaps.workflows.workers import AtlasWorkers, forks
+from valleymaps.workflows.sections import SECTION_PARTS, SECTIONS
+from valleymaps.workflows.workers import AtlasWorkers
 from valleymaps.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -555,34 +553,77 @@ def _build_atlas(
     base_year = base_year if base_year is not None else cfg.base_year
     end_year = end_year if end_year is not None else cfg.end_year
     classes = classes or cfg.classes
-    from valleymaps.io.region import read_region_counties
     from valleymaps.render.project_overlay import prepare_project_overlay
     from valleymaps.workflows.projects_pages import load_project_overlay
 
-    counties = read_region_counties(ws)
+    tract_geometry = _TractGeometry(ws)  # simplified on a thread while the metrics are computed
+    try:
+        data = compute_cluster_data(ws, base_year=base_year, end_year=end_year, tracts=tract_geometry.tracts)
+        tract_web_geometry = tract_geometry.result() if data.tracts is not None else None
+    finally:
+        tract_geometry.close()
+    clusters, used, metrics, annual = data.clusters, data.used, data.metrics, data.annual
+    counties, county_names, tracts = data.counties, data.county_names, data.tracts
+    county_ds = used["County"]
+    with_tracts = tracts is not None
+    reference_name = _(data.reference_name)  # a place's name, or "the reference area" translated
+    synthetic = any(ds.synthetic for ds in used.values())
+    notice = _(settings.SYNTHETIC_NOTICE) if synthetic else None
+
     county_places = counties[["geoid", "geometry"]].copy()
-    county_places["name"] = [_("{county} County").format(county=n) for n in counties["name"]]
+    county_places["name"] = [
+        _("{county} County").format(county=county_names[g]) for g in county_places["geoid"]
+    ]
     county_web = prepare_web_geometry(county_places, tolerance_m=settings.COUNTY_SIMPLIFY_TOLERANCE_M)
+    tract_web = None
+    tracts_note = None
+    if with_tracts:
+        assert tracts is not None
+        assert tract_web_geometry is not None
+        tract_web = qualify_tract_names(tract_web_geometry, county_names)
+        tracts_note = _("Tract boundaries: imported into {file} ({count} tracts)").format(
+            file=ws.tracts_path.name, count=len(tract_web)
+        )
+    sources = _source_lines(ws, used, tracts_note)
+    county_geojson = places_geojson(county_web)  # shared by every cluster page
+    tract_geojson = places_geojson(tract_web) if tract_web is not None else None
+
+    year = int(metrics["year"].iloc[0])
+    base = None if metrics["base_year"].isna().all() else int(metrics["base_year"].dropna().iloc[0])
+    years = sorted(int(y) for y in annual["year"].unique())
+    annual_mode = len(years) > 1  # a year control on the cluster pages
+    has_yoy = bool(np.isfinite(annual.loc[annual["level"] != "state", "yoy_change"].to_numpy(float)).any())
+    specs_base = cluster_metric_specs(
+        has_change=base is not None, reference_name=reference_name, annual=annual_mode, has_yoy=has_yoy
+    )
+    # the end year's change from the year before sits beside the span metrics (for the PNGs)
+    end_yoy = annual.loc[annual["year"] == year, ["geoid", "cluster", "component", "yoy_change"]]
+    metrics_with_yoy = metrics.merge(end_yoy, on=["geoid", "cluster", "component"], how="left")
+    private_metrics = data.private_metrics
+    headline = compute_headline(metrics, private_metrics=private_metrics)
+    vintage = _("Sources · employment {vintages}").format(
+        vintages="; ".join(f"{_(_LEVEL_WORD[lvl])} {ds.vintage}" for lvl, ds in used.items())
+    )
     projects = load_project_overlay(ws)  # once per build: over every cluster page, and for the sections
-    if context_executor := (executor if executor is not None and executor.distributed else None):
-        if (worker_count or 1) > 1:
-            log.info("--workers %d ignored beside a Dask cluster: the build runs in one process",
-                     worker_count)
-        worker_count = 1
+
+    result = AtlasResult(
+        maps_dir=ws.maps_dir,
+        headline=headline,
+        synthetic=synthetic,
+        levels=["county"] + (["tract"] if with_tracts else []),
+    )
     workers: AtlasWorkers | None = None
-    early: AtlasWorkers | None = None
     # built in a folder beside outputs/maps/ that replaces it when complete; a full disk or a
     # read-only outputs/ becomes one clear error and leaves the previous atlas as it was
     with contextlib.ExitStack() as stack:
         build_dir = stack.enter_context(work_dir(ws.outputs_dir, prefix=".maps-build-"))
 
         def close_workers() -> None:
-            for pool in (workers, early):
-                if pool is not None:
-                    forked = pool.parallel
-                    pool.close()
-                    if forked:  # a worker stopped mid-task (another one failed) leaves its scratch folder
-                        remove_stale_temporaries(ws.outputs_dir)
+            if workers is not None:
+                forked = workers.parallel
+                workers.close()
+                if forked:  # a worker stopped mid-task (another one failed) leaves its scratch folder
+                    remove_stale_temporaries(ws.outputs_dir)
 
         stack.callback(close_workers)  # first thing on the way out, before the folder goes
         (build_dir / "png").mkdir()
@@ -591,87 +632,17 @@ def _build_atlas(
             projects = prepare_project_overlay(projects)
             if projects.data_file is not None and projects.data_file_text is not None:
                 (build_dir / projects.data_file).write_text(projects.data_file_text, encoding="utf-8")
-        county_names = dict(zip(counties["geoid"], counties["name"], strict=True))
         context = AtlasContext(
             ws=ws,
             build_dir=build_dir,
             counties_web=county_web,
-            tracts_web=None,
+            tracts_web=tract_web,
             county_names=county_names,
             png=png,
             projects=projects,
-            executor=context_executor,
+            cluster_data=data,
+            executor=executor if executor is not None and executor.distributed else None,
         )
-        # Sections that need no cluster figures start now, in a process of their own, while
-        # this one computes them (before the tract geometry's thread starts: no fork beside it).
-        early_started: dict[str, Callable[[], Any]] = {}
-        if forks(worker_count):
-            early_tasks: dict[str, Callable[[], Any]] = {
-                "market-support": partial(atlas_market_support, context)  # first: the suitability's
-            }
-            for i, section in enumerate(SECTIONS):
-                if section in EARLY_SECTIONS and EARLY_SECTIONS[section](ws):
-                    seed = f"atlas:{cfg.region_name}:section-{i}"
-                    early_tasks[f"section-{i}"] = _section_task(section, context, seed=seed)
-            early = AtlasWorkers({}, tasks=early_tasks, workers=worker_count, processes=1)
-            early_started = {key: early.start(key) for key in early_tasks}
-
-        tract_geometry = _TractGeometry(ws)  # simplified on a thread while the metrics are computed
-        try:
-            data = compute_cluster_data(
-                ws, base_year=base_year, end_year=end_year, tracts=tract_geometry.tracts, counties=counties
-            )
-            tract_web_geometry = tract_geometry.result() if data.tracts is not None else None
-        finally:
-            tract_geometry.close()
-        clusters, used, metrics, annual = data.clusters, data.used, data.metrics, data.annual
-        tracts = data.tracts
-        county_ds = used["County"]
-        with_tracts = tracts is not None
-        reference_name = _(data.reference_name)  # a place's name, or "the reference area" translated
-        synthetic = any(ds.synthetic for ds in used.values())
-        notice = _(settings.SYNTHETIC_NOTICE) if synthetic else None
-
-        tract_web = None
-        tracts_note = None
-        if with_tracts:
-            assert tracts is not None
-            assert tract_web_geometry is not None
-            tract_web = qualify_tract_names(tract_web_geometry, county_names)
-            tracts_note = _("Tract boundaries: imported into {file} ({count} tracts)").format(
-                file=ws.tracts_path.name, count=len(tract_web)
-            )
-        sources = _source_lines(ws, used, tracts_note)
-        county_geojson = places_geojson(county_web)  # shared by every cluster page
-        tract_geojson = places_geojson(tract_web) if tract_web is not None else None
-
-        year = int(metrics["year"].iloc[0])
-        base = None if metrics["base_year"].isna().all() else int(metrics["base_year"].dropna().iloc[0])
-        years = sorted(int(y) for y in annual["year"].unique())
-        annual_mode = len(years) > 1  # a year control on the cluster pages
-        yoy = annual.loc[annual["level"] != "state", "yoy_change"].to_numpy(float)
-        has_yoy = bool(np.isfinite(yoy).any())
-        specs_base = cluster_metric_specs(
-            has_change=base is not None, reference_name=reference_name, annual=annual_mode, has_yoy=has_yoy
-        )
-        # the end year's change from the year before sits beside the span metrics (for the PNGs)
-        end_yoy = annual.loc[annual["year"] == year, ["geoid", "cluster", "component", "yoy_change"]]
-        metrics_with_yoy = metrics.merge(end_yoy, on=["geoid", "cluster", "component"], how="left")
-        private_metrics = data.private_metrics
-        headline = compute_headline(metrics, private_metrics=private_metrics)
-        vintage = _("Sources · employment {vintages}").format(
-            vintages="; ".join(f"{_(_LEVEL_WORD[lvl])} {ds.vintage}" for lvl, ds in used.items())
-        )
-
-        result = AtlasResult(
-            maps_dir=ws.maps_dir,
-            headline=headline,
-            synthetic=synthetic,
-            levels=["county"] + (["tract"] if with_tracts else []),
-        )
-        context = replace(context, tracts_web=tract_web, cluster_data=data)
-        if "market-support" in early_started:  # computed beside the metrics: the suitability notes
-            context.cache["market_support"] = early_started.pop("market-support")()
         # Before the pages: the workers run the sections and draw the PNGs while the pages are written.
         levels = [("county", _("Counties"), county_web)]
         if with_tracts and tract_web is not None:
@@ -692,9 +663,6 @@ def _build_atlas(
         for i, section in enumerate(SECTIONS):
             seed = f"atlas:{cfg.region_name}:section-{i}"
             split = SECTION_PARTS.get(section)
-            if f"section-{i}" in early_started:  # running already
-                plans.append((section, [f"section-{i}"], _whole_section(f"section-{i}")))
-                continue
             if split is None:
                 tasks[f"section-{i}"] = _section_task(section, context, seed=seed)
                 plans.append((section, [f"section-{i}"], _whole_section(f"section-{i}")))
@@ -708,8 +676,12 @@ def _build_atlas(
                 tasks[key] = _part_task(part, seed=f"{seed}:{name}")
                 keys.append(key)
             plans.append((section, keys, _assemble_task(parts, own, keys, seed=seed)))
+        if context.executor is not None and (worker_count or 1) > 1:
+            log.info("--workers %d ignored beside a Dask cluster: the build runs in one process",
+                     worker_count)
+            worker_count = 1
         workers = AtlasWorkers(charts, tasks=tasks, workers=worker_count)
-        started = early_started | {key: workers.start(key) for key in tasks}  # sections in their order
+        started = {key: workers.start(key) for key in tasks}  # the order of the sections and their parts
         sections = [
             (section, _collect(collect, {k: started[k] for k in keys})) for section, keys, collect in plans
         ]
@@ -846,8 +818,6 @@ def _build_atlas(
         )
         (build_dir / "index.html").write_text(index_html, encoding="utf-8")
         workers.finish()
-        if early is not None:
-            early.close()
         if on_progress:
             on_progress("index", total_steps, total_steps)
         if (ws.maps_dir / ".gitkeep").exists():  # the repository keeps its empty outputs/maps/ folder

@@ -112,7 +112,6 @@ def compute_cluster_data(
     base_year: int | None = None,
     end_year: int | None = None,
     tracts: gpd.GeoDataFrame | None = None,
-    counties: gpd.GeoDataFrame | None = None,
 ) -> ClusterData:
     """Read the region's employment and compute the cluster metrics of every level, once.
 
@@ -126,9 +125,6 @@ def compute_cluster_data(
     tracts
         The workspace's tracts when already read (:func:`valleymaps.io.tracts.load_tracts`);
         default: read them when imported.
-    counties
-        The region's counties when already read (:func:`valleymaps.io.region.read_region_counties`);
-        default: read them.
 
     Raises
     ------
@@ -142,8 +138,7 @@ def compute_cluster_data(
 
     clusters = list(load_clusters(ws.clusters_path))
     datasets = load_datasets(ws)
-    if counties is None:
-        counties = read_region_counties(ws)
+    counties = read_region_counties(ws)
     county_names = dict(zip(counties["geoid"], counties["name"], strict=True))
     region_ids = list(cfg.region_counties)
 

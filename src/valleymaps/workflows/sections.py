@@ -23,7 +23,6 @@ from valleymaps.workflows.flows_pages import flows_section
 from valleymaps.workflows.leakage_pages import leakage_section
 from valleymaps.workflows.projects_pages import projects_section
 from valleymaps.workflows.suitability_pages import suitability_parts, suitability_section
-from valleymaps.workspace import Workspace
 
 #: Sections of the atlas; their cards follow the cluster cards, in this order.
 SECTIONS: list[AtlasSection] = [projects_section, suitability_section, flows_section, leakage_section]
@@ -32,23 +31,4 @@ SECTIONS: list[AtlasSection] = [projects_section, suitability_section, flows_sec
 #: runs these instead of the section function, which gives the same pages in one go.
 SECTION_PARTS: dict[AtlasSection, Callable[[AtlasContext], SectionParts]] = {
     suitability_section: suitability_parts,
-}
-
-
-def _always(ws: Workspace) -> bool:
-    return True
-
-
-def _without_tracts(ws: Workspace) -> bool:
-    return not ws.tracts_path.is_file()
-
-
-#: Sections that need neither the cluster figures (``context.cluster_data``) nor the tract
-#: geometry the build prepares (``context.tracts_web``), and when (given the workspace): a build
-#: with worker processes starts them in a process of their own before it computes the cluster
-#: metrics, on the core that would otherwise wait. Their context has ``cluster_data`` and
-#: ``tracts_web`` None. The commuting pages draw the build's tracts when tracts are imported.
-EARLY_SECTIONS: dict[AtlasSection, Callable[[Workspace], bool]] = {
-    flows_section: _without_tracts,
-    leakage_section: _always,
 }

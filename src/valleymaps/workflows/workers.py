@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import itertools
 import logging
 import multiprocessing
 import os
@@ -48,15 +47,13 @@ from valleymaps.render.static_map import StaticChoropleth, StaticMapStyle
 
 log = logging.getLogger(__name__)
 
-#: Charts and tasks of each set of workers (by its number) of the build being run; forked
-#: workers inherit them.
-_CHARTS: dict[int, dict[str, StaticChoropleth]] = {}
-_TASKS: dict[int, dict[str, Callable[[], Any]]] = {}
-_NUMBERS = itertools.count()
+#: Charts and tasks of the build being run; forked workers inherit them.
+_CHARTS: dict[str, StaticChoropleth] = {}
+_TASKS: dict[str, Callable[[], Any]] = {}
 
 
-def _render_style(number: int, key: str, style: StaticMapStyle) -> bytes:
-    return _CHARTS[number][key].render_png(style)
+def _render_style(key: str, style: StaticMapStyle) -> bytes:
+    return _CHARTS[key].render_png(style)
 
 
 def _render_figure(make: Callable[..., Figure], kwargs: dict[str, Any]) -> bytes:
@@ -74,9 +71,9 @@ def _portable(exc: BaseException) -> BaseException:
     return exc
 
 
-def _run_task(number: int, key: str) -> Any:
+def _run_task(key: str) -> Any:
     try:
-        return _TASKS[number][key]()
+        return _TASKS[key]()
     except BaseException as exc:
         raise _portable(exc) from None
 
@@ -89,21 +86,14 @@ def _init_worker(parent: int) -> None:
         os._exit(1)
 
 
-def forks(workers: int | None) -> bool:
-    """Whether :class:`AtlasWorkers` given ``workers`` forks processes (else all runs here)."""
-    count = settings.BUILD_WORKERS if workers is None else workers
-    return count >= 2 and "fork" in multiprocessing.get_all_start_methods()
-
-
-def _start_pool(workers: int | None, processes: int | None) -> Pool | None:
-    if not forks(workers):
+def _start_pool(workers: int) -> Pool | None:
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return None
-    count = settings.BUILD_WORKERS if workers is None else workers
     with warnings.catch_warnings():
         # Python 3.12+ warns about fork() in a process with threads (numpy's BLAS starts some);
         # the workers draw, encode and run sections, never touching those threads' locks.
         warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
-        return multiprocessing.get_context("fork").Pool(processes or count, _init_worker, (os.getpid(),))
+        return multiprocessing.get_context("fork").Pool(workers, _init_worker, (os.getpid(),))
 
 
 class AtlasWorkers:
@@ -117,12 +107,7 @@ class AtlasWorkers:
     tasks
         Functions by key, to run with :meth:`start` (their results must pickle).
     workers
-        Processes the build uses (default :data:`valleymaps.settings.BUILD_WORKERS`); under
-        2, or without ``fork``, everything runs in the build process.
-    processes
-        Processes to fork when forking (default ``workers``): a build starts one for the
-        sections that need no cluster figures before it computes them, then ``workers``
-        for the rest.
+        Processes to use (default :data:`valleymaps.settings.BUILD_WORKERS`).
 
     Examples
     --------
@@ -137,15 +122,15 @@ class AtlasWorkers:
         *,
         tasks: Mapping[str, Callable[[], Any]] | None = None,
         workers: int | None = None,
-        processes: int | None = None,
     ) -> None:
         self._charts = dict(charts)
         for chart in self._charts.values():
             chart.prepare()
-        self._number = next(_NUMBERS)
-        _CHARTS[self._number] = self._charts
-        _TASKS[self._number] = dict(tasks or {})
-        self._pool = _start_pool(workers, processes)
+        _CHARTS.clear()
+        _CHARTS.update(self._charts)
+        _TASKS.clear()
+        _TASKS.update(tasks or {})
+        self._pool = _start_pool(settings.BUILD_WORKERS if workers is None else workers)
         self._pending: list[tuple[Path, AsyncResult[bytes] | bytes]] = []
 
     @property
@@ -156,9 +141,9 @@ class AtlasWorkers:
     def start(self, key: str) -> Callable[[], Any]:
         """Start task ``key``; returns a function that waits for its result (or runs it, serially)."""
         if self._pool is None:
-            task = _TASKS[self._number][key]
+            task = _TASKS[key]
             return task
-        pending = self._pool.apply_async(_run_task, (self._number, key))
+        pending = self._pool.apply_async(_run_task, (key,))
         return pending.get
 
     def add_style(self, key: str, style: StaticMapStyle, path: Path) -> None:
@@ -166,7 +151,7 @@ class AtlasWorkers:
         if self._pool is None:
             self._pending.append((path, self._charts[key].render_png(style)))
         else:
-            self._pending.append((path, self._pool.apply_async(_render_style, (self._number, key, style))))
+            self._pending.append((path, self._pool.apply_async(_render_style, (key, style))))
 
     def add_figure(self, make: Callable[..., Figure], path: Path, **kwargs: Any) -> None:
         """Draw ``make(**kwargs)`` (a module-level function returning a figure) into ``path``."""
@@ -195,8 +180,8 @@ class AtlasWorkers:
             self._pool.terminate()
             self._pool.join()
             self._pool = None
-        _CHARTS.pop(self._number, None)
-        _TASKS.pop(self._number, None)
+        _CHARTS.clear()
+        _TASKS.clear()
 
     def __enter__(self) -> AtlasWorkers:
         return self
