@@ -112,8 +112,10 @@ def build(
     Dask cluster; the rest of the build stays in this process.
     Example: valleymaps build --scheme natural_breaks -k 5 --from 2015 --to 2021
     """
-    from valleymaps.cli.process import imports_without_collection
+    from valleymaps.cli.process import imports_without_collection, keep_freed_memory
 
+    if _fresh_process():  # rasters and images of a few MB each, made and dropped by the hundred
+        keep_freed_memory()
     with imports_without_collection():  # a million objects that live as long as the process
         from valleymaps.workflows.atlas import build_atlas
 
@@ -177,6 +179,11 @@ def _default_workers() -> int | None:
     A caller that invokes the command inside its own process (a notebook, a test session) may
     already have used GDAL's threads, and a forked worker could then wait forever on them.
     """
+    return min(settings.CLI_BUILD_WORKERS, os.cpu_count() or 1) if _fresh_process() else None
+
+
+def _fresh_process() -> bool:
+    """Whether the command runs in a process of its own (the console script), not inside a
+    caller's (a notebook, a test session)."""
     ctx = click.get_current_context()
-    fresh = isinstance(ctx.obj, dict) and ctx.obj.get("fresh_process", False)
-    return min(settings.CLI_BUILD_WORKERS, os.cpu_count() or 1) if fresh else None
+    return isinstance(ctx.obj, dict) and bool(ctx.obj.get("fresh_process", False))
