@@ -79,22 +79,20 @@ def test_suitability_list_shows_recomputed_beside_plan(tmp_path: Path) -> None:
 
 
 def test_suitability_page_notes_show_recomputed_beside_plan(tmp_path: Path) -> None:
-    from valleymaps.workflows.leakage_pages import atlas_market_support
     from valleymaps.workflows.suitability_inputs import list_profiles
-    from valleymaps.workflows.suitability_pages import _support_notes
+    from valleymaps.workflows.suitability_pages import _market_support, _support_notes
 
     ws = init_workspace(tmp_path / "ws")
     context = _context(ws, tmp_path / "build")
-    support = atlas_market_support(context)
+    support = _market_support(context)
     paper = next(p for p in list_profiles(ws) if p.key == "paper")
     notes = _support_notes(paper, support)
     assert len(notes) == len(paper.targets) == 2
     assert notes[0].startswith("Market support of Paper mills: plan $611.7M (2010 $) · recomputed $")
     assert context.cache["leakage_run"] is not None  # the leakage section reuses it
-    assert context.cache["market_support"] is support  # and the suitability section this
     for path in io_store_paths(ws):
         path.unlink()
-    assert atlas_market_support(_context(ws, tmp_path / "b2")) == {}
+    assert _market_support(_context(ws, tmp_path / "b2")) == {}
 
 
 def test_the_build_runs_the_model_on_the_employment_it_has_read(

@@ -123,22 +123,6 @@ def atlas_leakage_run(context: AtlasContext) -> Any | None:
     return context.cache["leakage_run"]
 
 
-def atlas_market_support(context: AtlasContext) -> dict[str, str]:
-    """Target -> the plan's and the recomputed market support, from the build's leakage run.
-
-    Kept in ``context.cache`` (``"market_support"``): a build that computes the leakage in a
-    process of its own puts the result there for the suitability section. Empty without BEA
-    tables, or when the leakage cannot be computed.
-    """
-    cached = context.cache.get("market_support")
-    if isinstance(cached, dict):
-        return cached
-    run = atlas_leakage_run(context)
-    support = market_support_lookup(target_market_support(context.ws, run=run)) if run is not None else {}
-    context.cache["market_support"] = support
-    return support
-
-
 def target_market_support(ws: Workspace, *, run: Any | None = None) -> pd.DataFrame | None:
     """The plan's targets with their recomputed market support, or None without BEA tables.
 

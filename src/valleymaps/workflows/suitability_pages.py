@@ -51,7 +51,6 @@ from valleymaps.suitability.inputs import SuitabilityInputs
 from valleymaps.suitability.model import SuitabilityResult, compute_suitability, drop_missing_layers
 from valleymaps.suitability.profile import Profile
 from valleymaps.workflows.context import AtlasContext, SectionParts
-from valleymaps.workflows.leakage_pages import atlas_market_support
 from valleymaps.workflows.suitability_inputs import (
     gather_suitability_inputs,
     layer_catalog,
@@ -102,6 +101,18 @@ def _compute_leaving_out_empty(
             empty[exc.factor] = str(exc)
 
 
+def _market_support(context: AtlasContext) -> dict[str, str]:
+    """Target -> the plan's and the recomputed market support, when the workspace has BEA tables."""
+    from valleymaps.workflows.leakage_pages import (
+        atlas_leakage_run,
+        market_support_lookup,
+        target_market_support,
+    )
+
+    run = atlas_leakage_run(context)
+    return market_support_lookup(target_market_support(context.ws, run=run)) if run is not None else {}
+
+
 def _support_notes(profile: Profile, support: dict[str, str]) -> list[str]:
     from valleymaps.suitability.profile import normalize_target
 
@@ -149,7 +160,7 @@ def _shared(context: AtlasContext, profiles: list[Profile], region: Any) -> _Sha
         inputs: SuitabilityInputs | None = gather(profiles)  # once for every profile
     except ValleymapsError:
         inputs = None  # then each profile's own inputs, so one profile's bad data leaves out only it
-    shared = _Shared(gather, inputs, atlas_market_support(context))
+    shared = _Shared(gather, inputs, _market_support(context))
     context.cache["suitability_shared"] = shared
     return shared
 
