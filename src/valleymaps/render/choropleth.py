@@ -145,26 +145,25 @@ class _LevelRows:
     def __init__(self, layer: LevelLayer, years: Sequence[int] = ()) -> None:
         self.layer = layer
         self.years = list(years)
-        self._span: dict[str, tuple[pd.DataFrame, list[dict[str, Any]] | None]] = {}
+        self._span: dict[str, pd.DataFrame] = {}
+        self._records: dict[str, list[dict[str, Any]]] = {}
         self._annual: dict[str, _PlaceYears] = {}
 
     def span(self, component: str) -> pd.DataFrame:
         """The span rows of ``component``, one per place of the layer (in its order)."""
-        hit = self._span.get(component)
-        if hit is None:
+        rows = self._span.get(component)
+        if rows is None:
             frame = self.layer.values
             if "component" in frame:
                 frame = frame[frame["component"] == component]
-            hit = self._span[component] = (frame.set_index("geoid").reindex(self.layer.places["geoid"]), None)
-        return hit[0]
+            rows = self._span[component] = frame.set_index("geoid").reindex(self.layer.places["geoid"])
+        return rows
 
     def records(self, component: str) -> list[dict[str, Any]]:
         """:meth:`span` as one dict per place."""
-        rows = self.span(component)
-        frame, records = self._span[component]
+        records = self._records.get(component)
         if records is None:
-            records = rows.to_dict("records")
-            self._span[component] = (frame, records)
+            records = self._records[component] = self.span(component).to_dict("records")
         return records
 
     def annual(self, component: str) -> _PlaceYears:
