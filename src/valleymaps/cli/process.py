@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import gc
 import logging
 from collections.abc import Iterator
@@ -61,12 +60,8 @@ def imports_without_collection() -> Iterator[None]:
 def keep_freed_memory() -> bool:
     """Have glibc's allocator keep large freed blocks for reuse (this process and those it
     forks); whether it could (False elsewhere than glibc: nothing changes)."""
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return False
     try:
-        libc = ctypes.CDLL(name)
-        mallopt = libc.mallopt
+        mallopt = ctypes.CDLL(None).mallopt  # the C library the interpreter runs on
     except (OSError, AttributeError):
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
