@@ -62,7 +62,7 @@ def keep_freed_memory() -> bool:
     forks); whether it could (False elsewhere than glibc: nothing changes)."""
     try:
         mallopt = ctypes.CDLL(None).mallopt  # the C library the interpreter runs on
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # not glibc (macOS, Windows)
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     mallopt.restype = ctypes.c_int
