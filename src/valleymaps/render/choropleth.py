@@ -280,15 +280,14 @@ class _PlaceYears:
 
 
 def annual_metric_payload(
-    layer: LevelLayer | _LevelRows,
+    rows_of: _LevelRows,
     spec: MetricSpec,
     *,
-    years: Sequence[int],
     scheme: str | None,
     k: int | None,
     breaks: Sequence[float] | None,
 ) -> tuple[dict[str, Any], Classification]:
-    """A metric of every year for one level: classes and rounded values per year.
+    """A metric of every year (``rows_of.years``) for one level: classes and rounded values per year.
 
     The classes are computed once over all years, so a colour means the same value in
     every year. A year without any value is ``null``; flags are given only where set.
@@ -299,11 +298,9 @@ def annual_metric_payload(
         ``payload = {"fmt": "jobs", "byYear": {"2011": {"cls": [...], "v": [...],
         "flags": {"3": "D"}}, ...}}`` (places in the order of ``layer.places``).
     """
-    rows_of = layer if isinstance(layer, _LevelRows) else _LevelRows(layer, years)
     if rows_of.layer.series is None:
         raise ValueError(f"level {rows_of.layer.level} has no annual series for metric {spec.key}")
-    if rows_of.years != list(years):
-        raise ValueError(f"the level's rows are located on years {rows_of.years}, not {list(years)}")
+    years = rows_of.years
     fmt, digits = _VALUE_FORMATS.get(spec.format, ("ratio", 3))
     grid = rows_of.annual(spec.component)
     values = grid.array(spec.column, missing=np.nan).astype(float)
@@ -551,7 +548,7 @@ def render_choropleth(
         for spec in specs:
             if annual_mode and spec.annual:
                 payload, classification = annual_metric_payload(
-                    rows_of, spec, years=year_list, scheme=scheme, k=k, breaks=breaks
+                    rows_of, spec, scheme=scheme, k=k, breaks=breaks
                 )
                 payload["extra"] = (
                     _extra_payload(rows_of, spec, year=year, base=base_year) if spec.key == "lq" else None
