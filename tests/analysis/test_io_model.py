@@ -11,6 +11,7 @@ import pytest
 from valleymaps.analysis.io_model import (
     METHODS,
     OTHER_BUYERS,
+    LeakageResult,
     compare_methods,
     compare_with_plan,
     compute_leakage,
@@ -226,3 +227,28 @@ def test_method_sensitivity_and_comparison_with_the_plan() -> None:
     assert cmp["recomputed_rank"].tolist()[:3] == [1, 2, 3]
     assert pd.isna(cmp["recomputed_rank"].iloc[3])  # mining: not a commodity of this economy
     assert rho == pytest.approx(1.0)
+
+
+def test_method_sensitivity_reuses_the_reference_result_it_is_given() -> None:
+    s = prepare_structure(example_tables())
+    exclusions = parse_exclusions('[[exclude]]\ncodes = ["54*"]\nreason = "r"\n')
+
+    def leak(method: str) -> LeakageResult:
+        return compute_leakage(s, REGION, NATION, method=method, cluster_map=CLUSTERS, exclusions=exclusions)
+
+    def sensitivity(reference: str, known: LeakageResult | None = None) -> pd.DataFrame:
+        return compare_methods(
+            s, REGION, NATION, top=3, reference=reference, known=known, cluster_map=CLUSTERS,
+            exclusions=exclusions,
+        )
+
+    for method in METHODS:
+        pd.testing.assert_frame_equal(sensitivity(method, known=leak(method)), sensitivity(method))
+    # the reference column is the one given, not computed again
+    ref = leak("sdp")
+    ref.targets["market_support_usd"] = ref.targets["market_support_usd"] * 2
+    doubled, computed = sensitivity("sdp", known=ref), sensitivity("sdp")
+    assert doubled["market_support_usd_sdp"].tolist() == (computed["market_support_usd_sdp"] * 2).tolist()
+    assert doubled["market_support_usd_flq"].tolist() == computed["market_support_usd_flq"].tolist()
+    with pytest.raises(AnalysisError, match="delta"):
+        compare_methods(s, REGION, NATION, delta=-1.0)

@@ -245,3 +245,26 @@ def test_other_tables_of_the_same_year_are_replaced_only_when_asked(tmp_path: Pa
         (older / name).write_bytes(payload)
     import_io(ws, sorted(older.glob("*.xlsx")), year=2007)  # another year is another store
     assert io_store_paths(ws, 2007)[0].is_file() and npz.read_bytes() == stored
+
+
+@pytest.mark.realdata
+@pytest.mark.skipif(len(REAL_FILES) < 3, reason=f"no BEA detail workbooks in {REALDATA_IO}")
+def test_plan_targets_find_the_commodities_their_naics_codes_cover_or_lie_under(  # type: ignore[no-untyped-def]
+    real_tables,
+) -> None:
+    from valleymaps.analysis.io_model import naics_to_commodities
+
+    conc = real_tables.concordance
+    pairs = list(zip(conc["bea_code"].tolist(), conc["naics"].tolist(), strict=True))
+
+    def by_definition(codes: list[str]) -> list[str]:
+        return sorted({b for b, p in pairs if p and any(n.startswith(p) or p.startswith(n) for n in codes)})
+
+    plan = pd.read_csv(REPO / "data" / "econ" / "leakage_targets.csv", dtype=str)
+    asked = [str(n).split(";") for n in plan["naics"]]
+    asked += [["3"], ["31-33"], ["23"], ["2381", "541713"], ["999999"], [""]]
+    for codes in asked:
+        assert naics_to_commodities(conc, codes) == by_definition(codes), codes
+    assert naics_to_commodities(conc, ["322121"]) == ["322120"]  # a finer code: its industry
+    assert "322120" in naics_to_commodities(conc, ["322"])  # a coarser code: every industry under it
+    assert naics_to_commodities(conc, [""]) == sorted({b for b, p in pairs if p})  # an empty cell: all

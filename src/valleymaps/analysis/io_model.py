@@ -57,6 +57,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -606,13 +607,46 @@ def compute_leakage(
     if not delta >= 0:
         raise AnalysisError(f"the FLQ delta must be 0 or more (found {delta!r}); 0.3 is usual.")
     s = tables if isinstance(tables, NationalStructure) else prepare_structure(tables)
-    t = s.tables
-    notes = [*t.notes, *s.notes]
     clusters = dict(cluster_map or {})
-    names = {OTHER_BUYERS: N_("Other buyers (no cluster)"), **(cluster_names or {})}
-
     reg = map_employment_to_industries(s, regional_emp, clusters=clusters)
     nat = map_employment_to_industries(s, national_emp)
+    return _leakage(s, reg, nat, method=method, delta=delta, exclusions=exclusions, clusters=clusters,
+                    cluster_names=cluster_names, farms_in_source=farms_in_source, farm_jobs=farm_jobs)
+
+
+def _exclusion_reasons(commodities: Sequence[str], exclusions: Sequence[Exclusion]) -> list[str]:
+    """Each commodity's reason for being left out of the targets ("" if it is not)."""
+    return list(_exclusion_reasons_cached(tuple(commodities), tuple(exclusions)))
+
+
+@functools.lru_cache(maxsize=8)
+def _exclusion_reasons_cached(
+    commodities: tuple[str, ...], exclusions: tuple[Exclusion, ...]
+) -> tuple[str, ...]:
+    reasons = []
+    for c in commodities:
+        hit = next((e for e in exclusions if e.matches(c)), None)
+        reasons.append(hit.reason if hit else "")
+    return tuple(reasons)
+
+
+def _leakage(
+    s: NationalStructure,
+    reg: IndustryEmployment,
+    nat: IndustryEmployment,
+    *,
+    method: str,
+    delta: float,
+    exclusions: Sequence[Exclusion],
+    clusters: Mapping[str, Sequence[str]],
+    cluster_names: Mapping[str, str] | None,
+    farms_in_source: bool,
+    farm_jobs: tuple[float, float] | None,
+) -> LeakageResult:
+    """Steps 2-6 of :func:`compute_leakage` on jobs already mapped to BEA industries (step 1)."""
+    t = s.tables
+    notes = [*t.notes, *s.notes]
+    names = {OTHER_BUYERS: N_("Other buyers (no cluster)"), **(cluster_names or {})}
     notes += [message(N_("region: {note}"), note=n) for n in reg.notes]
     notes += [message(N_("nation: {note}"), note=n) for n in nat.notes]
     if reg.total <= 0 or nat.total <= 0:
@@ -687,10 +721,7 @@ def compute_leakage(
     withheld_c = (makes & reg.withheld[:, None]).any(axis=0)
     farm_c = s.farm_commodities
     share_abroad = np.divide(leak_abroad, leak, out=np.zeros_like(leak), where=leak > 0)
-    excl_reason = []
-    for c in t.commodities:
-        hit = next((e for e in exclusions if e.matches(c)), None)
-        excl_reason.append(hit.reason if hit else "")
+    excl_reason = _exclusion_reasons(t.commodities, exclusions)
     excluded = np.array([r != "" for r in excl_reason])
     flags = []
     for k in range(len(t.commodities)):
@@ -872,19 +903,39 @@ def compare_methods(
     top: int = 25,
     reference: str = "sdp",
     delta: float = DEFAULT_DELTA,
-    **options: object,
+    known: LeakageResult | None = None,
+    exclusions: Sequence[Exclusion] = (),
+    cluster_map: Mapping[str, Sequence[str]] | None = None,
+    cluster_names: Mapping[str, str] | None = None,
+    farms_in_source: bool = True,
+    farm_jobs: tuple[float, float] | None = None,
 ) -> pd.DataFrame:
     """How the top targets of ``reference`` move between methods (the sensitivity table).
+
+    ``known`` is the result of :func:`compute_leakage` for ``reference`` on the same inputs,
+    when already computed (it is not computed again); the other options are
+    :func:`compute_leakage`'s. The jobs are mapped to industries once for every method.
 
     Returns one row per commodity in the top ``top`` of any method: ``commodity,
     description``, then ``rank_<method>`` and ``market_support_usd_<method>`` for each of
     :data:`METHODS`, sorted by the reference method's rank.
     """
     s = tables if isinstance(tables, NationalStructure) else prepare_structure(tables)
+    clusters = dict(cluster_map or {})
+    if not delta >= 0:
+        raise AnalysisError(f"the FLQ delta must be 0 or more (found {delta!r}); 0.3 is usual.")
+    mapped: tuple[IndustryEmployment, IndustryEmployment] | None = None
     frames = []
     for m in METHODS:
-        res = compute_leakage(s, regional_emp, national_emp, method=m, delta=delta,
-                              **options)  # type: ignore[arg-type]
+        if known is not None and m == reference.strip().lower():
+            res = known
+        else:
+            if mapped is None:
+                mapped = (map_employment_to_industries(s, regional_emp, clusters=clusters),
+                          map_employment_to_industries(s, national_emp))
+            res = _leakage(s, *mapped, method=m, delta=delta, exclusions=exclusions, clusters=clusters,
+                           cluster_names=cluster_names, farms_in_source=farms_in_source,
+                           farm_jobs=farm_jobs)
         f = res.targets.set_index("commodity")[["description", "rank", "market_support_usd"]]
         frames.append(f.rename(columns={"rank": f"rank_{m}",
                                         "market_support_usd": f"market_support_usd_{m}"}))
@@ -905,11 +956,30 @@ def naics_to_commodities(concordance: pd.DataFrame, naics: Sequence[str]) -> lis
     >>> naics_to_commodities(conc, ["322121", "322122"])
     ['322120']
     """
-    hits = []
-    for code, p in zip(concordance["bea_code"].tolist(), concordance["naics"].tolist(), strict=True):
-        if p and any(n.startswith(p) or p.startswith(n) for n in naics):
-            hits.append(code)
-    return sorted(set(hits))
+    return _CommodityFinder(concordance).find(naics)
+
+
+class _CommodityFinder:
+    """The concordance indexed by NAICS prefix, to find many codes' commodities quickly."""
+
+    def __init__(self, concordance: pd.DataFrame) -> None:
+        self.exact: dict[str, set[str]] = {}  # a concordance prefix -> its BEA codes
+        self.under: dict[str, set[str]] = {}  # any start of a concordance prefix -> their codes
+        for code, p in zip(concordance["bea_code"].tolist(), concordance["naics"].tolist(), strict=True):
+            if not p:
+                continue
+            self.exact.setdefault(p, set()).add(code)
+            for length in range(len(p) + 1):
+                self.under.setdefault(p[:length], set()).add(code)
+
+    def find(self, naics: Sequence[str]) -> list[str]:
+        """Codes whose prefix ``p`` has ``n.startswith(p) or p.startswith(n)`` for some ``n``."""
+        hits: set[str] = set()
+        for n in naics:
+            hits |= self.under.get(n, set())  # p starts with n
+            for length in range(1, len(n) + 1):  # n starts with p
+                hits |= self.exact.get(n[:length], set())
+        return sorted(hits)
 
 
 def compare_with_plan(
@@ -937,13 +1007,16 @@ def compare_with_plan(
         plan's and the recomputed market support of the plan's targets.
     """
     support = targets.set_index("commodity")["market_support_usd"]
+    position = {c: k for k, c in enumerate(support.index)}
+    values = support.to_numpy(dtype=float)
+    finder = _CommodityFinder(concordance)
     rows = []
     for k, r in enumerate(plan.sort_values("market_support_usd", ascending=False).itertuples(), 1):
-        codes = naics_to_commodities(concordance, str(r.naics).split(";"))
-        found = [c for c in codes if c in support.index]
-        value = float(support.loc[found].sum()) if found else float("nan")
-        others = support.drop(index=found)
-        rank = int((others > value).sum()) + 1 if found else None
+        codes = finder.find(str(r.naics).split(";"))
+        found = [position[c] for c in codes if c in position]
+        value = float(pd.Series(values[found]).sum()) if found else float("nan")
+        # its rank among the other targets (those of its commodities excluded)
+        rank = int((values > value).sum() - (values[found] > value).sum()) + 1 if found else None
         rows.append({"plan_rank": k, "description": r.description,
                      "plan_market_support_usd": float(r.market_support_usd),
                      "commodities": ";".join(codes), "recomputed_market_support_usd": value,

@@ -302,6 +302,8 @@ def compute_workspace_leakage(
                "farm_jobs": farm_jobs}
     result = compute_leakage(structure, regional, national, method=method, delta=delta,
                              **options)  # type: ignore[arg-type]
+    sensitivity = compare_methods(structure, regional, national, top=top, reference=result.method,
+                                  delta=delta, known=result, **options)  # type: ignore[arg-type]
     if ds.synthetic:
         notes.insert(0, message(N_("{notice}: {dataset}."), notice=message(settings.synthetic_notice()),
                                 dataset=ds.name))
@@ -309,8 +311,6 @@ def compute_workspace_leakage(
     if price_index is not None:
         p_year, p_factor, p_name = price_index
         result = scale_dollars(result, factor=p_factor, year=p_year, index=p_name)
-    sensitivity = compare_methods(structure, regional, national, top=top, reference=result.method,
-                                  delta=delta, **options)
     plan = _load_plan(ws)
     if price_index is not None:
         sensitivity = sensitivity.assign(**{c: sensitivity[c] * price_index[1]
