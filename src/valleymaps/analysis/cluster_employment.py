@@ -130,18 +130,13 @@ def compute_totals(table: pd.DataFrame) -> pd.DataFrame:
     shallowest level present (sectors, usually).
     """
     total_rows = table[table["naics"] == TOTAL_CODE][["geoid", "year", "employment", "flag"]]
-    have = set(zip(total_rows["geoid"], total_rows["year"], strict=True))
-    rest = table[
-        (table["naics"] != TOTAL_CODE)
-        & ~pd.Series(
-            [(g, y) in have for g, y in zip(table["geoid"], table["year"], strict=True)],
-            index=table.index,
-            dtype=bool,
-        )
-    ].copy()
+    have = pd.MultiIndex.from_frame(total_rows[["geoid", "year"]])
+    has_total = pd.MultiIndex.from_frame(table[["geoid", "year"]]).isin(have)
+    rest = table[(table["naics"] != TOTAL_CODE).to_numpy() & ~has_total].copy()
     if rest.empty:
         return total_rows.reset_index(drop=True)
-    rest["level"] = rest["naics"].map(lambda c: 2 if "-" in c else len(c))
+    codes = rest["naics"].astype(str)
+    rest["level"] = np.where(codes.str.contains("-", regex=False), 2, codes.str.len())
     shallowest = rest.groupby(["geoid", "year"])["level"].transform("min")
     summed = _sum_with_flags(rest[rest["level"] == shallowest], ["geoid", "year"])
     return pd.concat([total_rows, summed], ignore_index=True)

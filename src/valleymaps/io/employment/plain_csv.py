@@ -143,7 +143,9 @@ def parse_plain_csv(
         flag_text = (
             chunk["flag"].astype(str).str.strip() if "flag" in chunk else pd.Series("", index=chunk.index)
         )
-        unknown = flag_text.map(lambda f: "".join(c for c in f if c not in ALL_FLAGS))
+        # each distinct flag text checked and combined once (a file has a handful of them)
+        distinct = flag_text.unique().tolist()
+        unknown = flag_text.map({f: "".join(c for c in f if c not in ALL_FLAGS) for f in distinct})
         bad_flag = (unknown != "").to_numpy()
         for pos in np.flatnonzero(bad_flag):
             problems.add(
@@ -155,7 +157,7 @@ def parse_plain_csv(
                 )
             )
         ok &= ~bad_flag
-        withheld = flag_text.map(lambda f: any(c in WITHHELD for c in f)).to_numpy(dtype=bool)
+        withheld = flag_text.map({f: any(c in WITHHELD for c in f) for f in distinct}).to_numpy(dtype=bool)
 
         emp_text = chunk["employment"].astype(str).str.strip()
         empty = emp_text.str.upper().isin(_MISSING_MARKERS).to_numpy()
@@ -219,7 +221,7 @@ def parse_plain_csv(
                     "naics": naics.to_numpy()[ok],
                     "year": years.to_numpy()[ok],
                     "employment": emp.to_numpy(dtype=float)[ok],
-                    "flag": flag_text.map(lambda f: combine_flags([f])).to_numpy()[ok],
+                    "flag": flag_text.map({f: combine_flags([f]) for f in distinct}).to_numpy()[ok],
                     "_row": rows[ok],
                 }
             )
