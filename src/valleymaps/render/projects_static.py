@@ -27,6 +27,14 @@ _MARKERS = {
 }
 
 
+#: Height of the figure (inches) when its source lines fit, where the first goes (fraction of that
+#: height), the step between lines (fraction; 7.5 pt text) and the space kept under the last (inches).
+_BASE_IN = 7.2
+_LINES_TOP = 0.09
+_LINE_STEP = 0.024
+_BOTTOM_IN = 0.15
+
+
 def _dashes(dash: str | None) -> tuple[float, tuple[float, ...]] | str:
     if not dash:
         return "solid"
@@ -46,8 +54,18 @@ def render_static_projects(
 
     Returns a matplotlib figure (saving is separate: ``fig.savefig``).
     """
-    fig = Figure(figsize=(8.0, 7.2), dpi=110)
-    ax = fig.add_axes((0.02, 0.12, 0.68, 0.76))
+    footer = [part for line in source_lines for part in (textwrap.wrap(line, width=125) or [""])]
+    # every source line printed: the figure grows at the bottom for those 7.2 inches cannot hold
+    extra_in = max(0.0, _BOTTOM_IN + (len(footer) - 1) * _LINE_STEP * _BASE_IN - _LINES_TOP * _BASE_IN)
+    height = _BASE_IN + extra_in
+    scale = _BASE_IN / height
+
+    def from_top(y: float) -> float:
+        """A height of the standard figure (fraction), as far from the top of this one."""
+        return y if not extra_in else 1 - (1 - y) * scale
+
+    fig = Figure(figsize=(8.0, height), dpi=110)
+    ax = fig.add_axes((0.02, from_top(0.12), 0.68, 0.76 * scale))
     if outlines is not None and len(outlines):
         outlines.to_crs(settings.ANALYSIS_CRS).plot(
             ax=ax, color="#f2f2f0", edgecolor="#777777", linewidth=0.8
@@ -94,17 +112,16 @@ def render_static_projects(
         fig.legend(
             handles=handles,
             loc="center left",
-            bbox_to_anchor=(0.71, 0.52),
+            bbox_to_anchor=(0.71, from_top(0.52)),
             frameon=False,
             title=_("Projects"),
             fontsize=9,
             title_fontsize=9,
         )
-    fig.text(0.03, 0.955, title, fontsize=15, fontweight="bold", va="top")
-    fig.text(0.03, 0.905, subtitle, fontsize=10.5, color="#444444", va="top")
-    y = 0.09
-    for line in source_lines:
-        for part in textwrap.wrap(line, width=125) or [""]:
-            fig.text(0.03, y, part, fontsize=7.5, color="#444444")
-            y -= 0.024
+    fig.text(0.03, from_top(0.955), title, fontsize=15, fontweight="bold", va="top")
+    fig.text(0.03, from_top(0.905), subtitle, fontsize=10.5, color="#444444", va="top")
+    y = from_top(_LINES_TOP)
+    for part in footer:
+        fig.text(0.03, y, part, fontsize=7.5, color="#444444")
+        y -= _LINE_STEP * scale
     return fig

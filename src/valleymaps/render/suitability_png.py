@@ -16,8 +16,19 @@ from matplotlib.figure import Figure
 from valleymaps import settings
 from valleymaps.render.plain_text import plain_text
 
-#: Characters of a subtitle line (about the figure's width at 9.5 pt).
+#: Characters of a subtitle line (about the figure's width at 9.5 pt), and of a note line (7 pt).
 _SUBTITLE_WRAP = 105
+_NOTE_WRAP = 130
+#: Height of the figure (inches) when its notes fit; where the first note line goes (fraction of
+#: that height), how much lower it goes under the synthetic-data notice, the step between note
+#: lines (fraction; in inches: 7 pt text and its leading) and the space kept under the last one
+#: (inches).
+_BASE_IN = 8.4
+_NOTES_TOP = 0.145
+_NOTICE_STEP = 0.035
+_LINE_STEP = 0.021
+_LINE_IN = _LINE_STEP * _BASE_IN
+_BOTTOM_IN = 0.15
 
 
 @plain_text
@@ -55,8 +66,20 @@ def render_suitability_png(
     cmap
         Colour map (default viridis).
     """
-    fig = Figure(figsize=(8.0, 8.4), dpi=110)
-    ax = fig.add_axes((0.03, 0.17, 0.80, 0.72))
+    lines = [piece for line in [*notes, *source_lines] for piece in textwrap.wrap(line, _NOTE_WRAP)]
+    # every note and source line printed: the figure grows at the bottom for those the
+    # standard 8.4 inches cannot hold (the map and headings keep their size and place)
+    first_in = (_NOTES_TOP - (_NOTICE_STEP if synthetic_notice else 0.0)) * _BASE_IN
+    extra_in = max(0.0, _BOTTOM_IN + (len(lines) - 1) * _LINE_IN - first_in)
+    height = _BASE_IN + extra_in
+    scale = _BASE_IN / height
+
+    def from_top(y: float) -> float:
+        """A height of the standard figure (fraction), as far from the top of this one."""
+        return y if not extra_in else 1 - (1 - y) * scale
+
+    fig = Figure(figsize=(8.0, height), dpi=110)
+    ax = fig.add_axes((0.03, from_top(0.17), 0.80, 0.72 * scale))
     h, w = values.shape
     left, top = transform @ (0, 0)
     right, bottom = transform @ (w, h)
@@ -94,16 +117,16 @@ def render_suitability_png(
     ax.set_ylim(bottom, top)
     ax.set_axis_off()
     ax.set_aspect("equal")
-    cax = fig.add_axes((0.85, 0.30, 0.025, 0.45))
+    cax = fig.add_axes((0.85, from_top(0.30), 0.025, 0.45 * scale))
     bar = fig.colorbar(image, cax=cax)
     bar.set_label("Suitability (0-100)", fontsize=9)
     bar.ax.tick_params(labelsize=8)
-    fig.text(0.03, 0.965, title, fontsize=14, fontweight="bold", va="top")
+    fig.text(0.03, from_top(0.965), title, fontsize=14, fontweight="bold", va="top")
     if subtitle:
         # wrapped by characters: matplotlib's wrap=True lays the text out again word by word
-        fig.text(0.03, 0.925, "\n".join(textwrap.wrap(subtitle, _SUBTITLE_WRAP)), fontsize=9.5,
+        fig.text(0.03, from_top(0.925), "\n".join(textwrap.wrap(subtitle, _SUBTITLE_WRAP)), fontsize=9.5,
                  color="#444444", va="top")
-    y = 0.145
+    y = from_top(_NOTES_TOP)
     if synthetic_notice:
         fig.text(
             0.03,
@@ -114,9 +137,8 @@ def render_suitability_png(
             color="#7a4b00",
             bbox={"facecolor": "#fff3cd", "edgecolor": "#e0b84a", "boxstyle": "round,pad=0.3"},
         )
-        y -= 0.035
-    lines = [piece for line in [*notes, *source_lines] for piece in textwrap.wrap(line, 150)]
-    for line in lines[:7]:
+        y -= _NOTICE_STEP * scale
+    for line in lines:
         fig.text(0.03, y, line, fontsize=7, color="#444444")
-        y -= 0.021
+        y -= _LINE_STEP * scale
     return fig
