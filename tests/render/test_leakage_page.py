@@ -100,3 +100,16 @@ def test_png_prints_dollar_amounts_as_written(result) -> None:  # type: ignore[n
     texts = {t.get_text(): t.get_parse_math() for t in fig.findobj(Text) if t.get_text()}
     assert "Synthetic: $1 and $2" in " ".join(texts)
     assert not any(texts.values())
+
+
+def test_png_shortens_long_target_names_with_an_ellipsis(result) -> None:  # type: ignore[no-untyped-def]
+    payload = build_leakage_payload(result, region_name="Valley")
+    long_name = "Advertising, public relations, and related services of every kind"
+    payload["targets"][0] = {**payload["targets"][0], "description": long_name}
+    fig = render_leakage_png(payload)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    shown = next(label for label in labels if label.startswith("1. "))
+    assert shown.endswith("…") and len(shown) <= len("1. ") + 48
+    assert long_name.startswith(shown[len("1. "):-1])
+    short = [t for t in payload["targets"][1:] if len(t["description"]) <= 48]
+    assert all(f"{t['rank']}. {t['description']}" in labels for t in short)  # shorter names as written

@@ -447,6 +447,19 @@ def render_leakage_page(
     ])
 
 
+#: Characters of a target's name beside its bar (a longer one ends in an ellipsis).
+_LABEL_CHARS = 48
+
+
+def _shortened(text: str, limit: int) -> str:
+    """``text``, or its first ``limit - 1`` characters and an ellipsis when longer.
+
+    >>> _shortened("Advertising, public relations, and related services", 30)
+    'Advertising, public relations…'
+    """
+    return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;") + "…"
+
+
 @plain_text
 def render_leakage_png(payload: dict[str, Any], *, synthetic_notice: str | None = None) -> Figure:
     """A horizontal bar chart of the top targets for reports (a matplotlib figure)."""
@@ -455,7 +468,7 @@ def render_leakage_png(payload: dict[str, Any], *, synthetic_notice: str | None 
     rows = payload["targets"]
     fig = Figure(figsize=(9, 1.6 + 0.28 * max(len(rows), 1)), dpi=110)
     ax = fig.add_axes((0.42, 0.12, 0.54, 0.74))
-    labels = [f"{r['rank']}. {r['description'][:48]}" for r in rows][::-1]
+    labels = [f"{r['rank']}. {_shortened(r['description'], _LABEL_CHARS)}" for r in rows][::-1]
     us = [(r["leakage_us_usd"] or 0.0) / 1e6 for r in rows][::-1]
     abroad = [(r["leakage_abroad_usd"] or 0.0) / 1e6 for r in rows][::-1]
     y = list(range(len(rows)))
