@@ -168,6 +168,19 @@ def _surroundings(
     return np.round(inner, 3)
 
 
+def _kth_smallest(values: npt.NDArray[Any], k: int) -> Any:
+    """``np.partition(values, k)[k]``, without partitioning when the smallest value takes the
+    first ``k + 1`` places (a plateau of equal scores, where introselect is slow).
+
+    >>> _kth_smallest(np.array([3.0, 1.0, 1.0, 2.0]), 1), _kth_smallest(np.array([3.0, 1.0, 2.0]), 1)
+    (np.float64(1.0), np.float64(2.0))
+    """
+    low = values.min()
+    if low == low and np.count_nonzero(values == low) > k:  # (NaN: partition places it last)
+        return low
+    return np.partition(values, k)[k]
+
+
 def _best_first(
     cells: npt.NDArray[np.intp],
     primary: npt.NDArray[Any],
@@ -190,7 +203,11 @@ def _best_first(
             chosen = cells[remaining]
             yield chosen[np.lexsort((*ties(chosen), candidates))]
             return
-        cut = np.partition(candidates, block)[block]
+        if candidates.min() == candidates.max():  # a plateau: the tie keys alone order it
+            chosen = cells[remaining]
+            yield from _ordered_blocks(chosen, list(reversed(ties(chosen))), block)
+            return
+        cut = _kth_smallest(candidates, block)
         if cut != cut:  # NaN: what is left has no order but lexsort's
             chosen = cells[remaining]
             yield chosen[np.lexsort((*ties(chosen), candidates))]
@@ -218,7 +235,7 @@ def _ordered_blocks(
             yield cells[pos[np.lexsort([k[pos] for k in reversed(keys)])]]
             return
         first = keys[0][pos]
-        cut = np.partition(first, block)[block]
+        cut = _kth_smallest(first, block)
         if cut != cut:
             yield cells[pos[np.lexsort([k[pos] for k in reversed(keys)])]]
             return
