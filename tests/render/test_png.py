@@ -45,3 +45,27 @@ def test_transparent_figure_keeps_its_alpha_channel():
     image = Image.open(io.BytesIO(figure_png(_drawn_figure(transparent=True))))
     assert image.mode == "RGBA"
     assert np.asarray(image)[0, 0, 3] == 0
+
+
+def test_every_compression_level_gives_the_same_pixels():
+    from valleymaps.render.png import rgb_png
+
+    rng = np.random.default_rng(1)
+    rgb = np.repeat(rng.integers(0, 255, (40, 1, 3), dtype=np.uint8), 60, axis=1)  # flat runs
+    rgb[5:9, 10:50] = rng.integers(0, 255, (4, 40, 3), dtype=np.uint8)  # and noise
+    for level in (0, 1, 2, 3, 6, 9):  # ISA-L's deflate for 0-3, zlib's above
+        image = Image.open(io.BytesIO(rgb_png(rgb, dpi=110, compress_level=level)))
+        assert np.array_equal(np.asarray(image), rgb), level
+
+
+def test_palette_png_shows_each_cell_in_its_palette_colour_and_the_transparent_entry_clear():
+    from valleymaps.render.png import indexed_png
+
+    palette = np.array([[68, 1, 84], [33, 145, 140], [253, 231, 37]] + [[0, 0, 0]] * 253, dtype=np.uint8)
+    index = np.array([[0, 1, 2, 255], [2, 2, 1, 0]], dtype=np.uint8)
+    image = Image.open(io.BytesIO(indexed_png(index, palette, transparent=255)))
+    assert image.mode == "P" and np.array_equal(np.asarray(image), index)
+    rgba = np.asarray(image.convert("RGBA"))
+    assert rgba[0, 0].tolist() == [68, 1, 84, 255] and rgba[1, 2].tolist() == [33, 145, 140, 255]
+    assert rgba[0, 3, 3] == 0  # "no value": transparent over the web map
+    assert (rgba[..., 3] == 255).sum() == 7

@@ -4,7 +4,8 @@
 Pillow tries five row filters per row. Static maps are opaque and mostly flat colour,
 so :func:`encode_png` writes RGB rows unfiltered (flat colour compresses as well without
 a filter), no text metadata (two builds give the same bytes; the resolution is kept as a
-``pHYs`` chunk) at a low zlib level: smaller files than Pillow's, in half the time.
+``pHYs`` chunk), deflated by ISA-L (``isal``, a dependency already, for LODES files) at a low
+level: about six times quicker than zlib, in files about a tenth larger than zlib's level 3.
 
 >>> from matplotlib.figure import Figure
 >>> figure_png(Figure(figsize=(1, 1), dpi=10))[:8]
@@ -16,20 +17,32 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-#: zlib level of static PNGs (Pillow's default is 6; 1–3 compress almost as well, several times faster).
-PNG_COMPRESS_LEVEL = 3
+try:  # ISA-L's deflate: a zlib stream, levels 0-3, several times quicker than zlib's
+    from isal import isal_zlib
+except ImportError:  # pragma: no cover - isal is a dependency; zlib as a fallback
+    isal_zlib = None  # type: ignore[assignment]
+
+#: Compression level of static PNGs: 0-3 deflate with ISA-L (2: about 1 ms for an 880 x 880 map,
+#: where zlib's level 3 takes 6 ms), 4-9 with zlib (Pillow's default is 6).
+PNG_COMPRESS_LEVEL = 2
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _deflater(level: int) -> Callable[..., bytes]:
+    """ISA-L's ``compress`` for levels 0-3 (when installed), else zlib's."""
+    return isal_zlib.compress if isal_zlib is not None and level <= 3 else zlib.compress
 
 
 def rgb_png(rgb: npt.NDArray[np.uint8], *, dpi: float, compress_level: int = PNG_COMPRESS_LEVEL) -> bytes:
@@ -45,10 +58,44 @@ def rgb_png(rgb: npt.NDArray[np.uint8], *, dpi: float, compress_level: int = PNG
             _SIGNATURE,
             _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),
             _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
-            _chunk(b"IDAT", zlib.compress(rows.data, compress_level)),  # no copy of the rows
+            _chunk(b"IDAT", _deflater(compress_level)(rows.data, compress_level)),  # no copy of the rows
             _chunk(b"IEND", b""),
         )
     )
+
+
+def indexed_png(
+    index: npt.NDArray[np.uint8],
+    palette: npt.NDArray[np.uint8],
+    *,
+    transparent: int | None = None,
+    compress_level: int = PNG_COMPRESS_LEVEL,
+) -> bytes:
+    """An 8-bit palette PNG: ``index`` (rows × columns) into ``palette`` (up to 256 × 3 RGB), rows
+    unfiltered; the palette entry ``transparent`` (if any) is fully transparent.
+
+    >>> png = indexed_png(np.zeros((2, 3), np.uint8), np.array([[255, 0, 0]], np.uint8))
+    >>> png[:8] == _SIGNATURE, png[25]  # colour type 3: palette
+    (True, 3)
+    """
+    height, width = index.shape
+    rows = np.empty((height, 1 + width), dtype=np.uint8)
+    rows[:, 0] = 0  # filter type "None" on every row
+    rows[:, 1:] = index
+    chunks = [
+        _SIGNATURE,
+        _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)),
+        _chunk(b"PLTE", np.ascontiguousarray(palette, dtype=np.uint8).tobytes()),
+    ]
+    if transparent is not None:  # alpha of the entries up to the transparent one
+        alpha = np.full(transparent + 1, 255, dtype=np.uint8)
+        alpha[transparent] = 0
+        chunks.append(_chunk(b"tRNS", alpha.tobytes()))
+    chunks += [
+        _chunk(b"IDAT", _deflater(compress_level)(rows.data, compress_level)),
+        _chunk(b"IEND", b""),
+    ]
+    return b"".join(chunks)
 
 
 def encode_png(canvas: FigureCanvasAgg, *, compress_level: int = PNG_COMPRESS_LEVEL) -> bytes:

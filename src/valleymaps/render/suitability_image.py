@@ -7,7 +7,6 @@ is :func:`valleymaps.workflows.suitability_outputs.read_preview`'s job.
 from __future__ import annotations
 
 import base64
-import io
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,13 +14,13 @@ import numpy.typing as npt
 from affine import Affine
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
-from PIL import Image
 from pyproj import Transformer
 from rasterio.crs import CRS
 from rasterio.enums import Resampling
 from rasterio.warp import calculate_default_transform, reproject
 
 from valleymaps import settings
+from valleymaps.render.png import indexed_png
 
 WEB_MERCATOR = "EPSG:3857"
 _TRANSPARENT = 255
@@ -65,11 +64,7 @@ def palette_png(values: npt.NDArray[np.floating], *, cmap: str | None = None) ->
     index[finite] = np.clip(np.rint(values[finite]), 0, 100).astype(np.uint8)
     palette = np.zeros((256, 3), dtype=np.uint8)
     palette[:101] = (np.array([cm(i / 100.0)[:3] for i in range(101)]) * 255).round().astype(np.uint8)
-    image = Image.fromarray(index, mode="P")
-    image.putpalette(palette.ravel().tolist())
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=6, transparency=_TRANSPARENT)
-    return buffer.getvalue()
+    return indexed_png(index, palette, transparent=_TRANSPARENT)
 
 
 #: The source cell of each Web Mercator pixel, by source grid (shape, transform, CRS): every
