@@ -13,6 +13,7 @@ from matplotlib.lines import Line2D
 
 from valleymaps import i18n, settings
 from valleymaps.i18n import _
+from valleymaps.render.footer_room import footer_room
 from valleymaps.render.plain_text import plain_text
 from valleymaps.render.projects_map import CATEGORY_STYLES
 
@@ -27,12 +28,11 @@ _MARKERS = {
 }
 
 
-#: Height of the figure (inches) when its source lines fit, where the first goes (fraction of that
-#: height), the step between lines (fraction; 7.5 pt text) and the space kept under the last (inches).
+#: Height of the figure (inches) when its source lines fit; where the first goes and the step
+#: between lines (7.5 pt text), as fractions of that height.
 _BASE_IN = 7.2
 _LINES_TOP = 0.09
 _LINE_STEP = 0.024
-_BOTTOM_IN = 0.15
 
 
 def _dashes(dash: str | None) -> tuple[float, tuple[float, ...]] | str:
@@ -56,15 +56,9 @@ def render_static_projects(
     """
     footer = [part for line in source_lines for part in (textwrap.wrap(line, width=125) or [""])]
     # every source line printed: the figure grows at the bottom for those 7.2 inches cannot hold
-    extra_in = max(0.0, _BOTTOM_IN + (len(footer) - 1) * _LINE_STEP * _BASE_IN - _LINES_TOP * _BASE_IN)
-    height = _BASE_IN + extra_in
-    scale = _BASE_IN / height
-
-    def from_top(y: float) -> float:
-        """A height of the standard figure (fraction), as far from the top of this one."""
-        return y if not extra_in else 1 - (1 - y) * scale
-
-    fig = Figure(figsize=(8.0, height), dpi=110)
+    room = footer_room(_BASE_IN, first=_LINES_TOP, step=_LINE_STEP, lines=len(footer))
+    from_top, scale = room.from_top, room.scale
+    fig = Figure(figsize=(8.0, room.height), dpi=110)
     ax = fig.add_axes((0.02, from_top(0.12), 0.68, 0.76 * scale))
     if outlines is not None and len(outlines):
         outlines.to_crs(settings.ANALYSIS_CRS).plot(

@@ -14,21 +14,19 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 from valleymaps import settings
+from valleymaps.render.footer_room import footer_room
 from valleymaps.render.plain_text import plain_text
 
 #: Characters of a subtitle line (about the figure's width at 9.5 pt), and of a note line (7 pt).
 _SUBTITLE_WRAP = 105
 _NOTE_WRAP = 130
-#: Height of the figure (inches) when its notes fit; where the first note line goes (fraction of
-#: that height), how much lower it goes under the synthetic-data notice, the step between note
-#: lines (fraction; in inches: 7 pt text and its leading) and the space kept under the last one
-#: (inches).
+#: Height of the figure (inches) when its notes fit; where the first note line goes, how much
+#: lower it goes under the synthetic-data notice and the step between note lines (7 pt text),
+#: as fractions of that height.
 _BASE_IN = 8.4
 _NOTES_TOP = 0.145
 _NOTICE_STEP = 0.035
 _LINE_STEP = 0.021
-_LINE_IN = _LINE_STEP * _BASE_IN
-_BOTTOM_IN = 0.15
 
 
 @plain_text
@@ -69,16 +67,10 @@ def render_suitability_png(
     lines = [piece for line in [*notes, *source_lines] for piece in textwrap.wrap(line, _NOTE_WRAP)]
     # every note and source line printed: the figure grows at the bottom for those the
     # standard 8.4 inches cannot hold (the map and headings keep their size and place)
-    first_in = (_NOTES_TOP - (_NOTICE_STEP if synthetic_notice else 0.0)) * _BASE_IN
-    extra_in = max(0.0, _BOTTOM_IN + (len(lines) - 1) * _LINE_IN - first_in)
-    height = _BASE_IN + extra_in
-    scale = _BASE_IN / height
-
-    def from_top(y: float) -> float:
-        """A height of the standard figure (fraction), as far from the top of this one."""
-        return y if not extra_in else 1 - (1 - y) * scale
-
-    fig = Figure(figsize=(8.0, height), dpi=110)
+    first = _NOTES_TOP - (_NOTICE_STEP if synthetic_notice else 0.0)
+    room = footer_room(_BASE_IN, first=first, step=_LINE_STEP, lines=len(lines))
+    from_top, scale = room.from_top, room.scale
+    fig = Figure(figsize=(8.0, room.height), dpi=110)
     ax = fig.add_axes((0.03, from_top(0.17), 0.80, 0.72 * scale))
     h, w = values.shape
     left, top = transform @ (0, 0)
