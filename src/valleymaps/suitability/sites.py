@@ -203,10 +203,6 @@ def _best_first(
             chosen = cells[remaining]
             yield chosen[np.lexsort((*ties(chosen), candidates))]
             return
-        if candidates.min() == candidates.max():  # a plateau: the tie keys alone order it
-            chosen = cells[remaining]
-            yield from _ordered_blocks(chosen, list(reversed(ties(chosen))), block)
-            return
         cut = _kth_smallest(candidates, block)
         if cut != cut:  # NaN: what is left has no order but lexsort's
             chosen = cells[remaining]
