@@ -45,6 +45,19 @@ def _deflater(level: int) -> Callable[..., bytes]:
     return isal_zlib.compress if isal_zlib is not None and level <= 3 else zlib.compress
 
 
+def _png(rows: npt.NDArray[np.uint8], width: int, colour_type: int, extra: list[bytes], level: int) -> bytes:
+    """A PNG of 8-bit ``rows`` (each led by its filter byte): header, the ``extra`` chunks, the data."""
+    return b"".join(
+        (
+            _SIGNATURE,
+            _chunk(b"IHDR", struct.pack(">IIBBBBB", width, rows.shape[0], 8, colour_type, 0, 0, 0)),
+            *extra,
+            _chunk(b"IDAT", _deflater(level)(rows.data, level)),  # no copy of the rows
+            _chunk(b"IEND", b""),
+        )
+    )
+
+
 def rgb_png(rgb: npt.NDArray[np.uint8], *, dpi: float, compress_level: int = PNG_COMPRESS_LEVEL) -> bytes:
     """An 8-bit RGB PNG of ``rgb`` (rows × columns × 3), rows unfiltered, with its resolution."""
     height, width, _ = rgb.shape
@@ -53,15 +66,8 @@ def rgb_png(rgb: npt.NDArray[np.uint8], *, dpi: float, compress_level: int = PNG
     for channel in range(3):  # a channel at a time: copying RGB pixels out of RGBA is 7x slower
         rows[:, 1 + channel :: 3] = rgb[..., channel]
     per_metre = int(dpi / 0.0254 + 0.5)  # as Pillow rounds it
-    return b"".join(
-        (
-            _SIGNATURE,
-            _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),
-            _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
-            _chunk(b"IDAT", _deflater(compress_level)(rows.data, compress_level)),  # no copy of the rows
-            _chunk(b"IEND", b""),
-        )
-    )
+    resolution = _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1))
+    return _png(rows, width, 2, [resolution], compress_level)
 
 
 def indexed_png(
@@ -82,20 +88,12 @@ def indexed_png(
     rows = np.empty((height, 1 + width), dtype=np.uint8)
     rows[:, 0] = 0  # filter type "None" on every row
     rows[:, 1:] = index
-    chunks = [
-        _SIGNATURE,
-        _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)),
-        _chunk(b"PLTE", np.ascontiguousarray(palette, dtype=np.uint8).tobytes()),
-    ]
+    chunks = [_chunk(b"PLTE", np.ascontiguousarray(palette, dtype=np.uint8).tobytes())]
     if transparent is not None:  # alpha of the entries up to the transparent one
         alpha = np.full(transparent + 1, 255, dtype=np.uint8)
         alpha[transparent] = 0
         chunks.append(_chunk(b"tRNS", alpha.tobytes()))
-    chunks += [
-        _chunk(b"IDAT", _deflater(compress_level)(rows.data, compress_level)),
-        _chunk(b"IEND", b""),
-    ]
-    return b"".join(chunks)
+    return _png(rows, width, 3, chunks, compress_level)
 
 
 def encode_png(canvas: FigureCanvasAgg, *, compress_level: int = PNG_COMPRESS_LEVEL) -> bytes:
